@@ -1,0 +1,56 @@
+"""run_audit: the whole pipeline, top to bottom. The CLI and library users both call it.
+
+inventory = load_inventory(paths)            validated, defaults inherited, origins kept
+catalog   = load_catalog(shipped + extra)    validated rules, unique ids
+run       = engine.evaluate(...)             pure, deterministic
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from auditor.engine import evaluate
+from auditor.facts import Provenance
+from auditor.loading.catalog import load_catalog
+from auditor.loading.inventory import LoadedInventory, load_inventory
+from auditor.model.results import AuditRun
+from auditor.rules import Catalog
+
+
+@dataclass(frozen=True)
+class AuditRequest:
+    inventory_paths: Sequence[Path]
+    as_of: dt.date
+    checklist_paths: Sequence[Path] = field(default_factory=tuple)
+    lang: str = "vi"
+    golive_system: str | None = None
+
+
+@dataclass(frozen=True)
+class AuditOutcome:
+    run: AuditRun
+    loaded: LoadedInventory
+    catalog: Catalog
+
+
+def run_audit(request: AuditRequest) -> AuditOutcome:
+    loaded = load_inventory(request.inventory_paths)
+    catalog, checklist_inputs = load_catalog(request.checklist_paths)
+    provenance = Provenance(
+        systems=loaded.system_origins,
+        agencies=loaded.agency_origins,
+        organisation=loaded.organisation_origins,
+    )
+    run = evaluate(
+        loaded.inventory,
+        catalog,
+        request.as_of,
+        provenance=provenance,
+        inputs=(*loaded.files, *checklist_inputs),
+        lang=request.lang,
+        golive_system=request.golive_system,
+    )
+    return AuditOutcome(run=run, loaded=loaded, catalog=catalog)

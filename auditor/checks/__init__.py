@@ -1,0 +1,1 @@
+"""Check kinds (closed set), evaluation context and named builtin checks."""

@@ -1,0 +1,326 @@
+"""Checks too specific for the generic kinds, written in Python and named by rules.
+
+The registry is a read-only mapping built from literals: adding a builtin means adding a
+function and one entry. Each function is pure: it reads the EvalContext and returns an Outcome.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import types
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from auditor.checks.context import EvalContext, Outcome
+from auditor.levels import competent_appraisers, competent_approvers
+from auditor.model.inventory import Authority, DossierComponent, DossierStatus, Regime
+from auditor.model.results import Evidence, Severity, Status, Text2
+
+# Law 116/2025 takes effect; Decree 331/2026 takes effect (its approval rules apply from then).
+LAW_116_IN_FORCE = dt.date(2026, 7, 1)
+DECREE_331_IN_FORCE = dt.date(2026, 8, 19)
+# Decree 331 Art. 39.1: systems under investment before 01/07/2026 finish level approval under
+# Decree 85 within 6 months. Law 116 Art. 45.1: classified systems meet the new conditions
+# within 12 months.
+ND85_APPROVAL_DEADLINE = dt.date(2027, 1, 1)
+ND331_CONFORMITY_DEADLINE = dt.date(2027, 7, 1)
+DEADLINE_WARNING_DAYS = 90
+BUDGET_SHARE = 0.15  # Law 116 Art. 38.1
+
+_REQUIRED_COMPONENTS = (
+    DossierComponent.OVERVIEW,
+    DossierComponent.DESIGN,
+    DossierComponent.LEVEL_JUSTIFICATION,
+    DossierComponent.SECURITY_PLAN,
+)
+
+
+def _get(ctx: EvalContext, key: str) -> Any:
+    fact = ctx.fact(key)
+    return None if fact is None else fact.value
+
+
+def _ev(ctx: EvalContext, *keys: str) -> tuple[Evidence, ...]:
+    return tuple(ctx.evidence(key, ctx.fact(key)) for key in keys)
+
+
+def _outcome(ok: bool, vi: str, en: str, evidence: tuple[Evidence, ...]) -> Outcome:
+    return Outcome(Status.PASS if ok else Status.FAIL, Text2(vi=vi, en=en), evidence)
+
+
+def level_not_below_computed(ctx: EvalContext) -> Outcome:
+    """GOV-02: the declared level is not below the level the governing regime's criteria give."""
+    regime = _get(ctx, "regime")
+    computed = _get(ctx, f"level.computed.{regime}")
+    declared = _get(ctx, "level.declared")
+    evidence = _ev(ctx, "level.declared", f"level.computed.{regime}", f"level.criteria.{regime}")
+    other = Regime.ND331 if regime == Regime.ND85 else Regime.ND85
+    other_level = _get(ctx, f"level.computed.{other}")
+    criteria = ", ".join(_get(ctx, f"level.criteria.{regime}") or [])
+    if declared is None:
+        return Outcome(
+            Status.FAIL,
+            Text2(
+                vi=f"Chưa xác định cấp độ; theo tiêu chí ({criteria}) hệ thống phải ở cấp độ "
+                f"tối thiểu {computed}",
+                en=f"No level declared; the criteria ({criteria}) require at least level "
+                f"{computed}",
+            ),
+            evidence,
+        )
+    note_vi = f" (theo chế độ {other}: cấp độ {other_level})" if other_level != computed else ""
+    note_en = f" (under {other}: level {other_level})" if other_level != computed else ""
+    return _outcome(
+        declared >= computed,
+        vi=f"Cấp độ đề xuất {declared}, cấp độ tối thiểu theo tiêu chí {computed} "
+        f"[{criteria}]{note_vi}",
+        en=f"Declared level {declared}, minimum by the criteria {computed} [{criteria}]{note_en}",
+        evidence=evidence,
+    )
+
+
+def dossier_complete(ctx: EvalContext) -> Outcome:
+    """GOV-03: the level dossier exists and has every component the level requires."""
+    present = set(_get(ctx, "dossier.components") or ())
+    evidence = _ev(ctx, "dossier.components", "level.effective")
+    if _get(ctx, "dossier") is None:
+        return Outcome(
+            Status.FAIL, Text2(vi="Chưa có hồ sơ đề xuất cấp độ", en="No level dossier"), evidence
+        )
+    required = list(_REQUIRED_COMPONENTS)
+    if ctx.level >= 4:
+        required.append(DossierComponent.EXPERT_OPINION)
+    missing = [c.value for c in required if c not in present]
+    return _outcome(
+        not missing,
+        vi="Hồ sơ đủ thành phần" if not missing else f"Hồ sơ thiếu: {', '.join(missing)}",
+        en="The dossier is complete" if not missing else f"The dossier lacks: {', '.join(missing)}",
+        evidence=evidence,
+    )
+
+
+def _approval_regime(decision_date: dt.date | None) -> Regime:
+    if decision_date is not None and decision_date < DECREE_331_IN_FORCE:
+        return Regime.ND85
+    return Regime.ND331
+
+
+def approver_competent(ctx: EvalContext) -> Outcome:
+    """GOV-04: the dossier is approved, by a body competent for the declared level."""
+    evidence = _ev(ctx, "dossier.status", "dossier.decision", "level.declared")
+    status = _get(ctx, "dossier.status")
+    if status != DossierStatus.APPROVED:
+        return Outcome(
+            Status.FAIL,
+            Text2(
+                vi=f"Hồ sơ cấp độ chưa được phê duyệt (trạng thái: {status or 'không có'})",
+                en=f"The level dossier is not approved (status: {status or 'none'})",
+            ),
+            evidence,
+        )
+    body = _get(ctx, "dossier.decision.body_kind")
+    decision_date = _get(ctx, "dossier.decision.date")
+    level = _get(ctx, "level.declared") or ctx.level
+    if body is None:
+        return Outcome(
+            Status.MANUAL,
+            Text2(
+                vi="Quyết định phê duyệt không ghi loại cơ quan phê duyệt (body_kind); "
+                "cần kiểm tra",
+                en="The approval decision does not say which kind of body approved it (body_kind)",
+            ),
+            evidence,
+        )
+    regime = _approval_regime(decision_date)
+    allowed = competent_approvers(level, regime)
+    names = ", ".join(sorted(a.value for a in allowed))
+    return _outcome(
+        Authority(body) in allowed,
+        vi=f"Phê duyệt bởi {body}; thẩm quyền với cấp độ {level} ({regime}): {names}",
+        en=f"Approved by {body}; competent for level {level} ({regime}): {names}",
+        evidence=evidence,
+    )
+
+
+def appraisal_independent(ctx: EvalContext) -> Outcome:
+    """GOV-05: appraisal by a competent body, independent when the security unit operates."""
+    evidence = _ev(ctx, "dossier.appraised_by", "operator", "agency.security_unit.name")
+    appraiser = _get(ctx, "dossier.appraised_by")
+    if appraiser is None:
+        return Outcome(
+            Status.FAIL,
+            Text2(
+                vi="Không có thông tin đơn vị thẩm định hồ sơ",
+                en="No appraising body recorded for the dossier",
+            ),
+            evidence,
+        )
+    level = _get(ctx, "level.declared") or ctx.level
+    regime = _approval_regime(_get(ctx, "dossier.decision.date"))
+    allowed = set(competent_appraisers(level, regime))
+    operator = (_get(ctx, "operator") or "").casefold()
+    unit = (_get(ctx, "agency.security_unit.name") or "").casefold()
+    conflict = bool(operator) and operator == unit
+    if conflict:
+        allowed.discard(Authority.SPECIALISED_UNIT)
+    names = ", ".join(sorted(a.value for a in allowed))
+    vi_note = " (đơn vị chuyên trách đồng thời vận hành hệ thống)" if conflict else ""
+    en_note = " (the security unit also operates the system)" if conflict else ""
+    return _outcome(
+        Authority(appraiser) in allowed,
+        vi=f"Thẩm định bởi {appraiser}; hợp lệ: {names}{vi_note}",
+        en=f"Appraised by {appraiser}; acceptable: {names}{en_note}",
+        evidence=evidence,
+    )
+
+
+def transition_deadlines(ctx: EvalContext) -> Outcome:
+    """GOV-28: the 2027 transition deadlines of Law 116 Art. 45.1 and Decree 331 Art. 39.1."""
+    status = _get(ctx, "dossier.status")
+    decision_date = _get(ctx, "dossier.decision.date")
+    investment = _get(ctx, "investment_start")
+    conformity = _get(ctx, "transition_conformity")
+    evidence = _ev(
+        ctx, "dossier.status", "dossier.decision.date", "investment_start", "transition_conformity"
+    )
+    approved_legacy = (
+        status == DossierStatus.APPROVED
+        and decision_date is not None
+        and decision_date < LAW_116_IN_FORCE
+    )
+    building_legacy = (
+        not approved_legacy and investment is not None and investment < LAW_116_IN_FORCE
+    )
+    if building_legacy and status != DossierStatus.APPROVED:
+        return _deadline(
+            ctx,
+            ND85_APPROVAL_DEADLINE,
+            evidence,
+            vi="phê duyệt cấp độ theo Nghị định 85/2016 (Nghị định 331/2026 Điều 39.1)",
+            en="level approval under Decree 85/2016 (Decree 331/2026 Art. 39.1)",
+        )
+    if approved_legacy or building_legacy:
+        if conformity is not None:
+            return Outcome(
+                Status.PASS,
+                Text2(
+                    vi="Đã có bằng chứng đáp ứng điều kiện theo Luật An ninh mạng 2025",
+                    en="Evidence of meeting the Law 116/2025 conditions is recorded",
+                ),
+                evidence,
+            )
+        return _deadline(
+            ctx,
+            ND331_CONFORMITY_DEADLINE,
+            evidence,
+            vi="đáp ứng điều kiện, biện pháp theo Luật 116/2025 (Điều 45.1)",
+            en="meeting the Law 116/2025 conditions and measures (Art. 45.1)",
+        )
+    return Outcome(
+        Status.NOT_APPLICABLE,
+        Text2(vi="Hệ thống không thuộc diện chuyển tiếp", en="The system is not in transition"),
+        evidence,
+    )
+
+
+def _deadline(
+    ctx: EvalContext, deadline: dt.date, evidence: tuple[Evidence, ...], vi: str, en: str
+) -> Outcome:
+    left = (deadline - ctx.as_of).days
+    if left < 0:
+        return Outcome(
+            Status.FAIL,
+            Text2(
+                vi=f"Quá hạn {-left} ngày: {vi}, hạn {deadline.isoformat()}",
+                en=f"{-left} days overdue: {en}, due {deadline.isoformat()}",
+            ),
+            evidence,
+            Severity.HIGH,
+        )
+    if left <= DEADLINE_WARNING_DAYS:
+        return Outcome(
+            Status.FAIL,
+            Text2(
+                vi=f"Còn {left} ngày đến hạn {deadline.isoformat()}: {vi} chưa hoàn thành",
+                en=f"{left} days to the {deadline.isoformat()} deadline: {en} not done yet",
+            ),
+            evidence,
+            Severity.MEDIUM,
+        )
+    return Outcome(
+        Status.PASS,
+        Text2(
+            vi=f"Hạn {deadline.isoformat()} (còn {left} ngày): {vi}",
+            en=f"Due {deadline.isoformat()} ({left} days left): {en}",
+        ),
+        evidence,
+    )
+
+
+def assessor_independent(ctx: EvalContext) -> Outcome:
+    """Layer 3: the assessor is independent of the operator and of the layer-2 provider."""
+    evidence = _ev(ctx, "four_layer.layer3.assessor", "operator", "four_layer.layer2.provider")
+    assessor = (_get(ctx, "four_layer.layer3.assessor") or "").casefold()
+    if not assessor:
+        return Outcome(
+            Status.FAIL,
+            Text2(
+                vi="Chưa có tổ chức kiểm tra, đánh giá độc lập (lớp 3)",
+                en="No independent assessor (layer 3)",
+            ),
+            evidence,
+        )
+    clashes = [
+        name
+        for name in ("operator", "four_layer.layer2.provider")
+        if (_get(ctx, name) or "").casefold() == assessor
+    ]
+    return _outcome(
+        not clashes,
+        vi="Tổ chức đánh giá độc lập với đơn vị vận hành và đơn vị giám sát"
+        if not clashes
+        else f"Tổ chức đánh giá trùng với: {', '.join(clashes)}",
+        en="The assessor is independent of the operator and the monitoring provider"
+        if not clashes
+        else f"The assessor is the same as: {', '.join(clashes)}",
+        evidence=evidence,
+    )
+
+
+def budget_share(ctx: EvalContext) -> Outcome:
+    """GOV-27: each DX/IT project approved under Law 116 spends >= 15 % on cybersecurity."""
+    projects = _get(ctx, "budget.projects") or ()
+    evidence = _ev(ctx, "budget.projects")
+    judged = [p for p in projects if p.get("approved") is None or p["approved"] >= LAW_116_IN_FORCE]
+    if not judged:
+        return Outcome(
+            Status.NOT_APPLICABLE,
+            Text2(
+                vi="Không có dự án CĐS/CNTT phê duyệt từ 01/07/2026",
+                en="No DX/IT project approved since 01/07/2026",
+            ),
+            evidence,
+        )
+    short = [p for p in judged if p["cybersecurity_vnd"] < BUDGET_SHARE * p["total_vnd"]]
+    detail = "; ".join(f"{p['name']}: {p['cybersecurity_vnd'] / p['total_vnd']:.1%}" for p in short)
+    return _outcome(
+        not short,
+        vi=f"{len(judged) - len(short)}/{len(judged)} dự án đạt ≥15% kinh phí cho ANM"
+        + (f" — chưa đạt: {detail}" if short else ""),
+        en=f"{len(judged) - len(short)}/{len(judged)} projects spend ≥15% on cybersecurity"
+        + (f" — short: {detail}" if short else ""),
+        evidence=evidence,
+    )
+
+
+BUILTINS: Mapping[str, Callable[[EvalContext], Outcome]] = types.MappingProxyType(
+    {
+        "level_not_below_computed": level_not_below_computed,
+        "dossier_complete": dossier_complete,
+        "approver_competent": approver_competent,
+        "appraisal_independent": appraisal_independent,
+        "transition_deadlines": transition_deadlines,
+        "assessor_independent": assessor_independent,
+        "budget_share": budget_share,
+    }
+)

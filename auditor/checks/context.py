@@ -1,0 +1,113 @@
+"""What a check sees while it evaluates: facts by dotted key, the level, the audit date.
+
+Pure: the context reads values that were prepared before evaluation and never performs I/O.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from auditor.model.results import Evidence, Fact, Origin, Severity, Status, Text2
+
+_MISSING = object()
+
+
+def lookup(data: Mapping[str, Any], key: str) -> Any:
+    """Walk a nested mapping by a dotted key; return _MISSING when any step is absent."""
+    node: Any = data
+    for part in key.split("."):
+        if isinstance(node, Mapping) and part in node:
+            node = node[part]
+        else:
+            return _MISSING
+    return node
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """The result of evaluating one check (before waivers)."""
+
+    status: Status
+    message: Text2
+    evidence: tuple[Evidence, ...] = ()
+    severity: Severity | None = None  # a builtin may scale the rule's severity
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """One element of a for_each collection (host, endpoint, certificate)."""
+
+    subject: str
+    values: Mapping[str, Any]
+    origins: Mapping[str, Origin]
+
+
+@dataclass(frozen=True)
+class EvalContext:
+    """Facts for one subject (system, agency or organisation) plus the audit parameters."""
+
+    as_of: dt.date
+    level: int
+    rule_id: str
+    values: Mapping[str, Any]
+    origins: Mapping[str, Origin]
+    observed: Mapping[str, Fact] = field(default_factory=dict)
+    scoped_origins: Mapping[str, Mapping[str, Origin]] = field(default_factory=dict)
+    attestations: Sequence[Mapping[str, Any]] = ()
+    collections: Mapping[str, Sequence[Item]] = field(default_factory=dict)
+    builtins: Mapping[str, Callable[[EvalContext], Outcome]] = field(default_factory=dict)
+
+    def fact(self, key: str) -> Fact | None:
+        """The fact at `key`, observed facts first; None when the inventory does not say."""
+        observed = self.observed.get(key)
+        if observed is not None:
+            return observed
+        value = lookup(self.values, key)
+        if value is _MISSING or value is None:
+            return None
+        return Fact(key=key, value=value, origin=self.origin(key))
+
+    def origin(self, key: str) -> Origin:
+        head, _, rest = key.partition(".")
+        origins = self.origins
+        if head in self.scoped_origins:  # e.g. "agency.security_unit" -> the agency's file
+            origins, key = self.scoped_origins[head], rest
+        probe = key
+        while probe:
+            found = origins.get(probe)
+            if found is not None:
+                return found
+            probe = probe.rpartition(".")[0]
+        return origins.get("", Origin(source="declared"))
+
+    def evidence(self, key: str, fact: Fact | None) -> Evidence:
+        if fact is None:
+            return Evidence(fact=key, value=None, source="not declared")
+        return Evidence(fact=key, value=_plain(fact.value), source=str(fact.origin))
+
+    def with_item(self, item: Item) -> EvalContext:
+        return EvalContext(
+            as_of=self.as_of,
+            level=self.level,
+            rule_id=self.rule_id,
+            values=item.values,
+            origins=item.origins,
+            attestations=self.attestations,
+            builtins=self.builtins,
+        )
+
+
+def _plain(value: Any) -> Any:
+    """Evidence values are JSON-friendly: dates as ISO text, sets as sorted lists."""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, frozenset | set):
+        return sorted(_plain(v) for v in value)
+    if isinstance(value, tuple | list):
+        return [_plain(v) for v in value]
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
+    return value

@@ -1,0 +1,635 @@
+"""The closed set of check kinds a YAML rule may name.
+
+Each kind is a frozen model with typed parameters, validated when the checklist is loaded, and
+knows how to evaluate itself against an EvalContext. Nothing in a rule file is ever executed:
+logic that does not fit these kinds is a named builtin written in Python (checks/builtins.py).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping
+from typing import Annotated, Any, Literal, TypeVar
+
+from pydantic import Field, field_validator
+
+from auditor.checks.context import EvalContext, Outcome
+from auditor.model.base import FrozenModel
+from auditor.model.results import Evidence, Status, Text2
+
+FactKey = Annotated[
+    str,
+    Field(
+        pattern=r"^[a-z_][a-z0-9_]*(\.[a-z0-9_][a-z0-9_:\-]*)*$",
+        description="Dotted fact key, e.g. four_layer.layer3.last_assessment",
+    ),
+]
+LevelKey = Annotated[int, Field(ge=1, le=5)]
+Missing = Literal["fail", "manual", "error", "not_applicable"]
+
+
+T = TypeVar("T")
+
+
+def by_level(value: T | dict[int, T], level: int) -> T | None:
+    """Resolve a level-dependent parameter: the entry for the greatest level <= `level`."""
+    if not isinstance(value, dict):
+        return value
+    eligible = [k for k in value if k <= level]
+    return value[max(eligible)] if eligible else None
+
+
+def _check_level_map(value: Any) -> Any:
+    if isinstance(value, dict) and not value:
+        raise ValueError("a per-level parameter needs at least one level")
+    return value
+
+
+def _fmt(value: Any) -> str:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return repr(value) if isinstance(value, str) else str(value)
+
+
+class _FactCheck(FrozenModel):
+    fact: FactKey
+    if_missing: Missing = "fail"
+
+    def _missing(self, ctx: EvalContext) -> Outcome:
+        status = Status(self.if_missing)
+        return Outcome(
+            status=status,
+            message=Text2(
+                vi=f"Không có thông tin '{self.fact}' trong danh mục kiểm kê",
+                en=f"'{self.fact}' is not declared in the inventory",
+            ),
+            evidence=(Evidence(fact=self.fact, value=None, source="not declared"),),
+        )
+
+    def _observation_error(self, ctx: EvalContext, reason: str) -> Outcome:
+        fact = ctx.fact(self.fact)
+        return Outcome(
+            status=Status.ERROR,
+            message=Text2(
+                vi=f"Không quan sát được '{self.fact}': {reason}",
+                en=f"Could not observe '{self.fact}': {reason}",
+            ),
+            evidence=(ctx.evidence(self.fact, fact),),
+        )
+
+    def _verdict(self, ctx: EvalContext, ok: bool, vi: str, en: str) -> Outcome:
+        fact = ctx.fact(self.fact)
+        return Outcome(
+            status=Status.PASS if ok else Status.FAIL,
+            message=Text2(vi=vi, en=en),
+            evidence=(ctx.evidence(self.fact, fact),),
+        )
+
+    def evaluate(self, ctx: EvalContext) -> Outcome:
+        fact = ctx.fact(self.fact)
+        if fact is None:
+            return self._missing(ctx)
+        if fact.error is not None:
+            return self._observation_error(ctx, fact.error)
+        return self.judge(ctx, fact.value)
+
+    def judge(self, ctx: EvalContext, value: Any) -> Outcome:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+
+class Present(_FactCheck):
+    """The fact is declared (and, for booleans, true; for collections, not empty)."""
+
+    kind: Literal["present"]
+
+    def judge(self, ctx: EvalContext, value: Any) -> Outcome:
+        ok = value is not False and value != () and value != [] and value != ""
+        return self._verdict(
+            ctx,
+            ok,
+            vi=f"'{self.fact}' " + ("đã được khai báo" if ok else "trống hoặc không có"),
+            en=f"'{self.fact}' " + ("is declared" if ok else "is empty or false"),
+        )
+
+
+class Equals(_FactCheck):
+    kind: Literal["equals"]
+    value: str | int | float | bool
+
+    def judge(self, ctx: EvalContext, value: Any) -> Outcome:
+        ok = value == self.value
+        return self._verdict(
+            ctx,
+            ok,
+            vi=f"'{self.fact}' = {_fmt(value)}, yêu cầu {_fmt(self.value)}",
+            en=f"'{self.fact}' is {_fmt(value)}, required {_fmt(self.value)}",
+        )
+
+
+class OneOf(_FactCheck):
+    kind: Literal["one_of"]
+    values: tuple[str | int | float | bool, ...] = Field(min_length=1)
+
+    def judge(self, ctx: EvalContext, value: Any) -> Outcome:
+        ok = value in self.values
+        allowed = ", ".join(_fmt(v) for v in self.values)
+        return self._verdict(
+            ctx,
+            ok,
+            vi=f"'{self.fact}' = {_fmt(value)}, chấp nhận: {allowed}",
+            en=f"'{self.fact}' is {_fmt(value)}, accepted: {allowed}",
+        )
+
+
+class _Compare(_FactCheck):
+    value: float | dict[LevelKey, float]
+
+    _check_map = field_validator("value")(_check_level_map)
+
+    def judge(self, ctx: EvalContext, value: Any) -> Outcome:
+        limit = by_level(self.value, ctx.level)
+        if limit is None:
+            return Outcome(
+                Status.NOT_APPLICABLE,
+                Text2(
+                    vi=f"Không có ngưỡng cho cấp độ {ctx.level}",
+                    en=f"No threshold for level {ctx.level}",
+                ),
+            )
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            return Outcome(
+                Status.ERROR,
+                Text2(
+                    vi=f"'{self.fact}' không phải là số: {_fmt(value)}",
+                    en=f"'{self.fact}' is not a number: {_fmt(value)}",
+                ),
+                (ctx.evidence(self.fact, ctx.fact(self.fact)),),
+            )
+        return self.compare(ctx, float(value), limit)
+
+    def compare(self, ctx: EvalContext, value: float, limit: float) -> Outcome:
+        raise NotImplementedError  # pragma: no cover - abstract
+
+
+class AtLeast(_Compare):
+    kind: Literal["at_least"]
+
+    def compare(self, ctx: EvalContext, value: float, limit: float) -> Outcome:
+        return self._verdict(
+            ctx,
+            value >= limit,
+            vi=f"'{self.fact}' = {value:g}, tối thiểu {limit:g}",
+            en=f"'{self.fact}' is {value:g}, minimum {limit:g}",
+        )
+
+
+class AtMost(_Compare):
+    kind: Literal["at_most"]
+
+    def compare(self, ctx: EvalContext, value: float, limit: float) -> Outcome:
+        return self._verdict(
+            ctx,
+            value <= limit,
+            vi=f"'{self.fact}' = {value:g}, tối đa {limit:g}",
+            en=f"'{self.fact}' is {value:g}, maximum {limit:g}",
+        )
+
+
+class Matches(_FactCheck):
+    kind: Literal["matches"]
+    pattern: str = Field(max_length=500)
+
+    @field_validator("pattern")
+    @classmethod
+    def _compiles(cls, value: str) -> str:
+        try:
+            re.compile(value)
+        except re.error as exc:
+            raise ValueError(f"invalid regular expression: {exc}") from exc
+        return value
+
+    def judge(self, ctx: EvalContext, value: Any) -> Outcome:
+        ok = isinstance(value, str) and re.search(self.pattern, value) is not None
+        return self._verdict(
+            ctx,
+            ok,
+            vi=f"'{self.fact}' = {_fmt(value)} so với mẫu {self.pattern!r}",
+            en=f"'{self.fact}' is {_fmt(value)} against pattern {self.pattern!r}",
+        )
+
+
+def _as_date(value: Any) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            return None
+    return None
+
+
+class WithinDays(_FactCheck):
+    """A date no older than N days at the audit date (e.g. the last independent assessment)."""
+
+    kind: Literal["within_days"]
+    days: int | dict[LevelKey, int]
+
+    _check_map = field_validator("days")(_check_level_map)
+
+    def judge(self, ctx: EvalContext, value: Any) -> Outcome:
+        day = _as_date(value)
+        limit = by_level(self.days, ctx.level)
+        if limit is None:
+            return Outcome(
+                Status.NOT_APPLICABLE,
+                Text2(
+                    vi=f"Không có thời hạn cho cấp độ {ctx.level}",
+                    en=f"No period set for level {ctx.level}",
+                ),
+            )
+        if day is None:
+            return Outcome(
+                Status.ERROR,
+                Text2(
+                    vi=f"'{self.fact}' không phải ngày: {_fmt(value)}",
+                    en=f"'{self.fact}' is not a date: {_fmt(value)}",
+                ),
+            )
+        age = (ctx.as_of - day).days
+        if age < 0:
+            return self._verdict(
+                ctx,
+                True,
+                vi=f"'{self.fact}' = {day.isoformat()} (sau ngày đánh giá)",
+                en=f"'{self.fact}' is {day.isoformat()} (after the audit date)",
+            )
+        return self._verdict(
+            ctx,
+            age <= limit,
+            vi=f"'{self.fact}' = {day.isoformat()}, đã {age} ngày (tối đa {limit} ngày)",
+            en=f"'{self.fact}' is {day.isoformat()}, {age} days ago (limit {limit} days)",
+        )
+
+
+class NotExpired(_FactCheck):
+    """A date (contract end, expiry) that has not passed at the audit date."""
+
+    kind: Literal["not_expired"]
+
+    def judge(self, ctx: EvalContext, value: Any) -> Outcome:
+        day = _as_date(value)
+        if day is None:
+            return Outcome(
+                Status.ERROR,
+                Text2(
+                    vi=f"'{self.fact}' không phải ngày: {_fmt(value)}",
+                    en=f"'{self.fact}' is not a date: {_fmt(value)}",
+                ),
+            )
+        left = (day - ctx.as_of).days
+        if left >= 0:
+            return self._verdict(
+                ctx,
+                True,
+                vi=f"'{self.fact}' = {day.isoformat()}, còn {left} ngày",
+                en=f"'{self.fact}' is {day.isoformat()}, {left} days left",
+            )
+        return self._verdict(
+            ctx,
+            False,
+            vi=f"'{self.fact}' = {day.isoformat()}, đã hết hạn {-left} ngày",
+            en=f"'{self.fact}' is {day.isoformat()}, expired {-left} days ago",
+        )
+
+
+class Before(_FactCheck):
+    """Date `fact` is on or before date `other` (e.g. regulation issued before approval)."""
+
+    kind: Literal["before"]
+    other: FactKey
+
+    def judge(self, ctx: EvalContext, value: Any) -> Outcome:
+        other = ctx.fact(self.other)
+        first = _as_date(value)
+        second = _as_date(other.value) if other is not None else None
+        evidence = (ctx.evidence(self.fact, ctx.fact(self.fact)), ctx.evidence(self.other, other))
+        if second is None:
+            return Outcome(
+                Status(self.if_missing),
+                Text2(
+                    vi=f"Không có thông tin '{self.other}' để so sánh",
+                    en=f"'{self.other}' is not declared, nothing to compare with",
+                ),
+                evidence,
+            )
+        if first is None:
+            return Outcome(
+                Status.ERROR,
+                Text2(vi=f"'{self.fact}' không phải ngày", en=f"'{self.fact}' is not a date"),
+                evidence,
+            )
+        ok = first <= second
+        return Outcome(
+            Status.PASS if ok else Status.FAIL,
+            Text2(
+                vi=f"'{self.fact}' ({first.isoformat()}) "
+                + ("không sau" if ok else "sau")
+                + f" '{self.other}' ({second.isoformat()})",
+                en=f"'{self.fact}' ({first.isoformat()}) is "
+                + ("not after" if ok else "after")
+                + f" '{self.other}' ({second.isoformat()})",
+            ),
+            evidence,
+        )
+
+
+class RatioAtLeast(FrozenModel):
+    """numerator / denominator >= ratio (e.g. protected endpoints / all endpoints)."""
+
+    kind: Literal["ratio_at_least"]
+    numerator: FactKey
+    denominator: FactKey
+    ratio: float | dict[LevelKey, float] = Field(default=1.0)
+    if_missing: Missing = "fail"
+
+    _check_map = field_validator("ratio")(_check_level_map)
+
+    def evaluate(self, ctx: EvalContext) -> Outcome:
+        num, den = ctx.fact(self.numerator), ctx.fact(self.denominator)
+        evidence = (ctx.evidence(self.numerator, num), ctx.evidence(self.denominator, den))
+        if num is None or den is None:
+            return Outcome(
+                Status(self.if_missing),
+                Text2(
+                    vi=f"Thiếu '{self.numerator}' hoặc '{self.denominator}'",
+                    en=f"'{self.numerator}' or '{self.denominator}' is not declared",
+                ),
+                evidence,
+            )
+        target = by_level(self.ratio, ctx.level)
+        if target is None:
+            return Outcome(
+                Status.NOT_APPLICABLE,
+                Text2(
+                    vi=f"Không có ngưỡng cho cấp độ {ctx.level}",
+                    en=f"No threshold for level {ctx.level}",
+                ),
+                evidence,
+            )
+        if not isinstance(num.value, int | float) or not isinstance(den.value, int | float):
+            return Outcome(
+                Status.ERROR,
+                Text2(vi="Giá trị không phải số", en="Values are not numbers"),
+                evidence,
+            )
+        if den.value == 0:
+            return Outcome(
+                Status.NOT_APPLICABLE,
+                Text2(vi=f"'{self.denominator}' = 0", en=f"'{self.denominator}' is 0"),
+                evidence,
+            )
+        ratio = num.value / den.value
+        ok = ratio >= target
+        return Outcome(
+            Status.PASS if ok else Status.FAIL,
+            Text2(
+                vi=f"Tỷ lệ {num.value}/{den.value} = {ratio:.0%}, yêu cầu {target:.0%}",
+                en=f"Ratio {num.value}/{den.value} = {ratio:.0%}, required {target:.0%}",
+            ),
+            evidence,
+        )
+
+
+class Attested(FrozenModel):
+    """A manual item closed by an attestation (document, who, effective date) still valid."""
+
+    kind: Literal["attested"]
+    validity_days: int | dict[LevelKey, int] = Field(
+        default=365, description="How long an attestation stays valid, by level"
+    )
+    topic: str | None = Field(default=None, description="Attestation rule key; default: rule id")
+
+    _check_map = field_validator("validity_days")(_check_level_map)
+
+    def evaluate(self, ctx: EvalContext) -> Outcome:
+        wanted = self.topic or ctx.rule_id
+        found = [a for a in ctx.attestations if a.get("rule") == wanted]
+        if not found:
+            return Outcome(
+                Status.MANUAL,
+                Text2(
+                    vi=f"Cần bằng chứng/xác nhận cho '{wanted}' (chưa có trong danh mục kiểm kê)",
+                    en=f"Needs evidence or an attestation for '{wanted}' (none in the inventory)",
+                ),
+            )
+        validity = by_level(self.validity_days, ctx.level) or 0
+        best: tuple[dt.date, Mapping[str, Any]] | None = None
+        for item in found:
+            document = item["document"]
+            effective = item.get("effective") or document["date"]
+            expires = item.get("valid_until") or effective + dt.timedelta(days=validity)
+            if effective <= ctx.as_of and (best is None or expires > best[0]):
+                best = (expires, item)
+        if best is None:
+            return Outcome(
+                Status.MANUAL,
+                Text2(
+                    vi=f"Xác nhận cho '{wanted}' chưa có hiệu lực tại ngày đánh giá",
+                    en=f"The attestation for '{wanted}' is not yet effective at the audit date",
+                ),
+            )
+        expires, item = best
+        document = item["document"]
+        evidence = (
+            Evidence(
+                fact=f"attestation.{wanted}",
+                value={
+                    "document": document["number"],
+                    "date": document["date"].isoformat(),
+                    "attested_by": item["attested_by"],
+                    "valid_until": expires.isoformat(),
+                },
+                source=str(ctx.origin("attestations")),
+            ),
+        )
+        if expires < ctx.as_of:
+            return Outcome(
+                Status.MANUAL,
+                Text2(
+                    vi=f"Xác nhận {document['number']} đã hết hiệu lực ngày {expires.isoformat()}; "
+                    "cần xác nhận lại",
+                    en=f"Attestation {document['number']} lapsed on {expires.isoformat()}; "
+                    "attest again",
+                ),
+                evidence,
+            )
+        return Outcome(
+            Status.PASS,
+            Text2(
+                vi=f"Đã xác nhận bởi {item['attested_by']} ({document['number']}), "
+                f"hiệu lực đến {expires.isoformat()}",
+                en=f"Attested by {item['attested_by']} ({document['number']}), "
+                f"valid until {expires.isoformat()}",
+            ),
+            evidence,
+        )
+
+
+class Builtin(FrozenModel):
+    """A named check written in Python (see checks/builtins.py for the closed list)."""
+
+    kind: Literal["builtin"]
+    name: str
+
+    def evaluate(self, ctx: EvalContext) -> Outcome:
+        function = ctx.builtins.get(self.name)
+        if function is None:  # validated at load time; kept as a guard for library users
+            return Outcome(
+                Status.ERROR,
+                Text2(
+                    vi=f"Không có kiểm tra '{self.name}'", en=f"Unknown builtin check '{self.name}'"
+                ),
+            )
+        return function(ctx)
+
+
+class AllOf(FrozenModel):
+    kind: Literal["all"]
+    checks: tuple[CheckSpec, ...] = Field(min_length=1)
+
+    def evaluate(self, ctx: EvalContext) -> Outcome:
+        return combine_all([c.evaluate(ctx) for c in self.checks])
+
+
+class AnyOf(FrozenModel):
+    kind: Literal["any"]
+    checks: tuple[CheckSpec, ...] = Field(min_length=1)
+
+    def evaluate(self, ctx: EvalContext) -> Outcome:
+        outcomes = [c.evaluate(ctx) for c in self.checks]
+        passing = [o for o in outcomes if o.status is Status.PASS]
+        if passing:
+            return Outcome(Status.PASS, passing[0].message, _evidence(outcomes))
+        return combine_all(outcomes)
+
+
+class Not(FrozenModel):
+    kind: Literal["not"]
+    check: CheckSpec
+
+    def evaluate(self, ctx: EvalContext) -> Outcome:
+        inner = self.check.evaluate(ctx)
+        flipped = {Status.PASS: Status.FAIL, Status.FAIL: Status.PASS}
+        status = flipped.get(inner.status, inner.status)
+        return Outcome(
+            status,
+            Text2(vi=f"Phủ định: {inner.message.vi}", en=f"Negated: {inner.message.en}"),
+            inner.evidence,
+        )
+
+
+class ForEach(FrozenModel):
+    """Every host / endpoint / certificate must satisfy `check`."""
+
+    kind: Literal["for_each"]
+    over: Literal["hosts", "endpoints", "certificates"]
+    check: CheckSpec
+    when_empty: Literal["pass", "fail", "not_applicable"] = "not_applicable"
+
+    def evaluate(self, ctx: EvalContext) -> Outcome:
+        items = ctx.collections.get(self.over, ())
+        if not items:
+            return Outcome(
+                Status(self.when_empty),
+                Text2(
+                    vi=f"Không có mục nào trong '{self.over}'", en=f"No entries in '{self.over}'"
+                ),
+            )
+        outcomes = []
+        for item in items:
+            outcome = self.check.evaluate(ctx.with_item(item))
+            outcomes.append(
+                Outcome(
+                    outcome.status,
+                    Text2(
+                        vi=f"{item.subject}: {outcome.message.vi}",
+                        en=f"{item.subject}: {outcome.message.en}",
+                    ),
+                    outcome.evidence,
+                    outcome.severity,
+                )
+            )
+        return combine_all(outcomes)
+
+
+# Worst first: the status a combination takes when its parts disagree.
+_PRECEDENCE = (Status.FAIL, Status.ERROR, Status.MANUAL, Status.PASS, Status.NOT_APPLICABLE)
+
+
+def _evidence(outcomes: list[Outcome]) -> tuple[Evidence, ...]:
+    return tuple(e for o in outcomes for e in o.evidence)
+
+
+def combine_all(outcomes: list[Outcome]) -> Outcome:
+    """All parts must pass; not-applicable parts are ignored unless everything is."""
+    for status in _PRECEDENCE:
+        chosen = [o for o in outcomes if o.status is status]
+        if chosen:
+            severities = [o.severity for o in chosen if o.severity is not None]
+            return Outcome(
+                status,
+                Text2(
+                    vi="; ".join(o.message.vi for o in chosen),
+                    en="; ".join(o.message.en for o in chosen),
+                ),
+                _evidence(outcomes),
+                max(severities, key=lambda s: s.rank) if severities else None,
+            )
+    return Outcome(Status.NOT_APPLICABLE, Text2(vi="Không có kiểm tra", en="No checks"))
+
+
+CheckSpec = Annotated[
+    Present
+    | Equals
+    | OneOf
+    | AtLeast
+    | AtMost
+    | Matches
+    | WithinDays
+    | NotExpired
+    | Before
+    | RatioAtLeast
+    | Attested
+    | Builtin
+    | AllOf
+    | AnyOf
+    | Not
+    | ForEach,
+    Field(discriminator="kind"),
+]
+
+CHECK_KINDS: tuple[str, ...] = (
+    "present",
+    "equals",
+    "one_of",
+    "at_least",
+    "at_most",
+    "matches",
+    "within_days",
+    "not_expired",
+    "before",
+    "ratio_at_least",
+    "attested",
+    "builtin",
+    "all",
+    "any",
+    "not",
+    "for_each",
+)
+
+for _model in (AllOf, AnyOf, Not, ForEach):
+    _model.model_rebuild()

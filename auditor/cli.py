@@ -1,0 +1,327 @@
+"""Command-line interface: parse, call the core, print, choose the exit code. Nothing more."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import click
+from pydantic import TypeAdapter
+from rich.console import Console
+
+from auditor import __version__
+from auditor.audit import AuditRequest, run_audit
+from auditor.errors import AuditorError
+from auditor.exit_codes import ExitCode
+from auditor.loading.catalog import load_catalog
+from auditor.loading.inventory import InventoryFile, load_inventory
+from auditor.model.inventory import DossierStatus, Regime
+from auditor.model.results import LevelResult, Severity, SystemResult
+from auditor.report import terminal
+from auditor.report.files import write_atomic
+from auditor.report.json_out import results_schema, to_json
+from auditor.scoring import gate_blocking
+
+SEVERITIES = [s.value for s in Severity]
+_LEVEL_ADAPTER: TypeAdapter[LevelResult] = TypeAdapter(LevelResult)
+
+
+def _parse_date(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.date:
+    if value is None:
+        return dt.date.today()
+    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return dt.datetime.strptime(value, fmt).date()
+        except ValueError:
+            continue
+    raise click.BadParameter(f"'{value}' is not a date (use YYYY-MM-DD or dd/mm/yyyy)")
+
+
+def _paths(values: Sequence[str]) -> list[Path]:
+    return [Path(v) for v in values]
+
+
+as_of_option = click.option(
+    "--as-of",
+    "as_of",
+    callback=_parse_date,
+    metavar="DATE",
+    help="Audit date (YYYY-MM-DD or dd/mm/yyyy); default today. Makes re-runs reproducible.",
+)
+checklist_option = click.option(
+    "--checklist",
+    "checklists",
+    multiple=True,
+    type=click.Path(dir_okay=True),
+    help="Extra checklist file or folder, validated like the shipped ones (repeatable).",
+)
+lang_option = click.option(
+    "--lang",
+    type=click.Choice(["vi", "en"]),
+    default="vi",
+    show_default=True,
+    help="Language of messages and tables.",
+)
+inventory_argument = click.argument(
+    "paths", nargs=-1, required=True, type=click.Path(dir_okay=True)
+)
+
+
+def _console() -> Console:
+    # Piped output (CI logs, files) gets a wide fixed width instead of rich's 80 columns.
+    console = Console(highlight=False, soft_wrap=False)
+    if not console.is_terminal:
+        console = Console(highlight=False, soft_wrap=False, width=160)
+    return console
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="auditor")
+def cli() -> None:
+    """Audit Vietnamese government information systems against their security level:
+    Decree 85/2016 and Decree 331/2026 levels, TCVN 11930 / Circular 12 requirements,
+    the 4-layer model of Directive 14, go-live conditions."""
+
+
+@cli.command()
+@inventory_argument
+@checklist_option
+def validate(paths: tuple[str, ...], checklists: tuple[str, ...]) -> None:
+    """Check inventories (and extra checklists) without auditing. Exit 0 when valid."""
+    loaded = load_inventory(_paths(paths))
+    catalog, _ = load_catalog(_paths(checklists))
+    systems = sum(len(a.systems) for a in loaded.inventory.agencies)
+    click.echo(
+        f"ok: {len(loaded.files)} inventory file(s), {len(loaded.inventory.agencies)} "
+        f"agencies, {systems} systems; {len(catalog)} rules"
+    )
+
+
+@cli.command()
+@inventory_argument
+@checklist_option
+@as_of_option
+@lang_option
+@click.option(
+    "--json",
+    "json_path",
+    type=click.Path(dir_okay=False),
+    help="Write the results as JSON (versioned schema) to this file.",
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice(SEVERITIES),
+    default=None,
+    help="Exit 1 when a failed or errored finding is at or above this severity.",
+)
+@click.option("--quiet", "-q", is_flag=True, help="Do not print the summary table.")
+def audit(
+    paths: tuple[str, ...],
+    checklists: tuple[str, ...],
+    as_of: dt.date,
+    lang: str,
+    json_path: str | None,
+    fail_on: str | None,
+    quiet: bool,
+) -> None:
+    """Audit every agency and system of an inventory (offline: no network I/O)."""
+    outcome = run_audit(AuditRequest(_paths(paths), as_of, _paths(checklists), lang))
+    run = outcome.run
+    if json_path:
+        write_atomic(Path(json_path), to_json(run))
+    if not quiet:
+        terminal.audit_summary(run, _console(), lang)
+    if fail_on is not None:
+        threshold = Severity(fail_on).rank
+        if any(
+            count and Severity(severity).rank >= threshold
+            for severity, count in run.summary.by_severity.items()
+        ):
+            sys.exit(ExitCode.FINDINGS)
+
+
+@cli.command()
+@inventory_argument
+@as_of_option
+@lang_option
+@click.option("--system", "system_ids", multiple=True, help="Only this system (repeatable).")
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
+)
+def level(
+    paths: tuple[str, ...], as_of: dt.date, lang: str, system_ids: tuple[str, ...], fmt: str
+) -> None:
+    """Which level each system must have, under both regimes, and why."""
+    outcome = run_audit(AuditRequest(_paths(paths), as_of, (), lang))
+    systems = [s for s in outcome.run.systems if not system_ids or s.id in system_ids]
+    _require_known(system_ids, {s.id for s in outcome.run.systems})
+    approvals: dict[str, str] = {}
+    for _, system in outcome.loaded.inventory.systems():
+        dossier = system.dossier
+        if dossier is None:
+            approvals[system.id] = "—"
+        elif dossier.status == DossierStatus.APPROVED and dossier.decision is not None:
+            decision = dossier.decision
+            approvals[system.id] = f"{decision.number} ({decision.date:%d/%m/%Y})"
+        else:
+            approvals[system.id] = str(dossier.status)
+    if fmt == "json":
+        data = [
+            {
+                "id": s.id,
+                "name": s.name,
+                "agency": s.agency,
+                "approval": approvals[s.id],
+                "level": to_dict_level(s),
+            }
+            for s in systems
+        ]
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True))
+        return
+    terminal.level_table(systems, _console(), lang, approvals)
+
+
+def to_dict_level(system: SystemResult) -> Any:
+    return _LEVEL_ADAPTER.dump_python(system.level, mode="json")
+
+
+def _require_known(wanted: Sequence[str], known: set[str]) -> None:
+    unknown = [s for s in wanted if s not in known]
+    if unknown:
+        raise click.BadParameter(
+            f"unknown system id(s): {', '.join(unknown)}", param_hint="--system"
+        )
+
+
+@cli.command()
+@inventory_argument
+@click.option("--system", "system_id", required=True, help="The system that wants to go live.")
+@checklist_option
+@as_of_option
+@lang_option
+@click.option(
+    "--json",
+    "json_path",
+    type=click.Path(dir_okay=False),
+    help="Write the gate decision and reasons as JSON.",
+)
+def gate(
+    paths: tuple[str, ...],
+    system_id: str,
+    checklists: tuple[str, ...],
+    as_of: dt.date,
+    lang: str,
+    json_path: str | None,
+) -> None:
+    """Go-live gate: exit 0 only if the system may be put into operation."""
+    outcome = run_audit(
+        AuditRequest(_paths(paths), as_of, _paths(checklists), lang, golive_system=system_id)
+    )
+    _require_known([system_id], {s.id for s in outcome.run.systems})
+    system = next(s for s in outcome.run.systems if s.id == system_id)
+    blocking = gate_blocking(system.findings)
+    if json_path:
+        data = {
+            "system": system.id,
+            "as_of": as_of.isoformat(),
+            "may_go_live": not blocking,
+            "blocking": [
+                {
+                    "rule_id": f.rule_id,
+                    "status": f.status.value,
+                    "severity": f.severity.value,
+                    "message": {"vi": f.message.vi, "en": f.message.en},
+                }
+                for f in blocking
+            ],
+        }
+        write_atomic(
+            Path(json_path),
+            (json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode(),
+        )
+    terminal.gate_report(system, blocking, _console(), lang)
+    if blocking:
+        sys.exit(ExitCode.FINDINGS)
+
+
+@cli.group()
+def rules() -> None:
+    """List and show the rules in force."""
+
+
+@rules.command("list")
+@checklist_option
+@click.option(
+    "--level", "level_", type=click.IntRange(1, 5), help="Only rules a level-N system must meet."
+)
+@click.option("--regime", type=click.Choice([r.value for r in Regime]), help="Only this regime.")
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
+)
+@lang_option
+def rules_list(
+    checklists: tuple[str, ...], level_: int | None, regime: str | None, fmt: str, lang: str
+) -> None:
+    """List rules, optionally those applying at one level."""
+    catalog, _ = load_catalog(_paths(checklists))
+    selected = list(catalog)
+    if level_ is not None:
+        selected = catalog.for_level(level_, Regime(regime) if regime else None)
+    elif regime is not None:
+        selected = [r for r in selected if Regime(regime) in r.regimes]
+    if fmt == "json":
+        data = [r.model_dump(mode="json") for r in selected]
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True))
+        return
+    terminal.rules_table(selected, _console(), lang)
+
+
+@rules.command("show")
+@click.argument("rule_id")
+@checklist_option
+def rules_show(rule_id: str, checklists: tuple[str, ...]) -> None:
+    """Show one rule with every field."""
+    catalog, _ = load_catalog(_paths(checklists))
+    rule = catalog.get(rule_id)
+    if rule is None:
+        raise click.BadParameter(f"no rule '{rule_id}'", param_hint="RULE_ID")
+    click.echo(json.dumps(rule.model_dump(mode="json"), ensure_ascii=False, indent=2))
+
+
+@cli.command()
+@click.option("--results", is_flag=True, help="The schema of the JSON results instead.")
+def schema(results: bool) -> None:
+    """Print the JSON Schema of inventory files (for editors), or of the results."""
+    data = results_schema() if results else InventoryFile.model_json_schema()
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True))
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Entry point: every AuditorError becomes one line on stderr and exit code 2."""
+    try:
+        cli.main(
+            args=list(argv) if argv is not None else None,
+            prog_name="auditor",
+            standalone_mode=False,
+        )
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(ExitCode.BAD_INPUT)
+    except click.exceptions.Abort:
+        click.echo("Aborted.", err=True)
+        sys.exit(ExitCode.BAD_INPUT)
+    except AuditorError as exc:
+        click.echo(f"auditor: error: {exc}", err=True)
+        sys.exit(ExitCode.BAD_INPUT)
+    except OSError as exc:
+        click.echo(
+            f"auditor: error: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), err=True
+        )
+        sys.exit(ExitCode.BAD_INPUT)
+    sys.exit(ExitCode.OK)

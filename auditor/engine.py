@@ -1,0 +1,332 @@
+"""The engine: (inventory, catalog, facts, audit date) -> AuditRun. Pure and deterministic.
+
+No I/O happens here and nothing depends on the clock: the same inputs give the same run,
+so the JSON written from it is byte-identical.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from auditor import __version__
+from auditor.checks.builtins import BUILTINS
+from auditor.checks.context import EvalContext, Item, Outcome
+from auditor.facts import Provenance, SystemFacts, body_values, system_facts
+from auditor.model.inventory import Agency, Inventory, Regime, Waiver
+from auditor.model.results import (
+    AuditRun,
+    BodyResult,
+    Fact,
+    Finding,
+    InputFile,
+    Origin,
+    RunInfo,
+    Status,
+    SystemResult,
+    Text2,
+    WaiverNote,
+)
+from auditor.regime import LAW_116_IN_FORCE
+from auditor.rules import Catalog, Rule
+from auditor.scoring import summarise
+
+SCHEMA_VERSION = "1.0"
+_WAIVABLE = frozenset({Status.FAIL, Status.MANUAL, Status.ERROR})
+_NO_ITEMS: Mapping[str, tuple[Item, ...]] = {}
+
+
+def _finding_id(rule_id: str, owner: str, subject: str | None) -> str:
+    return f"{rule_id}:{owner}" + (f":{subject}" if subject else "")
+
+
+def _apply_waiver(
+    rule: Rule, outcome: Outcome, subject: str | None, waivers: Sequence[Waiver], as_of: dt.date
+) -> tuple[Status, WaiverNote | None]:
+    matching = [w for w in waivers if w.rule == rule.id and w.subject in (None, subject)]
+    if not matching:
+        return outcome.status, None
+    # Prefer a waiver still in force; among those (or among expired ones) the latest expiry.
+    waiver = max(matching, key=lambda w: (w.expires >= as_of, w.expires))
+    expired = waiver.expires < as_of
+    note = WaiverNote(
+        reason=waiver.reason,
+        approver=waiver.approver,
+        decision=f"{waiver.decision.number} ({waiver.decision.date.isoformat()})",
+        expires=waiver.expires,
+        expired=expired,
+    )
+    if outcome.status in _WAIVABLE and not expired:
+        return Status.WAIVED, note
+    return outcome.status, note
+
+
+def _judge(rule: Rule, ctx: EvalContext) -> Outcome:
+    if rule.applies_if is not None:
+        condition = rule.applies_if.evaluate(ctx)
+        if condition.status is not Status.PASS:
+            reason = rule.not_applicable
+            message = Text2(vi=reason.vi, en=reason.en) if reason is not None else condition.message
+            return Outcome(Status.NOT_APPLICABLE, message, condition.evidence)
+    return rule.check.evaluate(ctx)
+
+
+def _finding(
+    rule: Rule,
+    ctx: EvalContext,
+    owner: str,
+    subject: str | None,
+    outcome: Outcome,
+    waivers: Sequence[Waiver],
+    as_of: dt.date,
+) -> Finding:
+    status, note = _apply_waiver(rule, outcome, subject, waivers, as_of)
+    return Finding(
+        id=_finding_id(rule.id, owner, subject),
+        rule_id=rule.id,
+        subject=subject,
+        status=status,
+        measured_status=outcome.status,
+        severity=outcome.severity or rule.severity_at(ctx.level),
+        obligation=rule.obligation,
+        group=rule.group,
+        message=outcome.message,
+        evidence=outcome.evidence,
+        waiver=note,
+        gate=rule.gate,
+    )
+
+
+class Engine:
+    """Evaluates a catalog against an inventory at a fixed audit date."""
+
+    def __init__(
+        self,
+        catalog: Catalog,
+        as_of: dt.date,
+        observed: Mapping[str, Mapping[str, Fact]] | None = None,
+    ) -> None:
+        self.catalog = catalog
+        self.as_of = as_of
+        self.observed = observed or {}
+        self.system_rules = [r for r in catalog if r.subject == "system"]
+        self.agency_rules = [r for r in catalog if r.subject == "agency"]
+        self.organisation_rules = [r for r in catalog if r.subject == "organisation"]
+
+    def _context(
+        self,
+        rule: Rule,
+        level: int,
+        values: Mapping[str, Any],
+        origins: Mapping[str, Origin],
+        scoped: Mapping[str, Mapping[str, Origin]],
+        attestations: Sequence[Mapping[str, Any]],
+        collections: Mapping[str, tuple[Item, ...]],
+        observed: Mapping[str, Fact],
+    ) -> EvalContext:
+        return EvalContext(
+            as_of=self.as_of,
+            level=level,
+            rule_id=rule.id,
+            values=values,
+            origins=origins,
+            observed=observed,
+            scoped_origins=scoped,
+            attestations=attestations,
+            collections=collections,
+            builtins=BUILTINS,
+        )
+
+    def evaluate_system(
+        self, facts: SystemFacts, scoped: Mapping[str, Mapping[str, Origin]]
+    ) -> SystemResult:
+        system = facts.system
+        level = facts.level.effective
+        observed = self.observed.get(system.id, {})
+        waivers = system.waivers
+        findings: list[Finding] = []
+        for rule in self.system_rules:
+            if not rule.applies_to(level, facts.regime):
+                continue
+            ctx = self._context(
+                rule,
+                level,
+                facts.values,
+                facts.origins,
+                scoped,
+                facts.attestations,
+                facts.collections,
+                observed,
+            )
+            findings.append(
+                _finding(rule, ctx, system.id, None, _judge(rule, ctx), waivers, self.as_of)
+            )
+        return SystemResult(
+            id=system.id,
+            name=system.name,
+            agency=facts.agency.id,
+            lifecycle=str(system.lifecycle),
+            system_type=str(system.system_type),
+            level=facts.level,
+            findings=tuple(findings),
+            summary=summarise(findings),
+        )
+
+    def evaluate_body(
+        self,
+        rules: Sequence[Rule],
+        kind: str,
+        body_id: str,
+        name: str,
+        values: Mapping[str, Any],
+        origins: Mapping[str, Origin],
+        scoped: Mapping[str, Mapping[str, Origin]],
+        attestations: Sequence[Mapping[str, Any]],
+        waivers: Sequence[Waiver],
+        level: int,
+        regimes: frozenset[Regime],
+        systems: Sequence[SystemResult],
+        below: Sequence[Finding],
+    ) -> BodyResult:
+        """Judge an agency or the organisation; its summary rolls up `below` as well."""
+        own: list[Finding] = []
+        for rule in rules:
+            if not (rule.levels.min_level <= level and rule.regimes & regimes):
+                continue
+            ctx = self._context(rule, level, values, origins, scoped, attestations, _NO_ITEMS, {})
+            own.append(_finding(rule, ctx, body_id, None, _judge(rule, ctx), waivers, self.as_of))
+        return BodyResult(
+            id=body_id,
+            name=name,
+            kind=kind,
+            findings=tuple(own),
+            summary=summarise([*own, *below]),
+            systems=tuple(s.id for s in systems),
+        )
+
+
+def _default_regime(as_of: dt.date) -> Regime:
+    return Regime.ND331 if as_of >= LAW_116_IN_FORCE else Regime.ND85
+
+
+def evaluate(
+    inventory: Inventory,
+    catalog: Catalog,
+    as_of: dt.date,
+    provenance: Provenance | None = None,
+    inputs: Sequence[InputFile] = (),
+    lang: str = "vi",
+    observed: Mapping[str, Mapping[str, Fact]] | None = None,
+    live: bool = False,
+    golive_system: str | None = None,
+) -> AuditRun:
+    """Judge every system, agency and the organisation; `golive_system` is judged as if live."""
+    provenance = provenance or Provenance()
+    engine = Engine(catalog, as_of, observed)
+    organisation = inventory.organisation
+    org_values = body_values(organisation)
+    org_origins = provenance.organisation
+    agency_results: list[BodyResult] = []
+    system_results: list[SystemResult] = []
+    all_regimes: set[Regime] = set()
+    top_level = 1
+    for agency in inventory.agencies:
+        agency_values = body_values(agency)
+        agency_origins = provenance.agencies.get(agency.id, {})
+        scoped = {"agency": agency_origins, "organisation": org_origins}
+        results: list[SystemResult] = []
+        regimes: set[Regime] = set()
+        for system in agency.systems:
+            facts = system_facts(
+                agency,
+                system,
+                agency_values,
+                org_values,
+                provenance.systems.get(system.id, {}),
+                as_of,
+                assume_golive=system.id == golive_system,
+            )
+            regimes.add(facts.regime)
+            results.append(engine.evaluate_system(facts, scoped))
+        level = max((r.level.effective for r in results), default=1)
+        top_level = max(top_level, level)
+        agency_regimes = frozenset(regimes or {_default_regime(as_of)})
+        all_regimes |= agency_regimes
+        agency_results.append(
+            _agency_result(
+                engine,
+                agency,
+                agency_values,
+                agency_origins,
+                org_values,
+                org_origins,
+                level,
+                agency_regimes,
+                results,
+            )
+        )
+        system_results.extend(results)
+    below = [f for a in agency_results for f in a.findings] + [
+        f for s in system_results for f in s.findings
+    ]
+    org_result = engine.evaluate_body(
+        engine.organisation_rules,
+        "organisation",
+        organisation.id,
+        organisation.name,
+        org_values,
+        org_origins,
+        {},
+        tuple(a.model_dump() for a in organisation.attestations),
+        organisation.waivers,
+        top_level,
+        frozenset(all_regimes or {_default_regime(as_of)}),
+        system_results,
+        below,
+    )
+    return AuditRun(
+        schema_version=SCHEMA_VERSION,
+        run=RunInfo(
+            as_of=as_of,
+            tool_version=__version__,
+            lang=lang,
+            inputs=tuple(inputs),
+            live=live,
+            rules=len(catalog),
+        ),
+        organisation=org_result,
+        agencies=tuple(agency_results),
+        systems=tuple(system_results),
+        summary=org_result.summary,
+    )
+
+
+def _agency_result(
+    engine: Engine,
+    agency: Agency,
+    values: Mapping[str, Any],
+    origins: Mapping[str, Origin],
+    org_values: Mapping[str, Any],
+    org_origins: Mapping[str, Origin],
+    level: int,
+    regimes: frozenset[Regime],
+    systems: Sequence[SystemResult],
+) -> BodyResult:
+    body_facts = dict(values)
+    body_facts["organisation"] = org_values
+    return engine.evaluate_body(
+        engine.agency_rules,
+        "agency",
+        agency.id,
+        agency.name,
+        body_facts,
+        origins,
+        {"organisation": org_origins},
+        tuple(a.model_dump() for a in agency.attestations),
+        agency.waivers,
+        level,
+        regimes,
+        systems,
+        [f for s in systems for f in s.findings],
+    )

@@ -1,0 +1,157 @@
+"""Declared and derived facts: what the engine knows about each system before judging it.
+
+Pure. Declared facts are the inventory's values (with the origins the loader recorded);
+derived facts (levels under both regimes, governing regime, whether the system operates)
+are computed here once per system so that every rule reads the same values.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from auditor.checks.context import Item
+from auditor.levels import Classification, classify_both
+from auditor.model.inventory import (
+    Agency,
+    DossierStatus,
+    Lifecycle,
+    Organisation,
+    Regime,
+    System,
+)
+from auditor.model.results import FiredCriterionOut, LevelResult, Origin
+from auditor.regime import governing_regime
+
+Origins = Mapping[str, Origin]
+
+_OPERATING = frozenset({Lifecycle.TRIAL, Lifecycle.PRODUCTION})
+_IN_DEVELOPMENT = frozenset({Lifecycle.PLANNING, Lifecycle.BUILDING, Lifecycle.TESTING})
+_DERIVED = Origin(source="derived", via="auditor")
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Origins of declared values, as recorded by the loader."""
+
+    systems: Mapping[str, Origins] = field(default_factory=dict)
+    agencies: Mapping[str, Origins] = field(default_factory=dict)
+    organisation: Origins = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class SystemFacts:
+    system: System
+    agency: Agency
+    level: LevelResult
+    regime: Regime
+    values: Mapping[str, Any]
+    origins: Origins
+    collections: Mapping[str, tuple[Item, ...]]
+    attestations: tuple[Mapping[str, Any], ...]
+
+
+def body_values(body: Agency | Organisation) -> dict[str, Any]:
+    return body.model_dump(exclude={"systems", "defaults"})
+
+
+def is_operating(system: System, assume_golive: bool = False) -> bool:
+    """In use: production or trial, or testing with real data (treated as production)."""
+    if assume_golive:
+        return True
+    return system.lifecycle in _OPERATING or (
+        system.lifecycle == Lifecycle.TESTING and system.real_data
+    )
+
+
+def _criteria(classification: Classification) -> tuple[FiredCriterionOut, ...]:
+    return tuple(
+        FiredCriterionOut(
+            id=f.criterion.id,
+            level=f.criterion.level,
+            reference=f.criterion.reference,
+            component=f.component,
+        )
+        for f in classification.fired
+    )
+
+
+def _items(system: System, origins: Origins) -> dict[str, tuple[Item, ...]]:
+    collections: dict[str, tuple[Item, ...]] = {}
+    for name in ("hosts", "endpoints", "certificates"):
+        entries = getattr(system, name)
+        items = []
+        for index, entry in enumerate(entries):
+            subject = (
+                getattr(entry, "name", None)
+                or getattr(entry, "url", None)
+                or getattr(entry, "endpoint", None)
+                or getattr(entry, "file", None)
+                or str(index)
+            )
+            origin = origins.get(f"{name}", origins.get("", _DERIVED))
+            items.append(
+                Item(subject=str(subject), values=entry.model_dump(), origins={"": origin})
+            )
+        collections[name] = tuple(items)
+    return collections
+
+
+def system_facts(
+    agency: Agency,
+    system: System,
+    agency_values: Mapping[str, Any],
+    organisation_values: Mapping[str, Any],
+    origins: Origins,
+    as_of: dt.date,
+    assume_golive: bool = False,
+) -> SystemFacts:
+    classifications = classify_both(system.system_type, system.classification, system.components)
+    decision = governing_regime(system, as_of)
+    regime = decision.regime
+    computed = {str(r): c.level for r, c in sorted(classifications.items())}
+    declared = system.declared_level
+    approved_status = system.dossier is not None and system.dossier.status == DossierStatus.APPROVED
+    effective = max(declared or 0, classifications[regime].level)
+    level = LevelResult(
+        declared=declared,
+        approved=declared if approved_status else None,
+        computed=computed,
+        criteria={str(r): _criteria(c) for r, c in sorted(classifications.items())},
+        governing_regime=str(regime),
+        regime_reason=decision.reason_en,
+        effective=effective,
+    )
+    values = system.model_dump()
+    if assume_golive:
+        values["lifecycle"] = Lifecycle.PRODUCTION
+    values["level"] = {
+        "declared": declared,
+        "approved": level.approved,
+        "effective": effective,
+        "computed": {**computed, "governing": classifications[regime].level},
+        "criteria": {str(r): sorted(c.fired_ids()) for r, c in classifications.items()},
+    }
+    values["regime"] = str(regime)
+    values["regime_reason"] = {"vi": decision.reason_vi, "en": decision.reason_en}
+    values["operating"] = is_operating(system, assume_golive)
+    values["in_development"] = not assume_golive and system.lifecycle in _IN_DEVELOPMENT
+    values["agency"] = agency_values
+    values["organisation"] = organisation_values
+    all_origins = dict(origins)
+    for key in ("level", "regime", "operating", "in_development"):
+        all_origins[key] = _DERIVED
+    if assume_golive:
+        all_origins["lifecycle"] = Origin(source="derived", via="go-live gate (assumed production)")
+    return SystemFacts(
+        system=system,
+        agency=agency,
+        level=level,
+        regime=regime,
+        values=values,
+        origins=all_origins,
+        collections=_items(system, origins),
+        attestations=tuple(a.model_dump() for a in system.attestations),
+    )

@@ -1,0 +1,16 @@
+"""Security-level classification (cấp độ) under Decree 85/2016 and Decree 331/2026. Pure."""
+
+from auditor.levels.authority import competent_appraisers, competent_approvers
+from auditor.levels.classify import Classification, FiredCriterion, classify, classify_both
+from auditor.levels.criteria import CRITERIA, Criterion
+
+__all__ = [
+    "CRITERIA",
+    "Classification",
+    "Criterion",
+    "FiredCriterion",
+    "classify",
+    "classify_both",
+    "competent_appraisers",
+    "competent_approvers",
+]

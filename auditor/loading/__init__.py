@@ -1,0 +1,1 @@
+"""Reading YAML inputs safely into validated models (the I/O edge)."""

@@ -1,0 +1,83 @@
+"""Read checklists (the shipped ones and the user's) into a validated Catalog."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+from pydantic import BaseModel
+
+from auditor.checks.builtins import BUILTINS
+from auditor.checks.kinds import Builtin
+from auditor.errors import InputError, Location
+from auditor.loading.inventory import inventory_files
+from auditor.loading.safe_yaml import DEFAULT_LIMITS, Limits, LineDict, line_of, load_yaml_file
+from auditor.loading.validation import validate
+from auditor.model.results import InputFile
+from auditor.resources import shipped_dir
+from auditor.rules import Catalog, CatalogFile, Rule
+
+
+def _walk(
+    node: object, path: tuple[str | int, ...]
+) -> Iterator[tuple[Builtin, tuple[str | int, ...]]]:
+    if isinstance(node, Builtin):
+        yield node, path
+    if isinstance(node, BaseModel):
+        for name in type(node).model_fields:
+            yield from _walk(getattr(node, name), (*path, name))
+    elif isinstance(node, tuple):
+        for index, child in enumerate(node):
+            yield from _walk(child, (*path, index))
+
+
+def _check_builtins(rule: Rule, index: int, data: object, source: str) -> None:
+    for builtin, path in _walk(rule, ("rules", index)):
+        if builtin.name not in BUILTINS:
+            loc = (*path, "name")
+            known = ", ".join(sorted(BUILTINS))
+            raise InputError(
+                Location(source, line_of(data, loc), None, ".".join(map(str, loc))),
+                f"unknown builtin check '{builtin.name}' (known: {known})",
+            )
+
+
+def load_catalog_files(
+    paths: Sequence[Path], limits: Limits = DEFAULT_LIMITS
+) -> tuple[list[tuple[str, CatalogFile]], list[InputFile]]:
+    files: list[tuple[str, CatalogFile]] = []
+    inputs: list[InputFile] = []
+    seen: dict[str, str] = {}
+    for path in inventory_files(paths):
+        source = str(path)
+        data, raw = load_yaml_file(path, limits)
+        if not isinstance(data, LineDict):
+            raise InputError(
+                Location(source, 1), "a checklist file must be a mapping with 'catalog' and 'rules'"
+            )
+        parsed = validate(CatalogFile, data, source)
+        for index, rule in enumerate(parsed.rules):
+            _check_builtins(rule, index, data, source)
+            if rule.id in seen:
+                raise InputError(
+                    Location(
+                        source, line_of(data, ("rules", index, "id")), None, f"rules[{index}].id"
+                    ),
+                    f"rule id '{rule.id}' is already defined in {seen[rule.id]}",
+                )
+            seen[rule.id] = source
+        files.append((source, parsed))
+        inputs.append(
+            InputFile(path=source, kind="checklist", sha256=hashlib.sha256(raw).hexdigest())
+        )
+    return files, inputs
+
+
+def load_catalog(
+    extra: Sequence[Path] = (), include_shipped: bool = True, limits: Limits = DEFAULT_LIMITS
+) -> tuple[Catalog, list[InputFile]]:
+    """The shipped checklists plus `extra` ones; rule ids must be unique across all of them."""
+    paths = ([shipped_dir("checklists")] if include_shipped else []) + list(extra)
+    files, inputs = load_catalog_files(paths, limits)
+    return Catalog.merge(files), inputs

@@ -1,0 +1,239 @@
+"""Read an inventory (one YAML file, or a folder of them) into a validated Inventory.
+
+Each file may hold `organisation:` (exactly one across the inventory), `agency:` (one agency)
+and/or `agencies:` (a list). Defaults declared at organisation and agency level are inherited
+by systems: a section as a whole, except `four_layer`, which is inherited layer by layer.
+Every value keeps its origin (file and line, and whether it was inherited).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from auditor.errors import InputError, Location
+from auditor.loading.safe_yaml import DEFAULT_LIMITS, Limits, LineDict, LineList, load_yaml_file
+from auditor.loading.validation import validate
+from auditor.model.base import FrozenModel
+from auditor.model.inventory import (
+    Agency,
+    FourLayer,
+    Inventory,
+    Organisation,
+    System,
+    SystemDefaults,
+)
+from auditor.model.results import InputFile, Origin
+
+YAML_SUFFIXES = (".yaml", ".yml")
+_ORIGIN_DEPTH = 3  # keys deeper than this share the origin of their ancestor
+
+
+class InventoryFile(FrozenModel):
+    """What one inventory file may contain."""
+
+    organisation: Organisation | None = None
+    agency: Agency | None = None
+    agencies: tuple[Agency, ...] = Field(default=())
+
+
+Origins = dict[str, Origin]
+
+
+@dataclass(frozen=True)
+class LoadedInventory:
+    inventory: Inventory
+    files: tuple[InputFile, ...]
+    system_origins: Mapping[str, Origins] = field(default_factory=dict)
+    agency_origins: Mapping[str, Origins] = field(default_factory=dict)
+    organisation_origins: Origins = field(default_factory=dict)
+
+
+def inventory_files(paths: Iterable[Path]) -> list[Path]:
+    """The YAML files named by `paths` (folders are searched recursively, in sorted order)."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found.extend(
+                sorted(
+                    p
+                    for p in path.rglob("*")
+                    if p.suffix in YAML_SUFFIXES and p.is_file() and not p.name.startswith(".")
+                )
+            )
+        elif path.exists():
+            found.append(path)
+        else:
+            raise InputError(Location(str(path)), "no such file or folder")
+    if not found:
+        raise InputError(
+            Location(", ".join(str(p) for p in paths)), "no YAML inventory files found"
+        )
+    return found
+
+
+def _record_origins(
+    data: Any,
+    file: str,
+    prefix: str,
+    out: Origins,
+    depth: int = 0,
+    source: str = "declared",
+    via: str | None = None,
+) -> None:
+    if not isinstance(data, LineDict) or depth >= _ORIGIN_DEPTH:
+        return
+    for key, value in data.items():
+        path = f"{prefix}.{key}" if prefix else str(key)
+        out[path] = Origin(source=source, file=file, line=data.key_lines.get(key), via=via)
+        _record_origins(value, file, path, out, depth + 1, source, via)
+
+
+@dataclass
+class _Collected:
+    organisation: tuple[Organisation, Any, str] | None = None
+    agencies: list[tuple[Agency, Any, str]] = field(default_factory=list)
+    files: list[InputFile] = field(default_factory=list)
+
+
+def _collect(path: Path, limits: Limits, into: _Collected) -> None:
+    source = str(path)
+    data, raw = load_yaml_file(path, limits)
+    into.files.append(
+        InputFile(path=source, kind="inventory", sha256=hashlib.sha256(raw).hexdigest())
+    )
+    if not isinstance(data, LineDict):
+        raise InputError(
+            Location(source, getattr(data, "line", 1)),
+            "an inventory file must be a mapping with 'organisation', 'agency' or 'agencies'",
+        )
+    parsed = validate(InventoryFile, data, source)
+    if parsed.organisation is not None:
+        if into.organisation is not None:
+            raise InputError(
+                Location(source, data.key_lines.get("organisation"), None, "organisation"),
+                f"a second organisation; the first is in {into.organisation[2]}",
+            )
+        into.organisation = (parsed.organisation, data["organisation"], source)
+    if parsed.agency is not None:
+        into.agencies.append((parsed.agency, data["agency"], source))
+    raw_agencies = data.get("agencies") or []
+    for agency, raw_agency in zip(parsed.agencies, raw_agencies, strict=True):
+        into.agencies.append((agency, raw_agency, source))
+
+
+def _inherit(
+    own: BaseModel,
+    defaults: Sequence[tuple[BaseModel, str]],
+    prefix: str,
+    origins: Origins,
+    default_origins: Mapping[str, Origins],
+) -> Any:
+    """Fill the fields `own` leaves unset from defaults (nearest first); return the update."""
+    update: dict[str, Any] = {}
+    for name in SystemDefaults.model_fields:
+        if name in own.model_fields_set:
+            continue
+        for default, label in defaults:
+            if name not in default.model_fields_set:
+                continue
+            value = getattr(default, name)
+            key = f"{prefix}{name}"
+            if isinstance(value, FourLayer) and isinstance(getattr(own, name), FourLayer):
+                value = _merge_layers(
+                    getattr(own, name), value, key, origins, default_origins[label], label
+                )
+            else:
+                _copy_origins(default_origins[label], f"defaults.{name}", key, origins, label)
+            update[name] = value
+            break
+    return update
+
+
+def _merge_layers(
+    own: FourLayer, default: FourLayer, key: str, origins: Origins, source: Origins, label: str
+) -> FourLayer:
+    update = {}
+    for layer in FourLayer.model_fields:
+        if layer not in own.model_fields_set and layer in default.model_fields_set:
+            update[layer] = getattr(default, layer)
+            _copy_origins(source, f"defaults.{key}.{layer}", f"{key}.{layer}", origins, label)
+    return own.model_copy(update=update)
+
+
+def _copy_origins(
+    source: Origins, src_prefix: str, dst_prefix: str, out: Origins, label: str
+) -> None:
+    for path, origin in source.items():
+        if path == src_prefix or path.startswith(src_prefix + "."):
+            out[dst_prefix + path[len(src_prefix) :]] = Origin(
+                source="inherited", file=origin.file, line=origin.line, via=label
+            )
+
+
+def load_inventory(paths: Sequence[Path], limits: Limits = DEFAULT_LIMITS) -> LoadedInventory:
+    collected = _Collected()
+    for path in inventory_files(paths):
+        _collect(path, limits, collected)
+    if collected.organisation is None:
+        raise InputError(
+            Location(", ".join(str(p) for p in paths)),
+            "no 'organisation:' section found in the inventory",
+        )
+    organisation, raw_org, org_file = collected.organisation
+    org_origins: Origins = {"": Origin(source="declared", file=org_file, line=raw_org.line)}
+    _record_origins(raw_org, org_file, "", org_origins)
+
+    agencies: list[Agency] = []
+    agency_origins: dict[str, Origins] = {}
+    system_origins: dict[str, Origins] = {}
+    seen_agencies: dict[str, str] = {}
+    seen_systems: dict[str, str] = {}
+    for agency, raw_agency, file in collected.agencies:
+        where = f"{file}:{raw_agency.line}"
+        if agency.id in seen_agencies:
+            raise InputError(
+                Location(file, raw_agency.key_lines.get("id"), None, "id"),
+                f"agency id '{agency.id}' is already used at {seen_agencies[agency.id]}",
+            )
+        seen_agencies[agency.id] = where
+        own: Origins = {"": Origin(source="declared", file=file, line=raw_agency.line)}
+        _record_origins(raw_agency, file, "", own)
+        agency_origins[agency.id] = own
+        labels = {
+            f"agency defaults ({agency.id})": own,
+            f"organisation defaults ({organisation.id})": org_origins,
+        }
+        default_chain = [
+            (agency.defaults, f"agency defaults ({agency.id})"),
+            (organisation.defaults, f"organisation defaults ({organisation.id})"),
+        ]
+        systems: list[System] = []
+        raw_systems = raw_agency.get("systems") or LineList()
+        for index, (system, raw_system) in enumerate(zip(agency.systems, raw_systems, strict=True)):
+            if system.id in seen_systems:
+                raise InputError(
+                    Location(file, raw_system.key_lines.get("id"), None, f"systems[{index}].id"),
+                    f"system id '{system.id}' is already used at {seen_systems[system.id]}",
+                )
+            seen_systems[system.id] = f"{file}:{raw_system.line}"
+            origins: Origins = {"": Origin(source="declared", file=file, line=raw_system.line)}
+            _record_origins(raw_system, file, "", origins)
+            update = _inherit(system, default_chain, "", origins, labels)
+            systems.append(system.model_copy(update=update) if update else system)
+            system_origins[system.id] = origins
+        agencies.append(agency.model_copy(update={"systems": tuple(systems)}))
+
+    inventory = Inventory(organisation=organisation, agencies=tuple(agencies))
+    return LoadedInventory(
+        inventory=inventory,
+        files=tuple(collected.files),
+        system_origins=system_origins,
+        agency_origins=agency_origins,
+        organisation_origins=org_origins,
+    )

@@ -1,0 +1,310 @@
+"""Hardened YAML reading: safe constructors only, with line numbers and resource limits.
+
+What this adds to yaml.safe_load:
+- duplicate keys are errors (YAML says they are; PyYAML silently keeps the last one);
+- every mapping remembers the line of each key, so later errors name file and line;
+- size, nesting depth and alias expansion are bounded (alias bombs, huge files);
+- input must be UTF-8 text (no NUL bytes); errors become InputError with file and line.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from auditor.errors import InputError, Location
+
+try:  # the C parser is several times faster; fall back to pure Python where it is missing
+    from yaml._yaml import CParser as _Parser
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    _Parser = yaml.SafeLoader  # type: ignore[assignment,misc]
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_bytes: int = 64 * 1024 * 1024
+    max_depth: int = 64
+    max_nodes: int = 5_000_000  # values after alias expansion
+
+
+DEFAULT_LIMITS = Limits()
+
+
+class LineDict(dict[Any, Any]):
+    """A dict that remembers where it and each of its keys were written (1-based lines)."""
+
+    __slots__ = ("key_lines", "line")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.line = 0
+        self.key_lines: dict[Any, int] = {}
+
+
+class LineList(list[Any]):
+    __slots__ = ("item_lines", "line")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.line = 0
+        self.item_lines: list[int] = []
+
+
+def read_text(path: Path, limits: Limits = DEFAULT_LIMITS) -> tuple[str, bytes]:
+    """Read a file as UTF-8 text within the size limit; return (text, raw bytes)."""
+    source = str(path)
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise InputError(Location(source), f"cannot read: {exc.strerror or exc}") from exc
+    if size > limits.max_bytes:
+        raise InputError(
+            Location(source),
+            f"file is {size:,} bytes, larger than the limit of {limits.max_bytes:,} bytes",
+        )
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise InputError(Location(source), f"cannot read: {exc.strerror or exc}") from exc
+    if b"\x00" in raw:
+        line = raw[: raw.index(b"\x00")].count(b"\n") + 1
+        raise InputError(Location(source, line), "binary data (NUL byte): not a YAML text file")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise InputError(
+            Location(source, line),
+            f"not valid UTF-8 (byte 0x{raw[exc.start]:02x} at offset {exc.start}); "
+            "save the file as UTF-8",
+        ) from exc
+    return text, raw
+
+
+_SAFE_SCALAR_TAGS = frozenset(
+    "tag:yaml.org,2002:" + name for name in ("str", "int", "float", "bool", "null", "timestamp")
+)
+_MAP_TAG = "tag:yaml.org,2002:map"
+_SEQ_TAG = "tag:yaml.org,2002:seq"
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+
+
+class _Builder:
+    """Builds Python values from the parser's event stream, without recursion.
+
+    Working from events (not PyYAML's node tree) keeps depth checks ahead of any
+    recursion (the C composer overflows the C stack on deeply nested input), lets
+    alias expansion be counted as it happens, and is faster than the stock composer.
+    """
+
+    def __init__(self, source: str, limits: Limits) -> None:
+        self.source = source
+        self.limits = limits
+        self.resolver = yaml.resolver.Resolver()
+        self.constructor = yaml.constructor.SafeConstructor()
+        self.anchors: dict[str, tuple[Any, int]] = {}
+        self.pending_anchors: set[str] = set()
+        self.expanded = 0
+        self.cache: dict[tuple[str, str], Any] = {}
+
+    def error(self, mark: Any, message: str, key: Any = None) -> InputError:
+        return InputError(
+            Location(
+                self.source, mark.line + 1, mark.column + 1, None if key is None else str(key)
+            ),
+            message,
+        )
+
+    def count(self, mark: Any, amount: int) -> None:
+        self.expanded += amount
+        if self.expanded > self.limits.max_nodes:
+            raise self.error(
+                mark,
+                f"the document expands to more than {self.limits.max_nodes:,} values "
+                "(too large, or an alias bomb)",
+            )
+
+    def scalar(self, event: Any) -> Any:
+        tag = event.tag
+        if tag is None or tag == "!":
+            tag = self.resolver.resolve(  # type: ignore[no-untyped-call]
+                yaml.ScalarNode, event.value, event.implicit
+            )
+        if tag not in _SAFE_SCALAR_TAGS and tag != _MERGE_TAG:
+            raise self.error(event.start_mark, f"unsupported YAML tag '{event.tag or tag}'")
+        cache_key = (tag, event.value)
+        cached = self.cache.get(cache_key, _NOT_CACHED)
+        if cached is not _NOT_CACHED:
+            return cached
+        if tag == _MERGE_TAG:
+            value: Any = _MERGE
+        else:
+            node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark)
+            try:
+                value = self.constructor.yaml_constructors[tag](self.constructor, node)
+            except (ValueError, yaml.YAMLError) as exc:
+                raise self.error(event.start_mark, f"invalid value {event.value!r}: {exc}") from exc
+        if len(self.cache) < 100_000:
+            self.cache[cache_key] = value
+        return value
+
+    def build(self, parser: Any) -> Any:
+        stack: list[_Frame] = []
+        root: Any = None
+        documents = 0
+        while True:
+            event = parser.get_event()
+            if event is None or isinstance(event, yaml.StreamEndEvent):
+                break
+            if isinstance(event, yaml.DocumentStartEvent):
+                documents += 1
+                if documents > 1:
+                    raise self.error(event.start_mark, "only one YAML document per file")
+                continue
+            if isinstance(event, yaml.StreamStartEvent | yaml.DocumentEndEvent):
+                continue
+            if isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
+                if len(stack) >= self.limits.max_depth:
+                    raise self.error(
+                        event.start_mark, f"nesting deeper than {self.limits.max_depth} levels"
+                    )
+                is_map = isinstance(event, yaml.MappingStartEvent)
+                if event.tag not in (None, "!", _MAP_TAG if is_map else _SEQ_TAG):
+                    raise self.error(event.start_mark, f"unsupported YAML tag '{event.tag}'")
+                self.count(event.start_mark, 1)
+                container: LineDict | LineList = LineDict() if is_map else LineList()
+                start: Any = event.start_mark
+                container.line = start.line + 1
+                if event.anchor:
+                    self.pending_anchors.add(event.anchor)
+                stack.append(_Frame(container, event.anchor, self.expanded - 1))
+                continue
+            if isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
+                frame = stack.pop()
+                value = frame.finish(self)
+                if frame.anchor:
+                    self.pending_anchors.discard(frame.anchor)
+                    self.anchors[frame.anchor] = (value, self.expanded - frame.start)
+                mark = event.start_mark
+            elif isinstance(event, yaml.ScalarEvent):
+                self.count(event.start_mark, 1)
+                value = self.scalar(event)
+                if event.anchor:
+                    self.anchors[event.anchor] = (value, 1)
+                mark = event.start_mark
+            elif isinstance(event, yaml.AliasEvent):
+                if event.anchor in self.pending_anchors:
+                    raise self.error(event.start_mark, f"recursive alias '*{event.anchor}'")
+                if event.anchor not in self.anchors:
+                    raise self.error(event.start_mark, f"unknown alias '*{event.anchor}'")
+                value, size = self.anchors[event.anchor]
+                self.count(event.start_mark, size)
+                mark = event.start_mark
+            else:  # pragma: no cover - no other event kinds exist
+                continue
+            if stack:
+                stack[-1].add(self, value, mark)
+            else:
+                root = value
+        return root
+
+
+_NOT_CACHED = object()
+_MERGE = object()
+
+
+class _Frame:
+    __slots__ = ("anchor", "container", "key", "key_mark", "merges", "start")
+
+    def __init__(self, container: LineDict | LineList, anchor: str | None, start: int) -> None:
+        self.container = container
+        self.anchor = anchor
+        self.start = start
+        self.key: Any = _NOT_CACHED
+        self.key_mark: Any = None
+        self.merges: list[tuple[Any, Any]] = []
+
+    def add(self, builder: _Builder, value: Any, mark: Any) -> None:
+        container = self.container
+        if isinstance(container, LineList):
+            container.append(value)
+            container.item_lines.append(mark.line + 1)
+            return
+        if self.key is _NOT_CACHED:
+            if isinstance(value, LineDict | LineList):
+                raise builder.error(mark, "a mapping key must be a plain value")
+            self.key, self.key_mark = value, mark
+            return
+        key, key_mark = self.key, self.key_mark
+        self.key = _NOT_CACHED
+        if key is _MERGE:
+            self.merges.append((value, mark))
+            return
+        if key in container:
+            raise builder.error(
+                key_mark,
+                f"duplicate key '{key}' (first written on line {container.key_lines[key]})",
+                key,
+            )
+        container[key] = value
+        container.key_lines[key] = key_mark.line + 1
+
+    def finish(self, builder: _Builder) -> Any:
+        container = self.container
+        if isinstance(container, LineDict):
+            # '<<' merge keys: explicit keys win, then earlier merged mappings win.
+            for merged, mark in self.merges:
+                sources = merged if isinstance(merged, list) else [merged]
+                for source in sources:
+                    if not isinstance(source, LineDict):
+                        raise builder.error(mark, "'<<' must merge a mapping or list of mappings")
+                    for key, value in source.items():
+                        if key not in container:
+                            container[key] = value
+                            container.key_lines[key] = source.key_lines.get(key, mark.line + 1)
+        return container
+
+
+def parse_yaml(text: str, source: str, limits: Limits = DEFAULT_LIMITS) -> Any:
+    """Parse one YAML document into LineDict/LineList values; errors name file and line."""
+    parser = _Parser(text)
+    try:
+        return _Builder(source, limits).build(parser)
+    except InputError:
+        raise
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark is not None else None
+        column = mark.column + 1 if mark is not None else None
+        problem = exc.problem or exc.context or "invalid YAML"
+        raise InputError(Location(source, line, column), f"invalid YAML: {problem}") from exc
+    except yaml.YAMLError as exc:
+        raise InputError(Location(source), f"invalid YAML: {exc}") from exc
+    finally:
+        dispose = getattr(parser, "dispose", None)
+        if dispose is not None:
+            dispose()
+
+
+def load_yaml_file(path: Path, limits: Limits = DEFAULT_LIMITS) -> tuple[Any, bytes]:
+    text, raw = read_text(path, limits)
+    return parse_yaml(text, str(path), limits), raw
+
+
+def line_of(data: Any, loc: tuple[int | str, ...]) -> int | None:
+    """The line of the deepest element of `loc` (a pydantic error location) found in data."""
+    line: int | None = getattr(data, "line", None)
+    node = data
+    for part in loc:
+        if isinstance(node, LineDict) and part in node:
+            line = node.key_lines.get(part, line)
+            node = node[part]
+        elif isinstance(node, LineList) and isinstance(part, int) and 0 <= part < len(node):
+            line = node.item_lines[part]
+            node = node[part]
+        else:
+            break
+    return line

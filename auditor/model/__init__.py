@@ -1,0 +1,1 @@
+"""Typed data: the inventory, and the results of an audit."""

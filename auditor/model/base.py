@@ -1,0 +1,49 @@
+"""Shared building blocks of the models: a frozen strict base, bilingual text, document refs."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+
+class FrozenModel(BaseModel):
+    """Immutable model that rejects unknown fields, so a typo in an input file is an error."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+
+
+Slug = Annotated[
+    str,
+    StringConstraints(pattern=r"^[a-z0-9][a-z0-9._-]{0,79}$"),
+    Field(
+        description="Identifier: lower-case letters, digits, '.', '_' or '-', not starting "
+        "with punctuation (so it can never be read as a command-line option)."
+    ),
+]
+Text = Annotated[str, StringConstraints(min_length=1, max_length=2000)]
+Level = Annotated[int, Field(ge=1, le=5, description="Security level 1-5 (cấp độ)")]
+Count = Annotated[int, Field(ge=0)]
+
+SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,79}$")
+
+
+class LocalizedText(FrozenModel):
+    """Text in Vietnamese (first, authoritative) and English."""
+
+    vi: Text
+    en: Text
+
+    def get(self, lang: str) -> str:
+        return self.en if lang == "en" else self.vi
+
+
+class DocumentRef(FrozenModel):
+    """A legal or administrative document: decision, contract, report (số, ngày, cơ quan)."""
+
+    number: Text = Field(description="Document number (số hiệu), e.g. '125/QĐ-UBND'")
+    date: dt.date = Field(description="Date of issue (ngày ban hành)")
+    body: Text | None = Field(default=None, description="Issuing body (cơ quan ban hành)")
+    title: Text | None = None

@@ -1,0 +1,594 @@
+"""The inventory: an organisation (province or ministry), its agencies and their systems.
+
+Field names are English; descriptions carry the Vietnamese legal term so `auditor schema`
+helps people who think in the regulation's words. Everything is frozen and rejects unknown
+fields: a misspelt key in an inventory is an error, never silently ignored.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import ipaddress
+import re
+from enum import StrEnum
+from typing import Annotated, Literal
+from urllib.parse import urlsplit
+
+from pydantic import AfterValidator, Field, model_validator
+
+from auditor.model.base import Count, DocumentRef, FrozenModel, Level, Slug, Text
+
+# --------------------------------------------------------------------------------------------
+# Network names and addresses. Anything that may one day reach a probe is validated here, at
+# load time: a hostname can never begin with '-' (it would read as an nmap option).
+# --------------------------------------------------------------------------------------------
+
+_LABEL = r"(?!-)[a-z0-9-]{1,63}(?<!-)"
+_HOSTNAME_RE = re.compile(rf"^{_LABEL}(\.{_LABEL})*\.?$")
+
+
+def _check_hostname(value: str) -> str:
+    name = value.strip().lower()
+    if len(name) > 253 or not _HOSTNAME_RE.match(name):
+        raise ValueError(
+            f"'{value}' is not a valid host name (letters, digits and '-' in dot-separated "
+            "labels; a label may not begin or end with '-')"
+        )
+    return name.rstrip(".")
+
+
+Hostname = Annotated[str, AfterValidator(_check_hostname)]
+
+
+def _check_url(value: str) -> str:
+    if any(ch.isspace() for ch in value):
+        raise ValueError(f"'{value}' is not a valid URL (contains white space)")
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https"):
+        raise ValueError(f"'{value}' is not a valid URL: the scheme must be http or https")
+    if parts.username or parts.password:
+        raise ValueError(f"'{value}' must not carry a user name or password")
+    host = parts.hostname
+    if not host:
+        raise ValueError(f"'{value}' is not a valid URL: no host")
+    try:
+        port = parts.port
+    except ValueError as exc:
+        raise ValueError(f"'{value}' is not a valid URL: bad port") from exc
+    if port == 0:
+        raise ValueError(f"'{value}' is not a valid URL: port 0")
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        _check_hostname(host)
+    return value
+
+
+Url = Annotated[str, AfterValidator(_check_url)]
+
+
+def _check_port(value: str | int) -> str:
+    text = str(value).strip().lower()
+    number, _, proto = text.partition("/")
+    proto = proto or "tcp"
+    if not number.isdigit() or not 1 <= int(number) <= 65535 or proto not in ("tcp", "udp"):
+        raise ValueError(
+            f"'{value}' is not a port: use a number 1-65535, optionally '/tcp' or '/udp'"
+        )
+    return f"{int(number)}/{proto}"
+
+
+Port = Annotated[str | int, AfterValidator(_check_port)]
+
+
+# --------------------------------------------------------------------------------------------
+# Enumerations
+# --------------------------------------------------------------------------------------------
+
+
+class SystemType(StrEnum):
+    """Loại hệ thống thông tin (Decree 85 Art. 6.2; Decree 331 Art. 9.2)."""
+
+    INTERNAL = "internal"  # a) nội bộ
+    CITIZEN_FACING = "citizen_facing"  # b) phục vụ người dân, doanh nghiệp
+    INFRASTRUCTURE = "infrastructure"  # c) cơ sở hạ tầng thông tin
+    INDUSTRIAL_CONTROL = "industrial_control"  # d) điều khiển công nghiệp
+    OTHER = "other"  # đ) khác
+
+
+class Lifecycle(StrEnum):
+    PLANNING = "planning"
+    BUILDING = "building"
+    TESTING = "testing"
+    TRIAL = "trial"  # vận hành thử
+    PRODUCTION = "production"
+    RETIRED = "retired"
+
+
+class InfoType(StrEnum):
+    """Loại thông tin (Decree 85 Art. 6.1; Decree 331 Art. 9.1)."""
+
+    PUBLIC = "public"
+    PRIVATE = "private"
+    PERSONAL = "personal"
+    STATE_SECRET = "state_secret"
+
+
+class Harm(StrEnum):
+    """How badly sabotage of a state-secret / defence system would harm national security."""
+
+    NONE = "none"
+    HARM = "harm"
+    SERIOUS = "serious"
+    ESPECIALLY_SERIOUS = "especially_serious"
+    STRATEGIC = "strategic"
+
+
+class InfraScope(StrEnum):
+    """Whom shared information infrastructure serves."""
+
+    ONE_ORG = "one_org"
+    SECTOR_OR_PROVINCES = "sector_or_provinces"  # one sector, one province or several
+    MINISTRY = "ministry"
+    NATIONAL = "national"
+    INTERNATIONAL = "international"
+
+
+class IcsGrade(StrEnum):
+    """Grade of the construction works an industrial-control system directly controls."""
+
+    IV = "IV"
+    III = "III"
+    II = "II"
+    I = "I"  # noqa: E741 - the grade is called I
+    SPECIAL = "special"
+    NATIONAL_SECURITY = "national_security"
+
+
+class Regime(StrEnum):
+    """Which body of rules governs a system's level and protection."""
+
+    ND85 = "nd85"  # Decree 85/2016 + Circular 12/2022 + TCVN 11930:2017 (legacy, transition)
+    ND331 = "nd331"  # Law 116/2025 + Decree 331/2026 + TCVN 14423:2026 (current)
+
+
+class DossierStatus(StrEnum):
+    """Trạng thái hồ sơ đề xuất cấp độ (Decree 331 Form 08)."""
+
+    DRAFT = "draft"  # Đang dự thảo
+    SUBMITTED = "submitted"  # Đã gửi thẩm định
+    APPRAISED = "appraised"  # Đã thẩm định
+    APPROVED = "approved"  # Đã được phê duyệt
+
+
+class DossierComponent(StrEnum):
+    """Thành phần hồ sơ (Decree 85 Art. 15; Decree 331 Art. 21)."""
+
+    OVERVIEW = "overview"
+    DESIGN = "design"
+    LEVEL_JUSTIFICATION = "level_justification"
+    SECURITY_PLAN = "security_plan"
+    EXPERT_OPINION = "expert_opinion"  # levels 4-5 only
+
+
+class Authority(StrEnum):
+    """Bodies that appraise or approve a level dossier (Decree 85 Art. 12; Decree 331 Art. 18)."""
+
+    SPECIALISED_UNIT = "specialised_unit"  # đơn vị chuyên trách ATTT/ANM của chủ quản
+    INDEPENDENT_COUNCIL = "independent_council"  # đơn vị khác / hội đồng thẩm định độc lập
+    OWNER = "owner"  # chủ quản hệ thống
+    MIC = "mic"  # Bộ Thông tin và Truyền thông (legacy)
+    MPS = "mps"  # Bộ Công an
+    MOD = "mod"  # Bộ Quốc phòng
+    CIPHER_COMMITTEE = "cipher_committee"  # Ban Cơ yếu Chính phủ
+    PRIME_MINISTER = "prime_minister"
+
+
+class Deployment(StrEnum):
+    """Mức triển khai phương án (Decree 331 Form 08)."""
+
+    NONE = "none"  # Chưa triển khai
+    PARTIAL = "partial"  # Đã triển khai một số hạng mục
+    FULL = "full"  # Đã triển khai đầy đủ
+
+
+class AssessmentResult(StrEnum):
+    PASS = "pass"  # đạt / đủ điều kiện
+    FAIL = "fail"  # không đạt / không đủ điều kiện
+    CONDITIONAL = "conditional"  # đạt có điều kiện (khắc phục)
+
+
+class Separation(StrEnum):
+    NONE = "none"
+    LOGICAL = "logical"
+    PHYSICAL = "physical"
+
+
+class PublicServiceLevel(StrEnum):
+    """Online public-service level: Decree 43/2011 levels 1-4, or Decree 42/2022 categories."""
+
+    L1 = "1"
+    L2 = "2"
+    L3 = "3"
+    L4 = "4"
+    PARTIAL = "partial"  # dịch vụ công trực tuyến một phần
+    FULL = "full"  # dịch vụ công trực tuyến toàn trình
+
+
+# --------------------------------------------------------------------------------------------
+# Classification attributes (what both regimes classify by)
+# --------------------------------------------------------------------------------------------
+
+
+class ClassificationAttributes(FrozenModel):
+    """The facts Decree 85 Arts. 7-11 and Decree 331 Arts. 11-15 classify by."""
+
+    info_types: frozenset[InfoType] = Field(
+        default=frozenset({InfoType.PUBLIC}), description="Loại thông tin xử lý"
+    )
+    state_secret_harm: Harm = Field(
+        default=Harm.NONE,
+        description="Mức tổn hại quốc phòng, an ninh quốc gia nếu bị phá hoại",
+    )
+    serves_defence_security: bool = Field(default=False, description="Phục vụ quốc phòng, an ninh")
+    online_service: bool = Field(default=False, description="Cung cấp dịch vụ trực tuyến")
+    public_service_level: PublicServiceLevel | None = Field(
+        default=None, description="Mức độ dịch vụ công trực tuyến (1-4, một phần, toàn trình)"
+    )
+    admin_procedures: bool = Field(
+        default=False, description="Giải quyết thủ tục hành chính (Decree 331 Art. 13.2.b)"
+    )
+    conditional_business_line: bool = Field(
+        default=False, description="Dịch vụ thuộc danh mục ngành, nghề kinh doanh có điều kiện"
+    )
+    users: Count | None = Field(
+        default=None, description="Số người sử dụng có thông tin riêng/cá nhân (Decree 85)"
+    )
+    basic_pd_subjects: Count | None = Field(
+        default=None, description="Số chủ thể dữ liệu cá nhân cơ bản (Decree 331)"
+    )
+    sensitive_pd_subjects: Count | None = Field(
+        default=None, description="Số chủ thể dữ liệu cá nhân nhạy cảm (Decree 331)"
+    )
+    infra_scope: InfraScope | None = Field(
+        default=None, description="Phạm vi phục vụ của hạ tầng thông tin dùng chung"
+    )
+    national_egov: bool = Field(
+        default=False, description="Hệ thống thông tin quốc gia phục vụ Chính phủ điện tử"
+    )
+    requires_24x7: bool = Field(
+        default=False, description="Phải vận hành 24/7, không chấp nhận ngừng không có kế hoạch"
+    )
+    ics_works_grade: IcsGrade | None = Field(
+        default=None, description="Cấp công trình do hệ thống điều khiển công nghiệp điều khiển"
+    )
+    national_critical_data_store: bool = Field(
+        default=False, description="Lưu trữ tập trung dữ liệu đặc biệt quan trọng của quốc gia"
+    )
+    international_link: bool = Field(
+        default=False, description="Hạ tầng quốc gia kết nối Việt Nam với quốc tế"
+    )
+    pm_designated_level: Level | None = Field(
+        default=None, description="Cấp độ do Thủ tướng Chính phủ quyết định"
+    )
+    risk_assessed_level: Level | None = Field(
+        default=None, description="Cấp độ theo đánh giá rủi ro (Decree 331 Art. 10.5)"
+    )
+
+
+class Component(FrozenModel):
+    """A part of the system with its own classification attributes; the highest level wins."""
+
+    name: Text
+    system_type: SystemType | None = Field(default=None, description="Defaults to the system's")
+    classification: ClassificationAttributes = ClassificationAttributes()
+
+
+# --------------------------------------------------------------------------------------------
+# Dossier, plan, assessments, four layers
+# --------------------------------------------------------------------------------------------
+
+
+class Decision(DocumentRef):
+    body_kind: Authority | None = Field(default=None, description="Kind of the approving body")
+
+
+class LevelDossier(FrozenModel):
+    """Hồ sơ đề xuất cấp độ."""
+
+    status: DossierStatus = DossierStatus.DRAFT
+    components: frozenset[DossierComponent] = frozenset()
+    submitted: dt.date | None = None
+    appraised_by: Authority | None = None
+    appraisal: DocumentRef | None = Field(default=None, description="Văn bản thẩm định")
+    decision: Decision | None = Field(default=None, description="Quyết định phê duyệt cấp độ")
+    expected_approval: dt.date | None = Field(default=None, description="Dự kiến phê duyệt")
+    in_feasibility_study: bool | None = Field(
+        default=None, description="Thuyết minh cấp độ lồng ghép trong BCNCKT/kế hoạch thuê"
+    )
+
+
+class SecurityPlan(FrozenModel):
+    """Phương án bảo đảm an toàn thông tin / an ninh mạng theo cấp độ."""
+
+    deployment: Deployment = Deployment.NONE
+    full_deployment_expected: dt.date | None = None
+    document: DocumentRef | None = None
+
+
+class Assessment(FrozenModel):
+    """An assessment, inspection or test with its result."""
+
+    date: dt.date
+    result: AssessmentResult
+    assessor: Text | None = None
+    licence: Text | None = Field(default=None, description="Giấy phép / quyết định chỉ định")
+    independent: bool | None = Field(default=None, description="Độc lập với đơn vị vận hành")
+    report: DocumentRef | None = None
+
+
+class Layer1(FrozenModel):
+    """Lớp 1 — lực lượng tại chỗ."""
+
+    unit: Text
+    decision: DocumentRef | None = None
+    staff: Count | None = None
+    contact: Text | None = None
+
+
+class Layer2(FrozenModel):
+    """Lớp 2 — tổ chức/doanh nghiệp giám sát, bảo vệ chuyên nghiệp."""
+
+    provider: Text
+    licence: Text | None = Field(
+        default=None, description="Giấy phép kinh doanh sản phẩm, dịch vụ ANM"
+    )
+    contract: DocumentRef | None = None
+    contract_end: dt.date | None = None
+    monitoring_24x7: bool | None = None
+
+
+class Layer3(FrozenModel):
+    """Lớp 3 — tổ chức độc lập kiểm tra, đánh giá định kỳ."""
+
+    assessor: Text
+    licence: Text | None = None
+    last_assessment: dt.date | None = None
+    result: AssessmentResult | None = None
+    report: DocumentRef | None = None
+
+
+class Layer4(FrozenModel):
+    """Lớp 4 — kết nối, chia sẻ thông tin với hệ thống giám sát quốc gia."""
+
+    connected: bool = False
+    centre: Text | None = None
+    confirmation: DocumentRef | None = None
+    last_shared: dt.date | None = None
+
+
+class FourLayer(FrozenModel):
+    """Mô hình 4 lớp (Directive 14/CT-TTg 2019; CV 1552/BTTTT-CATTT)."""
+
+    layer1: Layer1 | None = None
+    layer2: Layer2 | None = None
+    layer3: Layer3 | None = None
+    layer4: Layer4 | None = None
+
+
+class MalwareProtection(FrozenModel):
+    """Phòng chống mã độc tập trung."""
+
+    endpoints: Count = Field(description="Servers and workstations in scope")
+    protected: Count = Field(description="With anti-malware / EDR installed")
+    connected: Count = Field(default=0, description="Reporting to the central console")
+    national_centre_connected: bool = Field(
+        default=False, description="Central console connected to the national/provincial centre"
+    )
+
+    @model_validator(mode="after")
+    def _counts_consistent(self) -> MalwareProtection:
+        if self.protected > self.endpoints or self.connected > self.endpoints:
+            raise ValueError("'protected' and 'connected' cannot exceed 'endpoints'")
+        return self
+
+
+class IncidentResponse(FrozenModel):
+    plan: DocumentRef | None = None
+    last_drill: dt.date | None = None
+    team: Text | None = None
+
+
+class Hosting(FrozenModel):
+    kind: Literal["on_premise", "provincial_dc", "cloud", "rented_dc"] = "on_premise"
+    provider: Text | None = None
+    separation: Separation | None = None
+
+
+class Host(FrozenModel):
+    name: Hostname
+    ipv4: tuple[ipaddress.IPv4Address, ...] = ()
+    ipv6: tuple[ipaddress.IPv6Address, ...] = ()
+    role: Text | None = None
+    expected_ports: tuple[Port, ...] = ()
+
+
+class Endpoint(FrozenModel):
+    url: Url
+    ipv6_claimed: bool = False
+    purpose: Text | None = None
+
+
+class CertificateRef(FrozenModel):
+    endpoint: Url | None = None
+    file: Text | None = None
+    purpose: Text | None = None
+
+    @model_validator(mode="after")
+    def _one_target(self) -> CertificateRef:
+        if (self.endpoint is None) == (self.file is None):
+            raise ValueError("give exactly one of 'endpoint' or 'file'")
+        return self
+
+
+class Attestation(FrozenModel):
+    """Evidence that closes a manual item: a document, who attests it, when it is effective."""
+
+    rule: Text = Field(description="Rule id the attestation answers, e.g. 'GOV-16'")
+    document: DocumentRef
+    attested_by: Text
+    effective: dt.date | None = Field(default=None, description="Defaults to the document date")
+    valid_until: dt.date | None = None
+    note: Text | None = None
+    subject: Text | None = None
+
+
+class Waiver(FrozenModel):
+    """A recorded, approved, expiring exception. It never hides the measured result."""
+
+    rule: Text
+    subject: Text | None = Field(default=None, description="Host or endpoint it is limited to")
+    reason: Text
+    approver: Text
+    decision: DocumentRef
+    expires: dt.date
+
+
+class SystemDefaults(FrozenModel):
+    """Values declared once at organisation or agency level and inherited by every system."""
+
+    owner: Text | None = None
+    operator: Text | None = None
+    hosting: Hosting | None = None
+    four_layer: FourLayer | None = None
+    malware: MalwareProtection | None = None
+    incident_response: IncidentResponse | None = None
+    security_regulation: DocumentRef | None = None
+
+
+class System(FrozenModel):
+    """An information system (hệ thống thông tin) with everything the audit judges."""
+
+    id: Slug
+    name: Text
+    owner: Text | None = Field(default=None, description="Chủ quản hệ thống thông tin")
+    operator: Text | None = Field(default=None, description="Đơn vị vận hành")
+    purpose: Text | None = None
+    system_type: SystemType
+    lifecycle: Lifecycle
+    investment_start: dt.date | None = None
+    go_live: dt.date | None = None
+    real_data: bool = Field(default=False, description="Holds real (production) data")
+    regime: Regime | None = Field(
+        default=None, description="Override the regime decided from dates"
+    )
+    national_security_critical: bool = Field(
+        default=False, description="Listed as HTTT quan trọng về an ninh quốc gia (Law 116 Art. 9)"
+    )
+    classification: ClassificationAttributes = ClassificationAttributes()
+    components: tuple[Component, ...] = ()
+    declared_level: Level | None = Field(default=None, description="Cấp độ đề xuất")
+    dossier: LevelDossier | None = None
+    security_regulation: DocumentRef | None = Field(
+        default=None, description="Quy chế bảo đảm ATTT"
+    )
+    security_plan: SecurityPlan | None = None
+    pre_operation_assessment: Assessment | None = Field(
+        default=None, description="Đánh giá điều kiện an ninh mạng trước khi đưa vào vận hành"
+    )
+    acceptance_test: DocumentRef | None = Field(default=None, description="Biên bản nghiệm thu")
+    pentest: Assessment | None = None
+    last_major_change: dt.date | None = None
+    certification: DocumentRef | None = Field(
+        default=None, description="Chứng nhận đủ điều kiện ANM (HTTT quan trọng về ANQG)"
+    )
+    transition_conformity: DocumentRef | None = Field(
+        default=None,
+        description="Evidence the system meets Decree 331 conditions (Law 116 Art. 45.1)",
+    )
+    hosting: Hosting | None = None
+    four_layer: FourLayer = FourLayer()
+    malware: MalwareProtection | None = None
+    incident_response: IncidentResponse | None = None
+    hosts: tuple[Host, ...] = ()
+    endpoints: tuple[Endpoint, ...] = ()
+    certificates: tuple[CertificateRef, ...] = ()
+    attestations: tuple[Attestation, ...] = ()
+    waivers: tuple[Waiver, ...] = ()
+
+
+class StaffFigures(FrozenModel):
+    security_staff: Count = Field(description="Cán bộ chuyên trách/phụ trách ATTT")
+    trained: Count = Field(description="Số cán bộ đã được đào tạo, bồi dưỡng")
+
+    @model_validator(mode="after")
+    def _trained_le_staff(self) -> StaffFigures:
+        if self.trained > self.security_staff:
+            raise ValueError("'trained' cannot exceed 'security_staff'")
+        return self
+
+
+class Project(FrozenModel):
+    """A digital-transformation / IT project and the share of it spent on cybersecurity."""
+
+    name: Text
+    approved: dt.date | None = None
+    total_vnd: Annotated[int, Field(gt=0)]
+    cybersecurity_vnd: Count
+
+
+class Budget(FrozenModel):
+    year: int | None = None
+    cybersecurity_vnd: Count | None = Field(default=None, description="Dự toán kinh phí ANM năm")
+    projects: tuple[Project, ...] = ()
+
+
+class SecurityUnit(FrozenModel):
+    """Đơn vị chuyên trách về ATTT/ANM."""
+
+    name: Text
+    decision: DocumentRef | None = None
+    head: Text | None = None
+    contact: Text | None = None
+
+
+class BodyFacts(FrozenModel):
+    """Facts provincial plans set targets on, for the organisation and for each agency."""
+
+    security_unit: SecurityUnit | None = None
+    staff: StaffFigures | None = None
+    incident_response_team: Text | None = None
+    ipv6_plan: DocumentRef | None = None
+    budget: Budget | None = None
+    organisation_assessment: Assessment | None = Field(
+        default=None, description="Kiểm tra, đánh giá tổng thể ATTT của cơ quan (02 năm/lần)"
+    )
+    attestations: tuple[Attestation, ...] = ()
+    waivers: tuple[Waiver, ...] = ()
+
+
+class Agency(BodyFacts):
+    id: Slug
+    name: Text
+    defaults: SystemDefaults = SystemDefaults()
+    systems: tuple[System, ...] = ()
+
+
+class Organisation(BodyFacts):
+    id: Slug
+    name: Text
+    kind: Literal["province", "ministry", "other"] = "province"
+    defaults: SystemDefaults = SystemDefaults()
+
+
+class Inventory(FrozenModel):
+    """A whole inventory after loading: one organisation, its agencies and systems.
+
+    Systems here already carry inherited defaults; `origins` says where each value came from.
+    """
+
+    organisation: Organisation
+    agencies: tuple[Agency, ...]
+
+    def systems(self) -> list[tuple[Agency, System]]:
+        return [(agency, system) for agency in self.agencies for system in agency.systems]

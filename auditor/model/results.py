@@ -1,0 +1,220 @@
+"""What an audit produces: facts with provenance, findings, per-system results, the run.
+
+Plain frozen dataclasses (not pydantic models) because a large audit creates hundreds of
+thousands of them; pydantic's TypeAdapter still serialises them to JSON in one pass.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+
+class Status(StrEnum):
+    PASS = "pass"
+    FAIL = "fail"
+    MANUAL = "manual"  # needs a person's attestation or evidence
+    NOT_APPLICABLE = "not_applicable"
+    ERROR = "error"  # the check could not run; the reason says why
+    WAIVED = "waived"  # a valid waiver covers a non-passing measured result
+
+
+class Severity(StrEnum):
+    CRITICAL = "critical"
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+    INFO = "info"
+
+    @property
+    def rank(self) -> int:
+        return _SEVERITY_RANK[self]
+
+
+_SEVERITY_RANK = {
+    Severity.INFO: 0,
+    Severity.LOW: 1,
+    Severity.MEDIUM: 2,
+    Severity.HIGH: 3,
+    Severity.CRITICAL: 4,
+}
+
+# Weights used by the score. Info findings inform and do not move the score.
+SEVERITY_WEIGHT = {
+    Severity.CRITICAL: 10,
+    Severity.HIGH: 5,
+    Severity.MEDIUM: 3,
+    Severity.LOW: 1,
+    Severity.INFO: 0,
+}
+
+
+class Obligation(StrEnum):
+    MANDATORY = "mandatory"  # bắt buộc
+    REINFORCEMENT = "reinforcement"  # tăng cường
+    ADVISORY = "advisory"  # khuyến nghị: never fails a gate, not scored
+
+
+@dataclass(frozen=True, slots=True)
+class Origin:
+    """Where a fact came from: a file and line, inherited defaults, the engine, or a probe."""
+
+    source: str  # "declared" | "inherited" | "derived" | "observed"
+    file: str | None = None
+    line: int | None = None
+    via: str | None = None  # e.g. "agency defaults (so-y-te)" or the probe name
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.file and self.line else (self.file or "")
+        parts = [p for p in (self.source, where, self.via) if p]
+        return " · ".join(parts)
+
+
+@dataclass(frozen=True, slots=True)
+class Fact:
+    key: str
+    value: Any
+    origin: Origin
+    error: str | None = None  # an observation that failed: the reason
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    fact: str
+    value: Any
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
+class Text2:
+    """Bilingual message attached to a finding (vi first)."""
+
+    vi: str
+    en: str
+
+
+@dataclass(frozen=True, slots=True)
+class WaiverNote:
+    reason: str
+    approver: str
+    decision: str
+    expires: dt.date
+    expired: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    id: str  # stable: rule + system/agency + subject
+    rule_id: str
+    subject: str | None
+    status: Status
+    measured_status: Status  # what the check measured, before any waiver
+    severity: Severity
+    obligation: Obligation
+    group: str
+    message: Text2
+    evidence: tuple[Evidence, ...] = ()
+    waiver: WaiverNote | None = None
+    gate: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Score:
+    """Weighted share of applicable requirements met; explained by its inputs."""
+
+    value: float | None  # 0-100, None when nothing applicable
+    earned: int
+    possible: int
+
+
+@dataclass(frozen=True, slots=True)
+class StatusCounts:
+    passed: int = 0
+    failed: int = 0
+    manual: int = 0
+    not_applicable: int = 0
+    error: int = 0
+    waived: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class FiredCriterionOut:
+    id: str
+    level: int
+    reference: str
+    component: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class LevelResult:
+    declared: int | None
+    approved: int | None
+    computed: dict[str, int]  # regime -> minimum level
+    criteria: dict[str, tuple[FiredCriterionOut, ...]]  # regime -> fired criteria
+    governing_regime: str
+    regime_reason: str
+    effective: int  # the level whose requirements are applied: max(declared, computed)
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    counts: StatusCounts
+    score: Score
+    score_without_waivers: Score
+    by_severity: dict[str, int]  # failing (fail/error/manual) findings per severity
+    expired_waivers: int
+    gate_blocked: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class SystemResult:
+    id: str
+    name: str
+    agency: str
+    lifecycle: str
+    system_type: str
+    level: LevelResult
+    findings: tuple[Finding, ...]
+    summary: Summary
+
+
+@dataclass(frozen=True, slots=True)
+class BodyResult:
+    """An agency or the organisation: its own findings plus the roll-up of its systems."""
+
+    id: str
+    name: str
+    kind: str  # "agency" | "organisation"
+    findings: tuple[Finding, ...]
+    summary: Summary
+    systems: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class InputFile:
+    path: str
+    kind: str  # "inventory" | "checklist"
+    sha256: str
+
+
+@dataclass(frozen=True, slots=True)
+class RunInfo:
+    as_of: dt.date
+    tool_version: str
+    lang: str
+    inputs: tuple[InputFile, ...]
+    live: bool = False
+    rules: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class AuditRun:
+    schema_version: str
+    run: RunInfo
+    organisation: BodyResult
+    agencies: tuple[BodyResult, ...]
+    systems: tuple[SystemResult, ...]
+    summary: Summary
+    extra: dict[str, Any] = field(default_factory=dict)

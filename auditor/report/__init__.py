@@ -1,0 +1,1 @@
+"""Renderers of audit results: JSON, terminal tables (HTML arrives with the report issue)."""

@@ -1,0 +1,231 @@
+"""Terminal tables (rich) for audit summaries, level tables, rule lists and the go-live gate."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from auditor.model.results import AuditRun, Finding, Score, Status, SystemResult
+from auditor.rules import Rule
+
+_LABELS: dict[str, dict[str, str]] = {
+    "vi": {
+        "agency": "Cơ quan",
+        "systems": "Số HTTT",
+        "score": "Điểm",
+        "no_waivers": "Không miễn trừ",
+        "fail": "Không đạt",
+        "manual": "Cần xác nhận",
+        "error": "Lỗi",
+        "waived": "Miễn trừ",
+        "blocked": "Chưa đủ ĐK vận hành",
+        "critical_high": "Nghiêm trọng/Cao",
+        "total": "Toàn tỉnh",
+        "audit_title": "Kết quả đánh giá ngày {date}",
+        "system": "Hệ thống",
+        "declared": "Cấp độ đề xuất",
+        "nd85": "Theo NĐ 85",
+        "nd331": "Theo NĐ 331",
+        "regime": "Chế độ áp dụng",
+        "criteria": "Tiêu chí",
+        "approval": "Phê duyệt",
+        "level_title": "Cấp độ các hệ thống thông tin",
+        "id": "Mã",
+        "title": "Tên",
+        "levels": "Cấp độ",
+        "severity": "Mức độ",
+        "group": "Nhóm",
+        "reference": "Căn cứ",
+        "obligation": "Tính bắt buộc",
+        "gate_open": "ĐƯỢC đưa vào vận hành: {system} ({name})",
+        "gate_closed": "CHƯA ĐƯỢC đưa vào vận hành: {system} ({name}) — {n} yêu cầu chưa đáp ứng",
+        "expired_waivers": "Miễn trừ đã hết hạn: {n}",
+        "none": "—",
+    },
+    "en": {
+        "agency": "Agency",
+        "systems": "Systems",
+        "score": "Score",
+        "no_waivers": "Without waivers",
+        "fail": "Fail",
+        "manual": "Manual",
+        "error": "Error",
+        "waived": "Waived",
+        "blocked": "Not cleared to operate",
+        "critical_high": "Critical/High",
+        "total": "Organisation",
+        "audit_title": "Audit results as of {date}",
+        "system": "System",
+        "declared": "Declared",
+        "nd85": "Decree 85",
+        "nd331": "Decree 331",
+        "regime": "Governing regime",
+        "criteria": "Criteria",
+        "approval": "Approval",
+        "level_title": "Security levels of information systems",
+        "id": "Id",
+        "title": "Title",
+        "levels": "Levels",
+        "severity": "Severity",
+        "group": "Group",
+        "reference": "Reference",
+        "obligation": "Obligation",
+        "gate_open": "MAY go live: {system} ({name})",
+        "gate_closed": "MAY NOT go live: {system} ({name}) — {n} requirements not met",
+        "expired_waivers": "Expired waivers: {n}",
+        "none": "—",
+    },
+}
+
+
+def labels(lang: str) -> dict[str, str]:
+    return _LABELS.get(lang, _LABELS["vi"])
+
+
+def _score(score: Score, lang: str) -> str:
+    if score.value is None:
+        return "—"
+    text = f"{score.value:.1f}"
+    return text.replace(".", ",") if lang == "vi" else text
+
+
+def audit_summary(run: AuditRun, console: Console, lang: str) -> None:
+    t = labels(lang)
+    date = run.run.as_of.strftime("%d/%m/%Y") if lang == "vi" else run.run.as_of.isoformat()
+    table = Table(title=t["audit_title"].format(date=date), show_lines=False)
+    for column in (
+        "agency",
+        "systems",
+        "score",
+        "no_waivers",
+        "fail",
+        "critical_high",
+        "manual",
+        "error",
+        "waived",
+        "blocked",
+    ):
+        table.add_column(t[column], justify="left" if column == "agency" else "right")
+    systems_by_agency: dict[str, list[SystemResult]] = {}
+    for system in run.systems:
+        systems_by_agency.setdefault(system.agency, []).append(system)
+    for agency in run.agencies:
+        systems = systems_by_agency.get(agency.id, [])
+        blocked = sum(1 for s in systems if s.summary.gate_blocked)
+        summary = agency.summary
+        table.add_row(
+            escape(agency.name),
+            str(len(systems)),
+            _score(summary.score, lang),
+            _score(summary.score_without_waivers, lang),
+            str(summary.counts.failed),
+            str(summary.by_severity["critical"] + summary.by_severity["high"]),
+            str(summary.counts.manual),
+            str(summary.counts.error),
+            str(summary.counts.waived),
+            str(blocked),
+        )
+    total = run.summary
+    table.add_section()
+    table.add_row(
+        f"[bold]{t['total']}[/bold]",
+        str(len(run.systems)),
+        _score(total.score, lang),
+        _score(total.score_without_waivers, lang),
+        str(total.counts.failed),
+        str(total.by_severity["critical"] + total.by_severity["high"]),
+        str(total.counts.manual),
+        str(total.counts.error),
+        str(total.counts.waived),
+        str(sum(1 for s in run.systems if s.summary.gate_blocked)),
+    )
+    console.print(table)
+    if total.expired_waivers:
+        console.print(t["expired_waivers"].format(n=total.expired_waivers))
+
+
+def level_table(
+    systems: Sequence[SystemResult], console: Console, lang: str, approvals: dict[str, str]
+) -> None:
+    t = labels(lang)
+    table = Table(title=t["level_title"])
+    for column in (
+        "system",
+        "agency",
+        "declared",
+        "nd85",
+        "nd331",
+        "regime",
+        "criteria",
+        "approval",
+    ):
+        table.add_column(t[column])
+    for system in systems:
+        level = system.level
+        regime = level.governing_regime
+        criteria = ", ".join(
+            c.id + (f" ({c.component})" if c.component else "")
+            for c in level.criteria[regime]
+            if c.level == level.computed[regime]
+        )
+        declared = str(level.declared) if level.declared is not None else t["none"]
+        flag = (
+            " ⚠" if level.declared is not None and level.declared < level.computed[regime] else ""
+        )
+        table.add_row(
+            escape(f"{system.id}\n{system.name}"),
+            system.agency,
+            declared + flag,
+            str(level.computed["nd85"]),
+            str(level.computed["nd331"]),
+            regime,
+            criteria,
+            escape(approvals.get(system.id, t["none"])),
+        )
+    console.print(table)
+
+
+def rules_table(rules: Sequence[Rule], console: Console, lang: str) -> None:
+    t = labels(lang)
+    table = Table()
+    for column in ("id", "title", "levels", "severity", "obligation", "group", "reference"):
+        table.add_column(t[column])
+    for rule in rules:
+        severity = (
+            rule.severity
+            if not isinstance(rule.severity, dict)
+            else ", ".join(f"L{k}:{v}" for k, v in sorted(rule.severity.items()))
+        )
+        table.add_row(
+            rule.id,
+            escape(rule.title.get(lang)),
+            f"{rule.levels.min_level}–{rule.levels.max_level}",
+            str(severity),
+            str(rule.obligation),
+            rule.group,
+            escape(rule.reference_text()),
+        )
+    console.print(table)
+
+
+def gate_report(
+    system: SystemResult, blocking: Sequence[Finding], console: Console, lang: str
+) -> None:
+    t = labels(lang)
+    if not blocking:
+        text = t["gate_open"].format(system=system.id, name=system.name)
+        console.print(f"[green]{escape(text)}[/]")
+        return
+    text = t["gate_closed"].format(system=system.id, name=system.name, n=len(blocking))
+    console.print(f"[red]{escape(text)}[/]")
+    for finding in blocking:
+        marker = {Status.FAIL: "✗", Status.MANUAL: "?", Status.ERROR: "!"}.get(finding.status, "·")
+        message = finding.message.en if lang == "en" else finding.message.vi
+        console.print(
+            f"  {marker} {finding.rule_id} [{finding.status}/{finding.severity}] {message}",
+            markup=False,
+            highlight=False,
+        )

@@ -1,0 +1,131 @@
+"""Rules and rule catalogs: declarative data loaded from checklists/*.yaml."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Annotated, Literal
+
+from pydantic import Field, field_validator, model_validator
+
+from auditor.checks.kinds import CheckSpec, LevelKey, by_level
+from auditor.model.base import FrozenModel, LocalizedText, Text
+from auditor.model.inventory import Regime
+from auditor.model.results import Obligation, Severity
+
+RuleId = Annotated[str, Field(pattern=r"^[A-Z][A-Z0-9]*(-[A-Z0-9]+)*$", max_length=40)]
+
+
+class Reference(FrozenModel):
+    """Where a requirement comes from: document and clause, and under which regime."""
+
+    document: Text
+    clause: Text | None = None
+    regime: Regime | None = Field(default=None, description="None: applies under both regimes")
+
+
+class Scope(FrozenModel):
+    min_level: LevelKey = 1
+    max_level: LevelKey = 5
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Scope:
+        if self.min_level > self.max_level:
+            raise ValueError("min_level must not exceed max_level")
+        return self
+
+
+class Rule(FrozenModel):
+    id: RuleId
+    digest_id: str | None = Field(
+        default=None, description="Id in shared/regulations.md when it differs from `id`"
+    )
+    title: LocalizedText
+    description: LocalizedText | None = None
+    remediation: LocalizedText
+    group: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_-]*$")]
+    subject: Literal["system", "agency", "organisation"] = "system"
+    levels: Scope = Scope()
+    regimes: frozenset[Regime] = frozenset({Regime.ND85, Regime.ND331})
+    severity: Severity | dict[LevelKey, Severity]
+    obligation: Obligation = Obligation.MANDATORY
+    confidence: Literal["C", "S", "U"] = "C"
+    references: tuple[Reference, ...] = Field(min_length=1)
+    gate: bool = Field(default=False, description="A failure blocks go-live (auditor gate)")
+    applies_if: CheckSpec | None = Field(
+        default=None, description="When this check does not pass, the rule is not applicable"
+    )
+    not_applicable: LocalizedText | None = Field(
+        default=None, description="Why the rule does not apply when applies_if does not pass"
+    )
+    check: CheckSpec
+
+    @field_validator("severity")
+    @classmethod
+    def _severity_map(cls, value: Severity | dict[int, Severity]) -> Severity | dict[int, Severity]:
+        if isinstance(value, dict) and not value:
+            raise ValueError("a per-level severity needs at least one level")
+        return value
+
+    def severity_at(self, level: int) -> Severity:
+        resolved = by_level(self.severity, level)
+        if resolved is None:  # a per-level map starting above `level`: use its lowest entry
+            assert isinstance(self.severity, dict)  # noqa: S101 - by_level returns None only then
+            resolved = self.severity[min(self.severity)]
+        return resolved
+
+    def applies_to(self, level: int, regime: Regime) -> bool:
+        return self.levels.min_level <= level <= self.levels.max_level and regime in self.regimes
+
+    def reference_text(self, regime: Regime | None = None) -> str:
+        refs = [r for r in self.references if regime is None or r.regime in (None, regime)]
+        return "; ".join(f"{r.document}" + (f", {r.clause}" if r.clause else "") for r in refs)
+
+
+class CatalogInfo(FrozenModel):
+    id: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9._-]*$")]
+    title: LocalizedText
+    version: str | None = None
+    description: LocalizedText | None = None
+
+
+class CatalogFile(FrozenModel):
+    """One checklist file as written on disk."""
+
+    catalog: CatalogInfo
+    rules: tuple[Rule, ...] = Field(min_length=1)
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """All rules in force for an audit, from the shipped checklists and the user's."""
+
+    rules: tuple[Rule, ...]
+    sources: tuple[str, ...] = ()
+
+    def __iter__(self) -> Iterator[Rule]:
+        return iter(self.rules)
+
+    def __len__(self) -> int:
+        return len(self.rules)
+
+    def get(self, rule_id: str) -> Rule | None:
+        return next((r for r in self.rules if r.id == rule_id), None)
+
+    def for_level(self, level: int, regime: Regime | None = None) -> list[Rule]:
+        return [
+            r
+            for r in self.rules
+            if r.levels.min_level <= level <= r.levels.max_level
+            and (regime is None or regime in r.regimes)
+        ]
+
+    @staticmethod
+    def merge(files: Iterable[tuple[str, CatalogFile]]) -> Catalog:
+        """Merge checklist files; duplicate rule ids are reported by the loader, not here."""
+        rules: list[Rule] = []
+        sources: list[str] = []
+        for source, catalog_file in files:
+            rules.extend(catalog_file.rules)
+            sources.append(source)
+        return Catalog(rules=tuple(sorted(rules, key=lambda r: r.id)), sources=tuple(sources))

@@ -1,0 +1,82 @@
+"""Scores and status counts, derived from findings (never stored by hand).
+
+score = 100 × Σ weight(passed) / Σ weight(applicable), where a finding's weight comes from its
+severity (critical 10, high 5, medium 3, low 1, info 0), advisory rules and not-applicable
+findings are left out, and `manual` and `error` count as not met. With waivers, a waived
+finding counts as met; without, its measured status is used.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+
+from auditor.model.results import (
+    SEVERITY_WEIGHT,
+    Finding,
+    Obligation,
+    Score,
+    Severity,
+    Status,
+    StatusCounts,
+    Summary,
+)
+
+_OPEN = frozenset({Status.FAIL, Status.ERROR})
+_BLOCKING = frozenset({Status.FAIL, Status.ERROR, Status.MANUAL})
+
+
+def score(findings: Iterable[Finding], with_waivers: bool = True) -> Score:
+    earned = possible = 0
+    for finding in findings:
+        if finding.obligation is Obligation.ADVISORY:
+            continue
+        status = finding.status if with_waivers else finding.measured_status
+        if status is Status.NOT_APPLICABLE:
+            continue
+        weight = SEVERITY_WEIGHT[finding.severity]
+        possible += weight
+        if status in (Status.PASS, Status.WAIVED):
+            earned += weight
+    value = round(100 * earned / possible, 1) if possible else None
+    return Score(value=value, earned=earned, possible=possible)
+
+
+def counts(findings: Iterable[Finding]) -> StatusCounts:
+    tally = Counter(f.status for f in findings)
+    return StatusCounts(
+        passed=tally[Status.PASS],
+        failed=tally[Status.FAIL],
+        manual=tally[Status.MANUAL],
+        not_applicable=tally[Status.NOT_APPLICABLE],
+        error=tally[Status.ERROR],
+        waived=tally[Status.WAIVED],
+    )
+
+
+def gate_blocking(findings: Iterable[Finding]) -> list[Finding]:
+    """Findings that stop a system going live: gate rules not met (advisory ones excepted)."""
+    return [
+        f
+        for f in findings
+        if f.gate and f.obligation is not Obligation.ADVISORY and f.status in _BLOCKING
+    ]
+
+
+def summarise(findings: list[Finding]) -> Summary:
+    by_severity = Counter(f.severity for f in findings if f.status in _OPEN)
+    return Summary(
+        counts=counts(findings),
+        score=score(findings, with_waivers=True),
+        score_without_waivers=score(findings, with_waivers=False),
+        by_severity={s.value: by_severity.get(s, 0) for s in Severity},
+        expired_waivers=sum(1 for f in findings if f.waiver is not None and f.waiver.expired),
+        gate_blocked=bool(gate_blocking(findings)),
+    )
+
+
+def worst_open_severity(summary: Summary) -> Severity | None:
+    for severity in sorted(Severity, key=lambda s: s.rank, reverse=True):
+        if summary.by_severity.get(severity.value, 0):
+            return severity
+    return None
