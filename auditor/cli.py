@@ -91,7 +91,9 @@ def cli() -> None:
 @inventory_argument
 @checklist_option
 def validate(paths: tuple[str, ...], checklists: tuple[str, ...]) -> None:
-    """Check inventories (and extra checklists) without auditing. Exit 0 when valid."""
+    """Check inventories and checklists without auditing.
+
+    Exit 0 when every file is valid, 2 otherwise (with file, line and field)."""
     loaded = load_inventory(_paths(paths))
     catalog, _ = load_catalog(_paths(checklists))
     systems = sum(len(a.systems) for a in loaded.inventory.agencies)
@@ -128,7 +130,9 @@ def audit(
     fail_on: str | None,
     quiet: bool,
 ) -> None:
-    """Audit every agency and system of an inventory (offline: no network I/O)."""
+    """Audit every agency and system of an inventory.
+
+    Offline: reads the inventory and checklists, does no network I/O."""
     outcome = run_audit(AuditRequest(_paths(paths), as_of, _paths(checklists), lang))
     run = outcome.run
     if json_path:
@@ -155,7 +159,9 @@ def audit(
 def level(
     paths: tuple[str, ...], as_of: dt.date, lang: str, system_ids: tuple[str, ...], fmt: str
 ) -> None:
-    """Which level each system must have, under both regimes, and why."""
+    """Show the level each system must have, and why.
+
+    Computed under Decree 85/2016 and Decree 331/2026, with the criteria that fired."""
     outcome = run_audit(AuditRequest(_paths(paths), as_of, (), lang))
     systems = [s for s in outcome.run.systems if not system_ids or s.id in system_ids]
     _require_known(system_ids, {s.id for s in outcome.run.systems})
@@ -217,7 +223,9 @@ def gate(
     lang: str,
     json_path: str | None,
 ) -> None:
-    """Go-live gate: exit 0 only if the system may be put into operation."""
+    """Decide whether a system may go live.
+
+    Exit 0 only if it may be put into operation; otherwise exit 1 with the reasons."""
     outcome = run_audit(
         AuditRequest(_paths(paths), as_of, _paths(checklists), lang, golive_system=system_id)
     )
@@ -295,7 +303,7 @@ def rules_show(rule_id: str, checklists: tuple[str, ...]) -> None:
 @cli.command()
 @click.option("--results", is_flag=True, help="The schema of the JSON results instead.")
 def schema(results: bool) -> None:
-    """Print the JSON Schema of inventory files (for editors), or of the results."""
+    """Print the JSON Schema of inventories or results."""
     data = results_schema() if results else InventoryFile.model_json_schema()
     click.echo(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True))
 

@@ -20,6 +20,18 @@ from auditor.model.results import (
     Status,
     StatusCounts,
     Summary,
+    Text2,
+)
+
+SCORE_METHOD = Text2(
+    vi="Điểm = 100 × tổng trọng số các yêu cầu đạt / tổng trọng số các yêu cầu áp dụng; trọng số "
+    "theo mức độ: nghiêm trọng 10, cao 5, trung bình 3, thấp 1, thông tin 0; không tính yêu cầu "
+    "khuyến nghị và không áp dụng; 'cần xác nhận' và 'lỗi' tính là chưa đạt. Điểm có miễn trừ "
+    "tính các phát hiện được miễn trừ hợp lệ là đạt; điểm không miễn trừ dùng kết quả đo được.",
+    en="Score = 100 × weight of requirements met / weight of applicable requirements; weights by "
+    "severity: critical 10, high 5, medium 3, low 1, info 0; advisory and not-applicable "
+    "requirements are left out; 'manual' and 'error' count as not met. The score with waivers "
+    "counts validly waived findings as met; the score without waivers uses the measured status.",
 )
 
 _OPEN = frozenset({Status.FAIL, Status.ERROR})

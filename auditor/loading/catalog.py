@@ -11,7 +11,7 @@ from pydantic import BaseModel
 from auditor.checks.builtins import BUILTINS
 from auditor.checks.kinds import Builtin
 from auditor.errors import InputError, Location
-from auditor.loading.inventory import inventory_files
+from auditor.loading.inventory import yaml_files
 from auditor.loading.safe_yaml import DEFAULT_LIMITS, Limits, LineDict, line_of, load_yaml_file
 from auditor.loading.validation import validate
 from auditor.model.results import InputFile
@@ -49,7 +49,7 @@ def load_catalog_files(
     files: list[tuple[str, CatalogFile]] = []
     inputs: list[InputFile] = []
     seen: dict[str, str] = {}
-    for path in inventory_files(paths):
+    for path in yaml_files(paths, "checklist"):
         source = str(path)
         data, raw = load_yaml_file(path, limits)
         if not isinstance(data, LineDict):

@@ -54,7 +54,7 @@ class LoadedInventory:
     organisation_origins: Origins = field(default_factory=dict)
 
 
-def inventory_files(paths: Iterable[Path]) -> list[Path]:
+def yaml_files(paths: Iterable[Path], what: str = "inventory") -> list[Path]:
     """The YAML files named by `paths` (folders are searched recursively, in sorted order)."""
     found: list[Path] = []
     for path in paths:
@@ -72,7 +72,7 @@ def inventory_files(paths: Iterable[Path]) -> list[Path]:
             raise InputError(Location(str(path)), "no such file or folder")
     if not found:
         raise InputError(
-            Location(", ".join(str(p) for p in paths)), "no YAML inventory files found"
+            Location(", ".join(str(p) for p in paths)), f"no YAML {what} files found"
         )
     return found
 
@@ -128,42 +128,51 @@ def _collect(path: Path, limits: Limits, into: _Collected) -> None:
 
 
 def _inherit(
-    own: BaseModel,
-    defaults: Sequence[tuple[BaseModel, str]],
-    prefix: str,
+    own: System,
+    defaults: Sequence[tuple[SystemDefaults, str]],
     origins: Origins,
     default_origins: Mapping[str, Origins],
-) -> Any:
-    """Fill the fields `own` leaves unset from defaults (nearest first); return the update."""
+) -> dict[str, Any]:
+    """The values `own` leaves unset, taken from the nearest default that sets them.
+
+    Sections are inherited whole, except `four_layer`, which is inherited layer by layer:
+    a system may name its own layer-3 assessor and still use the province's SOC (layer 2).
+    """
     update: dict[str, Any] = {}
     for name in SystemDefaults.model_fields:
+        if name == "four_layer":
+            merged = _merge_layers(own.four_layer, defaults, origins, default_origins)
+            if merged is not own.four_layer:
+                update[name] = merged
+            continue
         if name in own.model_fields_set:
             continue
         for default, label in defaults:
-            if name not in default.model_fields_set:
-                continue
-            value = getattr(default, name)
-            key = f"{prefix}{name}"
-            if isinstance(value, FourLayer) and isinstance(getattr(own, name), FourLayer):
-                value = _merge_layers(
-                    getattr(own, name), value, key, origins, default_origins[label], label
-                )
-            else:
-                _copy_origins(default_origins[label], f"defaults.{name}", key, origins, label)
-            update[name] = value
-            break
+            if name in default.model_fields_set:
+                update[name] = getattr(default, name)
+                _copy_origins(default_origins[label], f"defaults.{name}", name, origins, label)
+                break
     return update
 
 
 def _merge_layers(
-    own: FourLayer, default: FourLayer, key: str, origins: Origins, source: Origins, label: str
+    own: FourLayer,
+    defaults: Sequence[tuple[SystemDefaults, str]],
+    origins: Origins,
+    default_origins: Mapping[str, Origins],
 ) -> FourLayer:
-    update = {}
+    update: dict[str, Any] = {}
     for layer in FourLayer.model_fields:
-        if layer not in own.model_fields_set and layer in default.model_fields_set:
-            update[layer] = getattr(default, layer)
-            _copy_origins(source, f"defaults.{key}.{layer}", f"{key}.{layer}", origins, label)
-    return own.model_copy(update=update)
+        if layer in own.model_fields_set and getattr(own, layer) is not None:
+            continue
+        for default, label in defaults:
+            layers = default.four_layer
+            if layers is not None and getattr(layers, layer) is not None:
+                update[layer] = getattr(layers, layer)
+                _copy_origins(default_origins[label], f"defaults.four_layer.{layer}",
+                              f"four_layer.{layer}", origins, label)
+                break
+    return own.model_copy(update=update) if update else own
 
 
 def _copy_origins(
@@ -178,7 +187,7 @@ def _copy_origins(
 
 def load_inventory(paths: Sequence[Path], limits: Limits = DEFAULT_LIMITS) -> LoadedInventory:
     collected = _Collected()
-    for path in inventory_files(paths):
+    for path in yaml_files(paths):
         _collect(path, limits, collected)
     if collected.organisation is None:
         raise InputError(
@@ -224,7 +233,7 @@ def load_inventory(paths: Sequence[Path], limits: Limits = DEFAULT_LIMITS) -> Lo
             seen_systems[system.id] = f"{file}:{raw_system.line}"
             origins: Origins = {"": Origin(source="declared", file=file, line=raw_system.line)}
             _record_origins(raw_system, file, "", origins)
-            update = _inherit(system, default_chain, "", origins, labels)
+            update = _inherit(system, default_chain, origins, labels)
             systems.append(system.model_copy(update=update) if update else system)
             system_origins[system.id] = origins
         agencies.append(agency.model_copy(update={"systems": tuple(systems)}))

@@ -207,6 +207,7 @@ class RunInfo:
     inputs: tuple[InputFile, ...]
     live: bool = False
     rules: int = 0
+    score_method: Text2 | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 
 from rich.console import Console
@@ -94,7 +95,7 @@ def _score(score: Score, lang: str) -> str:
 
 def audit_summary(run: AuditRun, console: Console, lang: str) -> None:
     t = labels(lang)
-    date = run.run.as_of.strftime("%d/%m/%Y") if lang == "vi" else run.run.as_of.isoformat()
+    date = _date(run.run.as_of, lang)
     table = Table(title=t["audit_title"].format(date=date), show_lines=False)
     for column in (
         "agency",
@@ -145,6 +146,23 @@ def audit_summary(run: AuditRun, console: Console, lang: str) -> None:
     console.print(table)
     if total.expired_waivers:
         console.print(t["expired_waivers"].format(n=total.expired_waivers))
+        expired = [f for f in _all_findings(run) if f.waiver is not None and f.waiver.expired]
+        for finding in expired:
+            assert finding.waiver is not None  # noqa: S101 - filtered just above
+            console.print(f"  {finding.id}: {finding.waiver.decision}, "
+                          f"{_date(finding.waiver.expires, lang)}", markup=False)
+
+
+def _date(value: dt.date, lang: str) -> str:
+    return value.strftime("%d/%m/%Y") if lang == "vi" else value.isoformat()
+
+
+def _all_findings(run: AuditRun) -> list[Finding]:
+    return [
+        *run.organisation.findings,
+        *(f for a in run.agencies for f in a.findings),
+        *(f for s in run.systems for f in s.findings),
+    ]
 
 
 def level_table(

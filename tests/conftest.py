@@ -1,0 +1,45 @@
+"""Shared fixtures: run the real CLI in a subprocess, the audit date, repository paths."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+EXAMPLE = REPO / "inventories" / "example-province"
+AS_OF = dt.date(2026, 11, 24)
+
+
+@dataclass(frozen=True)
+class CliResult:
+    code: int
+    stdout: str
+    stderr: str
+
+
+def run_cli(*args: str | Path, cwd: Path | None = None, timeout: float = 120) -> CliResult:
+    """Run `python -m auditor ARGS` exactly as a user would, and capture everything."""
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8", "COLUMNS": "200"}
+    completed = subprocess.run(
+        [sys.executable, "-m", "auditor", *map(str, args)],
+        capture_output=True, text=True, encoding="utf-8", cwd=cwd or REPO, env=env,
+        timeout=timeout, check=False,
+    )
+    return CliResult(completed.returncode, completed.stdout, completed.stderr)
+
+
+@pytest.fixture
+def cli() -> Callable[..., CliResult]:
+    return run_cli
+
+
+@pytest.fixture
+def as_of() -> dt.date:
+    return AS_OF
