@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from auditor.errors import InputError, Location
 from auditor.loading.safe_yaml import DEFAULT_LIMITS, Limits, LineDict, LineList, load_yaml_file
