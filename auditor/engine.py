@@ -159,9 +159,24 @@ class Engine:
                 facts.collections,
                 observed,
             )
-            findings.append(
-                _finding(rule, ctx, system.id, None, _judge(rule, ctx), waivers, self.as_of)
-            )
+            if rule.per is None:
+                findings.append(
+                    _finding(rule, ctx, system.id, None, _judge(rule, ctx), waivers, self.as_of)
+                )
+                continue
+            for item in facts.collections.get(rule.per, ()):
+                item_ctx = ctx.with_item(item)
+                findings.append(
+                    _finding(
+                        rule,
+                        item_ctx,
+                        system.id,
+                        item.subject,
+                        _judge(rule, item_ctx),
+                        waivers,
+                        self.as_of,
+                    )
+                )
         return SystemResult(
             id=system.id,
             name=system.name,
@@ -192,7 +207,8 @@ class Engine:
         """Judge an agency or the organisation; its summary rolls up `below` as well."""
         own: list[Finding] = []
         for rule in rules:
-            if not (rule.levels.min_level <= level and rule.regimes & regimes):
+            in_scope = rule.levels.min_level <= level <= rule.levels.max_level
+            if not (in_scope and rule.regimes & regimes):
                 continue
             ctx = self._context(rule, level, values, origins, scoped, attestations, _NO_ITEMS, {})
             own.append(_finding(rule, ctx, body_id, None, _judge(rule, ctx), waivers, self.as_of))

@@ -52,6 +52,10 @@ class Rule(FrozenModel):
     confidence: Literal["C", "S", "U"] = "C"
     references: tuple[Reference, ...] = Field(min_length=1)
     gate: bool = Field(default=False, description="A failure blocks go-live (auditor gate)")
+    per: Literal["hosts", "endpoints", "certificates"] | None = Field(
+        default=None,
+        description="One finding per host/endpoint/certificate (waivers may name the subject)",
+    )
     applies_if: CheckSpec | None = Field(
         default=None, description="When this check does not pass, the rule is not applicable"
     )
@@ -93,7 +97,16 @@ class CatalogFile(FrozenModel):
     """One checklist file as written on disk."""
 
     catalog: CatalogInfo
-    rules: tuple[Rule, ...] = Field(min_length=1)
+    rules: tuple[Rule, ...]
+
+    @field_validator("rules")
+    @classmethod
+    def _not_empty(cls, rules: tuple[Rule, ...]) -> tuple[Rule, ...]:
+        # Checked here rather than with min_length: pydantic would also report min_length
+        # whenever any rule is invalid, adding a bogus second problem to the message.
+        if not rules:
+            raise ValueError("a checklist needs at least one rule")
+        return rules
 
 
 @dataclass(frozen=True)

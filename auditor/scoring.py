@@ -76,7 +76,12 @@ def gate_blocking(findings: Iterable[Finding]) -> list[Finding]:
 
 
 def summarise(findings: list[Finding]) -> Summary:
-    by_severity = Counter(f.severity for f in findings if f.status in _OPEN)
+    # Advisory findings inform; they never count towards --fail-on.
+    by_severity = Counter(
+        f.severity
+        for f in findings
+        if f.status in _OPEN and f.obligation is not Obligation.ADVISORY
+    )
     return Summary(
         counts=counts(findings),
         score=score(findings, with_waivers=True),

@@ -89,12 +89,14 @@ class EvalContext:
         return Evidence(fact=key, value=_plain(fact.value), source=str(fact.origin))
 
     def with_item(self, item: Item) -> EvalContext:
+        """A context for one host/endpoint/certificate; `system.*` still reaches the system."""
         return EvalContext(
             as_of=self.as_of,
             level=self.level,
             rule_id=self.rule_id,
-            values=item.values,
+            values={**item.values, "system": self.values},
             origins=item.origins,
+            scoped_origins={"system": self.origins},
             attestations=self.attestations,
             builtins=self.builtins,
         )

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Mapping
+from enum import Enum
 from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import Field, field_validator
@@ -47,9 +48,25 @@ def _check_level_map(value: Any) -> Any:
 
 
 def _fmt(value: Any) -> str:
+    """Show a value in a message: plain enum values, ISO dates, sets in sorted order."""
+    if isinstance(value, Enum):
+        value = value.value
     if isinstance(value, dt.date):
         return value.isoformat()
+    if isinstance(value, set | frozenset | tuple | list):
+        return "[" + ", ".join(sorted(_fmt(v) for v in value)) + "]"
     return repr(value) if isinstance(value, str) else str(value)
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _same(left: Any, right: Any) -> bool:
+    """Equality that does not let True stand for 1 (or False for 0)."""
+    if isinstance(left, bool) or isinstance(right, bool):
+        return isinstance(left, bool) and isinstance(right, bool) and left is right
+    return bool(left == right)
 
 
 class _FactCheck(FrozenModel):
@@ -104,7 +121,8 @@ class Present(_FactCheck):
     kind: Literal["present"]
 
     def judge(self, ctx: EvalContext, value: Any) -> Outcome:
-        ok = value is not False and value != () and value != [] and value != ""
+        empty = isinstance(value, str | tuple | list | set | frozenset | dict) and not value
+        ok = value is not False and not empty
         return self._verdict(
             ctx,
             ok,
@@ -118,7 +136,7 @@ class Equals(_FactCheck):
     value: str | int | float | bool
 
     def judge(self, ctx: EvalContext, value: Any) -> Outcome:
-        ok = value == self.value
+        ok = _same(value, self.value)
         return self._verdict(
             ctx,
             ok,
@@ -132,7 +150,7 @@ class OneOf(_FactCheck):
     values: tuple[str | int | float | bool, ...] = Field(min_length=1)
 
     def judge(self, ctx: EvalContext, value: Any) -> Outcome:
-        ok = value in self.values
+        ok = any(_same(value, allowed) for allowed in self.values)
         allowed = ", ".join(_fmt(v) for v in self.values)
         return self._verdict(
             ctx,
@@ -157,7 +175,7 @@ class _Compare(_FactCheck):
                     en=f"No threshold for level {ctx.level}",
                 ),
             )
-        if isinstance(value, bool) or not isinstance(value, int | float):
+        if not _is_number(value):
             return Outcome(
                 Status.ERROR,
                 Text2(
@@ -315,8 +333,23 @@ class Before(_FactCheck):
     def judge(self, ctx: EvalContext, value: Any) -> Outcome:
         other = ctx.fact(self.other)
         first = _as_date(value)
-        second = _as_date(other.value) if other is not None else None
         evidence = (ctx.evidence(self.fact, ctx.fact(self.fact)), ctx.evidence(self.other, other))
+        if other is not None and other.error is not None:
+            return Outcome(
+                Status.ERROR,
+                Text2(
+                    vi=f"Không quan sát được '{self.other}': {other.error}",
+                    en=f"Could not observe '{self.other}': {other.error}",
+                ),
+                evidence,
+            )
+        second = _as_date(other.value) if other is not None else None
+        if other is not None and second is None:
+            return Outcome(
+                Status.ERROR,
+                Text2(vi=f"'{self.other}' không phải ngày", en=f"'{self.other}' is not a date"),
+                evidence,
+            )
         if second is None:
             return Outcome(
                 Status(self.if_missing),
@@ -361,6 +394,14 @@ class RatioAtLeast(FrozenModel):
     def evaluate(self, ctx: EvalContext) -> Outcome:
         num, den = ctx.fact(self.numerator), ctx.fact(self.denominator)
         evidence = (ctx.evidence(self.numerator, num), ctx.evidence(self.denominator, den))
+        failed = [f for f in (num, den) if f is not None and f.error is not None]
+        if failed:
+            reasons = "; ".join(f"{f.key}: {f.error}" for f in failed)
+            return Outcome(
+                Status.ERROR,
+                Text2(vi=f"Không quan sát được: {reasons}", en=f"Could not observe: {reasons}"),
+                evidence,
+            )
         if num is None or den is None:
             return Outcome(
                 Status(self.if_missing),
@@ -380,7 +421,7 @@ class RatioAtLeast(FrozenModel):
                 ),
                 evidence,
             )
-        if not isinstance(num.value, int | float) or not isinstance(den.value, int | float):
+        if not _is_number(num.value) or not _is_number(den.value):
             return Outcome(
                 Status.ERROR,
                 Text2(vi="Giá trị không phải số", en="Values are not numbers"),

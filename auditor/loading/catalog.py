@@ -13,7 +13,7 @@ from auditor.checks.kinds import Builtin
 from auditor.errors import InputError, Location
 from auditor.loading.inventory import yaml_files
 from auditor.loading.safe_yaml import DEFAULT_LIMITS, Limits, LineDict, line_of, load_yaml_file
-from auditor.loading.validation import validate
+from auditor.loading.validation import field_path, validate
 from auditor.model.results import InputFile
 from auditor.resources import shipped_dir
 from auditor.rules import Catalog, CatalogFile, Rule
@@ -38,7 +38,7 @@ def _check_builtins(rule: Rule, index: int, data: object, source: str) -> None:
             loc = (*path, "name")
             known = ", ".join(sorted(BUILTINS))
             raise InputError(
-                Location(source, line_of(data, loc), None, ".".join(map(str, loc))),
+                Location(source, line_of(data, loc), None, field_path(loc)),
                 f"unknown builtin check '{builtin.name}' (known: {known})",
             )
 

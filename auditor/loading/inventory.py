@@ -71,9 +71,7 @@ def yaml_files(paths: Iterable[Path], what: str = "inventory") -> list[Path]:
         else:
             raise InputError(Location(str(path)), "no such file or folder")
     if not found:
-        raise InputError(
-            Location(", ".join(str(p) for p in paths)), f"no YAML {what} files found"
-        )
+        raise InputError(Location(", ".join(str(p) for p in paths)), f"no YAML {what} files found")
     return found
 
 
@@ -97,7 +95,8 @@ def _record_origins(
 @dataclass
 class _Collected:
     organisation: tuple[Organisation, Any, str] | None = None
-    agencies: list[tuple[Agency, Any, str]] = field(default_factory=list)
+    # (agency, its raw mapping, file, field path of the agency inside that file)
+    agencies: list[tuple[Agency, Any, str, str]] = field(default_factory=list)
     files: list[InputFile] = field(default_factory=list)
 
 
@@ -121,10 +120,10 @@ def _collect(path: Path, limits: Limits, into: _Collected) -> None:
             )
         into.organisation = (parsed.organisation, data["organisation"], source)
     if parsed.agency is not None:
-        into.agencies.append((parsed.agency, data["agency"], source))
+        into.agencies.append((parsed.agency, data["agency"], source, "agency"))
     raw_agencies = data.get("agencies") or []
-    for agency, raw_agency in zip(parsed.agencies, raw_agencies, strict=True):
-        into.agencies.append((agency, raw_agency, source))
+    for index, (agency, raw_agency) in enumerate(zip(parsed.agencies, raw_agencies, strict=True)):
+        into.agencies.append((agency, raw_agency, source, f"agencies[{index}]"))
 
 
 def _inherit(
@@ -169,8 +168,13 @@ def _merge_layers(
             layers = default.four_layer
             if layers is not None and getattr(layers, layer) is not None:
                 update[layer] = getattr(layers, layer)
-                _copy_origins(default_origins[label], f"defaults.four_layer.{layer}",
-                              f"four_layer.{layer}", origins, label)
+                _copy_origins(
+                    default_origins[label],
+                    f"defaults.four_layer.{layer}",
+                    f"four_layer.{layer}",
+                    origins,
+                    label,
+                )
                 break
     return own.model_copy(update=update) if update else own
 
@@ -203,11 +207,11 @@ def load_inventory(paths: Sequence[Path], limits: Limits = DEFAULT_LIMITS) -> Lo
     system_origins: dict[str, Origins] = {}
     seen_agencies: dict[str, str] = {}
     seen_systems: dict[str, str] = {}
-    for agency, raw_agency, file in collected.agencies:
+    for agency, raw_agency, file, field_prefix in collected.agencies:
         where = f"{file}:{raw_agency.line}"
         if agency.id in seen_agencies:
             raise InputError(
-                Location(file, raw_agency.key_lines.get("id"), None, "id"),
+                Location(file, raw_agency.key_lines.get("id"), None, f"{field_prefix}.id"),
                 f"agency id '{agency.id}' is already used at {seen_agencies[agency.id]}",
             )
         seen_agencies[agency.id] = where
@@ -227,7 +231,12 @@ def load_inventory(paths: Sequence[Path], limits: Limits = DEFAULT_LIMITS) -> Lo
         for index, (system, raw_system) in enumerate(zip(agency.systems, raw_systems, strict=True)):
             if system.id in seen_systems:
                 raise InputError(
-                    Location(file, raw_system.key_lines.get("id"), None, f"systems[{index}].id"),
+                    Location(
+                        file,
+                        raw_system.key_lines.get("id"),
+                        None,
+                        f"{field_prefix}.systems[{index}].id",
+                    ),
                     f"system id '{system.id}' is already used at {seen_systems[system.id]}",
                 )
             seen_systems[system.id] = f"{file}:{raw_system.line}"

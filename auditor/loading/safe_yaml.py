@@ -9,6 +9,7 @@ What this adds to yaml.safe_load:
 
 from __future__ import annotations
 
+import codecs
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -66,19 +67,27 @@ def read_text(path: Path, limits: Limits = DEFAULT_LIMITS) -> tuple[str, bytes]:
             f"file is {size:,} bytes, larger than the limit of {limits.max_bytes:,} bytes",
         )
     try:
-        raw = path.read_bytes()
+        # Read at most one byte past the limit: st_size says nothing for pipes and devices.
+        with path.open("rb") as handle:
+            raw = handle.read(limits.max_bytes + 1)
     except OSError as exc:
         raise InputError(Location(source), f"cannot read: {exc.strerror or exc}") from exc
+    if len(raw) > limits.max_bytes:
+        raise InputError(
+            Location(source), f"file is larger than the limit of {limits.max_bytes:,} bytes"
+        )
     if b"\x00" in raw:
         line = raw[: raw.index(b"\x00")].count(b"\n") + 1
         raise InputError(Location(source, line), "binary data (NUL byte): not a YAML text file")
+    bom = len(codecs.BOM_UTF8) if raw.startswith(codecs.BOM_UTF8) else 0
     try:
-        text = raw.decode("utf-8-sig")
+        text = raw[bom:].decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
+        offset = bom + exc.start
+        line = raw[:offset].count(b"\n") + 1
         raise InputError(
             Location(source, line),
-            f"not valid UTF-8 (byte 0x{raw[exc.start]:02x} at offset {exc.start}); "
+            f"not valid UTF-8 (byte 0x{raw[offset]:02x} at offset {offset}); "
             "save the file as UTF-8",
         ) from exc
     return text, raw
@@ -180,7 +189,7 @@ class _Builder:
                 container.line = start.line + 1
                 if event.anchor:
                     self.pending_anchors.add(event.anchor)
-                stack.append(_Frame(container, event.anchor, self.expanded - 1))
+                stack.append(_Frame(container, event.anchor, self.expanded - 1, start))
                 continue
             if isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
                 frame = stack.pop()
@@ -188,10 +197,12 @@ class _Builder:
                 if frame.anchor:
                     self.pending_anchors.discard(frame.anchor)
                     self.anchors[frame.anchor] = (value, self.expanded - frame.start)
-                mark = event.start_mark
+                mark = frame.start_mark  # a collection is "where it starts", not where it ends
             elif isinstance(event, yaml.ScalarEvent):
                 self.count(event.start_mark, 1)
                 value = self.scalar(event)
+                if value is _MERGE and not (stack and stack[-1].awaiting_key()):
+                    value = "<<"  # only a mapping key '<<' merges; elsewhere it is text
                 if event.anchor:
                     self.anchors[event.anchor] = (value, 1)
                 mark = event.start_mark
@@ -217,15 +228,21 @@ _MERGE = object()
 
 
 class _Frame:
-    __slots__ = ("anchor", "container", "key", "key_mark", "merges", "start")
+    __slots__ = ("anchor", "container", "key", "key_mark", "merges", "start", "start_mark")
 
-    def __init__(self, container: LineDict | LineList, anchor: str | None, start: int) -> None:
+    def __init__(
+        self, container: LineDict | LineList, anchor: str | None, start: int, start_mark: Any
+    ) -> None:
         self.container = container
         self.anchor = anchor
         self.start = start
+        self.start_mark = start_mark
         self.key: Any = _NOT_CACHED
         self.key_mark: Any = None
         self.merges: list[tuple[Any, Any]] = []
+
+    def awaiting_key(self) -> bool:
+        return isinstance(self.container, LineDict) and self.key is _NOT_CACHED
 
     def add(self, builder: _Builder, value: Any, mark: Any) -> None:
         container = self.container
@@ -281,6 +298,15 @@ def parse_yaml(text: str, source: str, limits: Limits = DEFAULT_LIMITS) -> Any:
         column = mark.column + 1 if mark is not None else None
         problem = exc.problem or exc.context or "invalid YAML"
         raise InputError(Location(source, line, column), f"invalid YAML: {problem}") from exc
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, exc.position) + 1
+        column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        character = exc.character if isinstance(exc.character, str) else chr(exc.character)
+        raise InputError(
+            Location(source, line, column),
+            "invalid YAML: control characters are not allowed in YAML text "
+            f"(U+{ord(character):04X})",
+        ) from exc
     except yaml.YAMLError as exc:
         raise InputError(Location(source), f"invalid YAML: {exc}") from exc
     finally:

@@ -25,10 +25,31 @@ def field_path(loc: tuple[int | str, ...]) -> str:
     return text
 
 
-def _clean_loc(loc: tuple[int | str, ...]) -> tuple[int | str, ...]:
-    # Discriminated unions add the tag ("present", "all"...) and function validators add
-    # "function-after[...]" to the location; neither exists in the input file.
-    return tuple(p for p in loc if not (isinstance(p, str) and ("[" in p or "-" in p)))
+def _clean_loc(loc: tuple[int | str, ...], data: Any) -> tuple[int | str, ...]:
+    """Drop location parts that exist only inside pydantic, not in the input file.
+
+    Discriminated unions add the tag (e.g. 'present' for a check of kind present) and
+    function validators add 'function-after[...]'; walking the input alongside the location
+    tells which parts are real keys.
+    """
+    cleaned: list[int | str] = []
+    node = data
+    for part in loc:
+        if isinstance(part, str) and ("[" in part or "(" in part):
+            continue
+        if isinstance(node, dict):
+            if part in node:
+                node = node[part]
+            elif node.get("kind") == part:
+                continue  # the discriminator's tag
+            else:
+                node = None
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            node = node[part]
+        else:
+            node = None
+        cleaned.append(part)
+    return tuple(cleaned)
 
 
 def _describe(error: Any) -> str:
@@ -50,7 +71,7 @@ def validate(model: type[M], data: Any, source: str) -> M:
     except ValidationError as exc:
         problems: list[tuple[Location, str]] = []
         for error in exc.errors()[:_MAX_REPORTED]:
-            loc = _clean_loc(tuple(error["loc"]))
+            loc = _clean_loc(tuple(error["loc"]), data)
             location = Location(source, line_of(data, loc), None, field_path(loc) or None)
             problems.append((location, _describe(error)))
         if len(problems) == 1:

@@ -24,8 +24,9 @@ Slug = Annotated[
     ),
 ]
 Text = Annotated[str, StringConstraints(min_length=1, max_length=2000)]
-Level = Annotated[int, Field(ge=1, le=5, description="Security level 1-5 (cấp độ)")]
-Count = Annotated[int, Field(ge=0)]
+# Strict: YAML's `yes`/`true` must not pass as level 1 or a count of 1.
+Level = Annotated[int, Field(ge=1, le=5, strict=True, description="Security level 1-5 (cấp độ)")]
+Count = Annotated[int, Field(ge=0, strict=True)]
 
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,79}$")
 

@@ -14,7 +14,7 @@ from enum import StrEnum
 from typing import Annotated, Literal
 from urllib.parse import urlsplit
 
-from pydantic import AfterValidator, Field, model_validator
+from pydantic import AfterValidator, BeforeValidator, Field, model_validator
 
 from auditor.model.base import Count, DocumentRef, FrozenModel, Level, Slug, Text
 
@@ -40,23 +40,32 @@ def _check_hostname(value: str) -> str:
 Hostname = Annotated[str, AfterValidator(_check_hostname)]
 
 
+def _redact(url: str) -> str:
+    """The URL without any user:password part, safe to print in an error message."""
+    scheme, sep, rest = url.partition("://")
+    if "@" in rest.split("/", 1)[0]:
+        return f"{scheme}{sep}***@{rest.split('@', 1)[1]}"
+    return url
+
+
 def _check_url(value: str) -> str:
+    shown = _redact(value)
     if any(ch.isspace() for ch in value):
-        raise ValueError(f"'{value}' is not a valid URL (contains white space)")
+        raise ValueError(f"'{shown}' is not a valid URL (contains white space)")
     parts = urlsplit(value)
     if parts.scheme not in ("http", "https"):
-        raise ValueError(f"'{value}' is not a valid URL: the scheme must be http or https")
+        raise ValueError(f"'{shown}' is not a valid URL: the scheme must be http or https")
     if parts.username or parts.password:
-        raise ValueError(f"'{value}' must not carry a user name or password")
+        raise ValueError(f"'{shown}' must not carry a user name or password")
     host = parts.hostname
     if not host:
-        raise ValueError(f"'{value}' is not a valid URL: no host")
+        raise ValueError(f"'{shown}' is not a valid URL: no host")
     try:
         port = parts.port
     except ValueError as exc:
-        raise ValueError(f"'{value}' is not a valid URL: bad port") from exc
+        raise ValueError(f"'{shown}' is not a valid URL: bad port") from exc
     if port == 0:
-        raise ValueError(f"'{value}' is not a valid URL: port 0")
+        raise ValueError(f"'{shown}' is not a valid URL: port 0")
     try:
         ipaddress.ip_address(host)
     except ValueError:
@@ -71,7 +80,8 @@ def _check_port(value: str | int) -> str:
     text = str(value).strip().lower()
     number, _, proto = text.partition("/")
     proto = proto or "tcp"
-    if not number.isdigit() or not 1 <= int(number) <= 65535 or proto not in ("tcp", "udp"):
+    valid = number.isascii() and number.isdigit() and 1 <= int(number) <= 65535
+    if not valid or proto not in ("tcp", "udp"):
         raise ValueError(
             f"'{value}' is not a port: use a number 1-65535, optionally '/tcp' or '/udp'"
         )
@@ -79,6 +89,17 @@ def _check_port(value: str | int) -> str:
 
 
 Port = Annotated[str | int, AfterValidator(_check_port)]
+
+
+def _address_text(value: object) -> object:
+    """Addresses are written as text; a bare integer (3221225994) is almost surely a typo."""
+    if not isinstance(value, str):
+        raise ValueError(f"write the address as text, e.g. '192.0.2.10' (got {value!r})")
+    return value
+
+
+IPv4 = Annotated[ipaddress.IPv4Address, BeforeValidator(_address_text)]
+IPv6 = Annotated[ipaddress.IPv6Address, BeforeValidator(_address_text)]
 
 
 # --------------------------------------------------------------------------------------------
@@ -407,8 +428,8 @@ class Hosting(FrozenModel):
 
 class Host(FrozenModel):
     name: Hostname
-    ipv4: tuple[ipaddress.IPv4Address, ...] = ()
-    ipv6: tuple[ipaddress.IPv6Address, ...] = ()
+    ipv4: tuple[IPv4, ...] = ()
+    ipv6: tuple[IPv6, ...] = ()
     role: Text | None = None
     expected_ports: tuple[Port, ...] = ()
 

@@ -163,7 +163,7 @@ class Summary:
     counts: StatusCounts
     score: Score
     score_without_waivers: Score
-    by_severity: dict[str, int]  # failing (fail/error/manual) findings per severity
+    by_severity: dict[str, int]  # open (fail/error), non-advisory findings per severity
     expired_waivers: int
     gate_blocked: bool = False
 

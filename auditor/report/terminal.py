@@ -149,8 +149,10 @@ def audit_summary(run: AuditRun, console: Console, lang: str) -> None:
         expired = [f for f in _all_findings(run) if f.waiver is not None and f.waiver.expired]
         for finding in expired:
             assert finding.waiver is not None  # noqa: S101 - filtered just above
-            console.print(f"  {finding.id}: {finding.waiver.decision}, "
-                          f"{_date(finding.waiver.expires, lang)}", markup=False)
+            console.print(
+                f"  {finding.id}: {finding.waiver.decision}, {_date(finding.waiver.expires, lang)}",
+                markup=False,
+            )
 
 
 def _date(value: dt.date, lang: str) -> str:

@@ -416,9 +416,10 @@ def test_transition_legacy_investment_approved_after_law_goes_to_conformity() ->
     [
         {"investment_start": "2026-09-01"},
         {"dossier": approved("2026-09-01")},
+        {"dossier": approved("2026-07-01")},
         {},
     ],
-    ids=["new-investment", "approved-under-nd331", "no-dates"],
+    ids=["new-investment", "approved-under-nd331", "approved-on-law-date", "no-dates"],
 )
 def test_transition_new_system_not_applicable(fields: dict[str, Any]) -> None:
     outcome = check("transition_deadlines", system_ctx(make_system(**fields)))

@@ -17,7 +17,7 @@ from pydantic import TypeAdapter, ValidationError
 from auditor.checks.builtins import BUILTINS
 from auditor.checks.context import EvalContext, Item, Outcome
 from auditor.checks.kinds import CHECK_KINDS, CheckSpec, by_level
-from auditor.model.inventory import Attestation, Lifecycle
+from auditor.model.inventory import Attestation, DossierStatus, Lifecycle
 from auditor.model.results import Evidence, Fact, Origin, Severity, Status, Text2
 
 AS_OF = dt.date(2026, 11, 24)
@@ -178,11 +178,6 @@ def test_present_fails_on_false_or_empty(value: Any) -> None:
     assert outcome.message.en == "'x' is empty or false"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG kinds.py Present.judge: only (), [], '' and False count as empty; an empty "
-    "frozenset/set/dict (e.g. dossier.components: [] after model_dump) passes `present`",
-)
 @pytest.mark.parametrize("value", [frozenset(), set(), {}], ids=["frozenset", "set", "dict"])
 def test_present_fails_on_empty_set_or_mapping(value: Any) -> None:
     assert status({"kind": "present", "fact": "dossier.components"}, {"dossier": {
@@ -279,11 +274,6 @@ def test_observed_fact_overrides_declared_value() -> None:
     assert outcome.evidence == (Evidence(fact="x", value=False, source="observed · probe"),)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG kinds.py RatioAtLeast.evaluate ignores Fact.error: an observed fact whose "
-    "probe failed is used as if measured (here 9/10 -> pass)",
-)
 def test_ratio_observed_error_gives_error_with_reason() -> None:
     outcome = run(
         {"kind": "ratio_at_least", "numerator": "malware.protected",
@@ -295,11 +285,6 @@ def test_ratio_observed_error_gives_error_with_reason() -> None:
     assert "console unreachable" in outcome.message.en
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG kinds.py Before.judge ignores Fact.error on `other`: a failed observation of "
-    "the other date is compared as if measured (-> pass)",
-)
 def test_before_observed_error_on_other_gives_error() -> None:
     outcome = run(
         {"kind": "before", "fact": "a", "other": "b"},
@@ -340,13 +325,13 @@ def test_equals_number_and_string_differ() -> None:
     assert status({"kind": "equals", "fact": "x", "value": 3}, {"x": 3}) is Status.PASS
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG kinds.py Equals.judge uses ==, so True == 1: `equals value: true` passes on a "
-    "count of 1 (at_least/at_most already refuse booleans as numbers)",
-)
-def test_equals_true_does_not_match_number_one() -> None:
+def test_booleans_do_not_stand_for_numbers() -> None:
     assert status({"kind": "equals", "fact": "x", "value": True}, {"x": 1}) is Status.FAIL
+    assert status({"kind": "equals", "fact": "x", "value": 1}, {"x": True}) is Status.FAIL
+    assert status({"kind": "equals", "fact": "x", "value": False}, {"x": 0}) is Status.FAIL
+    assert status({"kind": "one_of", "fact": "x", "values": [0, 1]}, {"x": True}) is Status.FAIL
+    assert status({"kind": "one_of", "fact": "x", "values": [True]}, {"x": 1}) is Status.FAIL
+    assert status({"kind": "one_of", "fact": "x", "values": [True]}, {"x": True}) is Status.PASS
 
 
 def test_one_of_pass_and_fail() -> None:
@@ -533,6 +518,13 @@ def test_before_missing_other_uses_if_missing() -> None:
     assert status(check, values) is Status.MANUAL
 
 
+def test_before_other_not_a_date_is_error() -> None:
+    outcome = run({"kind": "before", "fact": "a", "other": "b"},
+                  {"a": dt.date(2024, 1, 1), "b": "someday"})
+    assert outcome.status is Status.ERROR
+    assert outcome.message.en == "'b' is not a date"
+
+
 def test_before_fact_not_a_date_is_error() -> None:
     check = {"kind": "before", "fact": "a", "other": "b"}
     outcome = run(check, {"a": "someday", "b": dt.date(2024, 1, 1)})
@@ -670,6 +662,12 @@ def test_attested_not_yet_effective_is_manual() -> None:
     assert outcome.message.en == (
         "The attestation for 'GOV-16' is not yet effective at the audit date"
     )
+
+
+def test_attested_effective_on_as_of_passes() -> None:
+    outcome = run(ATTESTED, attestations=[attestation(effective=AS_OF.isoformat())])
+    assert outcome.status is Status.PASS
+    assert outcome.message.en.endswith("valid until 2027-11-24")
 
 
 def test_attested_best_of_several() -> None:
@@ -844,6 +842,25 @@ def test_for_each_empty_uses_when_empty(when_empty: str | None, expected: Status
     assert status(check) is expected
 
 
+def test_combined_severity_is_the_highest_among_the_worst() -> None:
+    def scaled(severity: Severity, result: Status) -> Any:
+        return lambda _: Outcome(result, Text2(vi="x", en="x"), (), severity)
+
+    context = EvalContext(
+        as_of=AS_OF, level=1, rule_id="R", values={}, origins={},
+        builtins={
+            "medium": scaled(Severity.MEDIUM, Status.FAIL),
+            "high": scaled(Severity.HIGH, Status.FAIL),
+            "critical-manual": scaled(Severity.CRITICAL, Status.MANUAL),
+        },
+    )
+    check = spec(kind="all", checks=[{"kind": "builtin", "name": n}
+                                     for n in ("medium", "high", "critical-manual")])
+    outcome = check.evaluate(context)
+    assert outcome.status is Status.FAIL
+    assert outcome.severity is Severity.HIGH  # the manual part does not decide
+
+
 def test_for_each_keeps_item_severity() -> None:
     # The worst item decides; an item outcome's severity (from a builtin) is carried.
     def scaled(_: EvalContext) -> Outcome:
@@ -858,3 +875,12 @@ def test_for_each_keeps_item_severity() -> None:
     assert outcome.status is Status.FAIL
     assert outcome.severity is Severity.HIGH
     assert outcome.message.en == "a.test: x"
+
+
+def test_enum_fact_message_shows_plain_value() -> None:
+    outcome = run(
+        {"kind": "one_of", "fact": "dossier.status", "values": ["approved"]},
+        {"dossier": {"status": DossierStatus.DRAFT}},
+    )
+    assert outcome.status is Status.FAIL
+    assert outcome.message.en == "'dossier.status' is 'draft', accepted: 'approved'"
