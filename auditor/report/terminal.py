@@ -109,7 +109,10 @@ def audit_summary(run: AuditRun, console: Console, lang: str) -> None:
         "waived",
         "blocked",
     ):
-        table.add_column(t[column], justify="left" if column == "agency" else "right")
+        if column == "agency":
+            table.add_column(t[column], no_wrap=True)
+        else:
+            table.add_column(t[column], justify="right")
     systems_by_agency: dict[str, list[SystemResult]] = {}
     for system in run.systems:
         systems_by_agency.setdefault(system.agency, []).append(system)
@@ -172,6 +175,7 @@ def level_table(
 ) -> None:
     t = labels(lang)
     table = Table(title=t["level_title"])
+    table.add_column(t["id"], no_wrap=True)
     for column in (
         "system",
         "agency",
@@ -196,7 +200,8 @@ def level_table(
             " ⚠" if level.declared is not None and level.declared < level.computed[regime] else ""
         )
         table.add_row(
-            escape(f"{system.id}\n{system.name}"),
+            system.id,
+            escape(system.name),
             system.agency,
             declared + flag,
             str(level.computed["nd85"]),
