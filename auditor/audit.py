@@ -8,7 +8,9 @@ run       = engine.evaluate(...)             pure, deterministic
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+import gc
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -36,7 +38,30 @@ class AuditOutcome:
     catalog: Catalog
 
 
+@contextmanager
+def _cyclic_gc_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector for the duration of one audit.
+
+    Loading and judging 10,000 systems creates millions of small acyclic objects (dicts,
+    models, findings); the collector would rescan them all many times over, which measured
+    ~40 % of load time and ~25 % of evaluation (bench/README.md). Reference counting still
+    frees everything; cycles made meanwhile are collected when the collector resumes.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def run_audit(request: AuditRequest) -> AuditOutcome:
+    with _cyclic_gc_paused():
+        return _run(request)
+
+
+def _run(request: AuditRequest) -> AuditOutcome:
     loaded = load_inventory(request.inventory_paths)
     catalog, checklist_inputs = load_catalog(request.checklist_paths)
     provenance = Provenance(

@@ -18,6 +18,7 @@ from auditor.model.inventory import Agency, Inventory, Regime, Waiver
 from auditor.model.results import (
     AuditRun,
     BodyResult,
+    Evidence,
     Fact,
     Finding,
     InputFile,
@@ -124,8 +125,11 @@ class Engine:
         attestations: Sequence[Mapping[str, Any]],
         collections: Mapping[str, tuple[Item, ...]],
         observed: Mapping[str, Fact],
+        memo: tuple[dict[str, Fact | None], dict[str, Evidence]],
     ) -> EvalContext:
         return EvalContext(
+            memo=memo[0],
+            evidence_memo=memo[1],
             as_of=self.as_of,
             level=level,
             rule_id=rule.id,
@@ -146,6 +150,7 @@ class Engine:
         observed = self.observed.get(system.id, {})
         waivers = system.waivers
         findings: list[Finding] = []
+        memo: tuple[dict[str, Fact | None], dict[str, Evidence]] = ({}, {})
         for rule in self.system_rules:
             if not rule.applies_to(level, facts.regime):
                 continue
@@ -158,6 +163,7 @@ class Engine:
                 facts.attestations,
                 facts.collections,
                 observed,
+                memo,
             )
             if rule.per is None:
                 findings.append(
@@ -206,11 +212,14 @@ class Engine:
     ) -> BodyResult:
         """Judge an agency or the organisation; its summary rolls up `below` as well."""
         own: list[Finding] = []
+        memo: tuple[dict[str, Fact | None], dict[str, Evidence]] = ({}, {})
         for rule in rules:
             in_scope = rule.levels.min_level <= level <= rule.levels.max_level
             if not (in_scope and rule.regimes & regimes):
                 continue
-            ctx = self._context(rule, level, values, origins, scoped, attestations, _NO_ITEMS, {})
+            ctx = self._context(
+                rule, level, values, origins, scoped, attestations, _NO_ITEMS, {}, memo
+            )
             own.append(_finding(rule, ctx, body_id, None, _judge(rule, ctx), waivers, self.as_of))
         return BodyResult(
             id=body_id,

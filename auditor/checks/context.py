@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from enum import Enum
 from typing import Any
 
 from auditor.model.results import Evidence, Fact, Origin, Severity, Status, Text2
@@ -15,10 +16,16 @@ from auditor.model.results import Evidence, Fact, Origin, Severity, Status, Text
 _MISSING = object()
 
 
+_SPLIT: dict[str, tuple[str, ...]] = {}
+
+
 def lookup(data: Mapping[str, Any], key: str) -> Any:
     """Walk a nested mapping by a dotted key; return _MISSING when any step is absent."""
+    parts = _SPLIT.get(key)
+    if parts is None:  # fact keys come from a small, fixed set of rules: split each once
+        parts = _SPLIT[key] = tuple(key.split("."))
     node: Any = data
-    for part in key.split("."):
+    for part in parts:
         if isinstance(node, Mapping) and part in node:
             node = node[part]
         else:
@@ -59,16 +66,24 @@ class EvalContext:
     attestations: Sequence[Mapping[str, Any]] = ()
     collections: Mapping[str, Sequence[Item]] = field(default_factory=dict)
     builtins: Mapping[str, Callable[[EvalContext], Outcome]] = field(default_factory=dict)
+    # Memo tables shared by every rule evaluated for the same subject: the values do not change
+    # between rules, and a large audit asks for the same facts hundreds of thousands of times.
+    memo: dict[str, Fact | None] = field(default_factory=dict)
+    evidence_memo: dict[str, Evidence] = field(default_factory=dict)
 
     def fact(self, key: str) -> Fact | None:
         """The fact at `key`, observed facts first; None when the inventory does not say."""
-        observed = self.observed.get(key)
-        if observed is not None:
-            return observed
-        value = lookup(self.values, key)
-        if value is _MISSING or value is None:
-            return None
-        return Fact(key=key, value=value, origin=self.origin(key))
+        try:
+            return self.memo[key]
+        except KeyError:
+            pass
+        found = self.observed.get(key)
+        if found is None:
+            value = lookup(self.values, key)
+            if value is not _MISSING and value is not None:
+                found = Fact(key=key, value=value, origin=self.origin(key))
+        self.memo[key] = found
+        return found
 
     def origin(self, key: str) -> Origin:
         head, _, rest = key.partition(".")
@@ -85,8 +100,13 @@ class EvalContext:
 
     def evidence(self, key: str, fact: Fact | None) -> Evidence:
         if fact is None:
-            return Evidence(fact=key, value=None, source="not declared")
-        return Evidence(fact=key, value=_plain(fact.value), source=str(fact.origin))
+            return Evidence(fact=key, value=None)
+        cached = self.evidence_memo.get(key)
+        if cached is not None and self.memo.get(key) is fact:
+            return cached
+        made = Evidence(fact=key, value=_plain(fact.value), origin=fact.origin)
+        self.evidence_memo[key] = made
+        return made
 
     def with_item(self, item: Item) -> EvalContext:
         """A context for one host/endpoint/certificate; `system.*` still reaches the system."""
@@ -102,8 +122,15 @@ class EvalContext:
         )
 
 
+_SCALARS = (str, int, float, bool, type(None))
+
+
 def _plain(value: Any) -> Any:
     """Evidence values are JSON-friendly: dates as ISO text, sets as sorted lists."""
+    if type(value) in _SCALARS:
+        return value
+    if isinstance(value, Enum):
+        return value.value
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, frozenset | set):

@@ -81,11 +81,11 @@ class _FactCheck(FrozenModel):
                 vi=f"Không có thông tin '{self.fact}' trong danh mục kiểm kê",
                 en=f"'{self.fact}' is not declared in the inventory",
             ),
-            evidence=(Evidence(fact=self.fact, value=None, source="not declared"),),
+            evidence=(Evidence(fact=self.fact, value=None),),
         )
 
     def _observation_error(self, ctx: EvalContext, reason: str) -> Outcome:
-        fact = ctx.fact(self.fact)
+        fact = ctx.fact(self.fact)  # memoised: no second lookup
         return Outcome(
             status=Status.ERROR,
             message=Text2(
@@ -96,7 +96,7 @@ class _FactCheck(FrozenModel):
         )
 
     def _verdict(self, ctx: EvalContext, ok: bool, vi: str, en: str) -> Outcome:
-        fact = ctx.fact(self.fact)
+        fact = ctx.fact(self.fact)  # memoised: no second lookup
         return Outcome(
             status=Status.PASS if ok else Status.FAIL,
             message=Text2(vi=vi, en=en),
@@ -494,7 +494,7 @@ class Attested(FrozenModel):
                     "attested_by": item["attested_by"],
                     "valid_until": expires.isoformat(),
                 },
-                source=str(ctx.origin("attestations")),
+                origin=ctx.origin("attestations"),
             ),
         )
         if expires < ctx.as_of:

@@ -126,67 +126,64 @@ def _collect(path: Path, limits: Limits, into: _Collected) -> None:
         into.agencies.append((agency, raw_agency, source, f"agencies[{index}]"))
 
 
-def _inherit(
-    own: System,
-    defaults: Sequence[tuple[SystemDefaults, str]],
-    origins: Origins,
-    default_origins: Mapping[str, Origins],
-) -> dict[str, Any]:
-    """The values `own` leaves unset, taken from the nearest default that sets them.
+class _Inheritance:
+    """Fills what a system leaves unset from its agency's, then its organisation's, defaults.
 
     Sections are inherited whole, except `four_layer`, which is inherited layer by layer:
     a system may name its own layer-3 assessor and still use the province's SOC (layer 2).
+    The origins a defaults section hands down are built once and shared by every system.
     """
-    update: dict[str, Any] = {}
-    for name in SystemDefaults.model_fields:
-        if name == "four_layer":
-            merged = _merge_layers(own.four_layer, defaults, origins, default_origins)
-            if merged is not own.four_layer:
-                update[name] = merged
-            continue
-        if name in own.model_fields_set:
-            continue
-        for default, label in defaults:
-            if name in default.model_fields_set:
-                update[name] = getattr(default, name)
-                _copy_origins(default_origins[label], f"defaults.{name}", name, origins, label)
-                break
-    return update
 
+    def __init__(self, chain: Sequence[tuple[SystemDefaults, str, Origins]]) -> None:
+        self.chain = chain
+        self.cache: dict[tuple[str, str, str], dict[str, Origin]] = {}
 
-def _merge_layers(
-    own: FourLayer,
-    defaults: Sequence[tuple[SystemDefaults, str]],
-    origins: Origins,
-    default_origins: Mapping[str, Origins],
-) -> FourLayer:
-    update: dict[str, Any] = {}
-    for layer in FourLayer.model_fields:
-        if layer in own.model_fields_set and getattr(own, layer) is not None:
-            continue
-        for default, label in defaults:
-            layers = default.four_layer
-            if layers is not None and getattr(layers, layer) is not None:
-                update[layer] = getattr(layers, layer)
-                _copy_origins(
-                    default_origins[label],
-                    f"defaults.four_layer.{layer}",
-                    f"four_layer.{layer}",
-                    origins,
-                    label,
+    def update_for(self, own: System, origins: Origins) -> dict[str, Any]:
+        update: dict[str, Any] = {}
+        for name in SystemDefaults.model_fields:
+            if name == "four_layer":
+                merged = self._merge_layers(own.four_layer, origins)
+                if merged is not own.four_layer:
+                    update[name] = merged
+                continue
+            if name in own.model_fields_set:
+                continue
+            for default, label, source in self.chain:
+                if name in default.model_fields_set:
+                    update[name] = getattr(default, name)
+                    origins.update(self._origins(source, label, f"defaults.{name}", name))
+                    break
+        return update
+
+    def _merge_layers(self, own: FourLayer, origins: Origins) -> FourLayer:
+        update: dict[str, Any] = {}
+        for layer in FourLayer.model_fields:
+            if layer in own.model_fields_set and getattr(own, layer) is not None:
+                continue
+            for default, label, source in self.chain:
+                layers = default.four_layer
+                if layers is not None and getattr(layers, layer) is not None:
+                    update[layer] = getattr(layers, layer)
+                    origins.update(
+                        self._origins(
+                            source, label, f"defaults.four_layer.{layer}", f"four_layer.{layer}"
+                        )
+                    )
+                    break
+        return own.model_copy(update=update) if update else own
+
+    def _origins(self, source: Origins, label: str, src: str, dst: str) -> dict[str, Origin]:
+        key = (label, src, dst)
+        found = self.cache.get(key)
+        if found is None:
+            found = self.cache[key] = {
+                dst + path[len(src) :]: Origin(
+                    source="inherited", file=origin.file, line=origin.line, via=label
                 )
-                break
-    return own.model_copy(update=update) if update else own
-
-
-def _copy_origins(
-    source: Origins, src_prefix: str, dst_prefix: str, out: Origins, label: str
-) -> None:
-    for path, origin in source.items():
-        if path == src_prefix or path.startswith(src_prefix + "."):
-            out[dst_prefix + path[len(src_prefix) :]] = Origin(
-                source="inherited", file=origin.file, line=origin.line, via=label
-            )
+                for path, origin in source.items()
+                if path == src or path.startswith(src + ".")
+            }
+        return found
 
 
 def load_inventory(paths: Sequence[Path], limits: Limits = DEFAULT_LIMITS) -> LoadedInventory:
@@ -218,14 +215,12 @@ def load_inventory(paths: Sequence[Path], limits: Limits = DEFAULT_LIMITS) -> Lo
         own: Origins = {"": Origin(source="declared", file=file, line=raw_agency.line)}
         _record_origins(raw_agency, file, "", own)
         agency_origins[agency.id] = own
-        labels = {
-            f"agency defaults ({agency.id})": own,
-            f"organisation defaults ({organisation.id})": org_origins,
-        }
-        default_chain = [
-            (agency.defaults, f"agency defaults ({agency.id})"),
-            (organisation.defaults, f"organisation defaults ({organisation.id})"),
-        ]
+        inheritance = _Inheritance(
+            [
+                (agency.defaults, f"agency defaults ({agency.id})", own),
+                (organisation.defaults, f"organisation defaults ({organisation.id})", org_origins),
+            ]
+        )
         systems: list[System] = []
         raw_systems = raw_agency.get("systems") or LineList()
         for index, (system, raw_system) in enumerate(zip(agency.systems, raw_systems, strict=True)):
@@ -242,7 +237,7 @@ def load_inventory(paths: Sequence[Path], limits: Limits = DEFAULT_LIMITS) -> Lo
             seen_systems[system.id] = f"{file}:{raw_system.line}"
             origins: Origins = {"": Origin(source="declared", file=file, line=raw_system.line)}
             _record_origins(raw_system, file, "", origins)
-            update = _inherit(system, default_chain, origins, labels)
+            update = inheritance.update_for(system, origins)
             systems.append(system.model_copy(update=update) if update else system)
             system_origins[system.id] = origins
         agencies.append(agency.model_copy(update={"systems": tuple(systems)}))

@@ -99,6 +99,7 @@ _SAFE_SCALAR_TAGS = frozenset(
 _MAP_TAG = "tag:yaml.org,2002:map"
 _SEQ_TAG = "tag:yaml.org,2002:seq"
 _MERGE_TAG = "tag:yaml.org,2002:merge"
+_STR_TAG = "tag:yaml.org,2002:str"
 
 
 class _Builder:
@@ -118,6 +119,7 @@ class _Builder:
         self.pending_anchors: set[str] = set()
         self.expanded = 0
         self.cache: dict[tuple[str, str], Any] = {}
+        self.plain_cache: dict[str, Any] = {}
 
     def error(self, mark: Any, message: str, key: Any = None) -> InputError:
         return InputError(
@@ -138,6 +140,21 @@ class _Builder:
 
     def scalar(self, event: Any) -> Any:
         tag = event.tag
+        if tag is None:
+            plain, _ = event.implicit
+            if not plain:  # quoted or block text without a tag: always a string
+                return event.value
+            cached = self.plain_cache.get(event.value, _NOT_CACHED)
+            if cached is not _NOT_CACHED:  # a plain scalar's type depends on its text alone
+                return cached
+            value = self._scalar_slow(event)
+            if len(self.plain_cache) < 200_000:
+                self.plain_cache[event.value] = value
+            return value
+        return self._scalar_slow(event)
+
+    def _scalar_slow(self, event: Any) -> Any:
+        tag = event.tag
         if tag is None or tag == "!":
             tag = self.resolver.resolve(  # type: ignore[no-untyped-call]
                 yaml.ScalarNode, event.value, event.implicit
@@ -150,6 +167,8 @@ class _Builder:
             return cached
         if tag == _MERGE_TAG:
             value: Any = _MERGE
+        elif tag == _STR_TAG:
+            value = event.value
         else:
             node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark)
             try:
@@ -164,49 +183,43 @@ class _Builder:
         stack: list[_Frame] = []
         root: Any = None
         documents = 0
+        get_event = parser.get_event
+        limit = self.limits.max_nodes
         while True:
-            event = parser.get_event()
-            if event is None or isinstance(event, yaml.StreamEndEvent):
-                break
-            if isinstance(event, yaml.DocumentStartEvent):
-                documents += 1
-                if documents > 1:
-                    raise self.error(event.start_mark, "only one YAML document per file")
-                continue
-            if isinstance(event, yaml.StreamStartEvent | yaml.DocumentEndEvent):
-                continue
-            if isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
-                if len(stack) >= self.limits.max_depth:
-                    raise self.error(
-                        event.start_mark, f"nesting deeper than {self.limits.max_depth} levels"
-                    )
-                is_map = isinstance(event, yaml.MappingStartEvent)
-                if event.tag not in (None, "!", _MAP_TAG if is_map else _SEQ_TAG):
-                    raise self.error(event.start_mark, f"unsupported YAML tag '{event.tag}'")
-                self.count(event.start_mark, 1)
-                container: LineDict | LineList = LineDict() if is_map else LineList()
-                start: Any = event.start_mark
-                container.line = start.line + 1
-                if event.anchor:
-                    self.pending_anchors.add(event.anchor)
-                stack.append(_Frame(container, event.anchor, self.expanded - 1, start))
-                continue
-            if isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
-                frame = stack.pop()
-                value = frame.finish(self)
-                if frame.anchor:
-                    self.pending_anchors.discard(frame.anchor)
-                    self.anchors[frame.anchor] = (value, self.expanded - frame.start)
-                mark = frame.start_mark  # a collection is "where it starts", not where it ends
-            elif isinstance(event, yaml.ScalarEvent):
-                self.count(event.start_mark, 1)
+            event = get_event()
+            kind = type(event)
+            if kind is yaml.ScalarEvent:  # most events are scalars: test them first
+                self.expanded += 1
+                if self.expanded > limit:
+                    self.count(event.start_mark, 0)
                 value = self.scalar(event)
                 if value is _MERGE and not (stack and stack[-1].awaiting_key()):
                     value = "<<"  # only a mapping key '<<' merges; elsewhere it is text
                 if event.anchor:
                     self.anchors[event.anchor] = (value, 1)
                 mark = event.start_mark
-            elif isinstance(event, yaml.AliasEvent):
+            elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
+                start: Any = event.start_mark
+                if len(stack) >= self.limits.max_depth:
+                    raise self.error(start, f"nesting deeper than {self.limits.max_depth} levels")
+                is_map = kind is yaml.MappingStartEvent
+                if event.tag not in (None, "!", _MAP_TAG if is_map else _SEQ_TAG):
+                    raise self.error(start, f"unsupported YAML tag '{event.tag}'")
+                self.count(start, 1)
+                container: LineDict | LineList = LineDict() if is_map else LineList()
+                container.line = start.line + 1
+                if event.anchor:
+                    self.pending_anchors.add(event.anchor)
+                stack.append(_Frame(container, event.anchor, self.expanded - 1, start))
+                continue
+            elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+                frame = stack.pop()
+                value = frame.finish(self)
+                if frame.anchor:
+                    self.pending_anchors.discard(frame.anchor)
+                    self.anchors[frame.anchor] = (value, self.expanded - frame.start)
+                mark = frame.start_mark  # a collection is "where it starts", not where it ends
+            elif kind is yaml.AliasEvent:
                 if event.anchor in self.pending_anchors:
                     raise self.error(event.start_mark, f"recursive alias '*{event.anchor}'")
                 if event.anchor not in self.anchors:
@@ -214,7 +227,14 @@ class _Builder:
                 value, size = self.anchors[event.anchor]
                 self.count(event.start_mark, size)
                 mark = event.start_mark
-            else:  # pragma: no cover - no other event kinds exist
+            elif kind is yaml.DocumentStartEvent:
+                documents += 1
+                if documents > 1:
+                    raise self.error(event.start_mark, "only one YAML document per file")
+                continue
+            elif event is None or kind is yaml.StreamEndEvent:
+                break
+            else:  # stream start, document end
                 continue
             if stack:
                 stack[-1].add(self, value, mark)

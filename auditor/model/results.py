@@ -68,8 +68,7 @@ class Origin:
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.file and self.line else (self.file or "")
-        parts = [p for p in (self.source, where, self.via) if p]
-        return " · ".join(parts)
+        return " · ".join(p for p in (self.source, where, self.via) if p)
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,11 +79,16 @@ class Fact:
     error: str | None = None  # an observation that failed: the reason
 
 
+NOT_DECLARED = Origin(source="not_declared")
+
+
 @dataclass(frozen=True, slots=True)
 class Evidence:
+    """A fact a finding looked at, its value, and where that value came from."""
+
     fact: str
     value: Any
-    source: str
+    origin: Origin = NOT_DECLARED
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from pydantic import TypeAdapter
@@ -16,10 +15,13 @@ def to_dict(run: AuditRun) -> Any:
     return _ADAPTER.dump_python(run, mode="json")
 
 
-def to_json(run: AuditRun) -> bytes:
-    """Sorted keys, fixed indentation, UTF-8 (Vietnamese text stays readable), final newline."""
-    text = json.dumps(to_dict(run), ensure_ascii=False, sort_keys=True, indent=2)
-    return (text + "\n").encode("utf-8")
+def to_json(run: AuditRun, indent: int | None = None) -> bytes:
+    """UTF-8 JSON (Vietnamese stays readable) with a final newline.
+
+    Serialised in one pass by pydantic-core. Deterministic without sorting: every key order
+    comes from the dataclass field order or from dicts the engine builds in sorted order.
+    """
+    return _ADAPTER.dump_json(run, indent=indent) + b"\n"
 
 
 def results_schema() -> dict[str, Any]:

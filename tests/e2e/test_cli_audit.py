@@ -99,13 +99,14 @@ def test_evidence_cites_file_and_line_and_inheritance(audit_json: Any) -> None:
     _, data, _ = audit_json
     stale = _finding(_system(data, "lgsp-tinh"), "GOV-12")
     (evidence,) = [e for e in stale["evidence"] if e["fact"] == "four_layer.layer3.last_assessment"]
-    file, _, line = evidence["source"].split(" · ")[1].rpartition(":")
-    text = (REPO / file).read_text(encoding="utf-8").splitlines()[int(line) - 1]
+    origin = evidence["origin"]
+    assert origin["source"] == "declared"
+    text = (REPO / origin["file"]).read_text(encoding="utf-8").splitlines()[origin["line"] - 1]
     assert "last_assessment" in text and evidence["value"] in text
     layer2 = [e for s in data["systems"] for f in s["findings"] for e in f["evidence"]
-              if e["fact"].startswith("four_layer.layer2") and "inherited" in e["source"]]
+              if e["fact"].startswith("four_layer.layer2") and e["origin"]["source"] == "inherited"]
     assert layer2, "no finding shows a layer-2 fact inherited from the organisation defaults"
-    assert any("organisation defaults" in e["source"] for e in layer2)
+    assert any("organisation defaults" in e["origin"]["via"] for e in layer2)
 
 
 def test_scores_are_derived_with_and_without_waivers(audit_json: Any) -> None:

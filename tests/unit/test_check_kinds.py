@@ -18,7 +18,15 @@ from auditor.checks.builtins import BUILTINS
 from auditor.checks.context import EvalContext, Item, Outcome
 from auditor.checks.kinds import CHECK_KINDS, CheckSpec, by_level
 from auditor.model.inventory import Attestation, DossierStatus, Lifecycle
-from auditor.model.results import Evidence, Fact, Origin, Severity, Status, Text2
+from auditor.model.results import (
+    NOT_DECLARED,
+    Evidence,
+    Fact,
+    Origin,
+    Severity,
+    Status,
+    Text2,
+)
 
 AS_OF = dt.date(2026, 11, 24)
 ADAPTER: TypeAdapter[Any] = TypeAdapter(CheckSpec)
@@ -199,7 +207,7 @@ def test_missing_fact_fails_by_default_with_not_declared_evidence() -> None:
     outcome = run({"kind": "equals", "fact": "hosting.kind", "value": "cloud"}, {})
     assert outcome.status is Status.FAIL
     assert outcome.message.en == "'hosting.kind' is not declared in the inventory"
-    assert outcome.evidence == (Evidence(fact="hosting.kind", value=None, source="not declared"),)
+    assert outcome.evidence == (Evidence(fact="hosting.kind", value=None, origin=NOT_DECLARED),)
 
 
 def test_none_value_counts_as_missing() -> None:
@@ -263,7 +271,7 @@ def test_observed_fact_with_error_gives_error_with_reason(check: dict[str, Any])
     assert outcome.status is Status.ERROR
     assert outcome.message.en == "Could not observe 'tls.expiry': connection refused"
     assert "connection refused" in outcome.message.vi
-    assert outcome.evidence[0].source == "observed · tls-probe"
+    assert str(outcome.evidence[0].origin) == "observed · tls-probe"
 
 
 def test_observed_fact_overrides_declared_value() -> None:
@@ -271,7 +279,7 @@ def test_observed_fact_overrides_declared_value() -> None:
     assert status({"kind": "present", "fact": "x"}, {"x": True}) is Status.PASS
     outcome = run({"kind": "present", "fact": "x"}, {"x": True}, observed=observed)
     assert outcome.status is Status.FAIL
-    assert outcome.evidence == (Evidence(fact="x", value=False, source="observed · probe"),)
+    assert outcome.evidence == (Evidence(fact="x", value=False, origin=Origin(source="observed", via="probe")),)
 
 
 def test_ratio_observed_error_gives_error_with_reason() -> None:
@@ -513,7 +521,7 @@ def test_before_missing_other_uses_if_missing() -> None:
     outcome = run({"kind": "before", "fact": "regulation", "other": "approval"}, values)
     assert outcome.status is Status.FAIL
     assert outcome.message.en == "'approval' is not declared, nothing to compare with"
-    assert outcome.evidence[1] == Evidence(fact="approval", value=None, source="not declared")
+    assert outcome.evidence[1] == Evidence(fact="approval", value=None, origin=NOT_DECLARED)
     check = {"kind": "before", "fact": "regulation", "other": "approval", "if_missing": "manual"}
     assert status(check, values) is Status.MANUAL
 
@@ -622,7 +630,7 @@ def test_attested_valid_passes_with_evidence() -> None:
                 "attested_by": "Nguyễn Văn A",
                 "valid_until": "2027-03-01",
             },
-            source="declared",
+            origin=Origin(source="declared"),
         ),
     )
 

@@ -148,7 +148,7 @@ def test_statuses_stay_distinct() -> None:
     assert findings["R-ERROR"].message.en == (
         "Could not observe 'malware.protected': console unreachable"
     )
-    assert findings["R-ERROR"].evidence[0].source == "observed · av-console"
+    assert str(findings["R-ERROR"].evidence[0].origin) == "observed · av-console"
     assert result.summary.counts == StatusCounts(
         passed=1, failed=1, manual=1, not_applicable=1, error=1, waived=0
     )
