@@ -25,13 +25,14 @@ from auditor.model.results import (
     Origin,
     RunInfo,
     Status,
+    Summary,
     SystemResult,
     Text2,
     WaiverNote,
 )
 from auditor.regime import LAW_116_IN_FORCE
 from auditor.rules import Catalog, Rule
-from auditor.scoring import summarise
+from auditor.scoring import SCORE_METHOD, combine, summarise
 
 SCHEMA_VERSION = "1.0"
 _WAIVABLE = frozenset({Status.FAIL, Status.MANUAL, Status.ERROR})
@@ -208,7 +209,7 @@ class Engine:
         level: int,
         regimes: frozenset[Regime],
         systems: Sequence[SystemResult],
-        below: Sequence[Finding],
+        below: Sequence[Summary],
     ) -> BodyResult:
         """Judge an agency or the organisation; its summary rolls up `below` as well."""
         own: list[Finding] = []
@@ -226,7 +227,7 @@ class Engine:
             name=name,
             kind=kind,
             findings=tuple(own),
-            summary=summarise([*own, *below]),
+            summary=combine([summarise(own), *below]),
             systems=tuple(s.id for s in systems),
         )
 
@@ -292,9 +293,7 @@ def evaluate(
             )
         )
         system_results.extend(results)
-    below = [f for a in agency_results for f in a.findings] + [
-        f for s in system_results for f in s.findings
-    ]
+    below = [a.summary for a in agency_results]  # each already rolls up its systems
     org_result = engine.evaluate_body(
         engine.organisation_rules,
         "organisation",
@@ -319,6 +318,7 @@ def evaluate(
             inputs=tuple(inputs),
             live=live,
             rules=len(catalog),
+            score_method=SCORE_METHOD,
         ),
         organisation=org_result,
         agencies=tuple(agency_results),
@@ -353,5 +353,5 @@ def _agency_result(
         level,
         regimes,
         systems,
-        [f for s in systems for f in s.findings],
+        [s.summary for s in systems],
     )

@@ -8,8 +8,9 @@ finding counts as met; without, its measured status is used.
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from auditor.model.results import (
     SEVERITY_WEIGHT,
@@ -50,8 +51,7 @@ def score(findings: Iterable[Finding], with_waivers: bool = True) -> Score:
         possible += weight
         if status in (Status.PASS, Status.WAIVED):
             earned += weight
-    value = round(100 * earned / possible, 1) if possible else None
-    return Score(value=value, earned=earned, possible=possible)
+    return _ratio(earned, possible)
 
 
 def counts(findings: Iterable[Finding]) -> StatusCounts:
@@ -89,6 +89,39 @@ def summarise(findings: list[Finding]) -> Summary:
         by_severity={s.value: by_severity.get(s, 0) for s in Severity},
         expired_waivers=sum(1 for f in findings if f.waiver is not None and f.waiver.expired),
         gate_blocked=bool(gate_blocking(findings)),
+    )
+
+
+def _ratio(earned: int, possible: int) -> Score:
+    return Score(
+        value=round(100 * earned / possible, 1) if possible else None,
+        earned=earned,
+        possible=possible,
+    )
+
+
+def combine(summaries: Sequence[Summary]) -> Summary:
+    """The summary of a whole made of parts (an agency's systems, a province's agencies).
+
+    Every figure is a sum, so a roll-up never rescans findings; scores are recomputed from
+    the summed weights, not averaged.
+    """
+    tally: Counter[str] = Counter()
+    for summary in summaries:
+        tally.update(dataclasses.asdict(summary.counts))
+    return Summary(
+        counts=StatusCounts(**{name: tally[name] for name in StatusCounts.__dataclass_fields__}),
+        score=_ratio(sum(s.score.earned for s in summaries),
+                     sum(s.score.possible for s in summaries)),
+        score_without_waivers=_ratio(
+            sum(s.score_without_waivers.earned for s in summaries),
+            sum(s.score_without_waivers.possible for s in summaries),
+        ),
+        by_severity={
+            sev.value: sum(s.by_severity.get(sev.value, 0) for s in summaries) for sev in Severity
+        },
+        expired_waivers=sum(s.expired_waivers for s in summaries),
+        gate_blocked=any(s.gate_blocked for s in summaries),
     )
 
 

@@ -32,7 +32,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-GENERATOR_VERSION = "1"
+GENERATOR_VERSION = "3"
 DEFAULT_SEED = 20261124
 AS_OF = dt.date(2026, 11, 24)  # the audit date the dates below are spread around
 
@@ -54,7 +54,7 @@ _RESOLVES_TO_NON_STRING = re.compile(
 )
 
 
-def _scalar(value: Any) -> str:
+def _scalar(value: Any, flow: bool = False) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int):
@@ -69,6 +69,7 @@ def _scalar(value: Any) -> str:
         or ": " in text
         or " #" in text
         or "\n" in text
+        or (flow and any(ch in text for ch in ",[]{}"))
         or _RESOLVES_TO_NON_STRING.match(text)
     ):
         return json.dumps(text, ensure_ascii=False)
@@ -89,7 +90,7 @@ def _emit(value: Any, indent: int) -> Iterator[str]:
             if _is_scalar(item):
                 yield f"{pad}{key}: {_scalar(item)}"
             elif isinstance(item, list) and all(_is_scalar(v) for v in item) and len(item) <= 6:
-                yield f"{pad}{key}: [{', '.join(_scalar(v) for v in item)}]"
+                yield f"{pad}{key}: [{', '.join(_scalar(v, flow=True) for v in item)}]"
             else:
                 yield f"{pad}{key}:"
                 yield from _emit(item, indent + 2)
@@ -113,13 +114,18 @@ def dump(document: dict[str, Any], header: str = "") -> str:
 # Vocabulary (fictional)
 # --------------------------------------------------------------------------------------------
 
-_SYLLABLES = (
+
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(text.split())
+
+
+_SYLLABLES = _words(
     "An Bình Hòa Phú Tân Long Thạnh Đông Tây Nam Bắc Hưng Thịnh Phước Mỹ Vĩnh Quang Trung "
     "Hiệp Lộc Sơn Hải Thủy Lâm Xuân Hạ Thu Đức Nghĩa Lợi Tiến Thành Khánh Định Yên Lạc Hương"
-).split()
-_SURNAMES = "Nguyễn Trần Lê Phạm Hoàng Huỳnh Phan Vũ Võ Đặng Bùi Đỗ Hồ Ngô Dương Lý".split()
-_MIDDLE = "Văn Thị Hữu Minh Thanh Đức Ngọc Quốc Thu Hoài Xuân Bảo".split()
-_GIVEN = "Hùng Lan Hạnh Tuấn Dũng Hoa Phương Nam Sơn Trang Hải Linh Khoa Vy Tâm Quân".split()
+)
+_SURNAMES = _words("Nguyễn Trần Lê Phạm Hoàng Huỳnh Phan Vũ Võ Đặng Bùi Đỗ Hồ Ngô Dương Lý")
+_MIDDLE = _words("Văn Thị Hữu Minh Thanh Đức Ngọc Quốc Thu Hoài Xuân Bảo")
+_GIVEN = _words("Hùng Lan Hạnh Tuấn Dũng Hoa Phương Nam Sơn Trang Hải Linh Khoa Vy Tâm Quân")
 
 _DEPARTMENTS = (
     ("Sở Y tế", "syt"),
@@ -236,8 +242,17 @@ _ROLES = (
 _PORTS = ("443/tcp", "80/tcp", 22, "53/udp", "3389/tcp", "5432/tcp", "1433/tcp", "161/udp")
 _ICS_PORTS = ("502/tcp", "20000/tcp", "44818/tcp", "102/tcp")
 _IPV4_NETS = ("192.0.2", "198.51.100", "203.0.113")
-_ATTESTED_RULES = ("GOV-08", "GOV-12", "GOV-16", "GOV-19", "OPS-04", "OPS-09")
-_WAIVABLE_RULES = ("L2-01", "L3-02", "OPS-02", "OPS-05", "TECH-03", "IP6-02", "GOV-06")
+# Rule ids of the shipped checklists and of bench/fallback_catalog.py, so that attestations
+# and waivers meet rules that read them.
+_ATTESTED_RULES = (
+    *("GOV-09", "GOV-15", "GOV-18", "GOV-19", "GOV-20", "GOV-22", "GOV-23", "GOV-29"),
+    *("GOV-08", "GOV-12", "OPS-04", "OPS-09"),
+)
+_AGENCY_ATTESTED_RULES = ("GOV-16", "GOV-17", "GOV-18")
+_WAIVABLE_RULES = (
+    *("GOV-03", "GOV-06", "FL-02", "FL-03", "MAL-01", "MAL-02", "GL-02", "ASM-02"),
+    *("L2-01", "L3-02", "OPS-02", "OPS-05", "TECH-03", "IP6-02"),
+)
 
 
 def slugify(text: str) -> str:
@@ -296,7 +311,9 @@ class Generator:
                     "name": "Sở Khoa học và Công nghệ — Trung tâm Giám sát điều hành an toàn "
                     "thông tin",
                     "decision": self.document(
-                        "QĐ-UBND", body, "Quyết định giao đơn vị chuyên trách về an ninh mạng",
+                        "QĐ-UBND",
+                        body,
+                        "Quyết định giao đơn vị chuyên trách về an ninh mạng",
                         dt.date(2025, 7, 15),
                     ),
                     "head": self.person(),
@@ -340,7 +357,9 @@ class Generator:
                     {
                         "rule": "GOV-17",
                         "document": self.document(
-                            "BC-UBND", body, "Báo cáo an toàn thông tin năm 2025",
+                            "BC-UBND",
+                            body,
+                            "Báo cáo an toàn thông tin năm 2025",
                             dt.date(2025, 12, 23),
                         ),
                         "attested_by": self.person(),
@@ -370,7 +389,9 @@ class Generator:
                             "provider": _VENDORS[3],
                             "licence": "Giấy phép kinh doanh dịch vụ an ninh mạng số 31/GP-BCA",
                             "contract": self.document(
-                                "HĐ-TTCĐS", _VENDORS[0], "Hợp đồng giám sát an ninh mạng",
+                                "HĐ-TTCĐS",
+                                _VENDORS[0],
+                                "Hợp đồng giám sát an ninh mạng",
                                 dt.date(2026, 1, 8),
                             ),
                             "contract_end": dt.date(2027, 12, 31),
@@ -380,7 +401,9 @@ class Generator:
                             "connected": True,
                             "centre": _CENTRES[0],
                             "confirmation": self.document(
-                                "A05-P3", "Bộ Công an", "Xác nhận kết nối giám sát",
+                                "A05-P3",
+                                "Bộ Công an",
+                                "Xác nhận kết nối giám sát",
                                 dt.date(2026, 9, 5),
                             ),
                             "last_shared": dt.date(2026, 11, 23),
@@ -388,14 +411,18 @@ class Generator:
                     },
                     "incident_response": {
                         "plan": self.document(
-                            "KH-UBND", body, "Kế hoạch ứng phó sự cố năm 2026",
+                            "KH-UBND",
+                            body,
+                            "Kế hoạch ứng phó sự cố năm 2026",
                             dt.date(2026, 2, 10),
                         ),
                         "last_drill": dt.date(2026, 6, 18),
                         "team": f"Đội ứng cứu sự cố tỉnh {province}",
                     },
                     "security_regulation": self.document(
-                        "QĐ-UBND", body, "Quy chế bảo đảm an toàn thông tin mạng",
+                        "QĐ-UBND",
+                        body,
+                        "Quy chế bảo đảm an toàn thông tin mạng",
                         dt.date(2024, 4, 22),
                     ),
                 },
@@ -466,7 +493,10 @@ class Generator:
                 "independent": self.chance(0.8),
             }
         if self.chance(0.4):
-            data["attestations"] = [self.attestation("GOV-18", name)]
+            data["attestations"] = [
+                self.attestation(rule, name)
+                for rule in self.rng.sample(_AGENCY_ATTESTED_RULES, self.rng.randint(1, 2))
+            ]
         data["defaults"] = defaults
         data["systems"] = systems
         return {"agency": data}
@@ -583,12 +613,16 @@ class Generator:
         if stage >= 2:
             data["appraised_by"] = r.choice(_AUTHORITIES[:5])
             data["appraisal"] = self.document(
-                "TĐ", "Hội đồng thẩm định", f"Văn bản thẩm định hồ sơ đề xuất cấp độ {title}",
+                "TĐ",
+                "Hội đồng thẩm định",
+                f"Văn bản thẩm định hồ sơ đề xuất cấp độ {title}",
                 submitted + dt.timedelta(days=r.randint(5, 40)),
             )
         if stage == 3:
             decision = self.document(
-                "QĐ-UBND", owner_body, f"Quyết định phê duyệt cấp độ {level} — {title}",
+                "QĐ-UBND",
+                owner_body,
+                f"Quyết định phê duyệt cấp độ {level} — {title}",
                 submitted + dt.timedelta(days=r.randint(20, 90)),
             )
             decision["body_kind"] = r.choice(("owner", "owner", "mic", "mps", "specialised_unit"))
@@ -669,9 +703,7 @@ class Generator:
         data: dict[str, Any] = {
             "id": system_id,
             "name": name,
-            "purpose": f"{title} phục vụ hoạt động của {agency_name}"
-            if r.random() < 0.6
-            else None,
+            "purpose": f"{title} phục vụ hoạt động của {agency_name}" if r.random() < 0.6 else None,
             "system_type": system_type,
             "lifecycle": lifecycle,
             "investment_start": investment if r.random() < 0.9 else None,
@@ -703,7 +735,9 @@ class Generator:
             data["dossier"] = self.dossier(level, owner_body, title)
         if r.random() < 0.35:
             data["security_regulation"] = self.document(
-                "QĐ", owner_body, f"Quy chế bảo đảm an toàn thông tin {title}",
+                "QĐ",
+                owner_body,
+                f"Quy chế bảo đảm an toàn thông tin {title}",
                 self.days_before(100, 2000),
             )
         plan_deployment = r.choice(("none", "partial", "full", "full"))
@@ -713,7 +747,9 @@ class Generator:
             if plan_deployment != "full"
             else None,
             "document": self.document(
-                "PA", owner_body, f"Phương án bảo đảm an toàn thông tin cấp độ {level}",
+                "PA",
+                owner_body,
+                f"Phương án bảo đảm an toàn thông tin cấp độ {level}",
                 self.days_before(60, 1500),
             )
             if r.random() < 0.6
@@ -731,12 +767,16 @@ class Generator:
             data["last_major_change"] = self.days_before(5, 700)
         if data.get("national_security_critical") and r.random() < 0.6:
             data["certification"] = self.document(
-                "GCN-BCA", "Bộ Công an", "Giấy chứng nhận đủ điều kiện an ninh mạng",
+                "GCN-BCA",
+                "Bộ Công an",
+                "Giấy chứng nhận đủ điều kiện an ninh mạng",
                 self.days_before(30, 600),
             )
         if r.random() < 0.15:
             data["transition_conformity"] = self.document(
-                "BC", owner_body, "Báo cáo đáp ứng điều kiện theo Luật 116/2025",
+                "BC",
+                owner_body,
+                "Báo cáo đáp ứng điều kiện theo Luật 116/2025",
                 self.days_before(-10, 120),
             )
         if r.random() < 0.2:
@@ -806,9 +846,7 @@ class Generator:
                 {"url": f"{base}/", "ipv6_claimed": r.random() < 0.4, "purpose": "Trang chính"},
             ]
             if r.random() < 0.4:
-                data["endpoints"].append(
-                    {"url": f"{base}:8443/api/v1", "purpose": "API tích hợp"}
-                )
+                data["endpoints"].append({"url": f"{base}:8443/api/v1", "purpose": "API tích hợp"})
             data["certificates"] = [{"endpoint": f"{base}/", "purpose": "TLS"}]
             if r.random() < 0.3:
                 data["certificates"].append(
@@ -817,7 +855,7 @@ class Generator:
         if r.random() < 0.35:
             data["attestations"] = [
                 self.attestation(rule, owner_body)
-                for rule in r.sample(_ATTESTED_RULES, r.randint(1, 2))
+                for rule in r.sample(_ATTESTED_RULES, r.randint(1, 3))
             ]
         if r.random() < 0.12:
             subject = hosts[0]["name"] if r.random() < 0.5 else None

@@ -49,6 +49,11 @@ def _check_level_map(value: Any) -> Any:
 
 def _fmt(value: Any) -> str:
     """Show a value in a message: plain enum values, ISO dates, sets in sorted order."""
+    kind = type(value)
+    if kind is str:
+        return repr(value)
+    if kind is int or kind is bool or kind is float:
+        return str(value)
     if isinstance(value, Enum):
         value = value.value
     if isinstance(value, dt.date):
@@ -615,14 +620,18 @@ def _evidence(outcomes: list[Outcome]) -> tuple[Evidence, ...]:
     return tuple(e for o in outcomes for e in o.evidence)
 
 
+_RANK = {status: rank for rank, status in enumerate(_PRECEDENCE)}
+
+
 def combine_all(outcomes: list[Outcome]) -> Outcome:
     """All parts must pass; not-applicable parts are ignored unless everything is."""
-    for status in _PRECEDENCE:
-        chosen = [o for o in outcomes if o.status is status]
-        if chosen:
+    if outcomes:
+        worst = min(outcomes, key=lambda o: _RANK.get(o.status, len(_RANK))).status
+        if worst in _RANK:
+            chosen = [o for o in outcomes if o.status is worst]
             severities = [o.severity for o in chosen if o.severity is not None]
             return Outcome(
-                status,
+                worst,
                 Text2(
                     vi="; ".join(o.message.vi for o in chosen),
                     en="; ".join(o.message.en for o in chosen),

@@ -244,3 +244,18 @@ def test_hostile_names_do_not_inject_terminal_markup(tmp_path: Path) -> None:
     result = run_cli("audit", inventory, "--as-of", AS_OF)
     assert result.code == 0, result.stderr
     assert "[link=file:///etc/passwd]Sở A[/link]" in result.stdout
+
+
+def test_score_method_is_explained_in_both_languages(audit_json: Any) -> None:
+    _, data, _ = audit_json
+    method = data["run"]["score_method"]
+    assert "critical 10" in method["en"] and "nghiêm trọng 10" in method["vi"]
+    organisation = data["organisation"]["summary"]["score"]
+    agencies = [a["summary"]["score"] for a in data["agencies"]]
+    weights = {"critical": 10, "high": 5, "medium": 3, "low": 1, "info": 0}
+    own = [f for f in data["organisation"]["findings"] if f["status"] != "not_applicable"]
+    # The province's score is the weighted whole, not an average of the agencies' scores.
+    assert organisation["possible"] == sum(a["possible"] for a in agencies) + sum(
+        weights[f["severity"]] for f in own)
+    assert organisation["earned"] == sum(a["earned"] for a in agencies) + sum(
+        weights[f["severity"]] for f in own if f["status"] in ("pass", "waived"))

@@ -279,7 +279,8 @@ def test_observed_fact_overrides_declared_value() -> None:
     assert status({"kind": "present", "fact": "x"}, {"x": True}) is Status.PASS
     outcome = run({"kind": "present", "fact": "x"}, {"x": True}, observed=observed)
     assert outcome.status is Status.FAIL
-    assert outcome.evidence == (Evidence(fact="x", value=False, origin=Origin(source="observed", via="probe")),)
+    origin = Origin(source="observed", via="probe")
+    assert outcome.evidence == (Evidence(fact="x", value=False, origin=origin),)
 
 
 def test_ratio_observed_error_gives_error_with_reason() -> None:
