@@ -78,23 +78,18 @@ def _criteria(classification: Classification) -> tuple[FiredCriterionOut, ...]:
     )
 
 
-def _items(system: System, origins: Origins) -> dict[str, tuple[Item, ...]]:
+_SUBJECT_KEYS = ("name", "url", "endpoint", "file")
+
+
+def _items(values: Mapping[str, Any], origins: Origins) -> dict[str, tuple[Item, ...]]:
+    """Hosts, endpoints and certificates as items for per-subject rules (from the dump)."""
     collections: dict[str, tuple[Item, ...]] = {}
     for name in ("hosts", "endpoints", "certificates"):
-        entries = getattr(system, name)
+        origin = origins.get(name, origins.get("", _DERIVED))
         items = []
-        for index, entry in enumerate(entries):
-            subject = (
-                getattr(entry, "name", None)
-                or getattr(entry, "url", None)
-                or getattr(entry, "endpoint", None)
-                or getattr(entry, "file", None)
-                or str(index)
-            )
-            origin = origins.get(f"{name}", origins.get("", _DERIVED))
-            items.append(
-                Item(subject=str(subject), values=entry.model_dump(), origins={"": origin})
-            )
+        for index, entry in enumerate(values[name]):
+            subject = next((entry[k] for k in _SUBJECT_KEYS if entry.get(k)), str(index))
+            items.append(Item(subject=str(subject), values=entry, origins={"": origin}))
         collections[name] = tuple(items)
     return collections
 
@@ -152,6 +147,6 @@ def system_facts(
         regime=regime,
         values=values,
         origins=all_origins,
-        collections=_items(system, origins),
+        collections=_items(values, origins),
         attestations=tuple(a.model_dump() for a in system.attestations),
     )
