@@ -99,10 +99,17 @@ def dossier_complete(ctx: EvalContext) -> Outcome:
     )
 
 
-def _approval_regime(decision_date: dt.date | None) -> Regime:
-    if decision_date is not None and decision_date < DECREE_331_IN_FORCE:
-        return Regime.ND85
-    return Regime.ND331
+def _approval_regime(ctx: EvalContext) -> Regime:
+    """The regime whose authorities rule on this dossier.
+
+    A decision dated before Decree 331 took effect was made under Decree 85. Without a
+    decision yet, the system's governing regime applies: a system in the Decree 85
+    transition is still appraised and approved under Decree 85 (Decree 331 Art. 39.1).
+    """
+    decision_date = _get(ctx, "dossier.decision.date")
+    if decision_date is not None:
+        return Regime.ND85 if decision_date < DECREE_331_IN_FORCE else Regime.ND331
+    return Regime(_get(ctx, "regime") or Regime.ND331)
 
 
 def approver_competent(ctx: EvalContext) -> Outcome:
@@ -119,7 +126,6 @@ def approver_competent(ctx: EvalContext) -> Outcome:
             evidence,
         )
     body = _get(ctx, "dossier.decision.body_kind")
-    decision_date = _get(ctx, "dossier.decision.date")
     level = _get(ctx, "level.declared") or ctx.level
     if body is None:
         return Outcome(
@@ -131,7 +137,7 @@ def approver_competent(ctx: EvalContext) -> Outcome:
             ),
             evidence,
         )
-    regime = _approval_regime(decision_date)
+    regime = _approval_regime(ctx)
     allowed = competent_approvers(level, regime)
     names = ", ".join(sorted(a.value for a in allowed))
     return _outcome(
@@ -156,7 +162,7 @@ def appraisal_independent(ctx: EvalContext) -> Outcome:
             evidence,
         )
     level = _get(ctx, "level.declared") or ctx.level
-    regime = _approval_regime(_get(ctx, "dossier.decision.date"))
+    regime = _approval_regime(ctx)
     allowed = set(competent_appraisers(level, regime))
     operator = (_get(ctx, "operator") or "").casefold()
     unit = (_get(ctx, "agency.security_unit.name") or "").casefold()
