@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from enum import Enum
 from typing import Annotated, Any, Literal, TypeVar
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 
 from auditor.checks.context import EvalContext, Outcome
 from auditor.model.base import FrozenModel
@@ -525,6 +525,177 @@ class Attested(FrozenModel):
         )
 
 
+Scalar = str | int | float | bool
+
+
+def _plain(value: Any) -> Any:
+    """An enum member as its value, so 'dmz' and Zone.DMZ compare equal."""
+    return value.value if isinstance(value, Enum) else value
+
+
+class Contains(_FactCheck):
+    """A list or set (or the keys of a mapping) holds every one of `values`."""
+
+    kind: Literal["contains"]
+    values: tuple[Scalar, ...] | dict[LevelKey, tuple[Scalar, ...]] = Field(
+        description="Values that must all be present, or per level"
+    )
+
+    @field_validator("values")
+    @classmethod
+    def _not_empty(
+        cls, value: tuple[Scalar, ...] | dict[int, tuple[Scalar, ...]]
+    ) -> tuple[Scalar, ...] | dict[int, tuple[Scalar, ...]]:
+        _check_level_map(value)
+        lists = value.values() if isinstance(value, dict) else (value,)
+        if any(not entry for entry in lists):
+            raise ValueError("'values' needs at least one value")
+        return value
+
+    def judge(self, ctx: EvalContext, value: Any) -> Outcome:
+        wanted = by_level(self.values, ctx.level)
+        if wanted is None:
+            return Outcome(
+                Status.NOT_APPLICABLE,
+                Text2(
+                    vi=f"Không có yêu cầu cho cấp độ {ctx.level}",
+                    en=f"No requirement for level {ctx.level}",
+                ),
+            )
+        if isinstance(value, Mapping):
+            held = [_plain(k) for k in value]
+        elif isinstance(value, tuple | list | set | frozenset):
+            held = [_plain(v) for v in value]
+        else:
+            return Outcome(
+                Status.ERROR,
+                Text2(
+                    vi=f"'{self.fact}' không phải danh sách: {_fmt(value)}",
+                    en=f"'{self.fact}' is not a list or set: {_fmt(value)}",
+                ),
+                (ctx.evidence(self.fact, ctx.fact(self.fact)),),
+            )
+        missing = [w for w in wanted if not any(_same(h, w) for h in held)]
+        if not missing:
+            return self._verdict(
+                ctx,
+                True,
+                vi=f"'{self.fact}' có đủ: {_fmt(wanted)}",
+                en=f"'{self.fact}' holds all of {_fmt(wanted)}",
+            )
+        return self._verdict(
+            ctx,
+            False,
+            vi=f"'{self.fact}' = {_fmt(held)}, thiếu: {_fmt(missing)}",
+            en=f"'{self.fact}' is {_fmt(held)}, missing: {_fmt(missing)}",
+        )
+
+
+CriterionId = Annotated[
+    str,
+    Field(
+        pattern=r"^(nd85|nd331)(\.[a-z0-9]+)*$",
+        description="A criterion id or a prefix of ids, e.g. nd85.9.2.c or nd85.9.2",
+    ),
+]
+
+
+class Fired(FrozenModel):
+    """A listed criterion (id, or a prefix of ids) placed the system at a level.
+
+    Reads `level.criteria.<regime>`; `governing` uses the regime that governs the system. A
+    prefix matches whole dotted parts: `nd85.9.2` matches `nd85.9.2.c` but not `nd85.9.21`.
+    """
+
+    kind: Literal["fired"]
+    criteria: tuple[CriterionId, ...] | dict[LevelKey, tuple[CriterionId, ...]] = Field(
+        description="Criterion ids or prefixes, or per level"
+    )
+    regime: Literal["governing", "nd85", "nd331"] = "governing"
+    if_missing: Missing = "fail"
+
+    @field_validator("criteria")
+    @classmethod
+    def _criteria(
+        cls, value: tuple[str, ...] | dict[int, tuple[str, ...]]
+    ) -> tuple[str, ...] | dict[int, tuple[str, ...]]:
+        _check_level_map(value)
+        lists = value.values() if isinstance(value, dict) else (value,)
+        if any(not entry for entry in lists):
+            raise ValueError("'criteria' needs at least one criterion id")
+        return value
+
+    @model_validator(mode="after")
+    def _same_regime(self) -> Fired:
+        if self.regime == "governing":
+            return self
+        lists = self.criteria.values() if isinstance(self.criteria, dict) else (self.criteria,)
+        foreign = [c for entry in lists for c in entry if c.split(".")[0] != self.regime]
+        if foreign:
+            raise ValueError(
+                f"criteria {', '.join(foreign)} can never fire under regime '{self.regime}'"
+            )
+        return self
+
+    def evaluate(self, ctx: EvalContext) -> Outcome:
+        regime: str = self.regime
+        if regime == "governing":
+            governing = ctx.fact("regime")
+            regime = str(_plain(governing.value)) if governing is not None else ""
+        key = f"level.criteria.{regime}"
+        fact = ctx.fact(key) if regime else None
+        if fact is None:
+            return Outcome(
+                Status(self.if_missing),
+                Text2(
+                    vi=f"Không có thông tin '{key}' (các tiêu chí xác định cấp độ)",
+                    en=f"'{key}' (the criteria that set the level) is not available",
+                ),
+                (Evidence(fact=key, value=None),),
+            )
+        evidence = (ctx.evidence(key, fact),)
+        if fact.error is not None:
+            return Outcome(
+                Status.ERROR,
+                Text2(
+                    vi=f"Không quan sát được '{key}': {fact.error}",
+                    en=f"Could not observe '{key}': {fact.error}",
+                ),
+                evidence,
+            )
+        wanted = by_level(self.criteria, ctx.level)
+        if wanted is None:
+            return Outcome(
+                Status.NOT_APPLICABLE,
+                Text2(
+                    vi=f"Không có tiêu chí nào được nêu cho cấp độ {ctx.level}",
+                    en=f"No criteria listed for level {ctx.level}",
+                ),
+                evidence,
+            )
+        fired = [str(c) for c in (fact.value or ())]
+        hits = sorted({c for c in fired for w in wanted if c == w or c.startswith(w + ".")})
+        listed = ", ".join(wanted)
+        shown = ", ".join(fired) or "—"
+        if hits:
+            return Outcome(
+                Status.PASS,
+                Text2(
+                    vi=f"Tiêu chí đã áp dụng: {', '.join(hits)} (thuộc: {listed})",
+                    en=f"Criteria that fired: {', '.join(hits)} (listed: {listed})",
+                ),
+                evidence,
+            )
+        return Outcome(
+            Status.FAIL,
+            Text2(
+                vi=f"Không tiêu chí nào trong {listed} được áp dụng (tiêu chí: {shown})",
+                en=f"None of {listed} fired (criteria: {shown})",
+            ),
+            evidence,
+        )
+
+
 class Builtin(FrozenModel):
     """A named check written in Python (see checks/builtins.py for the closed list)."""
 
@@ -654,6 +825,8 @@ CheckSpec = Annotated[
     | Before
     | RatioAtLeast
     | Attested
+    | Contains
+    | Fired
     | Builtin
     | AllOf
     | AnyOf
@@ -674,6 +847,8 @@ CHECK_KINDS: tuple[str, ...] = (
     "before",
     "ratio_at_least",
     "attested",
+    "contains",
+    "fired",
     "builtin",
     "all",
     "any",

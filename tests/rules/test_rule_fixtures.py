@@ -76,7 +76,8 @@ def _cases() -> list[Any]:
     for path in _case_files():
         spec = yaml.safe_load(path.read_text(encoding="utf-8"))
         for index, case in enumerate(spec["cases"]):
-            params.append(pytest.param(spec["rule"], case, id=f"{spec['rule']}-{index}-{case['expect']}"))
+            case_id = f"{spec['rule']}-{index}-{case['expect']}"
+            params.append(pytest.param(spec["rule"], case, id=case_id))
     return params
 
 
