@@ -458,6 +458,10 @@ class Attested(FrozenModel):
         default=365, description="How long an attestation stays valid, by level"
     )
     topic: str | None = Field(default=None, description="Attestation rule key; default: rule id")
+    since: FactKey | None = Field(
+        default=None,
+        description="A date fact the attestation must not predate (e.g. last_major_change)",
+    )
 
     _check_map = field_validator("validity_days")(_check_level_map)
 
@@ -490,6 +494,7 @@ class Attested(FrozenModel):
             )
         expires, item = best
         document = item["document"]
+        effective = item.get("effective") or document["date"]
         evidence = (
             Evidence(
                 fact=f"attestation.{wanted}",
@@ -502,6 +507,20 @@ class Attested(FrozenModel):
                 origin=ctx.origin("attestations"),
             ),
         )
+        if self.since is not None:
+            event = ctx.fact(self.since)
+            event_day = _as_date(event.value) if event is not None else None
+            if event_day is not None and effective < event_day:
+                return Outcome(
+                    Status.MANUAL,
+                    Text2(
+                        vi=f"Xác nhận {document['number']} ({effective.isoformat()}) có trước "
+                        f"'{self.since}' ({event_day.isoformat()}); cần xác nhận lại",
+                        en=f"Attestation {document['number']} ({effective.isoformat()}) predates "
+                        f"'{self.since}' ({event_day.isoformat()}); attest again",
+                    ),
+                    (*evidence, ctx.evidence(self.since, event)),
+                )
         if expires < ctx.as_of:
             return Outcome(
                 Status.MANUAL,

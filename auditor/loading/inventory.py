@@ -131,6 +131,8 @@ class _Inheritance:
 
     Sections are inherited whole, except `four_layer`, which is inherited layer by layer:
     a system may name its own layer-3 assessor and still use the province's SOC (layer 2).
+    `design` is whole on purpose: a system that declares its own design declares all of it,
+    so a missing solution (no DB firewall) can never be hidden by a shared default.
     The origins a defaults section hands down are built once and shared by every system.
     """
 
@@ -176,14 +178,23 @@ class _Inheritance:
         key = (label, src, dst)
         found = self.cache.get(key)
         if found is None:
-            found = self.cache[key] = {
-                dst + path[len(src) :]: Origin(
-                    source="inherited", file=origin.file, line=origin.line, via=label
-                )
+            found = {
+                dst + path[len(src) :]: _inherited(origin, label)
                 for path, origin in source.items()
                 if path == src or path.startswith(src + ".")
             }
+            if not found:  # deeper than the recorded origins: cite the nearest ancestor
+                ancestor = src
+                while ancestor and ancestor not in source:
+                    ancestor = ancestor.rpartition(".")[0]
+                if ancestor:
+                    found = {dst: _inherited(source[ancestor], label)}
+            self.cache[key] = found
         return found
+
+
+def _inherited(origin: Origin, label: str) -> Origin:
+    return Origin(source="inherited", file=origin.file, line=origin.line, via=label)
 
 
 def load_inventory(paths: Sequence[Path], limits: Limits = DEFAULT_LIMITS) -> LoadedInventory:

@@ -893,3 +893,15 @@ def test_enum_fact_message_shows_plain_value() -> None:
     )
     assert outcome.status is Status.FAIL
     assert outcome.message.en == "'dossier.status' is 'draft', accepted: 'approved'"
+
+
+def test_attested_since_a_later_event_is_manual() -> None:
+    spec = {"kind": "attested", "validity_days": 365, "since": "last_major_change"}
+    doc = {"number": "09/BC", "date": dt.date(2026, 9, 10)}
+    before = run(spec, {"last_major_change": dt.date(2026, 10, 15)},
+                 attestations=[attestation(document=doc)])
+    assert before.status is Status.MANUAL
+    assert "predates 'last_major_change' (2026-10-15)" in before.message.en
+    after = run(spec, {"last_major_change": dt.date(2026, 8, 1)},
+                attestations=[attestation(document=doc)])
+    assert after.status is Status.PASS
