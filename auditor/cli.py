@@ -23,6 +23,7 @@ from auditor.model.inventory import DossierStatus, Regime
 from auditor.model.results import LevelResult, Severity, SystemResult
 from auditor.report import terminal
 from auditor.report.files import write_atomic
+from auditor.report.html import render_html
 from auditor.report.json_out import results_schema, to_json
 from auditor.scoring import gate_blocking
 
@@ -115,6 +116,13 @@ def validate(paths: tuple[str, ...], checklists: tuple[str, ...]) -> None:
     help="Write the results as JSON (versioned schema) to this file.",
 )
 @click.option(
+    "--output",
+    "-o",
+    "html_path",
+    type=click.Path(dir_okay=False),
+    help="Write the report as one self-contained HTML page (in --lang) to this file.",
+)
+@click.option(
     "--fail-on",
     type=click.Choice(SEVERITIES),
     default=None,
@@ -127,6 +135,7 @@ def audit(
     as_of: dt.date,
     lang: str,
     json_path: str | None,
+    html_path: str | None,
     fail_on: str | None,
     quiet: bool,
 ) -> None:
@@ -137,6 +146,8 @@ def audit(
     run = outcome.run
     if json_path:
         write_atomic(Path(json_path), to_json(run))
+    if html_path:
+        write_atomic(Path(html_path), render_html(run, outcome.catalog, lang).encode("utf-8"))
     if not quiet:
         terminal.audit_summary(run, _console(), lang)
     if fail_on is not None:

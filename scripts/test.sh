@@ -5,8 +5,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # Debian packages used by the tests. Real components, not mocks: later test suites add
-# nmap, a DNS server and Chromium here.
-DEBIAN_PACKAGES=()
+# nmap and a DNS server here.
+#   chromium           headless browser for tests/e2e/test_html_browser.py (driven by the
+#                      `playwright` Python package; never `playwright install`)
+#   fonts-dejavu-core  a font with every Vietnamese glyph, for screenshots and print-to-PDF
+DEBIAN_PACKAGES=(chromium fonts-dejavu-core)
 if [ "${#DEBIAN_PACKAGES[@]}" -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
     apt-get update -qq

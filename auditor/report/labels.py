@@ -1,0 +1,502 @@
+"""Words of the HTML report in Vietnamese (first, authoritative) and English.
+
+Every label exists in both languages with the same keys (a test holds them equal), so a page
+is entirely in one language: nothing falls back to the other language's word.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Final
+
+LANGS: Final = ("vi", "en")
+
+_UI: Final[dict[str, dict[str, str]]] = {
+    "vi": {
+        "doc_title": "Báo cáo đánh giá an toàn hệ thống thông tin theo cấp độ",
+        "as_of": "Ngày đánh giá",
+        "tool": "Công cụ",
+        "rules_in_force": "Số yêu cầu được đánh giá",
+        "inputs": "Tệp đầu vào",
+        "contents": "Mục lục",
+        "overview": "Tổng quan",
+        "score": "Điểm",
+        "score_with_waivers": "Điểm (tính miễn trừ)",
+        "score_without_waivers": "Điểm (không tính miễn trừ)",
+        "score_basis": "{earned} / {possible} trọng số",
+        "systems": "Hệ thống thông tin",
+        "n_systems": "Số HTTT",
+        "agencies": "Cơ quan, đơn vị",
+        "agency": "Cơ quan",
+        "status_counts": "Kết quả theo trạng thái",
+        "severity_counts": "Phát hiện chưa khắc phục theo mức độ",
+        "status": "Trạng thái",
+        "severity": "Mức độ",
+        "count": "Số lượng",
+        "total": "Tổng",
+        "whole_org": "Toàn tỉnh",
+        "levels_by_agency": "Số hệ thống theo cấp độ và cơ quan",
+        "level_n": "Cấp độ {n}",
+        "level": "Cấp độ",
+        "agency_summary": "Kết quả theo cơ quan",
+        "critical_high": "Nghiêm trọng/Cao",
+        "blocked": "Chưa đủ ĐK vận hành",
+        "expired_waivers": "Miễn trừ đã hết hạn",
+        "gate_blocked": "Hệ thống chưa đủ điều kiện đưa vào vận hành",
+        "gate_blocked_intro": "Các yêu cầu bắt buộc trước khi đưa vào vận hành chưa được đáp ứng.",
+        "gate_blocked_none": "Không có hệ thống nào bị chặn.",
+        "blocking_rules": "Yêu cầu chưa đáp ứng",
+        "frequent_gaps": "Thiếu sót phổ biến nhất",
+        "frequent_gaps_intro": "Yêu cầu không đạt (hoặc lỗi) trên nhiều hệ thống nhất.",
+        "frequent_gaps_none": "Không có yêu cầu nào không đạt.",
+        "rule": "Yêu cầu",
+        "title": "Tên yêu cầu",
+        "systems_failing": "Số HTTT không đạt",
+        "share": "Tỷ lệ",
+        "expired_waivers_intro": "Miễn trừ hết hạn không còn hiệu lực miễn trừ.",
+        "expired_waivers_none": "Không có miễn trừ nào hết hạn.",
+        "owner": "Đối tượng",
+        "decision": "Quyết định",
+        "approver": "Người phê duyệt",
+        "expires": "Hết hạn",
+        "reason": "Lý do",
+        "measured": "Kết quả đo",
+        "org_findings": "Yêu cầu đối với cấp tỉnh",
+        "agency_findings": "Yêu cầu đối với cơ quan",
+        "agency_systems": "Các hệ thống của cơ quan",
+        "no_systems": "Cơ quan chưa khai báo hệ thống nào.",
+        "filters": "Lọc hệ thống",
+        "show": "Hiển thị",
+        "f_all": "Tất cả",
+        "f_failing": "Có yêu cầu không đạt",
+        "f_blocked": "Chưa đủ ĐK vận hành",
+        "f_level": "Cấp độ",
+        "f_any_level": "Mọi cấp độ",
+        "system_id": "Mã",
+        "name": "Tên",
+        "lifecycle": "Giai đoạn",
+        "system_type": "Loại hệ thống",
+        "declared_level": "Cấp độ đề xuất",
+        "approved_level": "Cấp độ được phê duyệt",
+        "effective_level": "Cấp độ áp dụng",
+        "computed_level": "Cấp độ tối thiểu theo tiêu chí",
+        "regime": "Quy định",
+        "governing": "áp dụng",
+        "governing_regime": "Quy định áp dụng",
+        "criteria": "Tiêu chí xác định cấp độ",
+        "no_criteria": "Không có tiêu chí nào",
+        "under_declared": "Cấp độ đề xuất thấp hơn cấp độ tối thiểu",
+        "not_declared": "chưa khai báo",
+        "findings": "Kết quả đánh giá",
+        "no_open_findings": "Không có phát hiện cần xử lý.",
+        "message": "Nhận xét",
+        "evidence": "Bằng chứng",
+        "legal_basis": "Căn cứ",
+        "remediation": "Khắc phục",
+        "waiver": "Miễn trừ",
+        "waivers": "Miễn trừ",
+        "attestations": "Xác nhận",
+        "document": "Văn bản",
+        "date": "Ngày",
+        "attested_by": "Người xác nhận",
+        "valid_until": "Hiệu lực đến",
+        "expired": "đã hết hạn",
+        "in_force": "còn hiệu lực",
+        "passed_and_na": "Yêu cầu đạt và không áp dụng ({n})",
+        "gate": "Điều kiện vận hành",
+        "may_not_go_live": "Chưa đủ điều kiện vận hành",
+        "requirements": "Danh mục yêu cầu",
+        "requirements_intro": "Tên, căn cứ pháp lý và cách khắc phục của từng yêu cầu đã đánh giá.",
+        "group": "Nhóm",
+        "obligation": "Tính bắt buộc",
+        "levels": "Áp dụng cho cấp độ",
+        "method": "Phương pháp tính điểm",
+        "subject": "Đối tượng con",
+        "back_to_top": "Về đầu trang",
+        "yes": "Có",
+        "no": "Không",
+        "none": "—",
+        "derived": "do công cụ tính",
+        "declared_at": "khai báo tại {where}",
+        "inherited_from": "kế thừa từ {via}",
+        "observed_by": "quan sát bởi {via}",
+        "org_defaults": "giá trị chung của tỉnh ({id})",
+        "agency_defaults": "giá trị chung của cơ quan ({id})",
+        "assumed_production": "giả định đưa vào vận hành (kiểm tra điều kiện vận hành)",
+        "not_declared_origin": "không có trong danh mục kiểm kê",
+        "kind_organisation": "Tỉnh",
+        "kind_agency": "Cơ quan",
+        "kind_system": "Hệ thống",
+        "condensed_note": "Báo cáo rút gọn ({n} hệ thống): mỗi hệ thống liệt kê mã các yêu cầu "
+        "chưa đáp ứng theo trạng thái và mức độ; tên, căn cứ pháp lý và cách khắc phục của từng "
+        "yêu cầu xem tại Danh mục yêu cầu; nhận xét và bằng chứng chi tiết có trong kết quả JSON "
+        "(tùy chọn --json).",
+    },
+    "en": {
+        "doc_title": "Information-system security audit by security level",
+        "as_of": "Audit date",
+        "tool": "Tool",
+        "rules_in_force": "Requirements evaluated",
+        "inputs": "Input files",
+        "contents": "Contents",
+        "overview": "Overview",
+        "score": "Score",
+        "score_with_waivers": "Score (with waivers)",
+        "score_without_waivers": "Score (without waivers)",
+        "score_basis": "{earned} / {possible} weight",
+        "systems": "Information systems",
+        "n_systems": "Systems",
+        "agencies": "Agencies",
+        "agency": "Agency",
+        "status_counts": "Results by status",
+        "severity_counts": "Open findings by severity",
+        "status": "Status",
+        "severity": "Severity",
+        "count": "Count",
+        "total": "Total",
+        "whole_org": "Whole organisation",
+        "levels_by_agency": "Systems by security level and agency",
+        "level_n": "Level {n}",
+        "level": "Level",
+        "agency_summary": "Results by agency",
+        "critical_high": "Critical/High",
+        "blocked": "Not cleared to operate",
+        "expired_waivers": "Expired waivers",
+        "gate_blocked": "Systems that may not go live",
+        "gate_blocked_intro": "Requirements that must be met before going live are not met.",
+        "gate_blocked_none": "No system is blocked.",
+        "blocking_rules": "Requirements not met",
+        "frequent_gaps": "Most frequent gaps",
+        "frequent_gaps_intro": "Requirements failed (or in error) on the most systems.",
+        "frequent_gaps_none": "No requirement is failed.",
+        "rule": "Requirement",
+        "title": "Title",
+        "systems_failing": "Systems failing",
+        "share": "Share",
+        "expired_waivers_intro": "An expired waiver no longer waives anything.",
+        "expired_waivers_none": "No waiver has expired.",
+        "owner": "Applies to",
+        "decision": "Decision",
+        "approver": "Approver",
+        "expires": "Expires",
+        "reason": "Reason",
+        "measured": "Measured",
+        "org_findings": "Organisation-level requirements",
+        "agency_findings": "Agency-level requirements",
+        "agency_systems": "Systems of the agency",
+        "no_systems": "The agency declares no system.",
+        "filters": "Filter systems",
+        "show": "Show",
+        "f_all": "All",
+        "f_failing": "With failed requirements",
+        "f_blocked": "Not cleared to operate",
+        "f_level": "Level",
+        "f_any_level": "Any level",
+        "system_id": "Id",
+        "name": "Name",
+        "lifecycle": "Lifecycle",
+        "system_type": "System type",
+        "declared_level": "Declared level",
+        "approved_level": "Approved level",
+        "effective_level": "Level applied",
+        "computed_level": "Minimum level from criteria",
+        "regime": "Regime",
+        "governing": "governing",
+        "governing_regime": "Governing regime",
+        "criteria": "Classification criteria",
+        "no_criteria": "No criterion fired",
+        "under_declared": "Declared level is below the minimum level",
+        "not_declared": "not declared",
+        "findings": "Findings",
+        "no_open_findings": "Nothing to act on.",
+        "message": "Finding",
+        "evidence": "Evidence",
+        "legal_basis": "Legal basis",
+        "remediation": "Remediation",
+        "waiver": "Waiver",
+        "waivers": "Waivers",
+        "attestations": "Attestations",
+        "document": "Document",
+        "date": "Date",
+        "attested_by": "Attested by",
+        "valid_until": "Valid until",
+        "expired": "expired",
+        "in_force": "in force",
+        "passed_and_na": "Passed and not-applicable requirements ({n})",
+        "gate": "Go-live condition",
+        "may_not_go_live": "May not go live",
+        "requirements": "Requirements",
+        "requirements_intro": "Title, legal basis and remediation of every requirement evaluated.",
+        "group": "Group",
+        "obligation": "Obligation",
+        "levels": "Applies to levels",
+        "method": "How the score is computed",
+        "subject": "Item",
+        "back_to_top": "Back to top",
+        "yes": "Yes",
+        "no": "No",
+        "none": "—",
+        "derived": "computed by the auditor",
+        "declared_at": "declared at {where}",
+        "inherited_from": "inherited from {via}",
+        "observed_by": "observed by {via}",
+        "org_defaults": "organisation defaults ({id})",
+        "agency_defaults": "agency defaults ({id})",
+        "assumed_production": "assumed in production (go-live check)",
+        "not_declared_origin": "not in the inventory",
+        "kind_organisation": "Organisation",
+        "kind_agency": "Agency",
+        "kind_system": "System",
+        "condensed_note": "Condensed report ({n} systems): each system lists the ids of the "
+        "requirements it does not meet, by status and severity; the title, legal basis and "
+        "remediation of each requirement are in the Requirements list; every finding's message "
+        "and evidence are in the JSON results (option --json).",
+    },
+}
+
+_STATUS: Final[dict[str, dict[str, str]]] = {
+    "vi": {
+        "pass": "Đạt",
+        "fail": "Không đạt",
+        "manual": "Cần xác nhận",
+        "not_applicable": "Không áp dụng",
+        "error": "Lỗi",
+        "waived": "Miễn trừ",
+    },
+    "en": {
+        "pass": "Pass",
+        "fail": "Fail",
+        "manual": "Manual",
+        "not_applicable": "Not applicable",
+        "error": "Error",
+        "waived": "Waived",
+    },
+}
+
+_SEVERITY: Final[dict[str, dict[str, str]]] = {
+    "vi": {
+        "critical": "Nghiêm trọng",
+        "high": "Cao",
+        "medium": "Trung bình",
+        "low": "Thấp",
+        "info": "Thông tin",
+    },
+    "en": {
+        "critical": "Critical",
+        "high": "High",
+        "medium": "Medium",
+        "low": "Low",
+        "info": "Info",
+    },
+}
+
+_OBLIGATION: Final[dict[str, dict[str, str]]] = {
+    "vi": {"mandatory": "Bắt buộc", "reinforcement": "Tăng cường", "advisory": "Khuyến nghị"},
+    "en": {"mandatory": "Mandatory", "reinforcement": "Reinforcement", "advisory": "Advisory"},
+}
+
+_LIFECYCLE: Final[dict[str, dict[str, str]]] = {
+    "vi": {
+        "planning": "Lập kế hoạch",
+        "building": "Đang xây dựng",
+        "testing": "Kiểm thử",
+        "trial": "Vận hành thử",
+        "production": "Đang vận hành",
+        "retired": "Ngừng vận hành",
+    },
+    "en": {
+        "planning": "Planning",
+        "building": "Building",
+        "testing": "Testing",
+        "trial": "Trial operation",
+        "production": "In production",
+        "retired": "Retired",
+    },
+}
+
+_SYSTEM_TYPE: Final[dict[str, dict[str, str]]] = {
+    "vi": {
+        "internal": "Phục vụ hoạt động nội bộ",
+        "citizen_facing": "Phục vụ người dân, doanh nghiệp",
+        "infrastructure": "Cơ sở hạ tầng thông tin",
+        "industrial_control": "Điều khiển công nghiệp",
+        "other": "Loại khác",
+    },
+    "en": {
+        "internal": "Internal operations",
+        "citizen_facing": "Serving citizens and businesses",
+        "infrastructure": "Information infrastructure",
+        "industrial_control": "Industrial control",
+        "other": "Other",
+    },
+}
+
+_REGIME: Final[dict[str, dict[str, str]]] = {
+    "vi": {"nd85": "NĐ 85/2016", "nd331": "NĐ 331/2026"},
+    "en": {"nd85": "Decree 85/2016", "nd331": "Decree 331/2026"},
+}
+
+# Requirement groups in the order a report reads them: classification first, go-live last.
+_GROUP: Final[dict[str, dict[str, str]]] = {
+    "vi": {
+        "classification": "Xác định cấp độ",
+        "dossier": "Hồ sơ đề xuất cấp độ",
+        "transition": "Chuyển tiếp quy định",
+        "policy": "Chính sách an toàn thông tin",
+        "organisation": "Tổ chức, đơn vị chuyên trách",
+        "people": "Nhân lực",
+        "personnel": "Quản lý nhân sự",
+        "budget": "Kinh phí",
+        "risk": "Quản lý rủi ro",
+        "design": "Thiết kế hệ thống",
+        "network": "An toàn mạng",
+        "server": "An toàn máy chủ",
+        "application": "An toàn ứng dụng",
+        "data": "An toàn dữ liệu",
+        "four-layer": "Mô hình 4 lớp",
+        "assessment": "Kiểm tra, đánh giá",
+        "monitoring": "Giám sát",
+        "malware": "Phòng chống mã độc",
+        "incidents": "Ứng cứu sự cố",
+        "hosting": "Hạ tầng, nơi đặt hệ thống",
+        "national-link": "Kết nối hệ thống quốc gia",
+        "operations": "Quản lý vận hành",
+        "change": "Quản lý thay đổi",
+        "development": "Phát triển phần mềm",
+        "end-of-life": "Kết thúc vận hành",
+        "reporting": "Báo cáo",
+        "critical": "HTTT quan trọng về an ninh quốc gia",
+        "go-live": "Điều kiện đưa vào vận hành",
+    },
+    "en": {
+        "classification": "Level classification",
+        "dossier": "Level dossier",
+        "transition": "Regime transition",
+        "policy": "Security policy",
+        "organisation": "Organisation and security unit",
+        "people": "Staff",
+        "personnel": "Personnel management",
+        "budget": "Budget",
+        "risk": "Risk management",
+        "design": "System design",
+        "network": "Network security",
+        "server": "Server security",
+        "application": "Application security",
+        "data": "Data security",
+        "four-layer": "Four-layer model",
+        "assessment": "Assessment",
+        "monitoring": "Monitoring",
+        "malware": "Malware protection",
+        "incidents": "Incident response",
+        "hosting": "Hosting",
+        "national-link": "National system links",
+        "operations": "Operations",
+        "change": "Change management",
+        "development": "Software development",
+        "end-of-life": "End of life",
+        "reporting": "Reporting",
+        "critical": "Systems critical to national security",
+        "go-live": "Go-live conditions",
+    },
+}
+
+GROUP_ORDER: Final[dict[str, int]] = {key: index for index, key in enumerate(_GROUP["vi"])}
+
+
+def _lang(lang: str) -> str:
+    if lang not in LANGS:
+        raise ValueError(f"unknown report language '{lang}' (use vi or en)")
+    return lang
+
+
+def ui(lang: str) -> Mapping[str, str]:
+    """The page's words; a missing key fails the render (StrictUndefined), never falls back."""
+    return MappingProxyType(_UI[_lang(lang)])
+
+
+def status(code: str, lang: str) -> str:
+    return _STATUS[_lang(lang)].get(code, code)
+
+
+def severity(code: str, lang: str) -> str:
+    return _SEVERITY[_lang(lang)].get(code, code)
+
+
+def obligation(code: str, lang: str) -> str:
+    return _OBLIGATION[_lang(lang)].get(code, code)
+
+
+def lifecycle(code: str, lang: str) -> str:
+    return _LIFECYCLE[_lang(lang)].get(code, code)
+
+
+def system_type(code: str, lang: str) -> str:
+    return _SYSTEM_TYPE[_lang(lang)].get(code, code)
+
+
+def regime(code: str, lang: str) -> str:
+    return _REGIME[_lang(lang)].get(code, code)
+
+
+def group(code: str, lang: str) -> str:
+    """A requirement group's name; a user checklist's own group shows as its slug."""
+    return _GROUP[_lang(lang)].get(code, code)
+
+
+def all_tables() -> dict[str, dict[str, dict[str, str]]]:
+    """Every label table by name, for the test that holds vi and en complete and apart."""
+    return {
+        "ui": _UI,
+        "status": _STATUS,
+        "severity": _SEVERITY,
+        "obligation": _OBLIGATION,
+        "lifecycle": _LIFECYCLE,
+        "system_type": _SYSTEM_TYPE,
+        "regime": _REGIME,
+        "group": _GROUP,
+    }
+
+
+# The run records why a regime governs in English only (LevelResult.regime_reason); these
+# patterns mirror auditor/regime.py so the Vietnamese page says it in Vietnamese.
+_ISO = r"(\d{4})-(\d{2})-(\d{2})"
+_REASONS_VI: Final[tuple[tuple[re.Pattern[str], str], ...]] = (
+    (re.compile(r"^Stated in the inventory$"), "Khai báo trong danh mục kiểm kê"),
+    (re.compile(r"^Audit date before 01/07/2026$"), "Ngày đánh giá trước 01/07/2026"),
+    (
+        re.compile(r"^Transition ended on 01/07/2027$"),
+        "Hết thời gian chuyển tiếp (01/07/2027)",
+    ),
+    (
+        re.compile(
+            rf"^Level approved under Decree 85 on {_ISO}; in transition until 01/07/2027 "
+            r"\(Law 116/2025 Art\. 45\.1\)$"
+        ),
+        r"Cấp độ phê duyệt theo NĐ 85 ngày \3/\2/\1; chuyển tiếp đến 01/07/2027 "
+        r"(Luật 116/2025 Điều 45.1)",
+    ),
+    (
+        re.compile(
+            rf"^Investment started {_ISO}, before 01/07/2026; level approved under Decree 85 "
+            r"\(Decree 331/2026 Art\. 39\.1\)$"
+        ),
+        r"Đầu tư từ \3/\2/\1, trước 01/07/2026; phê duyệt cấp độ theo NĐ 85 "
+        r"(NĐ 331/2026 Điều 39.1)",
+    ),
+    (
+        re.compile(r"^New system, or no level approved under Decree 85$"),
+        "Hệ thống mới hoặc chưa phê duyệt cấp độ theo NĐ 85",
+    ),
+)
+
+
+def regime_reason(reason: str, lang: str) -> str:
+    """The governing-regime reason in the page's language (unknown reasons shown as recorded)."""
+    if _lang(lang) == "en":
+        return reason
+    for pattern, replacement in _REASONS_VI:
+        if pattern.match(reason):
+            return pattern.sub(replacement, reason)
+    return reason

@@ -1,0 +1,959 @@
+"""View models of the HTML report: everything the templates show, already counted and sorted.
+
+Pure: (AuditRun, Catalog, lang) → Page. All counting, sorting, grouping and translation of
+codes happens here; the templates only lay the result out (design.md: templates only
+present). Numbers and dates stay typed and are formatted by the filters in the template.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Any, Final
+
+from auditor.model.inventory import Regime
+from auditor.model.results import (
+    AuditRun,
+    Evidence,
+    Finding,
+    LevelResult,
+    Origin,
+    Severity,
+    Status,
+    Summary,
+    SystemResult,
+)
+from auditor.report import filters, labels
+from auditor.rules import Catalog, Rule
+from auditor.scoring import gate_blocking
+
+LEVELS: Final = (1, 2, 3, 4, 5)
+# Above this many systems a page is condensed: a system lists the rule ids it does not meet by
+# status and severity; titles, legal basis and remediation are given once per rule in the
+# requirements list, and the JSON has every message and piece of evidence. A full page costs
+# tens of kilobytes per system; a condensed one about two, so 10,000 systems stay loadable.
+FULL_DETAIL_MAX_SYSTEMS: Final = 100
+TOP_GAPS: Final = 10
+_MAX_VALUE_CHARS: Final = 240
+_MAX_LIST_ITEMS: Final = 12
+
+_OPEN: Final = frozenset({Status.FAIL, Status.ERROR})
+_COMPACT: Final = frozenset({Status.PASS, Status.NOT_APPLICABLE})
+_STATUS_ORDER: Final = {
+    Status.FAIL: 0,
+    Status.ERROR: 1,
+    Status.MANUAL: 2,
+    Status.WAIVED: 3,
+    Status.PASS: 4,
+    Status.NOT_APPLICABLE: 5,
+}
+_COUNT_ORDER: Final = (
+    ("pass", "passed"),
+    ("fail", "failed"),
+    ("manual", "manual"),
+    ("error", "error"),
+    ("waived", "waived"),
+    ("not_applicable", "not_applicable"),
+)
+_SEVERITIES: Final = tuple(sorted(Severity, key=lambda s: s.rank, reverse=True))
+_ISO_IN_PARENS: Final = re.compile(r"\((\d{4})-(\d{2})-(\d{2})\)")
+_VIA_DEFAULTS: Final = re.compile(r"^(organisation|agency) defaults \((.*)\)$")
+# Keys of structured evidence values (an attestation) shown in the page's words.
+_LABELLED_KEYS: Final = frozenset({"document", "date", "attested_by", "valid_until"})
+
+
+# ------------------------------------------------------------------------------------------
+# View models
+# ------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Count:
+    code: str
+    label: str
+    n: int
+
+
+@dataclass(frozen=True, slots=True)
+class SummaryView:
+    score: float | None
+    earned: int
+    possible: int
+    score_without_waivers: float | None
+    earned_without_waivers: int
+    possible_without_waivers: int
+    statuses: tuple[Count, ...]  # pass, fail, manual, error, waived, not_applicable
+    severities: tuple[Count, ...]  # open, non-advisory findings; critical first
+    findings: int
+    failed: int
+    manual: int
+    error: int
+    waived: int
+    critical_high: int
+    expired_waivers: int
+
+
+@dataclass(frozen=True, slots=True)
+class EvidenceView:
+    fact: str
+    value: str
+    origin: str
+
+
+@dataclass(frozen=True, slots=True)
+class WaiverView:
+    reason: str
+    approver: str
+    decision: str
+    expires: dt.date
+    expired: bool
+
+
+@dataclass(frozen=True, slots=True)
+class FindingView:
+    """A finding that needs attention (fail, error, manual, waived), with everything to act."""
+
+    rule_id: str
+    subject: str | None
+    title: str
+    status: str
+    status_label: str
+    measured_label: str | None  # what was measured, when a waiver changed the status
+    severity: str
+    severity_label: str
+    message: str
+    evidence: tuple[EvidenceView, ...]
+    reference: str
+    remediation: str
+    waiver: WaiverView | None
+    gate: bool
+
+
+@dataclass(frozen=True, slots=True)
+class CompactFinding:
+    """A passed or not-applicable finding: listed by rule id and title only."""
+
+    rule_id: str
+    subject: str | None
+    title: str
+    status: str
+    status_label: str
+
+
+@dataclass(frozen=True, slots=True)
+class CompactLine:
+    """Rule ids of one status (and severity) on one line, for condensed pages."""
+
+    status: str
+    label: str
+    severity: str | None
+    severity_label: str | None
+    n: int
+    rule_ids: str
+
+
+@dataclass(frozen=True, slots=True)
+class GroupView:
+    code: str
+    label: str
+    findings: tuple[FindingView, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class FindingsView:
+    groups: tuple[GroupView, ...]  # non-passing findings by requirement group (full pages)
+    compact: tuple[CompactFinding, ...]  # passed and not applicable, by rule id (full pages)
+    open_lines: tuple[CompactLine, ...]  # non-passing rule ids by status and severity
+    compact_lines: tuple[CompactLine, ...]  # passed / not-applicable rule ids by status
+    open: int  # non-passing findings
+
+
+@dataclass(frozen=True, slots=True)
+class CriterionView:
+    id: str
+    level: int
+    reference: str
+    component: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class RegimeLevel:
+    code: str
+    label: str
+    level: int
+    governing: bool
+    criteria: tuple[CriterionView, ...]  # highest level first
+
+
+@dataclass(frozen=True, slots=True)
+class LevelView:
+    declared: int | None
+    approved: int | None
+    effective: int
+    regimes: tuple[RegimeLevel, ...]
+    governing_label: str
+    reason: str
+    under_declared: bool  # declared below the governing regime's computed minimum
+
+
+@dataclass(frozen=True, slots=True)
+class WaiverRow:
+    rule_id: str
+    title: str
+    subject: str | None
+    status_label: str
+    measured_label: str
+    waiver: WaiverView
+
+
+@dataclass(frozen=True, slots=True)
+class AttestationView:
+    rule_id: str
+    document: str
+    date: dt.date | None
+    attested_by: str
+    valid_until: dt.date | None
+    expired: bool
+
+
+@dataclass(frozen=True, slots=True)
+class SystemSection:
+    id: str
+    anchor: str
+    name: str
+    agency_id: str
+    agency_name: str
+    lifecycle: str
+    system_type: str
+    level: LevelView
+    summary: SummaryView
+    failing: bool  # at least one failed or errored finding
+    blocked: bool  # may not go live
+    css: str  # filter classes: "sys l3 f b"
+    findings: FindingsView
+    waivers: tuple[WaiverRow, ...]
+    attestations: tuple[AttestationView, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class AgencySection:
+    id: str
+    anchor: str
+    name: str
+    summary: SummaryView
+    blocked: int
+    findings: FindingsView
+    waivers: tuple[WaiverRow, ...]
+    attestations: tuple[AttestationView, ...]
+    systems: tuple[SystemSection, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class LevelRow:
+    agency_id: str
+    anchor: str
+    name: str
+    counts: tuple[int, ...]  # systems at effective level 1..5
+    total: int
+
+
+@dataclass(frozen=True, slots=True)
+class AgencyRow:
+    id: str
+    anchor: str
+    name: str
+    systems: int
+    blocked: int
+    summary: SummaryView
+
+
+@dataclass(frozen=True, slots=True)
+class RuleRef:
+    rule_id: str
+    title: str
+    status_label: str
+
+
+@dataclass(frozen=True, slots=True)
+class BlockedSystem:
+    id: str
+    anchor: str
+    name: str
+    agency_name: str
+    level: int
+    lifecycle: str
+    rules: tuple[RuleRef, ...]
+    rule_ids: str  # the same ids on one line, for condensed pages
+
+
+@dataclass(frozen=True, slots=True)
+class Gap:
+    rule_id: str
+    title: str
+    severity_label: str
+    systems: int
+    share: float  # percentage of all systems
+
+
+@dataclass(frozen=True, slots=True)
+class ExpiredWaiver:
+    owner_kind: str
+    owner_id: str
+    owner_name: str
+    anchor: str
+    rule_id: str
+    title: str
+    decision: str
+    approver: str
+    expires: dt.date
+    measured_label: str
+
+
+@dataclass(frozen=True, slots=True)
+class Overview:
+    summary: SummaryView
+    systems: int
+    blocked: int
+    level_rows: tuple[LevelRow, ...]
+    level_totals: tuple[int, ...]
+    agency_rows: tuple[AgencyRow, ...]
+    gate_blocked: tuple[BlockedSystem, ...]
+    frequent_gaps: tuple[Gap, ...]
+    expired_waivers: tuple[ExpiredWaiver, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ReferenceView:
+    regime: str  # the regime's name, or "" when it applies under both
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class RequirementView:
+    id: str
+    anchor: str
+    title: str
+    group: str
+    severity: str
+    obligation: str
+    levels: str
+    gate: bool
+    references: tuple[ReferenceView, ...]
+    remediation: str
+    failing: int  # systems on which it fails or errs
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    lang: str
+    title: str
+    organisation_id: str
+    as_of: dt.date
+    tool_version: str
+    rules: int
+    inputs: tuple[str, ...]
+    score_method: str
+    overview: Overview
+    organisation_findings: FindingsView
+    agencies: tuple[AgencySection, ...]
+    requirements: tuple[RequirementView, ...]
+    status_names: Mapping[str, str]  # status code → label, for column headings
+    full: bool  # every finding in full; False: condensed (see FULL_DETAIL_MAX_SYSTEMS)
+    levels: tuple[int, ...] = LEVELS
+
+
+# ------------------------------------------------------------------------------------------
+# Building
+# ------------------------------------------------------------------------------------------
+
+
+def anchor(kind: str, ident: str) -> str:
+    """Fragment id of a section: s-<system>, a-<agency>, r-<rule>."""
+    return f"{kind}-{ident}"
+
+
+class _Builder:
+    def __init__(self, run: AuditRun, catalog: Catalog, lang: str, full: bool) -> None:
+        self.run = run
+        self.lang = lang
+        self.full = full
+        self.t = labels.ui(lang)
+        self.rules: dict[str, Rule] = {r.id: r for r in catalog}
+        self.titles: dict[str, str] = {r.id: r.title.get(lang) for r in catalog}
+        self.status_labels = {s.value: labels.status(s.value, lang) for s in Status}
+        self.severity_labels = {s.value: labels.severity(s.value, lang) for s in Severity}
+        self.references: dict[tuple[str, str | None], str] = {}
+        self.origins: dict[Origin, str] = {}
+
+    # -- small pieces ----------------------------------------------------------------------
+
+    def title(self, rule_id: str) -> str:
+        return self.titles.get(rule_id, rule_id)
+
+    def reference(self, rule_id: str, regime: str | None) -> str:
+        key = (rule_id, regime)
+        text = self.references.get(key)
+        if text is None:
+            rule = self.rules.get(rule_id)
+            text = "" if rule is None else rule.reference_text(Regime(regime) if regime else None)
+            self.references[key] = text
+        return text
+
+    def remediation(self, rule_id: str) -> str:
+        rule = self.rules.get(rule_id)
+        return "" if rule is None else rule.remediation.get(self.lang)
+
+    def decision(self, text: str) -> str:
+        if self.lang == "vi":
+            return _ISO_IN_PARENS.sub(r"(\3/\2/\1)", text)
+        return text
+
+    def origin(self, origin: Origin) -> str:
+        text = self.origins.get(origin)
+        if text is None:
+            text = self.origins[origin] = format_origin(origin, self.lang)
+        return text
+
+    def summary(self, summary: Summary) -> SummaryView:
+        return summary_view(summary, self.lang)
+
+    # -- findings --------------------------------------------------------------------------
+
+    def waiver(self, finding: Finding) -> WaiverView | None:
+        note = finding.waiver
+        if note is None:
+            return None
+        return WaiverView(
+            reason=note.reason,
+            approver=note.approver,
+            decision=self.decision(note.decision),
+            expires=note.expires,
+            expired=note.expired,
+        )
+
+    def finding(self, finding: Finding, regime: str | None) -> FindingView:
+        status = finding.status.value
+        measured = finding.measured_status.value
+        return FindingView(
+            rule_id=finding.rule_id,
+            subject=finding.subject,
+            title=self.title(finding.rule_id),
+            status=status,
+            status_label=self.status_labels[status],
+            measured_label=self.status_labels[measured] if measured != status else None,
+            severity=finding.severity.value,
+            severity_label=self.severity_labels[finding.severity.value],
+            message=finding.message.en if self.lang == "en" else finding.message.vi,
+            evidence=tuple(
+                EvidenceView(e.fact, format_value(e.value, self.lang), self.origin(e.origin))
+                for e in finding.evidence
+            ),
+            reference=self.reference(finding.rule_id, regime),
+            remediation=self.remediation(finding.rule_id),
+            waiver=self.waiver(finding),
+            gate=finding.gate,
+        )
+
+    def findings(self, findings: Sequence[Finding], regime: str | None) -> FindingsView:
+        full: dict[str, list[Finding]] = {}
+        passed: list[Finding] = []
+        for finding in findings:
+            if finding.status in _COMPACT:
+                passed.append(finding)
+            else:
+                full.setdefault(finding.group, []).append(finding)
+        passed.sort(key=lambda f: (f.rule_id, f.subject or "", _STATUS_ORDER[f.status]))
+        open_findings = sorted((f for group in full.values() for f in group), key=line_order)
+        open_lines = self.lines(open_findings, by_severity=True)
+        compact_lines = self.lines(
+            sorted(passed, key=lambda f: (_STATUS_ORDER[f.status], f.rule_id, f.subject or "")),
+            by_severity=False,
+        )
+        if not self.full:
+            return FindingsView((), (), open_lines, compact_lines, len(open_findings))
+        groups = tuple(
+            GroupView(
+                code=code,
+                label=labels.group(code, self.lang),
+                findings=tuple(
+                    self.finding(f, regime) for f in sorted(full[code], key=finding_order)
+                ),
+            )
+            for code in sorted(full, key=group_order)
+        )
+        compact = tuple(
+            CompactFinding(
+                rule_id=f.rule_id,
+                subject=f.subject,
+                title=self.title(f.rule_id),
+                status=f.status.value,
+                status_label=self.status_labels[f.status.value],
+            )
+            for f in passed
+        )
+        return FindingsView(groups, compact, open_lines, compact_lines, len(open_findings))
+
+    def lines(self, ordered: Sequence[Finding], by_severity: bool) -> tuple[CompactLine, ...]:
+        """Consecutive findings of one status (and severity) as one line of rule ids."""
+        lines: list[CompactLine] = []
+        start = 0
+        for index in range(1, len(ordered) + 1):
+            first = ordered[start]
+            if index < len(ordered):
+                current = ordered[index]
+                same = current.status is first.status and (
+                    not by_severity or current.severity is first.severity
+                )
+                if same:
+                    continue
+            chunk = ordered[start:index]
+            lines.append(
+                CompactLine(
+                    status=first.status.value,
+                    label=self.status_labels[first.status.value],
+                    severity=first.severity.value if by_severity else None,
+                    severity_label=(
+                        self.severity_labels[first.severity.value] if by_severity else None
+                    ),
+                    n=len(chunk),
+                    rule_ids=", ".join(
+                        f.rule_id + (f" [{f.subject}]" if f.subject else "") for f in chunk
+                    ),
+                )
+            )
+            start = index
+        return tuple(lines)
+
+    # -- systems ---------------------------------------------------------------------------
+
+    def level(self, level: LevelResult) -> LevelView:
+        governing = level.governing_regime
+        regimes = tuple(
+            RegimeLevel(
+                code=code,
+                label=labels.regime(code, self.lang),
+                level=level.computed[code],
+                governing=code == governing,
+                criteria=tuple(
+                    CriterionView(c.id, c.level, c.reference, c.component)
+                    for c in sorted(level.criteria.get(code, ()), key=lambda c: (-c.level, c.id))
+                ),
+            )
+            for code in sorted(level.computed, key=_regime_order)
+        )
+        computed = level.computed.get(governing)
+        return LevelView(
+            declared=level.declared,
+            approved=level.approved,
+            effective=level.effective,
+            regimes=regimes,
+            governing_label=labels.regime(governing, self.lang),
+            reason=labels.regime_reason(level.regime_reason, self.lang),
+            under_declared=(
+                level.declared is not None and computed is not None and level.declared < computed
+            ),
+        )
+
+    def waiver_rows(self, findings: Iterable[Finding]) -> tuple[WaiverRow, ...]:
+        rows = []
+        for finding in sorted(findings, key=lambda f: (f.rule_id, f.subject or "")):
+            waiver = self.waiver(finding)
+            if waiver is None:
+                continue
+            rows.append(
+                WaiverRow(
+                    rule_id=finding.rule_id,
+                    title=self.title(finding.rule_id),
+                    subject=finding.subject,
+                    status_label=self.status_labels[finding.status.value],
+                    measured_label=self.status_labels[finding.measured_status.value],
+                    waiver=waiver,
+                )
+            )
+        return tuple(rows)
+
+    def attestations(self, findings: Iterable[Finding]) -> tuple[AttestationView, ...]:
+        seen: dict[tuple[str, str], AttestationView] = {}
+        for finding in findings:
+            for evidence in finding.evidence:
+                view = attestation_view(evidence, self.run.run.as_of)
+                if view is not None:
+                    seen.setdefault((view.rule_id, view.document), view)
+        return tuple(seen[key] for key in sorted(seen))
+
+    def system(self, system: SystemResult, agency_name: str) -> SystemSection:
+        failing = any(f.status in _OPEN for f in system.findings)
+        blocked = system.summary.gate_blocked
+        css = (
+            f"sys l{system.level.effective}" + (" f" if failing else "") + (" b" if blocked else "")
+        )
+        return SystemSection(
+            id=system.id,
+            anchor=anchor("s", system.id),
+            name=system.name,
+            agency_id=system.agency,
+            agency_name=agency_name,
+            lifecycle=labels.lifecycle(system.lifecycle, self.lang),
+            system_type=labels.system_type(system.system_type, self.lang),
+            level=self.level(system.level),
+            summary=self.summary(system.summary),
+            failing=failing,
+            blocked=blocked,
+            css=css,
+            findings=self.findings(system.findings, system.level.governing_regime),
+            waivers=self.waiver_rows(system.findings),
+            attestations=self.attestations(system.findings),
+        )
+
+    # -- the whole -------------------------------------------------------------------------
+
+    def page(self) -> Page:
+        run = self.run
+        by_agency: dict[str, list[SystemResult]] = {}
+        for system in run.systems:
+            by_agency.setdefault(system.agency, []).append(system)
+        agencies = tuple(
+            AgencySection(
+                id=agency.id,
+                anchor=anchor("a", agency.id),
+                name=agency.name,
+                summary=self.summary(agency.summary),
+                blocked=sum(1 for s in by_agency.get(agency.id, ()) if s.summary.gate_blocked),
+                findings=self.findings(agency.findings, None),
+                waivers=self.waiver_rows(agency.findings),
+                attestations=self.attestations(agency.findings),
+                systems=tuple(self.system(s, agency.name) for s in by_agency.get(agency.id, ())),
+            )
+            for agency in run.agencies
+        )
+        failing = failing_systems(run.systems)
+        method = run.run.score_method
+        return Page(
+            lang=self.lang,
+            title=run.organisation.name,
+            organisation_id=run.organisation.id,
+            as_of=run.run.as_of,
+            tool_version=run.run.tool_version,
+            rules=run.run.rules,
+            inputs=tuple(i.path for i in run.run.inputs if i.kind == "inventory"),
+            score_method="" if method is None else (method.en if self.lang == "en" else method.vi),
+            overview=self.overview(agencies, failing),
+            organisation_findings=self.findings(run.organisation.findings, None),
+            agencies=agencies,
+            requirements=tuple(self.requirement(rule, failing) for rule in self.rules.values()),
+            status_names=MappingProxyType(self.status_labels),
+            full=self.full,
+        )
+
+    def overview(self, agencies: Sequence[AgencySection], failing: Mapping[str, int]) -> Overview:
+        run = self.run
+        names = {a.id: a.name for a in run.agencies}
+        level_rows = tuple(
+            LevelRow(
+                agency_id=a.id,
+                anchor=a.anchor,
+                name=a.name,
+                counts=tuple(sum(1 for s in a.systems if s.level.effective == n) for n in LEVELS),
+                total=len(a.systems),
+            )
+            for a in agencies
+        )
+        blocked = tuple(
+            self.blocked(s, names.get(s.agency, s.agency))
+            for s in run.systems
+            if s.summary.gate_blocked
+        )
+        return Overview(
+            summary=self.summary(run.summary),
+            systems=len(run.systems),
+            blocked=len(blocked),
+            level_rows=level_rows,
+            level_totals=tuple(sum(r.counts[i] for r in level_rows) for i in range(len(LEVELS))),
+            agency_rows=tuple(
+                AgencyRow(a.id, a.anchor, a.name, len(a.systems), a.blocked, a.summary)
+                for a in agencies
+            ),
+            gate_blocked=blocked,
+            frequent_gaps=self.gaps(failing, len(run.systems)),
+            expired_waivers=self.expired_waivers(),
+        )
+
+    def blocked(self, system: SystemResult, agency_name: str) -> BlockedSystem:
+        rules = tuple(
+            RuleRef(f.rule_id, self.title(f.rule_id), self.status_labels[f.status.value])
+            for f in sorted(gate_blocking(system.findings), key=finding_order)
+        )
+        return BlockedSystem(
+            id=system.id,
+            anchor=anchor("s", system.id),
+            name=system.name,
+            agency_name=agency_name,
+            level=system.level.effective,
+            lifecycle=labels.lifecycle(system.lifecycle, self.lang),
+            rules=rules,
+            rule_ids=", ".join(r.rule_id for r in rules),
+        )
+
+    def gaps(self, failing: Mapping[str, int], systems: int) -> tuple[Gap, ...]:
+        ranked = sorted(failing.items(), key=lambda item: (-item[1], item[0]))[:TOP_GAPS]
+        return tuple(
+            Gap(
+                rule_id=rule_id,
+                title=self.title(rule_id),
+                severity_label=self.rule_severity(rule_id),
+                systems=count,
+                share=100 * count / systems if systems else 0.0,
+            )
+            for rule_id, count in ranked
+        )
+
+    def expired_waivers(self) -> tuple[ExpiredWaiver, ...]:
+        run = self.run
+        owners: list[tuple[str, str, str, str, Sequence[Finding]]] = [
+            (
+                "kind_organisation",
+                run.organisation.id,
+                run.organisation.name,
+                "org",
+                run.organisation.findings,
+            ),
+            *(("kind_agency", a.id, a.name, anchor("a", a.id), a.findings) for a in run.agencies),
+            *(("kind_system", s.id, s.name, anchor("s", s.id), s.findings) for s in run.systems),
+        ]
+        rows = []
+        for kind, owner_id, owner_name, owner_anchor, findings in owners:
+            for finding in findings:
+                note = finding.waiver
+                if note is None or not note.expired:
+                    continue
+                rows.append(
+                    ExpiredWaiver(
+                        owner_kind=self.t[kind],
+                        owner_id=owner_id,
+                        owner_name=owner_name,
+                        anchor=owner_anchor,
+                        rule_id=finding.rule_id,
+                        title=self.title(finding.rule_id),
+                        decision=self.decision(note.decision),
+                        approver=note.approver,
+                        expires=note.expires,
+                        measured_label=self.status_labels[finding.measured_status.value],
+                    )
+                )
+        rows.sort(key=lambda r: (r.expires, r.owner_id, r.rule_id))
+        return tuple(rows)
+
+    def rule_severity(self, rule_id: str) -> str:
+        rule = self.rules.get(rule_id)
+        if rule is None:
+            return ""
+        if isinstance(rule.severity, dict):
+            return "; ".join(
+                f"{self.t['level_n'].format(n=level)}: {self.severity_labels[sev.value]}"
+                for level, sev in sorted(rule.severity.items())
+            )
+        return self.severity_labels[rule.severity.value]
+
+    def requirement(self, rule: Rule, failing: Mapping[str, int]) -> RequirementView:
+        low, high = rule.levels.min_level, rule.levels.max_level
+        return RequirementView(
+            id=rule.id,
+            anchor=anchor("r", rule.id),
+            title=rule.title.get(self.lang),
+            group=labels.group(rule.group, self.lang),
+            severity=self.rule_severity(rule.id),
+            obligation=labels.obligation(rule.obligation.value, self.lang),
+            levels=f"{low}–{high}" if low != high else str(low),
+            gate=rule.gate,
+            references=tuple(
+                ReferenceView(
+                    regime="" if r.regime is None else labels.regime(r.regime.value, self.lang),
+                    text=r.document + (f", {r.clause}" if r.clause else ""),
+                )
+                for r in rule.references
+            ),
+            remediation=rule.remediation.get(self.lang),
+            failing=failing.get(rule.id, 0),
+        )
+
+
+# ------------------------------------------------------------------------------------------
+# Pure helpers (tested directly)
+# ------------------------------------------------------------------------------------------
+
+
+def finding_order(finding: Finding) -> tuple[int, int, str, str]:
+    """Most severe first; then failed, errored, manual, waived; then rule id and subject."""
+    return (
+        -finding.severity.rank,
+        _STATUS_ORDER[finding.status],
+        finding.rule_id,
+        finding.subject or "",
+    )
+
+
+def line_order(finding: Finding) -> tuple[int, int, str, str]:
+    """Failed, errored, manual, waived; most severe first within a status; then rule id."""
+    return (
+        _STATUS_ORDER[finding.status],
+        -finding.severity.rank,
+        finding.rule_id,
+        finding.subject or "",
+    )
+
+
+def group_order(code: str) -> tuple[int, str]:
+    return (labels.GROUP_ORDER.get(code, len(labels.GROUP_ORDER)), code)
+
+
+def _regime_order(code: str) -> tuple[int, str]:
+    return ({"nd85": 0, "nd331": 1}.get(code, 2), code)
+
+
+def failing_systems(systems: Iterable[SystemResult]) -> dict[str, int]:
+    """Rule id → number of systems on which it failed or erred (each system counted once)."""
+    tally: Counter[str] = Counter()
+    for system in systems:
+        tally.update({f.rule_id for f in system.findings if f.status in _OPEN})
+    return dict(tally)
+
+
+def summary_view(summary: Summary, lang: str) -> SummaryView:
+    counts = summary.counts
+    statuses = tuple(
+        Count(code, labels.status(code, lang), getattr(counts, field))
+        for code, field in _COUNT_ORDER
+    )
+    severities = tuple(
+        Count(s.value, labels.severity(s.value, lang), summary.by_severity.get(s.value, 0))
+        for s in _SEVERITIES
+    )
+    return SummaryView(
+        score=summary.score.value,
+        earned=summary.score.earned,
+        possible=summary.score.possible,
+        score_without_waivers=summary.score_without_waivers.value,
+        earned_without_waivers=summary.score_without_waivers.earned,
+        possible_without_waivers=summary.score_without_waivers.possible,
+        statuses=statuses,
+        severities=severities,
+        findings=sum(c.n for c in statuses),
+        failed=counts.failed,
+        manual=counts.manual,
+        error=counts.error,
+        waived=counts.waived,
+        critical_high=summary.by_severity.get("critical", 0) + summary.by_severity.get("high", 0),
+        expired_waivers=summary.expired_waivers,
+    )
+
+
+def format_origin(origin: Origin, lang: str) -> str:
+    """Where a value came from, in words: 'file:line', 'inherited from …', 'not declared'."""
+    t = labels.ui(lang)
+    where = ""
+    if origin.file:
+        where = f"{origin.file}:{origin.line}" if origin.line else origin.file
+    if origin.source == "declared":
+        return where or t["declared_at"].format(where=t["none"])
+    if origin.source == "inherited":
+        via = origin.via or ""
+        match = _VIA_DEFAULTS.match(via)
+        if match:
+            key = "org_defaults" if match.group(1) == "organisation" else "agency_defaults"
+            via = t[key].format(id=match.group(2))
+        text = t["inherited_from"].format(via=via)
+        return f"{text}, {where}" if where else text
+    if origin.source == "derived":
+        if origin.via and origin.via.startswith("go-live gate"):
+            return t["assumed_production"]
+        return t["derived"]
+    if origin.source == "observed":
+        text = t["observed_by"].format(via=origin.via or "")
+        return f"{text}, {where}" if where else text
+    if origin.source == "not_declared":
+        return t["not_declared_origin"]
+    return str(origin)
+
+
+def format_value(value: Any, lang: str) -> str:
+    """An evidence value as short text in the page's conventions (long values are cut)."""
+    text = _format_value(value, lang, 0)
+    if len(text) > _MAX_VALUE_CHARS:
+        text = text[: _MAX_VALUE_CHARS - 1].rstrip() + "…"
+    return text
+
+
+def _format_value(value: Any, lang: str, depth: int) -> str:
+    t = labels.ui(lang)
+    if value is None:
+        return t["not_declared"]
+    if isinstance(value, bool):
+        return t["yes"] if value else t["no"]
+    if isinstance(value, int):
+        return filters.number(value, lang)
+    if isinstance(value, float):
+        # Up to two decimals, without trailing zeros: 1234.5 → 1.234,5 (vi).
+        _, _, decimals = f"{value:.2f}".rstrip("0").partition(".")
+        return filters.number(value, lang, len(decimals))
+    if isinstance(value, dt.datetime):
+        return filters.date(value.date(), lang) + value.strftime(" %H:%M")
+    if isinstance(value, dt.date):
+        return filters.date(value, lang)
+    if isinstance(value, str):
+        return filters.iso_date_text(value, lang)
+    if depth >= 2:
+        return "…"
+    if isinstance(value, Mapping):
+        return "; ".join(
+            f"{t[k] if k in _LABELLED_KEYS else k}: {_format_value(v, lang, depth + 1)}"
+            for k, v in value.items()
+        )
+    if isinstance(value, list | tuple | set | frozenset):
+        items = sorted(value, key=str) if isinstance(value, set | frozenset) else list(value)
+        shown = [_format_value(v, lang, depth + 1) for v in items[:_MAX_LIST_ITEMS]]
+        if len(items) > _MAX_LIST_ITEMS:
+            shown.append(f"… (+{len(items) - _MAX_LIST_ITEMS})")
+        return ", ".join(shown)
+    return str(value)
+
+
+def attestation_view(evidence: Evidence, as_of: dt.date) -> AttestationView | None:
+    """An attestation a rule looked at (evidence 'attestation.<rule>'), with its validity."""
+    if not evidence.fact.startswith("attestation.") or not isinstance(evidence.value, Mapping):
+        return None
+    value = evidence.value
+    until = _as_date(value.get("valid_until"))
+    return AttestationView(
+        rule_id=evidence.fact.removeprefix("attestation."),
+        document=str(value.get("document", "")),
+        date=_as_date(value.get("date")),
+        attested_by=str(value.get("attested_by", "")),
+        valid_until=until,
+        expired=until is not None and until < as_of,
+    )
+
+
+def _as_date(value: object) -> dt.date | None:
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            return None
+    return None
+
+
+def build_page(run: AuditRun, catalog: Catalog, lang: str, full: bool | None = None) -> Page:
+    """The whole report as view models, in `lang` ('vi' or 'en').
+
+    `full` None: every finding in full up to FULL_DETAIL_MAX_SYSTEMS systems, condensed above.
+    """
+    labels.ui(lang)  # rejects an unknown language before any work
+    if full is None:
+        full = len(run.systems) <= FULL_DETAIL_MAX_SYSTEMS
+    return _Builder(run, catalog, lang, full).page()

@@ -1,0 +1,541 @@
+"""HTML report view models (auditor.report.views), labels and filters, on a small hand-built run.
+
+The run is assembled from result dataclasses directly, so every number the report shows can be
+predicted here: counts, most frequent gaps, the gate-blocked list, grouping and order.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+
+from auditor.model.results import (
+    AuditRun,
+    BodyResult,
+    Evidence,
+    Finding,
+    FiredCriterionOut,
+    LevelResult,
+    Obligation,
+    Origin,
+    RunInfo,
+    Severity,
+    Status,
+    SystemResult,
+    Text2,
+    WaiverNote,
+)
+from auditor.report import filters, labels
+from auditor.report.html import render_html
+from auditor.report.views import (
+    FindingView,
+    Page,
+    SystemSection,
+    build_page,
+    failing_systems,
+    format_origin,
+    format_value,
+)
+from auditor.rules import Catalog, Rule
+from auditor.scoring import combine, summarise
+
+AS_OF = dt.date(2026, 11, 24)
+REASON = (
+    "Level approved under Decree 85 on 2025-04-14; in transition until 01/07/2027 "
+    "(Law 116/2025 Art. 45.1)"
+)
+
+
+def rule(rule_id: str, group: str, gate: bool = False, severity: str = "high") -> Rule:
+    return Rule.model_validate(
+        {
+            "id": rule_id,
+            "title": {"vi": f"Tiêu đề {rule_id}", "en": f"Title {rule_id}"},
+            "remediation": {"vi": f"Khắc phục {rule_id}", "en": f"Fix {rule_id}"},
+            "group": group,
+            "severity": severity,
+            "gate": gate,
+            "references": [
+                {"document": "Nghị định 85/2016/NĐ-CP", "clause": "Điều 9", "regime": "nd85"},
+                {"document": "Nghị định 331/2026/NĐ-CP", "clause": "Điều 28", "regime": "nd331"},
+            ],
+            "check": {"kind": "present", "fact": "name"},
+        }
+    )
+
+
+CATALOG = Catalog(
+    rules=(
+        rule("AS-01", "assessment"),
+        rule("CL-01", "classification", severity="critical"),
+        rule("FL-01", "four-layer", severity="medium"),
+        rule("FL-02", "four-layer"),
+        rule("GL-01", "go-live", gate=True),
+        rule("AG-01", "organisation"),
+    )
+)
+
+
+def finding(
+    rule_id: str,
+    owner: str,
+    status: Status,
+    severity: Severity = Severity.HIGH,
+    *,
+    subject: str | None = None,
+    measured: Status | None = None,
+    waiver: WaiverNote | None = None,
+    evidence: tuple[Evidence, ...] = (),
+) -> Finding:
+    r = CATALOG.get(rule_id)
+    assert r is not None
+    return Finding(
+        id=f"{rule_id}:{owner}" + (f":{subject}" if subject else ""),
+        rule_id=rule_id,
+        subject=subject,
+        status=status,
+        measured_status=measured or status,
+        severity=severity,
+        obligation=Obligation.MANDATORY,
+        group=r.group,
+        message=Text2(vi=f"thông điệp {rule_id}", en=f"message {rule_id}"),
+        evidence=evidence,
+        waiver=waiver,
+        gate=r.gate,
+    )
+
+
+def level(effective: int, declared: int | None = None, regime: str = "nd85") -> LevelResult:
+    criterion = FiredCriterionOut("nd85.9.2.c", effective, "Nghị định 85/2016, Điều 9", None)
+    return LevelResult(
+        declared=effective if declared is None else declared,
+        approved=None,
+        computed={"nd85": effective, "nd331": max(1, effective - 1)},
+        criteria={"nd85": (criterion,), "nd331": ()},
+        governing_regime=regime,
+        regime_reason=REASON,
+        effective=effective,
+    )
+
+
+def system(system_id: str, agency: str, lvl: int, findings: list[Finding]) -> SystemResult:
+    return SystemResult(
+        id=system_id,
+        name=f"Hệ thống {system_id}",
+        agency=agency,
+        lifecycle="production",
+        system_type="internal",
+        level=level(lvl),
+        findings=tuple(findings),
+        summary=summarise(findings),
+    )
+
+
+ORIGIN = Origin(source="declared", file="inv/a.yaml", line=12)
+EXPIRED = WaiverNote("lý do", "Giám đốc", "35/QĐ-X (2026-03-10)", dt.date(2026, 6, 30), True)
+VALID = WaiverNote("lý do 2", "Giám đốc", "36/QĐ-X (2026-09-01)", dt.date(2027, 3, 31), False)
+ATTESTATION = Evidence(
+    fact="attestation.FL-02",
+    value={
+        "document": "21/BC",
+        "date": "2025-06-30",
+        "attested_by": "Ông A",
+        "valid_until": "2026-06-30",
+    },
+    origin=ORIGIN,
+)
+
+
+def make_run() -> AuditRun:
+    s1 = system(
+        "s1",
+        "a",
+        3,
+        [
+            finding("AS-01", "s1", Status.FAIL, evidence=(Evidence("x.y", 1234.5, ORIGIN),)),
+            finding("CL-01", "s1", Status.FAIL, Severity.CRITICAL),
+            finding("FL-01", "s1", Status.MANUAL, Severity.MEDIUM),
+            finding("FL-02", "s1", Status.MANUAL, evidence=(ATTESTATION,)),
+            finding("GL-01", "s1", Status.FAIL),
+        ],
+    )
+    s2 = system(
+        "s2",
+        "a",
+        2,
+        [
+            finding("AS-01", "s2", Status.FAIL, subject="h1"),
+            finding("AS-01", "s2", Status.FAIL, subject="h2"),  # one system, counted once
+            finding("CL-01", "s2", Status.PASS, Severity.CRITICAL),
+            finding("FL-01", "s2", Status.NOT_APPLICABLE, Severity.MEDIUM),
+            finding("GL-01", "s2", Status.PASS),
+        ],
+    )
+    s3 = system(
+        "s3",
+        "b",
+        2,
+        [
+            finding("AS-01", "s3", Status.WAIVED, measured=Status.FAIL, waiver=VALID),
+            finding("CL-01", "s3", Status.FAIL, Severity.CRITICAL, waiver=EXPIRED),
+            finding("GL-01", "s3", Status.MANUAL),
+        ],
+    )
+    agency_a = [finding("AG-01", "a", Status.FAIL)]
+    agencies = []
+    for agency_id, own, systems in (("a", agency_a, [s1, s2]), ("b", [], [s3])):
+        agencies.append(
+            BodyResult(
+                id=agency_id,
+                name=f"Sở {agency_id.upper()}",
+                kind="agency",
+                findings=tuple(own),
+                summary=combine([summarise(own), *(s.summary for s in systems)]),
+                systems=tuple(s.id for s in systems),
+            )
+        )
+    org = BodyResult(
+        id="tinh",
+        name="Tỉnh Thử",
+        kind="organisation",
+        findings=(),
+        summary=combine([a.summary for a in agencies]),
+        systems=("s1", "s2", "s3"),
+    )
+    return AuditRun(
+        schema_version="1.0",
+        run=RunInfo(as_of=AS_OF, tool_version="0.1.0", lang="vi", inputs=(), rules=6),
+        organisation=org,
+        agencies=tuple(agencies),
+        systems=(s1, s2, s3),
+        summary=org.summary,
+    )
+
+
+@pytest.fixture(scope="module")
+def page() -> Page:
+    return build_page(make_run(), CATALOG, "vi")
+
+
+def _system(page: Page, system_id: str) -> SystemSection:
+    return next(s for a in page.agencies for s in a.systems if s.id == system_id)
+
+
+# -- organisation overview ------------------------------------------------------------------
+
+
+def test_status_counts_and_scores_come_from_the_summaries(page: Page) -> None:
+    summary = page.overview.summary
+    counts = {c.code: c.n for c in summary.statuses}
+    assert counts == {
+        "pass": 2,
+        "fail": 7,  # 6 system findings + the agency's own
+        "manual": 3,
+        "error": 0,
+        "waived": 1,
+        "not_applicable": 1,
+    }
+    assert summary.findings == 14
+    assert [c.label for c in summary.statuses][:3] == ["Đạt", "Không đạt", "Cần xác nhận"]
+    assert summary.score == make_run().summary.score.value
+    assert summary.score_without_waivers == make_run().summary.score_without_waivers.value
+    assert summary.score != summary.score_without_waivers  # the waiver counts as met
+    assert summary.expired_waivers == 1
+
+
+def test_systems_by_level_and_agency(page: Page) -> None:
+    rows = {r.agency_id: r for r in page.overview.level_rows}
+    assert rows["a"].counts == (0, 1, 1, 0, 0) and rows["a"].total == 2
+    assert rows["b"].counts == (0, 1, 0, 0, 0) and rows["b"].total == 1
+    assert page.overview.level_totals == (0, 2, 1, 0, 0)
+    assert page.overview.systems == 3
+
+
+def test_most_frequent_gaps_count_each_system_once(page: Page) -> None:
+    gaps = [(g.rule_id, g.systems) for g in page.overview.frequent_gaps]
+    # AS-01 fails on s1 and s2 (twice on s2: two hosts); waived on s3. CL-01 fails on s1, s3.
+    assert gaps == [("AS-01", 2), ("CL-01", 2), ("GL-01", 1)]
+    assert page.overview.frequent_gaps[0].title == "Tiêu đề AS-01"
+    assert page.overview.frequent_gaps[0].share == pytest.approx(200 / 3)
+    assert failing_systems(make_run().systems) == {"AS-01": 2, "CL-01": 2, "GL-01": 1}
+
+
+def test_gate_blocked_systems_with_their_blocking_rules(page: Page) -> None:
+    blocked = page.overview.gate_blocked
+    assert [(b.id, [r.rule_id for r in b.rules]) for b in blocked] == [
+        ("s1", ["GL-01"]),
+        ("s3", ["GL-01"]),
+    ]
+    assert blocked[1].rules[0].status_label == "Cần xác nhận"
+    assert blocked[0].agency_name == "Sở A"
+    assert page.overview.blocked == 2
+    assert {r.id: r.blocked for r in page.overview.agency_rows} == {"a": 1, "b": 1}
+
+
+def test_expired_waivers_are_listed_with_decision_dates_in_the_page_language(page: Page) -> None:
+    (row,) = page.overview.expired_waivers
+    assert (row.owner_id, row.rule_id, row.expires) == ("s3", "CL-01", dt.date(2026, 6, 30))
+    assert row.decision == "35/QĐ-X (10/03/2026)"
+    assert row.anchor == "s-s3"
+    english = build_page(make_run(), CATALOG, "en").overview.expired_waivers[0]
+    assert english.decision == "35/QĐ-X (2026-03-10)"
+    assert english.owner_kind == "System"
+
+
+# -- agencies and systems -------------------------------------------------------------------
+
+
+def test_agency_section_has_its_own_findings_and_its_systems(page: Page) -> None:
+    agency = page.agencies[0]
+    assert agency.anchor == "a-a"
+    assert [s.id for s in agency.systems] == ["s1", "s2"]
+    assert [f.rule_id for g in agency.findings.groups for f in g.findings] == ["AG-01"]
+    assert agency.blocked == 1
+
+
+def test_findings_are_grouped_in_report_order_and_sorted_by_severity(page: Page) -> None:
+    s1 = _system(page, "s1")
+    assert [g.code for g in s1.findings.groups] == [
+        "classification",
+        "four-layer",
+        "assessment",
+        "go-live",
+    ]
+    assert s1.findings.groups[0].label == "Xác định cấp độ"
+    four_layer = s1.findings.groups[1].findings
+    assert [(f.rule_id, f.severity) for f in four_layer] == [("FL-02", "high"), ("FL-01", "medium")]
+    assert s1.findings.compact == ()
+    assert s1.findings.open == 5
+
+
+def test_passing_and_not_applicable_findings_are_compact(page: Page) -> None:
+    s2 = _system(page, "s2")
+    assert [(c.rule_id, c.status_label) for c in s2.findings.compact] == [
+        ("CL-01", "Đạt"),
+        ("FL-01", "Không áp dụng"),
+        ("GL-01", "Đạt"),
+    ]
+    assert [(c.label, c.rule_ids) for c in s2.findings.compact_lines] == [
+        ("Đạt", "CL-01, GL-01"),
+        ("Không áp dụng", "FL-01"),
+    ]
+    (group,) = s2.findings.groups
+    assert [f.subject for f in group.findings] == ["h1", "h2"]
+
+
+def test_a_finding_carries_title_reference_of_its_regime_evidence_and_remediation(
+    page: Page,
+) -> None:
+    view: FindingView = _system(page, "s1").findings.groups[2].findings[0]
+    assert view.rule_id == "AS-01"
+    assert view.title == "Tiêu đề AS-01"
+    assert (view.status_label, view.severity_label) == ("Không đạt", "Cao")
+    assert view.message == "thông điệp AS-01"
+    assert view.reference == "Nghị định 85/2016/NĐ-CP, Điều 9"  # nd85 governs: not Decree 331
+    assert view.remediation == "Khắc phục AS-01"
+    (evidence,) = view.evidence
+    assert (evidence.fact, evidence.value, evidence.origin) == ("x.y", "1.234,5", "inv/a.yaml:12")
+
+
+def test_a_waived_finding_shows_what_was_measured(page: Page) -> None:
+    s3 = _system(page, "s3")
+    waived = next(f for g in s3.findings.groups for f in g.findings if f.rule_id == "AS-01")
+    assert (waived.status_label, waived.measured_label) == ("Miễn trừ", "Không đạt")
+    assert waived.waiver is not None and not waived.waiver.expired
+    rows = {w.rule_id: w for w in s3.waivers}
+    assert rows["CL-01"].waiver.expired and rows["CL-01"].status_label == "Không đạt"
+    assert rows["AS-01"].measured_label == "Không đạt"
+
+
+def test_levels_under_both_regimes_with_the_governing_one_and_its_reason(page: Page) -> None:
+    lv = _system(page, "s1").level
+    assert [(r.code, r.level, r.governing) for r in lv.regimes] == [
+        ("nd85", 3, True),
+        ("nd331", 2, False),
+    ]
+    assert lv.regimes[0].criteria[0].id == "nd85.9.2.c"
+    assert lv.governing_label == "NĐ 85/2016"
+    assert lv.reason.startswith("Cấp độ phê duyệt theo NĐ 85 ngày 14/04/2025")
+    assert not lv.under_declared
+    english = _system(build_page(make_run(), CATALOG, "en"), "s1").level
+    assert english.reason == REASON and english.governing_label == "Decree 85/2016"
+
+
+def test_attestations_with_expiry(page: Page) -> None:
+    (attestation,) = _system(page, "s1").attestations
+    assert attestation.rule_id == "FL-02"
+    assert attestation.valid_until == dt.date(2026, 6, 30)
+    assert attestation.expired
+
+
+def test_filter_classes_of_a_system(page: Page) -> None:
+    assert _system(page, "s1").css == "sys l3 f b"
+    assert _system(page, "s2").css == "sys l2 f"
+    assert _system(page, "s3").css == "sys l2 f b"
+
+
+def test_requirements_list_every_rule_once_with_both_regimes_references(page: Page) -> None:
+    assert [r.id for r in page.requirements] == [r.id for r in CATALOG]
+    as01 = next(r for r in page.requirements if r.id == "AS-01")
+    assert as01.failing == 2 and as01.remediation == "Khắc phục AS-01"
+    assert [ref.regime for ref in as01.references] == ["NĐ 85/2016", "NĐ 331/2026"]
+
+
+def test_condensed_page_lists_rule_ids_by_status_and_severity() -> None:
+    condensed = build_page(make_run(), CATALOG, "vi", full=False)
+    assert not condensed.full
+    s1 = _system(condensed, "s1").findings
+    assert s1.groups == () and s1.open == 5
+    assert [(line.label, line.severity_label, line.n, line.rule_ids) for line in s1.open_lines] == [
+        ("Không đạt", "Nghiêm trọng", 1, "CL-01"),
+        ("Không đạt", "Cao", 2, "AS-01, GL-01"),
+        ("Cần xác nhận", "Cao", 1, "FL-02"),
+        ("Cần xác nhận", "Trung bình", 1, "FL-01"),
+    ]
+    s2 = _system(condensed, "s2").findings
+    assert [(line.n, line.rule_ids) for line in s2.open_lines] == [(2, "AS-01 [h1], AS-01 [h2]")]
+    assert [line.rule_ids for line in s2.compact_lines] == ["CL-01, GL-01", "FL-01"]
+    assert build_page(make_run(), CATALOG, "vi").full  # three systems: full detail
+
+
+def test_unknown_language_is_refused() -> None:
+    with pytest.raises(ValueError, match="unknown report language"):
+        build_page(make_run(), CATALOG, "fr")
+
+
+# -- formatting ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "vi", "en"),
+    [
+        (1234.5, "1.234,5", "1,234.5"),
+        (75.0, "75,0", "75.0"),
+        (1234567, "1.234.567", "1,234,567"),
+        (0.25, "0,2", "0.2"),
+        (None, "—", "—"),
+    ],
+)
+def test_numbers_use_the_decimal_comma_in_vietnamese(value: Any, vi: str, en: str) -> None:
+    assert filters.number(value, "vi") == vi
+    assert filters.number(value, "en") == en
+
+
+def test_dates_scores_and_percentages() -> None:
+    day = dt.date(2026, 3, 5)
+    assert filters.date(day, "vi") == "05/03/2026"
+    assert filters.date(day, "en") == "2026-03-05"
+    assert filters.score(None, "vi") == "—"
+    assert filters.score(87.65, "vi") == "87,7"
+    assert filters.percent(1, 3, "vi") == "33,3 %"
+    assert filters.percent(1, 3, "en") == "33.3%"
+    assert filters.percent(1, 0, "en") == "—"
+    assert filters.iso_date_text("2027-12-31", "vi") == "31/12/2027"
+    assert filters.iso_date_text("2027-12-31", "en") == "2027-12-31"
+    assert filters.iso_date_text("not-a-date", "vi") == "not-a-date"
+
+
+def test_evidence_values_and_origins_in_words() -> None:
+    assert format_value(None, "vi") == "chưa khai báo"
+    assert format_value(True, "en") == "Yes"
+    assert format_value(["a", 2], "vi") == "a, 2"
+    assert format_value(dt.date(2026, 1, 2), "vi") == "02/01/2026"
+    assert format_value("x" * 1000, "en").endswith("…")
+    assert len(format_value("x" * 1000, "en")) <= 240
+    inherited = Origin("inherited", "inv/a.yaml", 55, "agency defaults (so-y-te)")
+    assert format_origin(inherited, "vi") == (
+        "kế thừa từ giá trị chung của cơ quan (so-y-te), inv/a.yaml:55"
+    )
+    assert format_origin(inherited, "en") == (
+        "inherited from agency defaults (so-y-te), inv/a.yaml:55"
+    )
+    assert format_origin(Origin("not_declared"), "en") == "not in the inventory"
+    assert format_origin(Origin("derived", via="auditor"), "vi") == "do công cụ tính"
+
+
+# -- labels ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("table", sorted(labels.all_tables()))
+def test_every_label_exists_in_both_languages(table: str) -> None:
+    by_lang = labels.all_tables()[table]
+    assert set(by_lang["vi"]) == set(by_lang["en"])
+    for lang in labels.LANGS:
+        assert all(text.strip() for text in by_lang[lang].values()), lang
+
+
+def test_statuses_and_severities_are_translated() -> None:
+    assert [labels.status(s.value, "vi") for s in Status] == [
+        "Đạt",
+        "Không đạt",
+        "Cần xác nhận",
+        "Không áp dụng",
+        "Lỗi",
+        "Miễn trừ",
+    ]
+    assert [labels.severity(s.value, "vi") for s in Severity] == [
+        "Nghiêm trọng",
+        "Cao",
+        "Trung bình",
+        "Thấp",
+        "Thông tin",
+    ]
+    assert labels.status("not_applicable", "en") == "Not applicable"
+
+
+def test_every_known_regime_reason_reads_in_vietnamese() -> None:
+    for english in (
+        "Stated in the inventory",
+        "Audit date before 01/07/2026",
+        "Transition ended on 01/07/2027",
+        REASON,
+        "Investment started 2025-11-10, before 01/07/2026; level approved under Decree 85 "
+        "(Decree 331/2026 Art. 39.1)",
+        "New system, or no level approved under Decree 85",
+    ):
+        vietnamese = labels.regime_reason(english, "vi")
+        assert vietnamese != english
+        assert "Decree" not in vietnamese and "approved" not in vietnamese
+
+
+# -- rendering -------------------------------------------------------------------------------
+
+
+def test_rendering_escapes_hostile_names() -> None:
+    run = make_run()
+    hostile = "<script>alert(1)</script>"
+    s1 = run.systems[0]
+    evil = SystemResult(
+        id=s1.id,
+        name='"><img src=x onerror=alert(1)>',
+        agency=s1.agency,
+        lifecycle=s1.lifecycle,
+        system_type=s1.system_type,
+        level=s1.level,
+        findings=s1.findings,
+        summary=s1.summary,
+    )
+    agency = run.agencies[0]
+    evil_agency = BodyResult(
+        id=agency.id,
+        name=hostile,
+        kind=agency.kind,
+        findings=agency.findings,
+        summary=agency.summary,
+        systems=agency.systems,
+    )
+    run = AuditRun(
+        schema_version=run.schema_version,
+        run=run.run,
+        organisation=run.organisation,
+        agencies=(evil_agency, run.agencies[1]),
+        systems=(evil, *run.systems[1:]),
+        summary=run.summary,
+    )
+    for lang in labels.LANGS:
+        html = render_html(run, CATALOG, lang)
+        assert "<script" not in html and "<img" not in html
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+        assert "&#34;&gt;&lt;img src=x onerror=alert(1)&gt;" in html
