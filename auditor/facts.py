@@ -22,7 +22,7 @@ from auditor.model.inventory import (
     Regime,
     System,
 )
-from auditor.model.results import FiredCriterionOut, LevelResult, Origin
+from auditor.model.results import FiredCriterionOut, LevelResult, Origin, Text2
 from auditor.regime import governing_regime
 
 Origins = Mapping[str, Origin]
@@ -116,7 +116,7 @@ def system_facts(
         computed=computed,
         criteria={str(r): _criteria(c) for r, c in sorted(classifications.items())},
         governing_regime=str(regime),
-        regime_reason=decision.reason_en,
+        regime_reason=Text2(vi=decision.reason_vi, en=decision.reason_en),
         effective=effective,
     )
     values = system.model_dump()

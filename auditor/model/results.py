@@ -158,7 +158,7 @@ class LevelResult:
     computed: dict[str, int]  # regime -> minimum level
     criteria: dict[str, tuple[FiredCriterionOut, ...]]  # regime -> fired criteria
     governing_regime: str
-    regime_reason: str
+    regime_reason: Text2
     effective: int  # the level whose requirements are applied: max(declared, computed)
 
 

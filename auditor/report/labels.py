@@ -6,7 +6,6 @@ is entirely in one language: nothing falls back to the other language's word.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Final
@@ -457,46 +456,3 @@ def all_tables() -> dict[str, dict[str, dict[str, str]]]:
         "regime": _REGIME,
         "group": _GROUP,
     }
-
-
-# The run records why a regime governs in English only (LevelResult.regime_reason); these
-# patterns mirror auditor/regime.py so the Vietnamese page says it in Vietnamese.
-_ISO = r"(\d{4})-(\d{2})-(\d{2})"
-_REASONS_VI: Final[tuple[tuple[re.Pattern[str], str], ...]] = (
-    (re.compile(r"^Stated in the inventory$"), "Khai báo trong danh mục kiểm kê"),
-    (re.compile(r"^Audit date before 01/07/2026$"), "Ngày đánh giá trước 01/07/2026"),
-    (
-        re.compile(r"^Transition ended on 01/07/2027$"),
-        "Hết thời gian chuyển tiếp (01/07/2027)",
-    ),
-    (
-        re.compile(
-            rf"^Level approved under Decree 85 on {_ISO}; in transition until 01/07/2027 "
-            r"\(Law 116/2025 Art\. 45\.1\)$"
-        ),
-        r"Cấp độ phê duyệt theo NĐ 85 ngày \3/\2/\1; chuyển tiếp đến 01/07/2027 "
-        r"(Luật 116/2025 Điều 45.1)",
-    ),
-    (
-        re.compile(
-            rf"^Investment started {_ISO}, before 01/07/2026; level approved under Decree 85 "
-            r"\(Decree 331/2026 Art\. 39\.1\)$"
-        ),
-        r"Đầu tư từ \3/\2/\1, trước 01/07/2026; phê duyệt cấp độ theo NĐ 85 "
-        r"(NĐ 331/2026 Điều 39.1)",
-    ),
-    (
-        re.compile(r"^New system, or no level approved under Decree 85$"),
-        "Hệ thống mới hoặc chưa phê duyệt cấp độ theo NĐ 85",
-    ),
-)
-
-
-def regime_reason(reason: str, lang: str) -> str:
-    """The governing-regime reason in the page's language (unknown reasons shown as recorded)."""
-    if _lang(lang) == "en":
-        return reason
-    for pattern, replacement in _REASONS_VI:
-        if pattern.match(reason):
-            return pattern.sub(replacement, reason)
-    return reason

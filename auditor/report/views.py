@@ -552,7 +552,7 @@ class _Builder:
             effective=level.effective,
             regimes=regimes,
             governing_label=labels.regime(governing, self.lang),
-            reason=labels.regime_reason(level.regime_reason, self.lang),
+            reason=level.regime_reason.en if self.lang == "en" else level.regime_reason.vi,
             under_declared=(
                 level.declared is not None and computed is not None and level.declared < computed
             ),

@@ -755,5 +755,6 @@ def test_governing_regime_reported_by_evaluate() -> None:
     run = evaluate(inventory(system(dossier=APPROVED_2024)), catalog(rule("ALL")), AS_OF)
     level = only_system(run).level
     assert level.governing_regime == "nd85"
-    assert level.regime_reason.startswith("Level approved under Decree 85 on 2024-05-10")
+    assert level.regime_reason.en.startswith("Level approved under Decree 85 on 2024-05-10")
+    assert level.regime_reason.vi.startswith("Cấp độ phê duyệt theo NĐ 85 ngày 10/05/2024")
     assert level.approved == 1
