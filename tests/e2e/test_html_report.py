@@ -221,3 +221,17 @@ def test_a_large_province_is_condensed_and_stays_small(tmp_path: Path, cli: Cli)
     assert 'class="note"' in page  # says where titles, remediation and evidence are
     # About 2.5 kB per system with the shipped checklists (a full page: ~50 kB per system).
     assert out.stat().st_size / systems < 5_000
+
+
+def test_report_file_gets_ordinary_permissions(tmp_path: Path) -> None:
+    import os
+    import stat
+
+    out = tmp_path / "perm.html"
+    old = os.umask(0o022)
+    try:
+        result = run_cli("audit", EXAMPLE, "--as-of", "2026-11-24", "-q", "--output", out)
+    finally:
+        os.umask(old)
+    assert result.code == 0, result.stderr
+    assert stat.S_IMODE(out.stat().st_mode) == 0o644
