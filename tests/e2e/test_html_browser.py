@@ -78,6 +78,35 @@ def test_no_console_error_page_error_or_request_leaving_the_file(
     loaded.assert_clean()
 
 
+def test_filters_work_without_script_and_search_works_with_it(
+    chromium: Chromium, tmp_path: Path
+) -> None:
+    report = write_report(EXAMPLE, tmp_path / "report.html", "en")
+    with chromium.open(report) as loaded:
+        page = loaded.page
+
+        def visible() -> int:
+            return int(page.eval_on_selector_all(
+                "section.sys", "els => els.filter(e => e.offsetParent !== null).length"))
+
+        everything = visible()
+        assert everything >= 15
+        page.click("label[for=fs-b]")  # CSS-only filter: systems not cleared to go live
+        blocked = visible()
+        assert 0 < blocked < everything
+        page.click("label[for=fs-all]")
+        assert visible() == everything
+        page.fill("#find-system", "scada")  # the optional search (JavaScript)
+        page.wait_for_function(
+            "() => [...document.querySelectorAll('section.sys')]"
+            ".filter(e => e.offsetParent !== null).length === 2"
+        )
+        shown = page.eval_on_selector_all(
+            "section.sys", "els => els.filter(e => e.offsetParent !== null).map(e => e.id)")
+        assert sorted(shown) == ["s-scada-ho-chua-suoi-may", "s-scada-nha-may-nuoc"]
+        loaded.assert_clean()
+
+
 def test_screenshot_is_saved_as_an_artifact(
     request: pytest.FixtureRequest, example_page: tuple[str, LoadedPage],
 ) -> None:
