@@ -74,6 +74,29 @@ def _same(left: Any, right: Any) -> bool:
     return bool(left == right)
 
 
+def unobserved(key: str, reason: str, evidence: tuple[Evidence, ...] = ()) -> Outcome:
+    """A fact a probe could not observe: the check is `error`, with the reason."""
+    return Outcome(
+        Status.ERROR,
+        Text2(
+            vi=f"Không quan sát được '{key}': {reason}", en=f"Could not observe '{key}': {reason}"
+        ),
+        evidence,
+    )
+
+
+def no_parameter(ctx: EvalContext, evidence: tuple[Evidence, ...] = ()) -> Outcome:
+    """A per-level parameter has no entry at the system's level: the check does not apply."""
+    return Outcome(
+        Status.NOT_APPLICABLE,
+        Text2(
+            vi=f"Không có ngưỡng cho cấp độ {ctx.level}",
+            en=f"No threshold for level {ctx.level}",
+        ),
+        evidence,
+    )
+
+
 class _FactCheck(FrozenModel):
     fact: FactKey
     if_missing: Missing = "fail"
@@ -90,15 +113,7 @@ class _FactCheck(FrozenModel):
         )
 
     def _observation_error(self, ctx: EvalContext, reason: str) -> Outcome:
-        fact = ctx.fact(self.fact)  # memoised: no second lookup
-        return Outcome(
-            status=Status.ERROR,
-            message=Text2(
-                vi=f"Không quan sát được '{self.fact}': {reason}",
-                en=f"Could not observe '{self.fact}': {reason}",
-            ),
-            evidence=(ctx.evidence(self.fact, fact),),
-        )
+        return unobserved(self.fact, reason, (ctx.evidence(self.fact, ctx.fact(self.fact)),))
 
     def _verdict(self, ctx: EvalContext, ok: bool, vi: str, en: str) -> Outcome:
         fact = ctx.fact(self.fact)  # memoised: no second lookup
@@ -173,13 +188,7 @@ class _Compare(_FactCheck):
     def judge(self, ctx: EvalContext, value: Any) -> Outcome:
         limit = by_level(self.value, ctx.level)
         if limit is None:
-            return Outcome(
-                Status.NOT_APPLICABLE,
-                Text2(
-                    vi=f"Không có ngưỡng cho cấp độ {ctx.level}",
-                    en=f"No threshold for level {ctx.level}",
-                ),
-            )
+            return no_parameter(ctx)
         if not _is_number(value):
             return Outcome(
                 Status.ERROR,
@@ -340,14 +349,7 @@ class Before(_FactCheck):
         first = _as_date(value)
         evidence = (ctx.evidence(self.fact, ctx.fact(self.fact)), ctx.evidence(self.other, other))
         if other is not None and other.error is not None:
-            return Outcome(
-                Status.ERROR,
-                Text2(
-                    vi=f"Không quan sát được '{self.other}': {other.error}",
-                    en=f"Could not observe '{self.other}': {other.error}",
-                ),
-                evidence,
-            )
+            return unobserved(self.other, other.error, evidence)
         second = _as_date(other.value) if other is not None else None
         if other is not None and second is None:
             return Outcome(
@@ -418,14 +420,7 @@ class RatioAtLeast(FrozenModel):
             )
         target = by_level(self.ratio, ctx.level)
         if target is None:
-            return Outcome(
-                Status.NOT_APPLICABLE,
-                Text2(
-                    vi=f"Không có ngưỡng cho cấp độ {ctx.level}",
-                    en=f"No threshold for level {ctx.level}",
-                ),
-                evidence,
-            )
+            return no_parameter(ctx, evidence)
         if not _is_number(num.value) or not _is_number(den.value):
             return Outcome(
                 Status.ERROR,
@@ -674,14 +669,7 @@ class Fired(FrozenModel):
             )
         evidence = (ctx.evidence(key, fact),)
         if fact.error is not None:
-            return Outcome(
-                Status.ERROR,
-                Text2(
-                    vi=f"Không quan sát được '{key}': {fact.error}",
-                    en=f"Could not observe '{key}': {fact.error}",
-                ),
-                evidence,
-            )
+            return unobserved(key, fact.error, evidence)
         wanted = by_level(self.criteria, ctx.level)
         if wanted is None:
             return Outcome(
