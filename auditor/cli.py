@@ -24,7 +24,7 @@ from auditor.model.results import LevelResult, Severity, SystemResult
 from auditor.report import terminal
 from auditor.report.files import write_atomic
 from auditor.report.html import render_html
-from auditor.report.json_out import results_schema, to_json
+from auditor.report.json_out import json_chunks, results_schema
 from auditor.scoring import gate_blocking
 
 SEVERITIES = [s.value for s in Severity]
@@ -145,7 +145,7 @@ def audit(
     outcome = run_audit(AuditRequest(_paths(paths), as_of, _paths(checklists), lang))
     run = outcome.run
     if json_path:
-        write_atomic(Path(json_path), to_json(run))
+        write_atomic(Path(json_path), json_chunks(run))
     if html_path:
         write_atomic(Path(html_path), render_html(run, outcome.catalog, lang).encode("utf-8"))
     if not quiet:

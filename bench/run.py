@@ -1,4 +1,4 @@
-"""Benchmark: load + evaluate against the C-YAML parse floor, with peak memory.
+"""Benchmark: load + evaluate + HTML report against the C-YAML parse floor, with peak memory.
 
     python bench/run.py --systems 1000 10000
     python bench/run.py --systems 10000 --profile-only [--profiler pyinstrument]
@@ -12,7 +12,10 @@ then measures, every stage in a fresh Python subprocess so that peak RSS is that
   evaluate  auditor.engine.evaluate with the shipped catalog (auditor.loading.catalog)
   json      auditor.report.json_out.to_json of that run
   run_audit auditor.audit.run_audit (load + catalog + evaluate as the CLI runs them)
+  html      run_audit, then auditor.report.html.render_html(run, catalog, "vi"): render time,
+            HTML size and the peak RSS of that load + evaluate + render process
   cli       the whole `auditor audit PATH --json out.json --quiet` command, wall time
+  cli_html  the whole `auditor audit PATH --output out.html --quiet` command, wall time
 
 Timings are the best of 3 runs for inventories up to 1,000 systems and a single run above
 (the output says which). The Markdown table is printed and written to bench/out/results.md;
@@ -44,22 +47,11 @@ AS_OF = "2026-11-24"
 CHEAP_SYSTEMS = 1000  # up to this size, timings are the best of `--repeat` runs
 GOAL_RATIO = 2.0
 GOAL_RSS_MIB = 1024.0
+GOAL_HTML_RATIO = 3.0  # whole `audit --output out.html` (load + evaluate + render) vs floor
+GOAL_HTML_MB = 20.0  # HTML report size at 10,000 systems
+MB = 1_000_000  # HTML sizes are in MB (10^6 bytes), the unit the goal is stated in
 YAML_SUFFIXES = (".yaml", ".yml")
-
-# Runs the real CLI entry point with the shipped checklists folder pointed at the fallback
-# catalog: only used while checklists/ is still empty (load_catalog always reads it).
-_CLI_WITH_FALLBACK = """
-import sys
-from pathlib import Path
-import auditor.resources, auditor.loading.catalog as catalog
-folder = Path(sys.argv[1])
-def shipped_dir(name, _original=auditor.resources.shipped_dir):
-    return folder if name == "checklists" else _original(name)
-catalog.shipped_dir = shipped_dir
-auditor.resources.shipped_dir = shipped_dir
-from auditor.cli import main
-main(sys.argv[2:])
-"""
+CATALOG_NOTE = "shipped checklists (auditor.loading.catalog.load_catalog())"
 
 
 # --------------------------------------------------------------------------------------------
@@ -82,12 +74,10 @@ def _yaml_paths(folder: Path) -> list[Path]:
     )
 
 
-def _load_catalog(catalog: str) -> tuple[Any, list[Any]]:
+def _load_catalog() -> tuple[Any, list[Any]]:
     from auditor.loading.catalog import load_catalog
 
-    if catalog == "shipped":
-        return load_catalog()
-    return load_catalog([Path(catalog)], include_shipped=False)
+    return load_catalog()
 
 
 def _evaluate(loaded: Any, catalog: Any, inputs: Sequence[Any], as_of: dt.date) -> Any:
@@ -143,7 +133,6 @@ def _profiled(work: Any, profiler: str, out: Path, title: str) -> float:
 def worker(
     stage: str,
     data: Path,
-    catalog: str,
     as_of: dt.date,
     profile_out: Path | None = None,
     profiler: str = "cprofile",
@@ -178,7 +167,7 @@ def worker(
         result["load_s"] = time.perf_counter() - start
         result["rss_load_mib"] = _rss_mib()
         start = time.perf_counter()
-        rules, inputs = _load_catalog(catalog)
+        rules, inputs = _load_catalog()
         result["catalog_s"] = time.perf_counter() - start
         result["rules"] = len(rules)
         start = time.perf_counter()
@@ -196,15 +185,26 @@ def worker(
     elif stage == "run_audit":
         # The product path: auditor.audit.run_audit (load + catalog + evaluate) as the CLI
         # calls it, including anything it does around the stages (e.g. pausing the GC).
-        import auditor.loading.catalog as catalog_module
         from auditor.audit import AuditRequest, run_audit
 
-        if catalog != "shipped":
-            folder = Path(catalog)
-            setattr(catalog_module, "shipped_dir", lambda name: folder)  # noqa: B010
         start = time.perf_counter()
         run_audit(AuditRequest([data], as_of))
         result["run_audit_s"] = time.perf_counter() - start
+        result["rss_mib"] = _rss_mib()
+    elif stage == "html":
+        # What `auditor audit --output report.html` does: run_audit, then render_html; the
+        # process's peak RSS (wait4, in the parent) covers load + evaluate + render.
+        from auditor.audit import AuditRequest, run_audit
+        from auditor.report.html import render_html
+
+        start = time.perf_counter()
+        outcome = run_audit(AuditRequest([data], as_of))
+        result["run_audit_s"] = time.perf_counter() - start
+        result["rss_evaluate_mib"] = _rss_mib()
+        start = time.perf_counter()
+        page = render_html(outcome.run, outcome.catalog, "vi")
+        result["render_s"] = time.perf_counter() - start
+        result["html_mb"] = len(page.encode("utf-8")) / MB
         result["rss_mib"] = _rss_mib()
     elif stage in ("profile-load", "profile-evaluate"):
         from auditor.loading.inventory import load_inventory
@@ -212,7 +212,7 @@ def worker(
         assert profile_out is not None  # noqa: S101 - the parent always passes it
         prepared: list[Any] = []
         if stage == "profile-evaluate":
-            prepared = [load_inventory([data]), *_load_catalog(catalog)]
+            prepared = [load_inventory([data]), *_load_catalog()]
 
         def work() -> None:
             if prepared:
@@ -261,12 +261,11 @@ def _spawn(cmd: Sequence[str]) -> tuple[float, str, float]:
 def _stage(
     stage: str,
     data: Path,
-    catalog: str,
     profile_out: Path | None = None,
     profiler: str = "cprofile",
 ) -> dict[str, Any]:
     cmd = [sys.executable, str(Path(__file__).resolve()), "--worker", stage, "--data", str(data)]
-    cmd += ["--worker-catalog", catalog, "--as-of", AS_OF]
+    cmd += ["--as-of", AS_OF]
     if profile_out is not None:
         cmd += ["--profile-out", str(profile_out), "--profiler", profiler]
     wall, out, rss = _spawn(cmd)
@@ -276,13 +275,10 @@ def _stage(
     return result
 
 
-def _cli(data: Path, catalog: str, json_out: Path) -> tuple[float, float]:
-    args = ["audit", str(data), "--json", str(json_out), "--quiet", "--as-of", AS_OF]
-    if catalog == "shipped":
-        cmd = [sys.executable, "-m", "auditor", *args]
-    else:
-        cmd = [sys.executable, "-c", _CLI_WITH_FALLBACK, catalog, *args]
-    wall, _, rss = _spawn(cmd)
+def _cli(data: Path, *output: str) -> tuple[float, float]:
+    """Wall time and peak RSS of `python -m auditor audit data *output --quiet --as-of ...`."""
+    args = ["audit", str(data), *output, "--quiet", "--as-of", AS_OF]
+    wall, _, rss = _spawn([sys.executable, "-m", "auditor", *args])
     return wall, rss
 
 
@@ -306,29 +302,6 @@ def ensure_inventory(systems: int, agencies: int, regenerate: bool) -> tuple[Pat
     return folder, generate.generate(systems, agencies, folder)
 
 
-def choose_catalog(mode: str) -> tuple[str, str]:
-    """('shipped' or a fallback folder, a description for the output)."""
-    sys.path.insert(0, str(REPO))
-    from auditor.resources import shipped_dir
-
-    try:
-        shipped = shipped_dir("checklists")
-        has_rules = any(p.suffix in YAML_SUFFIXES for p in shipped.rglob("*"))
-    except FileNotFoundError:
-        has_rules = False
-    if mode == "shipped" or (mode == "auto" and has_rules):
-        return "shipped", "shipped checklists (auditor.loading.catalog.load_catalog())"
-    sys.path.insert(0, str(BENCH))
-    import fallback_catalog
-
-    folder = fallback_catalog.write(OUT / "fallback-checklists")
-    why = "--catalog fallback" if mode == "fallback" else "checklists/ was empty"
-    return str(folder), (
-        f"FALLBACK catalog {folder.relative_to(REPO)} ({why}); "
-        "the CLI column runs auditor.cli.main with the shipped folder pointed at it"
-    )
-
-
 def _best(runs: list[dict[str, Any]], key: str) -> float:
     return float(min(r[key] for r in runs))
 
@@ -337,9 +310,7 @@ def _peak(runs: list[dict[str, Any]], key: str) -> float:
     return float(max(r[key] for r in runs))
 
 
-def measure(
-    systems: int, agencies: int, repeat: int | None, catalog: str, regenerate: bool
-) -> dict[str, Any]:
+def measure(systems: int, agencies: int, repeat: int | None, regenerate: bool) -> dict[str, Any]:
     data, manifest = ensure_inventory(systems, agencies, regenerate)
     runs = repeat if repeat is not None else (3 if systems <= CHEAP_SYSTEMS else 1)
     floor: list[dict[str, Any]] = []
@@ -347,15 +318,21 @@ def measure(
     audit: list[dict[str, Any]] = []
     product: list[dict[str, Any]] = []
     cli: list[dict[str, Any]] = []
+    html: list[dict[str, Any]] = []
+    cli_html: list[dict[str, Any]] = []
     json_out = OUT / f"cli-{_label(systems)}.json"
+    html_out = OUT / f"cli-{_label(systems)}.html"
     for index in range(runs):
         print(f"  {systems:,} systems: run {index + 1}/{runs}", flush=True)
-        floor.append(_stage("floor", data, catalog))
-        load.append(_stage("load", data, catalog))
-        audit.append(_stage("audit", data, catalog))
-        product.append(_stage("run_audit", data, catalog))
-        wall, rss = _cli(data, catalog, json_out)
+        floor.append(_stage("floor", data))
+        load.append(_stage("load", data))
+        audit.append(_stage("audit", data))
+        product.append(_stage("run_audit", data))
+        html.append(_stage("html", data))
+        wall, rss = _cli(data, "--json", str(json_out))
         cli.append({"cli_s": wall, "rss_mib": rss})
+        wall, rss = _cli(data, "--output", str(html_out))
+        cli_html.append({"cli_s": wall, "rss_mib": rss, "html_mb": html_out.stat().st_size / MB})
     row: dict[str, Any] = {
         "systems": systems,
         "agencies": agencies,
@@ -381,20 +358,30 @@ def measure(
         "rss_with_json_mib": _peak(audit, "process_rss_mib"),
         "rss_cli_mib": _peak(cli, "rss_mib"),
         "rss_run_audit_mib": _peak(product, "process_rss_mib"),
+        # HTML report: render_html time after run_audit, the page's UTF-8 size, and the peak
+        # RSS of the process that loaded, evaluated and rendered (wait4 on the child).
+        "render_s": _best(html, "render_s"),
+        "html_mb": html[0]["html_mb"],
+        "html_file_mb": cli_html[0]["html_mb"],
+        "rss_html_evaluate_mib": _peak(html, "rss_evaluate_mib"),
+        "rss_html_mib": _peak(html, "process_rss_mib"),
+        "cli_html_s": _best(cli_html, "cli_s"),
+        "rss_cli_html_mib": _peak(cli_html, "rss_mib"),
     }
     row["load_evaluate_s"] = row["load_s"] + row["evaluate_s"]
     row["ratio"] = row["load_evaluate_s"] / row["floor_s"]
     row["run_audit_ratio"] = row["run_audit_s"] / row["floor_s"]
+    row["cli_html_ratio"] = row["cli_html_s"] / row["floor_s"]
     return row
 
 
-def profile(systems: int, agencies: int, catalog: str, profiler: str) -> list[Path]:
+def profile(systems: int, agencies: int, profiler: str) -> list[Path]:
     data, _ = ensure_inventory(systems, agencies, False)
     written = []
     for stage in ("profile-load", "profile-evaluate"):
         suffix = "" if profiler == "cprofile" else f"-{profiler}"
         target = OUT / f"{stage}-{_label(systems)}{suffix}.txt"
-        result = _stage(stage, data, catalog, target, profiler)
+        result = _stage(stage, data, target, profiler)
         print(f"  {stage}: {result['total_s']:.2f} s under {profiler} -> {target}", flush=True)
         written.append(target)
     return written
@@ -430,7 +417,7 @@ def code_state() -> str:
     return f"git {head}, {changes}; {state}"
 
 
-def render(rows: list[dict[str, Any]], catalog_note: str, code: tuple[str, str]) -> str:
+def render(rows: list[dict[str, Any]], code: tuple[str, str]) -> str:
     import pydantic
     import yaml
 
@@ -448,7 +435,7 @@ def render(rows: list[dict[str, Any]], catalog_note: str, code: tuple[str, str])
             if code[0] != code[1]
             else []
         ),
-        f"- catalog: {catalog_note}",
+        f"- catalog: {CATALOG_NOTE}",
         "- each stage ran in a fresh subprocess; timings: "
         + "; ".join(
             f"{r['systems']:,} systems = "
@@ -457,26 +444,33 @@ def render(rows: list[dict[str, Any]], catalog_note: str, code: tuple[str, str])
         ),
         "",
         "| systems | floor s | load s | evaluate s | load+evaluate s | ratio (load+evaluate)/floor "
-        "| JSON s | CLI total s | peak RSS MiB |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| JSON s | CLI total s | peak RSS MiB | HTML render s | HTML MB | peak RSS +HTML MiB "
+        "| CLI HTML s | ratio CLI HTML/floor |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     lines.extend(
         f"| {r['systems']:,} | {r['floor_s']:.2f} | {r['load_s']:.2f} | "
         f"{r['evaluate_s']:.2f} | {r['load_evaluate_s']:.2f} | {r['ratio']:.2f}× | "
-        f"{r['json_s']:.2f} | {r['cli_s']:.2f} | {r['rss_load_evaluate_mib']:.0f} |"
+        f"{r['json_s']:.2f} | {r['cli_s']:.2f} | {r['rss_load_evaluate_mib']:.0f} | "
+        f"{r['render_s']:.2f} | {r['html_mb']:.1f} | {r['rss_html_mib']:.0f} | "
+        f"{r['cli_html_s']:.2f} | {r['cli_html_ratio']:.2f}× |"
         for r in rows
     )
     lines += [
         "",
         "peak RSS MiB = high-water mark of the process that ran load_inventory + load_catalog "
-        "+ evaluate (before JSON).",
+        '+ evaluate (before JSON). HTML render s = render_html(run, catalog, "vi") after '
+        "run_audit; HTML MB = its UTF-8 size (10^6 bytes); peak RSS +HTML = the process that "
+        "loaded, evaluated and rendered; CLI HTML s = the whole `audit PATH --output out.html "
+        "--quiet` command, start-up included.",
         "",
         "Details (peak RSS of each stage's own process, in MiB):",
         "",
         "| systems | agencies | YAML files | YAML lines | YAML MiB | rules | findings | catalog s "
         "| run_audit s | run_audit/floor | JSON MiB | RSS floor | RSS load | RSS load+evaluate "
-        "| RSS run_audit | RSS +JSON | RSS CLI |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| RSS run_audit | RSS +JSON | RSS CLI | HTML file MB | RSS CLI HTML |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+        "---:|---:|",
     ]
     for r in rows:
         lines.append(
@@ -485,7 +479,8 @@ def render(rows: list[dict[str, Any]], catalog_note: str, code: tuple[str, str])
             f"{r['run_audit_s']:.2f} | {r['run_audit_ratio']:.2f}× | "
             f"{r['json_mib']:.1f} | {r['rss_floor_mib']:.0f} | {r['rss_load_mib']:.0f} | "
             f"{r['rss_load_evaluate_mib']:.0f} | {r['rss_run_audit_mib']:.0f} | "
-            f"{r['rss_with_json_mib']:.0f} | {r['rss_cli_mib']:.0f} |"
+            f"{r['rss_with_json_mib']:.0f} | {r['rss_cli_mib']:.0f} | "
+            f"{r['html_file_mb']:.1f} | {r['rss_cli_html_mib']:.0f} |"
         )
     goal_rows = [r for r in rows if r["systems"] == 10_000] or rows[-1:]
     lines += ["", "Goals (load + evaluate of 10,000 systems):", ""]
@@ -501,6 +496,18 @@ def render(rows: list[dict[str, Any]], catalog_note: str, code: tuple[str, str])
             f"{'MET' if rss_ok else 'NOT MET'} ({r['rss_load_evaluate_mib']:.0f} MiB; "
             f"run_audit {r['rss_run_audit_mib']:.0f} MiB)"
         )
+    lines += ["", "Goals (HTML report of 10,000 systems):", ""]
+    for r in goal_rows:
+        size_ok = r["html_file_mb"] < GOAL_HTML_MB
+        whole_ok = r["cli_html_ratio"] <= GOAL_HTML_RATIO
+        lines.append(
+            f"- {r['systems']:,} systems: HTML under {GOAL_HTML_MB:g} MB: "
+            f"{'MET' if size_ok else 'NOT MET'} ({r['html_file_mb']:.1f} MB); whole audit "
+            f"(load + evaluate + render, CLI wall time) within {GOAL_HTML_RATIO:g}× the floor: "
+            f"{'MET' if whole_ok else 'NOT MET'} ({r['cli_html_s']:.2f} s = "
+            f"{r['cli_html_ratio']:.2f}×; render {r['render_s']:.2f} s, peak RSS "
+            f"{r['rss_html_mib']:.0f} MiB)"
+        )
     return "\n".join(lines) + "\n"
 
 
@@ -510,12 +517,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--agencies", type=int, default=100)
     parser.add_argument(
         "--repeat", type=int, help="runs per size (default: 3 up to 1,000 systems, else 1)"
-    )
-    parser.add_argument(
-        "--catalog",
-        choices=("auto", "shipped", "fallback"),
-        default="auto",
-        help="auto: the shipped checklists, or the fallback catalog while checklists/ is empty",
     )
     parser.add_argument("--regenerate", action="store_true", help="rewrite the inventories")
     parser.add_argument(
@@ -533,35 +534,32 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--data", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--as-of", default=AS_OF, help=argparse.SUPPRESS)
     parser.add_argument("--profile-out", type=Path, help=argparse.SUPPRESS)
-    parser.add_argument("--worker-catalog", default="shipped", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
 
     if args.worker:
         sys.path.insert(0, str(REPO))
         as_of = dt.date.fromisoformat(args.as_of)
-        worker(args.worker, args.data, args.worker_catalog, as_of, args.profile_out, args.profiler)
+        worker(args.worker, args.data, as_of, args.profile_out, args.profiler)
         return 0
 
     OUT.mkdir(parents=True, exist_ok=True)
-    catalog, note = choose_catalog(args.catalog)
-    print(f"catalog: {note}", flush=True)
     if not args.profile_only:
         before = code_state()
         rows = [
-            measure(systems, args.agencies, args.repeat, catalog, args.regenerate)
+            measure(systems, args.agencies, args.repeat, args.regenerate)
             for systems in args.systems
         ]
-        report = render(rows, note, (before, code_state()))
+        report = render(rows, (before, code_state()))
         print()
         print(report)
         (OUT / "results.md").write_text(report, encoding="utf-8")
         (OUT / "results.json").write_text(
-            json.dumps({"catalog": note, "code": before, "rows": rows}, indent=2) + "\n",
+            json.dumps({"catalog": CATALOG_NOTE, "code": before, "rows": rows}, indent=2) + "\n",
             encoding="utf-8",
         )
     if args.profile or args.profile_only:
         for systems in args.systems:
-            for path in profile(systems, args.agencies, catalog, args.profiler):
+            for path in profile(systems, args.agencies, args.profiler):
                 print(f"wrote {path}")
     return 0
 

@@ -2,26 +2,51 @@
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Iterator
 from typing import Any
 
 from pydantic import TypeAdapter
 
-from auditor.model.results import AuditRun
+from auditor.model.results import AuditRun, SystemResult
 
 _ADAPTER: TypeAdapter[AuditRun] = TypeAdapter(AuditRun)
+_SYSTEM: TypeAdapter[SystemResult] = TypeAdapter(SystemResult)
+_ANY: TypeAdapter[Any] = TypeAdapter(Any)
 
 
 def to_dict(run: AuditRun) -> Any:
     return _ADAPTER.dump_python(run, mode="json")
 
 
-def to_json(run: AuditRun, indent: int | None = None) -> bytes:
-    """UTF-8 JSON (Vietnamese stays readable) with a final newline.
+def json_chunks(run: AuditRun) -> Iterator[bytes]:
+    """The results as compact UTF-8 JSON, one system at a time.
 
-    Serialised in one pass by pydantic-core. Deterministic without sorting: every key order
-    comes from the dataclass field order or from dicts the engine builds in sorted order.
+    Serialising a 10,000-system run in one piece holds half a gigabyte of JSON beside the run
+    itself; chunks keep the peak to one system. Keys come in dataclass field order and every
+    dict the engine builds is sorted, so the output is byte-identical across runs.
     """
-    return _ADAPTER.dump_json(run, indent=indent) + b"\n"
+    yield b"{"
+    for index, field in enumerate(dataclasses.fields(AuditRun)):
+        if index:
+            yield b","
+        yield _ANY.dump_json(field.name) + b":"
+        value = getattr(run, field.name)
+        if field.name == "systems":
+            yield b"["
+            for position, system in enumerate(value):
+                if position:
+                    yield b","
+                yield _SYSTEM.dump_json(system)
+            yield b"]"
+        else:
+            yield _ANY.dump_json(value)
+    yield b"}\n"
+
+
+def to_json(run: AuditRun) -> bytes:
+    """The whole results document (see json_chunks); prefer the chunks for large runs."""
+    return b"".join(json_chunks(run))
 
 
 def results_schema() -> dict[str, Any]:
