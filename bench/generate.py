@@ -242,11 +242,11 @@ _ROLES = (
 _PORTS = ("443/tcp", "80/tcp", 22, "53/udp", "3389/tcp", "5432/tcp", "1433/tcp", "161/udp")
 _ICS_PORTS = ("502/tcp", "20000/tcp", "44818/tcp", "102/tcp")
 _IPV4_NETS = ("192.0.2", "198.51.100", "203.0.113")
-# Rule ids of the shipped checklists and of bench/fallback_catalog.py, so that attestations
-# and waivers meet rules that read them.
+# Rule ids of the shipped checklists, so that attestations and waivers meet rules that read
+# them.
 _ATTESTED_RULES = (
     *("GOV-09", "GOV-15", "GOV-18", "GOV-19", "GOV-20", "GOV-22", "GOV-23", "GOV-29"),
-    *("GOV-08", "GOV-12", "OPS-04", "OPS-09"),
+    *("GOV-08", "GOV-12", "MGT-OPS-04", "MGT-OPS-09"),
 )
 _AGENCY_ATTESTED_RULES = ("GOV-16", "GOV-17", "GOV-18")
 _WAIVABLE_RULES = (
