@@ -317,6 +317,12 @@ def parse_yaml(text: str, source: str, limits: Limits = DEFAULT_LIMITS) -> Any:
         line = mark.line + 1 if mark is not None else None
         column = mark.column + 1 if mark is not None else None
         problem = exc.problem or exc.context or "invalid YAML"
+        if "maximum nesting depth" in problem:
+            # libyaml >= 0.2.5 (PyYAML 6.0.4 wheels) stops at 1,000 levels by itself, before
+            # our own limit is reached: report it the same way.
+            raise InputError(
+                Location(source, line, column), f"nesting deeper than {limits.max_depth} levels"
+            ) from exc
         raise InputError(Location(source, line, column), f"invalid YAML: {problem}") from exc
     except yaml.reader.ReaderError as exc:
         line = text.count("\n", 0, exc.position) + 1
