@@ -1,0 +1,381 @@
+"""TLS endpoint probe: one blocking function of one target, which never raises.
+
+`probe_endpoint` makes up to four handshakes to one address:
+
+1. *observe* — no verification (so expired, self-signed and wrong-host certificates are still
+   seen): leaf certificate, presented chain (Python 3.13+ only), negotiated protocol and cipher;
+2. *verify* — against the system trust store plus an optional CA bundle, host name checking
+   off, so the OpenSSL reason for an untrusted chain is recorded on its own; host name matching
+   is judged separately by `certinfo.hostname_matches`;
+3. and 4. *legacy* — TLS 1.0 and TLS 1.1 only, at OpenSSL security level 0, to see whether the
+   server still accepts them. If the local OpenSSL will not even offer them, that is recorded as
+   not checked, never as "not accepted".
+
+Every expected failure (refused, timed out, reset, not TLS) becomes `TlsObservation.error`.
+The timeout bounds connect plus handshake of each attempt; a timeout or reset is retried once.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import enum
+import errno
+import ipaddress
+import socket
+import ssl
+import threading
+import time
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from cryptography import x509
+
+from auditor.probes.certinfo import CertFacts, cert_facts, hostname_matches
+
+
+class VerifyReason(enum.StrEnum):
+    """Stable codes for why the chain did not verify (rules match on these, not on text)."""
+
+    EXPIRED = "expired"
+    NOT_YET_VALID = "not_yet_valid"
+    SELF_SIGNED = "self_signed"
+    UNKNOWN_ISSUER = "unknown_issuer"
+    HOSTNAME_MISMATCH = "hostname_mismatch"
+    WEAK = "weak"
+    OTHER = "other"
+
+
+# OpenSSL X509_V_ERR_* codes (x509_vfy.h).
+_VERIFY_CODES: dict[int, VerifyReason] = {
+    2: VerifyReason.UNKNOWN_ISSUER,  # unable to get issuer certificate
+    9: VerifyReason.NOT_YET_VALID,
+    10: VerifyReason.EXPIRED,
+    18: VerifyReason.SELF_SIGNED,  # depth zero self-signed certificate
+    19: VerifyReason.SELF_SIGNED,  # self-signed certificate in chain
+    20: VerifyReason.UNKNOWN_ISSUER,  # unable to get local issuer certificate
+    21: VerifyReason.UNKNOWN_ISSUER,  # unable to verify the first certificate
+    62: VerifyReason.HOSTNAME_MISMATCH,
+    66: VerifyReason.WEAK,  # EE key too small
+    67: VerifyReason.WEAK,  # CA key too small
+    68: VerifyReason.WEAK,  # CA md too weak
+}
+
+
+@dataclass(frozen=True)
+class TlsObservation:
+    """Everything one probe of one (name, address, port) saw. `error` set ⇒ nothing else is."""
+
+    host: str
+    port: int
+    server_name: str
+    address: str | None
+    as_of: dt.date
+    error: str | None = None
+    attempts: int = 0
+    protocol: str | None = None
+    cipher: str | None = None
+    cert: CertFacts | None = None
+    chain_presented: bool = False
+    chain_note: str | None = None
+    chain_verified: bool | None = None
+    verify_error: str | None = None
+    verify_reason: VerifyReason | None = None
+    hostname_matches: bool | None = None
+    legacy_checked: bool = False
+    legacy_note: str | None = None
+    tls1_0_accepted: bool | None = None
+    tls1_1_accepted: bool | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+class _ProbeError(Exception):
+    """An expected failure of one attempt; `retry` for timeouts and resets."""
+
+    def __init__(self, reason: str, *, retry: bool = False) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.retry = retry
+        self.attempts = 1
+
+
+class _LocalRefusalError(Exception):
+    """The local OpenSSL refuses to offer a protocol version (not the server's answer)."""
+
+
+# `warnings.catch_warnings` swaps a process-wide filter list; serialise our own uses of it.
+_WARNINGS_LOCK = threading.Lock()
+_LEGACY_CIPHERS = "ALL:@SECLEVEL=0"
+# Handshake errors raised before anything is sent: the client, not the server, said no.
+_LOCAL_REFUSALS = frozenset({"NO_PROTOCOLS_AVAILABLE", "NO_CIPHERS_AVAILABLE"})
+
+
+def _set_versions(ctx: ssl.SSLContext, low: ssl.TLSVersion, high: ssl.TLSVersion) -> None:
+    """Set min/max versions; TLS 1.0/1.1 raise a DeprecationWarning in Python 3.10+."""
+    with _WARNINGS_LOCK, warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        ctx.minimum_version = low
+        ctx.maximum_version = high
+
+
+def _observe_context() -> ssl.SSLContext:
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    ctx.check_hostname = False
+    ctx.verify_mode = ssl.CERT_NONE
+    # Observation must see weak keys and old servers too: security level 0, TLS 1.0 upward.
+    ctx.set_ciphers(_LEGACY_CIPHERS)
+    with contextlib.suppress(ValueError):  # an OpenSSL built without TLS 1.0 keeps its default
+        _set_versions(ctx, ssl.TLSVersion.TLSv1, ssl.TLSVersion.MAXIMUM_SUPPORTED)
+    return ctx
+
+
+def _verify_context(ca_bundle: Path | None) -> ssl.SSLContext:
+    ctx = ssl.create_default_context(cafile=str(ca_bundle) if ca_bundle is not None else None)
+    ctx.check_hostname = False  # judged separately, so chain errors are not masked
+    ctx.verify_mode = ssl.CERT_REQUIRED
+    return ctx
+
+
+def _legacy_context(version: ssl.TLSVersion) -> ssl.SSLContext:
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    ctx.check_hostname = False
+    ctx.verify_mode = ssl.CERT_NONE
+    try:
+        ctx.set_ciphers(_LEGACY_CIPHERS)
+        _set_versions(ctx, version, version)
+    except (ssl.SSLError, ValueError) as exc:
+        raise _LocalRefusalError(f"local OpenSSL cannot offer {version.name}: {exc}") from exc
+    return ctx
+
+
+def _sockaddr(address: str, port: int) -> tuple[socket.AddressFamily, tuple[Any, ...]]:
+    ip = ipaddress.ip_address(address.strip("[]"))
+    if ip.version == 6:
+        return socket.AF_INET6, (str(ip), port, 0, 0)
+    return socket.AF_INET, (str(ip), port)
+
+
+def _os_reason(exc: OSError) -> _ProbeError:
+    if isinstance(exc, TimeoutError):
+        return _ProbeError("timed out", retry=True)
+    if isinstance(exc, ConnectionRefusedError) or exc.errno == errno.ECONNREFUSED:
+        return _ProbeError("connection refused")
+    if isinstance(exc, ConnectionResetError | BrokenPipeError | ConnectionAbortedError):
+        return _ProbeError("connection reset by peer", retry=True)
+    if exc.errno in (errno.ENETUNREACH, errno.EHOSTUNREACH):
+        return _ProbeError(f"unreachable: {exc.strerror or exc}")
+    return _ProbeError(f"network error: {exc.strerror or exc}")
+
+
+def _ssl_reason(exc: ssl.SSLError) -> _ProbeError:
+    if isinstance(exc, ssl.SSLEOFError):
+        return _ProbeError("connection reset: closed during TLS handshake", retry=True)
+    reason = exc.reason or ""
+    if reason in ("WRONG_VERSION_NUMBER", "RECORD_LAYER_FAILURE", "PACKET_LENGTH_TOO_LONG",
+                  "HTTP_REQUEST", "UNKNOWN_PROTOCOL"):
+        return _ProbeError(f"not TLS: the server did not answer with TLS ({reason})")
+    return _ProbeError(f"TLS handshake failed: {reason or exc}")
+
+
+def _handshake(
+    ctx: ssl.SSLContext, address: str, port: int, server_name: str, timeout: float
+) -> ssl.SSLSocket:
+    """Connect and handshake within `timeout` seconds in total. Caller closes the socket."""
+    family, sockaddr = _sockaddr(address, port)
+    deadline = time.monotonic() + timeout
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    try:
+        sock.settimeout(timeout)
+        sock.connect(sockaddr)
+        sock.settimeout(max(0.001, deadline - time.monotonic()))
+        sni = None if _is_ip(server_name) else server_name
+        tls = ctx.wrap_socket(sock, server_hostname=sni, do_handshake_on_connect=False)
+    except BaseException:
+        sock.close()
+        raise
+    try:
+        tls.do_handshake()
+    except BaseException:
+        tls.close()
+        raise
+    return tls
+
+
+def _is_ip(name: str) -> bool:
+    try:
+        ipaddress.ip_address(name.strip("[]"))
+    except ValueError:
+        return False
+    return True
+
+
+def _attempt(
+    ctx: ssl.SSLContext, address: str, port: int, server_name: str, timeout: float
+) -> ssl.SSLSocket:
+    try:
+        return _handshake(ctx, address, port, server_name, timeout)
+    except ssl.SSLCertVerificationError:
+        raise
+    except ssl.SSLError as exc:
+        raise _ssl_reason(exc) from exc
+    except OSError as exc:
+        raise _os_reason(exc) from exc
+
+
+def _with_retry(
+    ctx: ssl.SSLContext, address: str, port: int, server_name: str, timeout: float, retries: int
+) -> tuple[ssl.SSLSocket, int]:
+    attempts = 0
+    while True:
+        attempts += 1
+        try:
+            return _attempt(ctx, address, port, server_name, timeout), attempts
+        except _ProbeError as failure:
+            if not failure.retry or attempts > retries:
+                failure.attempts = attempts
+                raise
+
+
+def _unverified_chain(tls: ssl.SSLSocket) -> tuple[list[x509.Certificate], str | None]:
+    getter = getattr(tls, "get_unverified_chain", None)  # Python 3.13+: a list of DER bytes
+    if getter is None:
+        return [], "chain not available: needs Python 3.13+ (SSLSocket.get_unverified_chain)"
+    try:
+        chain = [x509.load_der_x509_certificate(bytes(der)) for der in getter() or []]
+    except ValueError as exc:
+        return [], f"chain unparsable: {exc}"
+    return chain, None
+
+
+def _resolve(host: str, port: int) -> str:
+    infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    if not infos:
+        raise _ProbeError(f"name does not resolve: {host}")
+    return str(infos[0][4][0])
+
+
+def _verify(
+    address: str, port: int, server_name: str, timeout: float, ca_bundle: Path | None
+) -> tuple[bool | None, str | None, VerifyReason | None]:
+    try:
+        ctx = _verify_context(ca_bundle)
+    except (OSError, ssl.SSLError) as exc:
+        return None, f"CA bundle unusable: {exc}", VerifyReason.OTHER
+    try:
+        tls = _attempt(ctx, address, port, server_name, timeout)
+    except ssl.SSLCertVerificationError as exc:
+        code = exc.verify_code
+        message = str(exc.verify_message or exc.reason or exc)
+        return False, message, _VERIFY_CODES.get(code, VerifyReason.OTHER)
+    except _ProbeError as failure:
+        return None, f"verification handshake failed: {failure.reason}", None
+    tls.close()
+    return True, None, None
+
+
+def _legacy(
+    address: str, port: int, server_name: str, timeout: float, version: ssl.TLSVersion
+) -> bool | None:
+    """True accepted, False refused by the server, None unknown (network trouble)."""
+    ctx = _legacy_context(version)
+    try:
+        tls = _handshake(ctx, address, port, server_name, timeout)
+    except ssl.SSLError as exc:
+        if exc.reason in _LOCAL_REFUSALS:
+            note = f"local OpenSSL refused to offer {version.name}: {exc.reason}"
+            raise _LocalRefusalError(note) from exc
+        return False
+    except OSError:
+        return None
+    tls.close()
+    return True
+
+
+def probe_endpoint(
+    host: str,
+    port: int,
+    server_name: str,
+    address: str | None,
+    timeout: float,
+    ca_bundle: Path | None,
+    as_of: dt.date,
+    *,
+    retries: int = 1,
+    check_legacy: bool = True,
+) -> TlsObservation:
+    """Observe one TLS endpoint at `address` (resolved from `host` only if None). Never raises."""
+    base: dict[str, Any] = {
+        "host": host, "port": port, "server_name": server_name, "address": address,
+        "as_of": as_of,
+    }
+    try:
+        if address is None:
+            address = _resolve(host, port)
+            base["address"] = address
+        else:
+            _sockaddr(address, port)  # refuses anything but an IP literal, before any I/O
+    except ValueError:
+        return TlsObservation(**base, error=f"not an IP address: {address!r}")
+    except _ProbeError as failure:
+        return TlsObservation(**base, error=failure.reason)
+    except OSError as exc:
+        return TlsObservation(**base, error=f"name does not resolve: {host} ({exc})")
+
+    try:
+        tls, attempts = _with_retry(_observe_context(), address, port, server_name, timeout,
+                                    retries)
+    except _ProbeError as failure:
+        return TlsObservation(**base, error=failure.reason, attempts=failure.attempts)
+    try:
+        der = tls.getpeercert(binary_form=True)
+        protocol = tls.version()
+        cipher_info = tls.cipher()
+        chain, chain_note = _unverified_chain(tls)
+    finally:
+        tls.close()
+    if not der:
+        return TlsObservation(**base, error="server presented no certificate", attempts=attempts)
+    try:
+        leaf = x509.load_der_x509_certificate(der)
+        facts = cert_facts(leaf, chain, as_of=as_of)
+    except ValueError as exc:
+        return TlsObservation(**base, error=f"certificate unparsable: {exc}", attempts=attempts)
+
+    matches = hostname_matches(server_name, facts.san_dns, facts.san_ip)
+    verified, verify_error, reason = _verify(address, port, server_name, timeout, ca_bundle)
+    if verified and not matches:
+        verify_error = f"hostname mismatch: certificate is not valid for {server_name!r}"
+        reason = VerifyReason.HOSTNAME_MISMATCH
+
+    legacy: dict[str, Any] = {}
+    if check_legacy:
+        try:
+            legacy["tls1_0_accepted"] = _legacy(address, port, server_name, timeout,
+                                                ssl.TLSVersion.TLSv1)
+            legacy["tls1_1_accepted"] = _legacy(address, port, server_name, timeout,
+                                                ssl.TLSVersion.TLSv1_1)
+            legacy["legacy_checked"] = True
+        except _LocalRefusalError as refusal:
+            legacy = {"legacy_checked": False, "legacy_note": str(refusal)}
+    else:
+        legacy = {"legacy_checked": False, "legacy_note": "legacy check not requested"}
+
+    return TlsObservation(
+        **base,
+        attempts=attempts,
+        protocol=protocol,
+        cipher=cipher_info[0] if cipher_info else None,
+        cert=facts,
+        chain_presented=bool(chain),
+        chain_note=chain_note,
+        chain_verified=verified,
+        verify_error=verify_error,
+        verify_reason=reason,
+        hostname_matches=matches,
+        **legacy,
+    )

@@ -1,0 +1,321 @@
+"""TLS probe against real TLS servers on 127.0.0.1 and ::1 with certificates made here."""
+
+from __future__ import annotations
+
+import datetime as dt
+import ssl
+import time
+import warnings
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from cryptography.hazmat.primitives import hashes
+from tls_servers import (
+    Issued,
+    LoopbackServer,
+    ec_key,
+    free_port,
+    http_handler,
+    issue,
+    pem,
+    rsa_key,
+    server_context,
+    silent_handler,
+    tls_handler,
+    write_chain,
+)
+
+from auditor.probes.certinfo import cert_facts, hostname_matches
+from auditor.probes.tls import TlsObservation, VerifyReason, probe_endpoint
+
+FIXED_AS_OF = dt.date(2026, 11, 24)
+TODAY = dt.datetime.now(dt.UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+DAY = dt.timedelta(days=1)
+
+
+def _at(y: int, m: int, d: int) -> dt.datetime:
+    return dt.datetime(y, m, d, tzinfo=dt.UTC)
+
+
+@dataclass
+class Pki:
+    directory: Path
+    root: Issued
+    intermediate: Issued
+    ca_bundle: Path
+    sha1_error: str | None
+
+
+@pytest.fixture(scope="module")
+def pki(tmp_path_factory: pytest.TempPathFactory) -> Pki:
+    d = tmp_path_factory.mktemp("pki")
+    root = issue("auditor Test Root CA", key=ec_key(), not_before=TODAY - 400 * DAY,
+                 not_after=TODAY + 3650 * DAY, ca=True)
+    inter = issue("auditor Test Intermediate", key=ec_key(), not_before=TODAY - 300 * DAY,
+                  not_after=TODAY + 1000 * DAY, issuer=root, ca=True)
+    ca_bundle = d / "ca.pem"
+    ca_bundle.write_bytes(pem(root.cert))
+
+    def leaf(name: str, **kw: object) -> None:
+        params: dict[str, object] = {
+            "key": ec_key(), "not_before": TODAY - 10 * DAY, "not_after": TODAY + 80 * DAY,
+            "issuer": inter, "sans": ("www.test",),
+        }
+        params.update(kw)
+        cert = issue("www.test", **params)  # type: ignore[arg-type]
+        write_chain(d, name, cert, inter.cert)
+
+    leaf("valid", serial=0xC0FFEE)
+    leaf("expired", not_before=_at(2020, 1, 1), not_after=_at(2021, 1, 1))
+    leaf("future", not_before=_at(2098, 1, 1), not_after=_at(2099, 1, 1))
+    leaf("wronghost", sans=("other.test",))
+    leaf("weak", key=rsa_key(1024))
+    leaf("long", not_before=TODAY - 10 * DAY, not_after=TODAY + 800 * DAY)
+    self_signed = issue("www.test", key=ec_key(), not_before=TODAY - DAY,
+                        not_after=TODAY + 30 * DAY, sans=("www.test",))
+    write_chain(d, "selfsigned", self_signed)
+    missing = issue("www.test", key=ec_key(), not_before=TODAY - DAY, not_after=TODAY + 30 * DAY,
+                    issuer=inter, sans=("www.test",))
+    write_chain(d, "missing", missing)  # the intermediate is not sent
+    sha1_error = None
+    try:
+        sha1 = issue("www.test", key=rsa_key(2048), not_before=TODAY - DAY,
+                     not_after=TODAY + 30 * DAY, issuer=inter, sans=("www.test",),
+                     hash_algorithm=hashes.SHA1())  # noqa: S303 - testing that it is detected
+        write_chain(d, "sha1", sha1, inter.cert)
+    except Exception as exc:  # cryptography/OpenSSL may refuse SHA-1 signatures
+        sha1_error = f"{type(exc).__name__}: {exc}"
+    return Pki(d, root, inter, ca_bundle, sha1_error)
+
+
+@pytest.fixture
+def serve(pki: Pki) -> Iterator[object]:
+    servers: list[LoopbackServer] = []
+
+    def start(name: str, host: str = "127.0.0.1", **kw: object) -> LoopbackServer:
+        ctx = server_context(pki.directory / f"{name}.pem", **kw)  # type: ignore[arg-type]
+        server = LoopbackServer(host, tls_handler(ctx)).start()
+        servers.append(server)
+        return server
+
+    yield start
+    for server in servers:
+        server.stop()
+
+
+def _probe(port: int, *, address: str = "127.0.0.1", ca: Path | None = None,
+           name: str = "www.test", as_of: dt.date = FIXED_AS_OF,
+           timeout: float = 3.0, **kw: object) -> TlsObservation:
+    return probe_endpoint("www.test", port, name, address, timeout, ca, as_of,
+                          **kw)  # type: ignore[arg-type]
+
+
+# --- live conditions ----------------------------------------------------------------------
+
+
+def test_valid_chain_verifies_with_the_test_ca_and_facts_are_exact(serve, pki) -> None:  # type: ignore[no-untyped-def]
+    server = serve("valid")
+    obs = _probe(server.port, ca=pki.ca_bundle, as_of=TODAY.date())
+    assert obs.error is None, obs.error
+    assert obs.chain_verified is True and obs.verify_error is None
+    assert obs.hostname_matches is True
+    assert obs.protocol in ("TLSv1.2", "TLSv1.3")
+    cert = obs.cert
+    assert cert is not None
+    assert cert.subject_cn == "www.test" and cert.san_dns == ("www.test",)
+    assert "auditor Test Intermediate" in cert.issuer
+    assert cert.serial_hex == "c0ffee"
+    assert (cert.days_left, cert.lifetime_days) == (80, 90)
+    assert cert.lifetime_left_fraction == round(80 / 90, 4)
+    assert cert.exceeds_public_lifetime is False
+    assert (cert.key_type, cert.key_bits, cert.signature_hash) == ("ec", 256, "sha256")
+    assert cert.self_signed is False
+    # Default server context allows TLS 1.2+ only: the legacy check runs and finds both refused.
+    if obs.legacy_checked:
+        assert (obs.tls1_0_accepted, obs.tls1_1_accepted) == (False, False)
+    else:
+        assert obs.legacy_note
+    # Python 3.11 cannot read the presented chain; the observation says so rather than guess.
+    if obs.chain_presented:
+        assert next(i.subject for i in cert.intermediates).endswith("auditor Test Intermediate")
+    else:
+        assert obs.chain_note and "3.13" in obs.chain_note
+
+
+def test_valid_chain_is_untrusted_without_the_ca_bundle(serve) -> None:  # type: ignore[no-untyped-def]
+    obs = _probe(serve("valid").port, ca=None)
+    assert obs.error is None
+    assert obs.chain_verified is False
+    assert obs.verify_reason is VerifyReason.UNKNOWN_ISSUER
+    assert "issuer" in (obs.verify_error or "")
+
+
+def test_expired_is_observed_with_exact_days(serve, pki) -> None:  # type: ignore[no-untyped-def]
+    obs = _probe(serve("expired").port, ca=pki.ca_bundle)
+    assert obs.error is None and obs.cert is not None
+    assert obs.cert.days_left == (dt.date(2021, 1, 1) - FIXED_AS_OF).days == -2153
+    assert obs.cert.expired and obs.cert.lifetime_left_fraction == 0.0
+    assert obs.chain_verified is False
+    assert obs.verify_reason is VerifyReason.EXPIRED
+    assert "expired" in (obs.verify_error or "")
+
+
+def test_not_yet_valid(serve, pki) -> None:  # type: ignore[no-untyped-def]
+    obs = _probe(serve("future").port, ca=pki.ca_bundle)
+    assert obs.cert is not None and obs.cert.not_yet_valid
+    assert obs.cert.not_before == dt.date(2098, 1, 1)
+    assert obs.verify_reason is VerifyReason.NOT_YET_VALID
+    assert "not yet valid" in (obs.verify_error or "")
+
+
+def test_self_signed(serve, pki) -> None:  # type: ignore[no-untyped-def]
+    obs = _probe(serve("selfsigned").port, ca=pki.ca_bundle)
+    assert obs.cert is not None and obs.cert.self_signed
+    assert obs.chain_verified is False
+    assert obs.verify_reason is VerifyReason.SELF_SIGNED
+    assert "self-signed" in (obs.verify_error or "") or "self signed" in (obs.verify_error or "")
+
+
+def test_wrong_host_chain_ok_but_name_mismatch(serve, pki) -> None:  # type: ignore[no-untyped-def]
+    obs = _probe(serve("wronghost").port, ca=pki.ca_bundle)
+    assert obs.cert is not None and obs.cert.san_dns == ("other.test",)
+    assert obs.hostname_matches is False
+    assert obs.chain_verified is True  # the chain is fine; the name is the problem
+    assert obs.verify_reason is VerifyReason.HOSTNAME_MISMATCH
+    assert "hostname mismatch" in (obs.verify_error or "")
+
+
+def test_missing_intermediate_is_unknown_issuer(serve, pki) -> None:  # type: ignore[no-untyped-def]
+    obs = _probe(serve("missing").port, ca=pki.ca_bundle)
+    assert obs.error is None
+    assert obs.chain_verified is False
+    assert obs.verify_reason is VerifyReason.UNKNOWN_ISSUER
+    assert "local issuer" in (obs.verify_error or "")
+
+
+def test_weak_rsa_1024_key_is_observed(serve, pki) -> None:  # type: ignore[no-untyped-def]
+    obs = _probe(serve("weak", weak=True).port, ca=pki.ca_bundle)
+    assert obs.error is None, obs.error
+    assert obs.cert is not None
+    assert (obs.cert.key_type, obs.cert.key_bits) == ("rsa", 1024)
+
+
+def test_sha1_signature_is_observed(serve, pki) -> None:  # type: ignore[no-untyped-def]
+    if pki.sha1_error:
+        pytest.skip(f"this cryptography/OpenSSL refuses to sign with SHA-1: {pki.sha1_error}")
+    obs = _probe(serve("sha1", weak=True).port, ca=pki.ca_bundle)
+    assert obs.error is None, obs.error
+    assert obs.cert is not None and obs.cert.signature_hash == "sha1"
+
+
+def test_long_lifetime_exceeds_public_limit(serve, pki) -> None:  # type: ignore[no-untyped-def]
+    obs = _probe(serve("long").port, ca=pki.ca_bundle, as_of=TODAY.date())
+    assert obs.cert is not None
+    assert obs.cert.lifetime_days == 810 and obs.cert.exceeds_public_lifetime
+
+
+def test_ipv6_loopback(serve, pki) -> None:  # type: ignore[no-untyped-def]
+    server = serve("valid", host="::1")
+    obs = _probe(server.port, address="::1", ca=pki.ca_bundle)
+    assert obs.error is None, obs.error
+    assert obs.address == "::1" and obs.chain_verified is True
+
+
+def test_tls10_only_server_is_seen_as_accepting_legacy(serve, pki) -> None:  # type: ignore[no-untyped-def]
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)
+            server = serve("valid", tls_version=ssl.TLSVersion.TLSv1)
+    except (ssl.SSLError, ValueError) as exc:
+        pytest.skip(f"local OpenSSL cannot serve TLS 1.0: {exc}")
+    obs = _probe(server.port, ca=pki.ca_bundle)
+    if obs.error is not None or not obs.legacy_checked:
+        pytest.skip(f"local OpenSSL will not speak TLS 1.0: {obs.error or obs.legacy_note}")
+    assert obs.protocol == "TLSv1"
+    assert obs.tls1_0_accepted is True and obs.tls1_1_accepted is False
+
+
+# --- failures become errors, never exceptions --------------------------------------------
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "::1"])
+def test_refused_port(host: str) -> None:
+    obs = _probe(free_port(host), address=host)
+    assert obs.error is not None and "refused" in obs.error
+    assert obs.cert is None
+
+
+@pytest.fixture
+def raw_server() -> Iterator[object]:
+    servers: list[LoopbackServer] = []
+
+    def start(handler: object, host: str = "127.0.0.1") -> LoopbackServer:
+        server = LoopbackServer(host, handler).start()  # type: ignore[arg-type]
+        servers.append(server)
+        return server
+
+    yield start
+    for server in servers:
+        server.stop()
+
+
+def test_silent_tcp_server_times_out_within_the_timeout(raw_server) -> None:  # type: ignore[no-untyped-def]
+    server = raw_server(silent_handler)
+    started = time.monotonic()
+    obs = _probe(server.port, timeout=0.5, retries=0)
+    elapsed = time.monotonic() - started
+    assert obs.error == "timed out" and obs.attempts == 1
+    assert 0.4 < elapsed < 1.5
+
+
+def test_timeout_is_retried_once(raw_server) -> None:  # type: ignore[no-untyped-def]
+    server = raw_server(silent_handler)
+    started = time.monotonic()
+    obs = _probe(server.port, timeout=0.3)
+    assert obs.error == "timed out" and obs.attempts == 2
+    assert time.monotonic() - started < 2.0
+
+
+def test_plain_http_server_is_not_tls(raw_server) -> None:  # type: ignore[no-untyped-def]
+    obs = _probe(raw_server(http_handler).port, timeout=2.0)
+    assert obs.error is not None and obs.cert is None
+    assert "not TLS" in obs.error or "reset" in obs.error
+
+
+def test_address_must_be_an_ip_literal() -> None:
+    obs = _probe(443, address="www.test")
+    assert obs.error is not None and "not an IP address" in obs.error
+
+
+# --- pure certinfo ----------------------------------------------------------------------
+
+
+def test_certinfo_fixed_dates(pki: Pki) -> None:
+    facts = cert_facts(pki.intermediate.cert, [pki.root.cert], as_of=TODAY.date())
+    assert facts.days_left == 1000 and facts.lifetime_days == 1300
+    assert facts.exceeds_public_lifetime
+    assert facts.intermediates[0].self_signed  # the root, if a server sends it
+    assert facts.intermediates[0].days_left == 3650
+
+
+@pytest.mark.parametrize(
+    ("name", "dns", "ips", "expected"),
+    [
+        ("www.test", ["www.test"], [], True),
+        ("WWW.Test.", ["www.test"], [], True),
+        ("a.example.vn", ["*.example.vn"], [], True),
+        ("a.b.example.vn", ["*.example.vn"], [], False),
+        ("example.vn", ["*.example.vn"], [], False),
+        ("a.example.vn", ["a*.example.vn"], [], False),
+        ("a.example.vn", ["*"], [], False),
+        ("www.test", ["other.test"], [], False),
+        ("127.0.0.1", ["127.0.0.1"], [], False),
+        ("127.0.0.1", [], ["127.0.0.1"], True),
+        ("::1", [], ["0:0::1"], True),
+        ("cổng.gov.vn", ["xn--cng-qmz.gov.vn"], [], True),
+    ],
+)
+def test_hostname_matches(name: str, dns: list[str], ips: list[str], expected: bool) -> None:
+    assert hostname_matches(name, dns, ips) is expected
