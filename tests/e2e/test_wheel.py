@@ -26,10 +26,18 @@ def test_wheel_installs_into_a_fresh_venv_and_audits_the_example(tmp_path: Path)
     # The runtime dependencies come from the machine's site-packages; the package itself is
     # the wheel's copy, installed without dependencies into the venv's own site-packages.
     env_dir = tmp_path / "venv"
-    venv.create(env_dir, system_site_packages=True, with_pip=True)
+    venv.create(env_dir, with_pip=True)
     python = env_dir / "bin" / "python"
-    subprocess.run([python, "-m", "pip", "install", "--quiet", "--no-deps", str(wheels[0])],
-                   check=True, capture_output=True)
+    # Dependencies: the running environment's site-packages, appended after the venv's own
+    # (a .pth file), so this works whether the tests run in a venv or the system Python.
+    purelib = subprocess.run(
+        [python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        check=True, capture_output=True, text=True,
+    ).stdout.strip()
+    here = [p for p in sys.path if p.endswith("site-packages")]
+    (Path(purelib) / "outer-env.pth").write_text("\n".join(here) + "\n", encoding="utf-8")
+    subprocess.run([python, "-m", "pip", "install", "--quiet", "--no-deps", "--ignore-installed",
+                    str(wheels[0])], check=True, capture_output=True)
     work = tmp_path / "elsewhere"  # not the checkout: nothing may come from the source tree
     work.mkdir()
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
