@@ -16,7 +16,7 @@ from typing import Annotated, Any, Literal, TypeVar
 from pydantic import Field, field_validator, model_validator
 
 from auditor.checks.context import EvalContext, Outcome
-from auditor.model.base import FrozenModel
+from auditor.model.base import FrozenModel, as_date
 from auditor.model.results import Evidence, Status, Text2
 
 FactKey = Annotated[
@@ -251,19 +251,6 @@ class Matches(_FactCheck):
         )
 
 
-def _as_date(value: Any) -> dt.date | None:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value)
-        except ValueError:
-            return None
-    return None
-
-
 class WithinDays(_FactCheck):
     """A date no older than N days at the audit date (e.g. the last independent assessment)."""
 
@@ -273,7 +260,7 @@ class WithinDays(_FactCheck):
     _check_map = field_validator("days")(_check_level_map)
 
     def judge(self, ctx: EvalContext, value: Any) -> Outcome:
-        day = _as_date(value)
+        day = as_date(value)
         limit = by_level(self.days, ctx.level)
         if limit is None:
             return Outcome(
@@ -313,7 +300,7 @@ class NotExpired(_FactCheck):
     kind: Literal["not_expired"]
 
     def judge(self, ctx: EvalContext, value: Any) -> Outcome:
-        day = _as_date(value)
+        day = as_date(value)
         if day is None:
             return Outcome(
                 Status.ERROR,
@@ -346,11 +333,11 @@ class Before(_FactCheck):
 
     def judge(self, ctx: EvalContext, value: Any) -> Outcome:
         other = ctx.fact(self.other)
-        first = _as_date(value)
+        first = as_date(value)
         evidence = (ctx.evidence(self.fact, ctx.fact(self.fact)), ctx.evidence(self.other, other))
         if other is not None and other.error is not None:
             return unobserved(self.other, other.error, evidence)
-        second = _as_date(other.value) if other is not None else None
+        second = as_date(other.value) if other is not None else None
         if other is not None and second is None:
             return Outcome(
                 Status.ERROR,
@@ -504,7 +491,7 @@ class Attested(FrozenModel):
         )
         if self.since is not None:
             event = ctx.fact(self.since)
-            event_day = _as_date(event.value) if event is not None else None
+            event_day = as_date(event.value) if event is not None else None
             if event_day is not None and effective < event_day:
                 return Outcome(
                     Status.MANUAL,

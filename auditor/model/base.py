@@ -48,3 +48,17 @@ class DocumentRef(FrozenModel):
     date: dt.date = Field(description="Date of issue (ngày ban hành)")
     body: Text | None = Field(default=None, description="Issuing body (cơ quan ban hành)")
     title: Text | None = None
+
+
+def as_date(value: object) -> dt.date | None:
+    """A date from a date, a datetime or ISO text; None for anything else."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            return None
+    return None

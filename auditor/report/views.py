@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from types import MappingProxyType
 from typing import Any, Final
 
+from auditor.model.base import as_date
 from auditor.model.inventory import Regime
 from auditor.model.results import (
     AuditRun,
@@ -26,6 +27,7 @@ from auditor.model.results import (
     Status,
     Summary,
     SystemResult,
+    WaiverNote,
 )
 from auditor.report import filters, labels
 from auditor.rules import Catalog, Rule
@@ -105,15 +107,6 @@ class EvidenceView:
 
 
 @dataclass(frozen=True, slots=True)
-class WaiverView:
-    reason: str
-    approver: str
-    decision: str
-    expires: dt.date
-    expired: bool
-
-
-@dataclass(frozen=True, slots=True)
 class FindingView:
     """A finding that needs attention (fail, error, manual, waived), with everything to act."""
 
@@ -129,7 +122,7 @@ class FindingView:
     evidence: tuple[EvidenceView, ...]
     reference: str
     remediation: str
-    waiver: WaiverView | None
+    waiver: WaiverNote | None
     gate: bool
 
 
@@ -207,7 +200,7 @@ class WaiverRow:
     subject: str | None
     status_label: str
     measured_label: str
-    waiver: WaiverView
+    waiver: WaiverNote
 
 
 @dataclass(frozen=True, slots=True)
@@ -423,17 +416,11 @@ class _Builder:
 
     # -- findings --------------------------------------------------------------------------
 
-    def waiver(self, finding: Finding) -> WaiverView | None:
+    def waiver(self, finding: Finding) -> WaiverNote | None:
         note = finding.waiver
         if note is None:
             return None
-        return WaiverView(
-            reason=note.reason,
-            approver=note.approver,
-            decision=self.decision(note.decision),
-            expires=note.expires,
-            expired=note.expired,
-        )
+        return replace(note, decision=self.decision(note.decision))
 
     def finding(self, finding: Finding, regime: str | None) -> FindingView:
         status = finding.status.value
@@ -933,26 +920,15 @@ def attestation_view(evidence: Evidence, as_of: dt.date) -> AttestationView | No
     if not evidence.fact.startswith("attestation.") or not isinstance(evidence.value, Mapping):
         return None
     value = evidence.value
-    until = _as_date(value.get("valid_until"))
+    until = as_date(value.get("valid_until"))
     return AttestationView(
         rule_id=evidence.fact.removeprefix("attestation."),
         document=str(value.get("document", "")),
-        date=_as_date(value.get("date")),
+        date=as_date(value.get("date")),
         attested_by=str(value.get("attested_by", "")),
         valid_until=until,
         expired=until is not None and until < as_of,
     )
-
-
-def _as_date(value: object) -> dt.date | None:
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value)
-        except ValueError:
-            return None
-    return None
 
 
 def build_page(run: AuditRun, catalog: Catalog, lang: str, full: bool | None = None) -> Page:
