@@ -2,7 +2,8 @@
 
 inventory = load_inventory(paths)            validated, defaults inherited, origins kept
 catalog   = load_catalog(shipped + extra)    validated rules, unique ids
-run       = engine.evaluate(...)             pure, deterministic
+observed  = run_probes(plan_probes(...))     only with --live: the network I/O, all of it
+run       = engine.evaluate(...)             pure, deterministic for the same observations
 """
 
 from __future__ import annotations
@@ -19,7 +20,19 @@ from auditor.facts import Provenance
 from auditor.loading.catalog import load_catalog
 from auditor.loading.inventory import LoadedInventory, load_inventory
 from auditor.model.results import AuditRun
+from auditor.probes.observe import system_observations
+from auditor.probes.runner import ProbeOptions, ProbeResults, ProgressListener, run_probes
+from auditor.probes.targets import plan_probes
 from auditor.rules import Catalog
+
+
+@dataclass(frozen=True)
+class LiveRequest:
+    """Probe what the inventory names before judging (`--live`)."""
+
+    options: ProbeOptions
+    ca_bundle: Path | None = None
+    listener: ProgressListener | None = None
 
 
 @dataclass(frozen=True)
@@ -29,6 +42,7 @@ class AuditRequest:
     checklist_paths: Sequence[Path] = field(default_factory=tuple)
     lang: str = "vi"
     golive_system: str | None = None
+    live: LiveRequest | None = None
 
 
 @dataclass(frozen=True)
@@ -36,6 +50,7 @@ class AuditOutcome:
     run: AuditRun
     loaded: LoadedInventory
     catalog: Catalog
+    probes: ProbeResults | None = None
 
 
 @contextmanager
@@ -69,6 +84,7 @@ def _run(request: AuditRequest) -> AuditOutcome:
         agencies=loaded.agency_origins,
         organisation=loaded.organisation_origins,
     )
+    probes = _observe(request, loaded) if request.live is not None else None
     run = evaluate(
         loaded.inventory,
         catalog,
@@ -77,5 +93,20 @@ def _run(request: AuditRequest) -> AuditOutcome:
         inputs=(*loaded.files, *checklist_inputs),
         lang=request.lang,
         golive_system=request.golive_system,
+        live=probes is not None,
+        observations=system_observations(probes) if probes is not None else None,
+        observed_at=probes.started_at if probes is not None else None,
     )
-    return AuditOutcome(run=run, loaded=loaded, catalog=catalog)
+    return AuditOutcome(run=run, loaded=loaded, catalog=catalog, probes=probes)
+
+
+def _observe(request: AuditRequest, loaded: LoadedInventory) -> ProbeResults:
+    """The live probes: for the go-live gate only the system at the gate is probed."""
+    assert request.live is not None  # noqa: S101 - the caller checked
+    plan = plan_probes(
+        loaded.inventory,
+        loaded.system_origins,
+        ca_bundle=request.live.ca_bundle,
+        only_system=request.golive_system,
+    )
+    return run_probes(plan, request.live.options, request.live.listener)

@@ -14,17 +14,22 @@ from pydantic import TypeAdapter
 from rich.console import Console
 
 from auditor import __version__
-from auditor.audit import AuditRequest, run_audit
+from auditor.audit import AuditRequest, LiveRequest, run_audit
 from auditor.errors import AuditorError
 from auditor.exit_codes import ExitCode
 from auditor.loading.catalog import load_catalog
 from auditor.loading.inventory import InventoryFile, load_inventory
 from auditor.model.inventory import DossierStatus, Regime
 from auditor.model.results import LevelResult, Severity, SystemResult
-from auditor.report import terminal
+from auditor.probes.dns import ResolverConfig, parse_resolver
+from auditor.probes.observe import system_observations
+from auditor.probes.runner import PROBES, ProbeOptions, run_probes
+from auditor.probes.targets import plan_probes
+from auditor.report import probe_tables, terminal
 from auditor.report.files import write_atomic
 from auditor.report.html import render_html
 from auditor.report.json_out import json_chunks, results_schema
+from auditor.report.progress import ProbeProgress
 from auditor.scoring import gate_blocking
 
 SEVERITIES = [s.value for s in Severity]
@@ -72,6 +77,134 @@ inventory_argument = click.argument(
 )
 
 
+def _resolver(
+    ctx: click.Context, param: click.Parameter, value: str | None
+) -> tuple[str, int] | None:
+    if value is None:
+        return None
+    try:
+        return parse_resolver(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from exc
+
+
+_LIVE_OPTIONS = (
+    click.option(
+        "--live",
+        is_flag=True,
+        help="Probe the endpoints and certificates the "
+        "inventory names (TLS, HTTP redirect, DNS/IPv6, certificate files).",
+    ),
+    click.option(
+        "--resolver",
+        callback=_resolver,
+        metavar="ADDR[:PORT]",
+        help="DNS server to ask (an IP address); default: the system's resolver.",
+    ),
+    click.option(
+        "--ns-port",
+        type=click.IntRange(1, 65535),
+        default=53,
+        show_default=True,
+        help="Port for querying name servers directly (IPv6 test 2; lab setups).",
+    ),
+    click.option(
+        "--ca-bundle",
+        type=click.Path(exists=True, dir_okay=False),
+        help="Extra trusted CAs (PEM), e.g. the Government CA, where the inventory "
+        "names no tls_policy.ca_bundle.",
+    ),
+    click.option(
+        "--timeout",
+        type=click.FloatRange(0.1, 120),
+        default=5.0,
+        show_default=True,
+        help="Seconds per connection attempt or DNS query.",
+    ),
+    click.option(
+        "--workers",
+        type=click.IntRange(1, 512),
+        default=32,
+        show_default=True,
+        help="Probes running at once.",
+    ),
+    click.option(
+        "--per-host",
+        type=click.IntRange(1, 64),
+        default=4,
+        show_default=True,
+        help="Connections at once to one address.",
+    ),
+    click.option(
+        "--no-legacy",
+        is_flag=True,
+        help="Skip the TLS 1.0/1.1 handshakes (two of the four per address); TLS-02 then "
+        "reports an error.",
+    ),
+    click.option(
+        "--time-limit",
+        type=click.FloatRange(1, 86400),
+        default=None,
+        help="Seconds for all probes; targets not started by then are reported "
+        "as errors (not probed).",
+    ),
+)
+
+
+def live_options(function: Any) -> Any:
+    for option in reversed(_LIVE_OPTIONS):
+        function = option(function)
+    return function
+
+
+def _probe_options(
+    as_of: dt.date, live: dict[str, Any], probes: frozenset[str] = frozenset(PROBES)
+) -> ProbeOptions:
+    resolver = live["resolver"]
+    config = ResolverConfig(
+        address=resolver[0] if resolver else None,
+        port=resolver[1] if resolver else 53,
+        ns_port=live["ns_port"],
+        timeout=live["timeout"],
+    )
+    return ProbeOptions(
+        as_of=as_of,
+        timeout=live["timeout"],
+        workers=live["workers"],
+        per_host=live["per_host"],
+        time_limit=live["time_limit"],
+        resolver=config,
+        check_legacy=not live["no_legacy"],
+        probes=probes,
+    )
+
+
+def _live_request(
+    as_of: dt.date, live: dict[str, Any], progress: ProbeProgress
+) -> LiveRequest | None:
+    if not live["live"]:
+        return None
+    bundle = Path(live["ca_bundle"]) if live["ca_bundle"] else None
+    return LiveRequest(_probe_options(as_of, live), bundle, progress)
+
+
+_LIVE_KEYS = (
+    "live",
+    "no_legacy",
+    "resolver",
+    "ns_port",
+    "ca_bundle",
+    "timeout",
+    "workers",
+    "per_host",
+    "time_limit",
+)
+
+
+def _take_live(kwargs: dict[str, Any]) -> dict[str, Any]:
+    return {key: kwargs.pop(key) for key in _LIVE_KEYS}
+
+
 def _console() -> Console:
     # Piped output (CI logs, files) gets a wide fixed width instead of rich's 80 columns.
     console = Console(highlight=False, soft_wrap=False)
@@ -85,7 +218,8 @@ def _console() -> Console:
 def cli() -> None:
     """Audit Vietnamese government information systems against their security level:
     Decree 85/2016 and Decree 331/2026 levels, TCVN 11930 / Circular 12 requirements,
-    the 4-layer model of Directive 14, go-live conditions."""
+    the 4-layer model of Directive 14, go-live conditions; with --live, certificates,
+    TLS and IPv6 readiness as observed."""
 
 
 @cli.command()
@@ -129,6 +263,7 @@ def validate(paths: tuple[str, ...], checklists: tuple[str, ...]) -> None:
     help="Exit 1 when a failed or errored finding is at or above this severity.",
 )
 @click.option("--quiet", "-q", is_flag=True, help="Do not print the summary table.")
+@live_options
 def audit(
     paths: tuple[str, ...],
     checklists: tuple[str, ...],
@@ -138,11 +273,23 @@ def audit(
     html_path: str | None,
     fail_on: str | None,
     quiet: bool,
+    **kwargs: Any,
 ) -> None:
     """Audit every agency and system of an inventory.
 
-    Offline: reads the inventory and checklists, does no network I/O."""
-    outcome = run_audit(AuditRequest(_paths(paths), as_of, _paths(checklists), lang))
+    Without --live it reads the inventory and checklists only and does no network I/O; with
+    --live it first probes what the inventory names (and nothing else)."""
+    live = _take_live(kwargs)
+    with ProbeProgress(lang, enabled=not quiet) as progress:
+        outcome = run_audit(
+            AuditRequest(
+                _paths(paths),
+                as_of,
+                _paths(checklists),
+                lang,
+                live=_live_request(as_of, live, progress),
+            )
+        )
     run = outcome.run
     if json_path:
         write_atomic(Path(json_path), json_chunks(run))
@@ -226,6 +373,7 @@ def _require_known(wanted: Sequence[str], known: set[str]) -> None:
     type=click.Path(dir_okay=False),
     help="Write the gate decision and reasons as JSON.",
 )
+@live_options
 def gate(
     paths: tuple[str, ...],
     system_id: str,
@@ -233,13 +381,24 @@ def gate(
     as_of: dt.date,
     lang: str,
     json_path: str | None,
+    **kwargs: Any,
 ) -> None:
     """Decide whether a system may go live.
 
-    Exit 0 only if it may be put into operation; otherwise exit 1 with the reasons."""
-    outcome = run_audit(
-        AuditRequest(_paths(paths), as_of, _paths(checklists), lang, golive_system=system_id)
-    )
+    Exit 0 only if it may be put into operation; otherwise exit 1 with the reasons. With
+    --live the system's endpoints and certificates are probed first (that system only)."""
+    live = _take_live(kwargs)
+    with ProbeProgress(lang) as progress:
+        outcome = run_audit(
+            AuditRequest(
+                _paths(paths),
+                as_of,
+                _paths(checklists),
+                lang,
+                golive_system=system_id,
+                live=_live_request(as_of, live, progress),
+            )
+        )
     _require_known([system_id], {s.id for s in outcome.run.systems})
     system = next(s for s in outcome.run.systems if s.id == system_id)
     blocking = gate_blocking(system.findings)
@@ -309,6 +468,70 @@ def rules_show(rule_id: str, checklists: tuple[str, ...]) -> None:
     if rule is None:
         raise click.BadParameter(f"no rule '{rule_id}'", param_hint="RULE_ID")
     click.echo(json.dumps(rule.model_dump(mode="json"), ensure_ascii=False, indent=2))
+
+
+@cli.group()
+def probe() -> None:
+    """Run one live probe and print what it observes (judges nothing)."""
+
+
+def _probe_command(
+    name: str, probes: frozenset[str], collections: tuple[str, ...], table: Any, doc: str
+) -> None:
+    @probe.command(name, help=doc)
+    @inventory_argument
+    @click.option("--system", "system_id", help="Only this system.")
+    @as_of_option
+    @lang_option
+    @click.option("--json", "as_json", is_flag=True, help="Print the observations as JSON.")
+    @live_options
+    def command(
+        paths: tuple[str, ...],
+        system_id: str | None,
+        as_of: dt.date,
+        lang: str,
+        as_json: bool,
+        **kwargs: Any,
+    ) -> None:
+        live = _take_live(kwargs)
+        loaded = load_inventory(_paths(paths))
+        if system_id is not None:
+            _require_known([system_id], {s.id for _, s in loaded.inventory.systems()})
+        plan = plan_probes(
+            loaded.inventory,
+            loaded.system_origins,
+            ca_bundle=Path(live["ca_bundle"]) if live["ca_bundle"] else None,
+            only_system=system_id,
+        )
+        with ProbeProgress(lang, enabled=not as_json) as progress:
+            results = run_probes(plan, _probe_options(as_of, live, probes), progress)
+        observations = system_observations(results)
+        if as_json:
+            data = {
+                "as_of": as_of.isoformat(),
+                "started_at": results.started_at,
+                "finished_at": results.finished_at,
+                "observations": probe_tables.records(observations, collections),
+            }
+            click.echo(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True))
+            return
+        table(observations, _console(), lang)
+
+
+_probe_command(
+    "tls",
+    frozenset({"tls", "files"}),
+    ("tls", "certs"),
+    probe_tables.tls_table,
+    "Handshake with every HTTPS endpoint at every address, and read certificate files.",
+)
+_probe_command(
+    "ipv6",
+    frozenset({"ipv6"}),
+    ("endpoints",),
+    probe_tables.ipv6_table,
+    "Test the IPv6 readiness of every web endpoint (internet.nl's five web tests).",
+)
 
 
 @cli.command()

@@ -12,8 +12,14 @@ from typing import Any
 
 from auditor import __version__
 from auditor.checks.builtins import BUILTINS
-from auditor.checks.context import EvalContext, Item, Outcome
-from auditor.facts import Provenance, SystemFacts, body_values, system_facts
+from auditor.checks.context import EvalContext, Item, Outcome, plain
+from auditor.facts import (
+    Provenance,
+    SystemFacts,
+    SystemObservations,
+    body_values,
+    system_facts,
+)
 from auditor.model.inventory import Agency, Inventory, Regime, Waiver
 from auditor.model.results import (
     AuditRun,
@@ -22,6 +28,7 @@ from auditor.model.results import (
     Fact,
     Finding,
     InputFile,
+    ObservedRecord,
     Origin,
     RunInfo,
     Status,
@@ -34,7 +41,9 @@ from auditor.regime import LAW_116_IN_FORCE
 from auditor.rules import Catalog, Rule
 from auditor.scoring import SCORE_METHOD, combine, summarise
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"  # 1.1: observed records of live probes (systems[].observed)
+#: Keys a probe adds to a declared endpoint (see probes/observe.py).
+_ENDPOINT_OBSERVED = frozenset({"ipv6", "redirect"})
 _WAIVABLE = frozenset({Status.FAIL, Status.MANUAL, Status.ERROR})
 _NO_ITEMS: Mapping[str, tuple[Item, ...]] = {}
 
@@ -67,6 +76,8 @@ def _apply_waiver(
 def _judge(rule: Rule, ctx: EvalContext) -> Outcome:
     if rule.applies_if is not None:
         condition = rule.applies_if.evaluate(ctx)
+        if condition.status is Status.ERROR:  # cannot tell whether it applies: say why
+            return condition
         if condition.status is not Status.PASS:
             reason = rule.not_applicable
             message = Text2(vi=reason.vi, en=reason.en) if reason is not None else condition.message
@@ -84,6 +95,11 @@ def _finding(
     as_of: dt.date,
 ) -> Finding:
     status, note = _apply_waiver(rule, outcome, subject, waivers, as_of)
+    evidence = outcome.evidence
+    if rule.explain and outcome.status is not Status.PASS:
+        shown = {e.fact for e in evidence}
+        extra = [(key, ctx.fact(key)) for key in rule.explain if key not in shown]
+        evidence += tuple(ctx.evidence(key, fact) for key, fact in extra if fact is not None)
     return Finding(
         id=_finding_id(rule.id, owner, subject),
         rule_id=rule.id,
@@ -94,7 +110,7 @@ def _finding(
         obligation=rule.obligation,
         group=rule.group,
         message=outcome.message,
-        evidence=outcome.evidence,
+        evidence=evidence,
         waiver=note,
         gate=rule.gate,
     )
@@ -193,6 +209,7 @@ class Engine:
             level=facts.level,
             findings=tuple(findings),
             summary=summarise(findings),
+            observed=_records(facts.collections),
         )
 
     def evaluate_body(
@@ -232,6 +249,25 @@ class Engine:
         )
 
 
+_OBSERVED_IN = ("tls", "certs")
+
+
+def _records(collections: Mapping[str, tuple[Item, ...]]) -> tuple[ObservedRecord, ...]:
+    """The observations behind the findings, for the results and the report tables."""
+    records = [
+        ObservedRecord(name, item.subject, plain(dict(item.values)), dict(item.errors))
+        for name in _OBSERVED_IN
+        for item in collections.get(name, ())
+    ]
+    for item in collections.get("endpoints", ()):
+        observed = {k: v for k, v in item.values.items() if k in _ENDPOINT_OBSERVED}
+        if observed or item.errors:
+            records.append(
+                ObservedRecord("endpoints", item.subject, plain(observed), dict(item.errors))
+            )
+    return tuple(records)
+
+
 def _default_regime(as_of: dt.date) -> Regime:
     return Regime.ND331 if as_of >= LAW_116_IN_FORCE else Regime.ND85
 
@@ -246,8 +282,15 @@ def evaluate(
     observed: Mapping[str, Mapping[str, Fact]] | None = None,
     live: bool = False,
     golive_system: str | None = None,
+    observations: Mapping[str, SystemObservations] | None = None,
+    observed_at: str | None = None,
 ) -> AuditRun:
-    """Judge every system, agency and the organisation; `golive_system` is judged as if live."""
+    """Judge every system, agency and the organisation; `golive_system` is judged as if live.
+
+    `observed` holds system-level facts a probe saw; `observations` what the live probes saw
+    of each system's endpoints and certificates (see SystemObservations).
+    """
+    observations = observations or {}
     provenance = provenance or Provenance()
     engine = Engine(catalog, as_of, observed)
     organisation = inventory.organisation
@@ -272,6 +315,7 @@ def evaluate(
                 provenance.systems.get(system.id, {}),
                 as_of,
                 assume_golive=system.id == golive_system,
+                observed=observations.get(system.id),
             )
             regimes.add(facts.regime)
             results.append(engine.evaluate_system(facts, scoped))
@@ -319,6 +363,7 @@ def evaluate(
             live=live,
             rules=len(catalog),
             score_method=SCORE_METHOD,
+            observed_at=observed_at,
         ),
         organisation=org_result,
         agencies=tuple(agency_results),

@@ -30,6 +30,7 @@ Origins = Mapping[str, Origin]
 _OPERATING = frozenset({Lifecycle.TRIAL, Lifecycle.PRODUCTION})
 _IN_DEVELOPMENT = frozenset({Lifecycle.PLANNING, Lifecycle.BUILDING, Lifecycle.TESTING})
 _DERIVED = Origin(source="derived", via="auditor")
+_OBSERVED = Origin(source="observed", via="live probes")
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,22 @@ class Provenance:
     systems: Mapping[str, Origins] = field(default_factory=dict)
     agencies: Mapping[str, Origins] = field(default_factory=dict)
     organisation: Origins = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class SystemObservations:
+    """What the live probes saw of one system, ready for the rules (built at the probe edge).
+
+    `collections` adds the observed collections (`tls`, `certs`); `endpoints` adds observed
+    values to the declared endpoint with that URL (e.g. its `ipv6.*` facts) and the reasons
+    any of them could not be observed.
+    """
+
+    collections: Mapping[str, tuple[Item, ...]] = field(default_factory=dict)
+    endpoints: Mapping[str, tuple[Mapping[str, Any], Mapping[str, str]]] = field(
+        default_factory=dict
+    )
+    origin: Origin = _OBSERVED
 
 
 @dataclass(frozen=True)
@@ -81,16 +98,29 @@ def _criteria(classification: Classification) -> tuple[FiredCriterionOut, ...]:
 _SUBJECT_KEYS = ("name", "url", "endpoint", "file")
 
 
-def _items(values: Mapping[str, Any], origins: Origins) -> dict[str, tuple[Item, ...]]:
-    """Hosts, endpoints and certificates as items for per-subject rules (from the dump)."""
+def _items(
+    values: Mapping[str, Any], origins: Origins, observed: SystemObservations | None
+) -> dict[str, tuple[Item, ...]]:
+    """Hosts, endpoints and certificates as items for per-subject rules (from the dump), with
+    what the probes observed merged into endpoints and the observed collections added."""
     collections: dict[str, tuple[Item, ...]] = {}
+    extra = observed.endpoints if observed is not None else {}
     for name in ("hosts", "endpoints", "certificates"):
         origin = origins.get(name, origins.get("", _DERIVED))
         items = []
         for index, entry in enumerate(values[name]):
-            subject = next((entry[k] for k in _SUBJECT_KEYS if entry.get(k)), str(index))
-            items.append(Item(subject=str(subject), values=entry, origins={"": origin}))
+            subject = str(next((entry[k] for k in _SUBJECT_KEYS if entry.get(k)), index))
+            seen = extra.get(subject) if name == "endpoints" else None
+            if seen is None or observed is None:
+                items.append(Item(subject=subject, values=entry, origins={"": origin}))
+                continue
+            added, errors = seen
+            item_origins = {"": origin, **dict.fromkeys(added, observed.origin)}
+            item_origins.update({key: observed.origin for key in errors if key})
+            items.append(Item(subject, {**entry, **added}, item_origins, errors))
         collections[name] = tuple(items)
+    for name in ("tls", "certs"):
+        collections[name] = tuple(observed.collections.get(name, ())) if observed else ()
     return collections
 
 
@@ -102,6 +132,7 @@ def system_facts(
     origins: Origins,
     as_of: dt.date,
     assume_golive: bool = False,
+    observed: SystemObservations | None = None,
 ) -> SystemFacts:
     classifications = classify_both(system.system_type, system.classification, system.components)
     decision = governing_regime(system, as_of)
@@ -147,6 +178,6 @@ def system_facts(
         regime=regime,
         values=values,
         origins=all_origins,
-        collections=_items(values, origins),
+        collections=_items(values, origins, observed),
         attestations=tuple(a.model_dump() for a in system.attestations),
     )

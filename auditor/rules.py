@@ -8,7 +8,8 @@ from typing import Annotated, Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from auditor.checks.kinds import CheckSpec, LevelKey, by_level
+from auditor.checks.context import CollectionName
+from auditor.checks.kinds import CheckSpec, FactKey, LevelKey, by_level
 from auditor.model.base import FrozenModel, LocalizedText, Text
 from auditor.model.inventory import Regime
 from auditor.model.results import Obligation, Severity
@@ -52,9 +53,10 @@ class Rule(FrozenModel):
     confidence: Literal["C", "S", "U"] = "C"
     references: tuple[Reference, ...] = Field(min_length=1)
     gate: bool = Field(default=False, description="A failure blocks go-live (auditor gate)")
-    per: Literal["hosts", "endpoints", "certificates"] | None = Field(
+    per: CollectionName | None = Field(
         default=None,
-        description="One finding per host/endpoint/certificate (waivers may name the subject)",
+        description="One finding per host/endpoint/certificate, or per observed TLS "
+        "connection (tls) or certificate (certs); waivers may name the subject",
     )
     applies_if: CheckSpec | None = Field(
         default=None, description="When this check does not pass, the rule is not applicable"
@@ -63,6 +65,11 @@ class Rule(FrozenModel):
         default=None, description="Why the rule does not apply when applies_if does not pass"
     )
     check: CheckSpec
+    explain: tuple[FactKey, ...] = Field(
+        default=(),
+        description="Facts recorded beside the evidence to explain a result, not judged "
+        "(e.g. the verification error behind chain_verified)",
+    )
 
     @field_validator("severity")
     @classmethod

@@ -9,11 +9,17 @@ import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Any
+from typing import Any, Literal
 
 from auditor.model.results import Evidence, Fact, Origin, Severity, Status, Text2
 
 _MISSING = object()
+
+#: Collections a rule may run over, one finding (or one check) per element: the inventory's
+#: hosts, endpoints and certificates, and what the live probes saw — `tls`, one element per
+#: endpoint and address, and `certs`, one per certificate observed (on an endpoint or in a file).
+CollectionName = Literal["hosts", "endpoints", "certificates", "tls", "certs"]
+COLLECTIONS: tuple[CollectionName, ...] = ("hosts", "endpoints", "certificates", "tls", "certs")
 
 
 _SPLIT: dict[str, tuple[str, ...]] = {}
@@ -45,11 +51,26 @@ class Outcome:
 
 @dataclass(frozen=True, slots=True)
 class Item:
-    """One element of a for_each collection (host, endpoint, certificate)."""
+    """One element of a collection (host, endpoint, certificate, observed TLS connection).
+
+    `errors` maps a fact key (or a prefix of keys, "" for all) to the reason a probe could not
+    observe it: a missing fact under such a key is an observation error, never "not declared".
+    """
 
     subject: str
     values: Mapping[str, Any]
     origins: Mapping[str, Origin]
+    errors: Mapping[str, str] = field(default_factory=dict)
+
+
+def _error_for(errors: Mapping[str, str], key: str) -> str | None:
+    probe = key
+    while probe:
+        reason = errors.get(probe)
+        if reason is not None:
+            return reason
+        probe = probe.rpartition(".")[0]
+    return errors.get("")
 
 
 @dataclass(frozen=True)
@@ -70,6 +91,7 @@ class EvalContext:
     # between rules, and a large audit asks for the same facts hundreds of thousands of times.
     memo: dict[str, Fact | None] = field(default_factory=dict)
     evidence_memo: dict[str, Evidence] = field(default_factory=dict)
+    item_errors: Mapping[str, str] = field(default_factory=dict)
 
     def fact(self, key: str) -> Fact | None:
         """The fact at `key`, observed facts first; None when the inventory does not say."""
@@ -82,6 +104,10 @@ class EvalContext:
             value = lookup(self.values, key)
             if value is not _MISSING and value is not None:
                 found = Fact(key=key, value=value, origin=self.origin(key))
+            elif self.item_errors:
+                reason = _error_for(self.item_errors, key)
+                if reason is not None:
+                    found = Fact(key=key, value=None, origin=self.origin(key), error=reason)
         self.memo[key] = found
         return found
 
@@ -104,7 +130,7 @@ class EvalContext:
         cached = self.evidence_memo.get(key)
         if cached is not None and self.memo.get(key) is fact:
             return cached
-        made = Evidence(fact=key, value=_plain(fact.value), origin=fact.origin)
+        made = Evidence(fact=key, value=plain(fact.value), origin=fact.origin)
         self.evidence_memo[key] = made
         return made
 
@@ -119,13 +145,14 @@ class EvalContext:
             scoped_origins={"system": self.origins},
             attestations=self.attestations,
             builtins=self.builtins,
+            item_errors=item.errors,
         )
 
 
 _SCALARS = (str, int, float, bool, type(None))
 
 
-def _plain(value: Any) -> Any:
+def plain(value: Any) -> Any:
     """Evidence values are JSON-friendly: dates as ISO text, sets as sorted lists."""
     if type(value) in _SCALARS:
         return value
@@ -134,9 +161,9 @@ def _plain(value: Any) -> Any:
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, frozenset | set):
-        return sorted(_plain(v) for v in value)
+        return sorted(plain(v) for v in value)
     if isinstance(value, tuple | list):
-        return [_plain(v) for v in value]
+        return [plain(v) for v in value]
     if isinstance(value, Mapping):
-        return {str(k): _plain(v) for k, v in value.items()}
+        return {str(k): plain(v) for k, v in value.items()}
     return value

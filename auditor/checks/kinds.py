@@ -15,7 +15,7 @@ from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import Field, field_validator, model_validator
 
-from auditor.checks.context import EvalContext, Outcome
+from auditor.checks.context import CollectionName, EvalContext, Outcome
 from auditor.model.base import FrozenModel, as_date
 from auditor.model.results import Evidence, Status, Text2
 
@@ -690,6 +690,123 @@ class Fired(FrozenModel):
         )
 
 
+class SameAs(_FactCheck):
+    """Two facts agree, e.g. what the inventory declares and what a probe observed."""
+
+    kind: Literal["same_as"]
+    other: FactKey
+
+    def judge(self, ctx: EvalContext, value: Any) -> Outcome:
+        other = ctx.fact(self.other)
+        evidence = (ctx.evidence(self.fact, ctx.fact(self.fact)), ctx.evidence(self.other, other))
+        if other is not None and other.error is not None:
+            return unobserved(self.other, other.error, evidence)
+        if other is None:
+            return Outcome(
+                Status(self.if_missing),
+                Text2(
+                    vi=f"Không có thông tin '{self.other}' để đối chiếu",
+                    en=f"'{self.other}' is not known, nothing to compare with",
+                ),
+                evidence,
+            )
+        ok = _same(_plain(value), _plain(other.value))
+        return Outcome(
+            Status.PASS if ok else Status.FAIL,
+            Text2(
+                vi=f"'{self.fact}' = {_fmt(value)}, '{self.other}' = {_fmt(other.value)}"
+                + ("" if ok else ": không khớp"),
+                en=f"'{self.fact}' is {_fmt(value)}, '{self.other}' is {_fmt(other.value)}"
+                + ("" if ok else ": they disagree"),
+            ),
+            evidence,
+        )
+
+
+class Expiring(FrozenModel):
+    """A certificate is not yet inside its renewal window.
+
+    It fails when at most `days` are left **and** (if `fraction` is given) at most that share of
+    its lifetime is left: with public lifetimes falling to 47 days, "30 days left" alone would
+    flag every healthy certificate, while the fraction alone would miss a long-lived one that
+    expires next week. A local `override` (e.g. `system.tls_policy.expiry_warning_days`) is
+    used when it asks for more warning than the level does; a laxer one is judged by its own
+    rule. An already expired certificate is left to the expiry rule.
+    """
+
+    kind: Literal["expiring"]
+    days_left: FactKey = "cert.days_left"
+    lifetime_left: FactKey = "cert.lifetime_left_fraction"
+    days: int | dict[LevelKey, int]
+    fraction: float | dict[LevelKey, float] | None = None
+    override: FactKey | None = None
+    if_missing: Missing = "fail"
+
+    _check_map = field_validator("days", "fraction")(_check_level_map)
+
+    def evaluate(self, ctx: EvalContext) -> Outcome:
+        left = ctx.fact(self.days_left)
+        share = ctx.fact(self.lifetime_left) if self.fraction is not None else None
+        evidence = tuple(
+            ctx.evidence(key, fact)
+            for key, fact in ((self.days_left, left), (self.lifetime_left, share))
+            if fact is not None
+        )
+        for fact in (left, share):
+            if fact is not None and fact.error is not None:
+                return unobserved(fact.key, fact.error, evidence)
+        if left is None or (self.fraction is not None and share is None):
+            return Outcome(
+                Status(self.if_missing),
+                Text2(
+                    vi=f"Không có thông tin '{self.days_left}'",
+                    en=f"'{self.days_left}' is not known",
+                ),
+                evidence or (Evidence(fact=self.days_left, value=None),),
+            )
+        limit = by_level(self.days, ctx.level)
+        if limit is None:
+            return no_parameter(ctx, evidence)
+        local = ctx.fact(self.override) if self.override is not None else None
+        if local is not None and _is_number(local.value) and int(local.value) > limit:
+            limit = int(local.value)
+            evidence = (*evidence, ctx.evidence(local.key, local))
+        days = left.value
+        if not _is_number(days):
+            return Outcome(
+                Status.ERROR,
+                Text2(
+                    vi=f"'{self.days_left}' không phải là số",
+                    en=f"'{self.days_left}' is not a number",
+                ),
+                evidence,
+            )
+        if days < 0:
+            return Outcome(
+                Status.NOT_APPLICABLE,
+                Text2(
+                    vi=f"Đã hết hạn {-days} ngày (đánh giá ở quy tắc hết hạn)",
+                    en=f"Expired {-days} days ago (judged by the expiry rule)",
+                ),
+                evidence,
+            )
+        window = by_level(self.fraction, ctx.level) if self.fraction is not None else None
+        fraction = float(share.value) if share is not None and _is_number(share.value) else None
+        late = days <= limit and (window is None or fraction is None or fraction <= window)
+        share_vi = "" if fraction is None else f", còn {fraction:.0%} thời hạn"
+        share_en = "" if fraction is None else f", {fraction:.0%} of its lifetime"
+        window_vi = "" if window is None else f" và ≤ {window:.0%} thời hạn"
+        window_en = "" if window is None else f" and ≤ {window:.0%} of the lifetime"
+        return Outcome(
+            Status.FAIL if late else Status.PASS,
+            Text2(
+                vi=f"Còn {days} ngày{share_vi} (cảnh báo khi ≤ {limit} ngày{window_vi})",
+                en=f"{days} days left{share_en} (warning at ≤ {limit} days{window_en})",
+            ),
+            evidence,
+        )
+
+
 class Builtin(FrozenModel):
     """A named check written in Python (see checks/builtins.py for the closed list)."""
 
@@ -747,7 +864,7 @@ class ForEach(FrozenModel):
     """Every host / endpoint / certificate must satisfy `check`."""
 
     kind: Literal["for_each"]
-    over: Literal["hosts", "endpoints", "certificates"]
+    over: CollectionName
     check: CheckSpec
     when_empty: Literal["pass", "fail", "not_applicable"] = "not_applicable"
 
@@ -821,6 +938,8 @@ CheckSpec = Annotated[
     | Attested
     | Contains
     | Fired
+    | SameAs
+    | Expiring
     | Builtin
     | AllOf
     | AnyOf
@@ -843,6 +962,8 @@ CHECK_KINDS: tuple[str, ...] = (
     "attested",
     "contains",
     "fired",
+    "same_as",
+    "expiring",
     "builtin",
     "all",
     "any",

@@ -14,7 +14,7 @@ from enum import StrEnum
 from typing import Annotated, Literal
 from urllib.parse import urlsplit
 
-from pydantic import AfterValidator, BeforeValidator, Field, model_validator
+from pydantic import AfterValidator, BeforeValidator, Field, field_validator, model_validator
 
 from auditor.model.base import Count, DocumentRef, FrozenModel, Level, Slug, Text
 
@@ -69,8 +69,13 @@ def _check_url(value: str) -> str:
     try:
         ipaddress.ip_address(host)
     except ValueError:
-        _check_hostname(host)
-    return value
+        host = _check_hostname(host)
+    # Scheme and host are case-insensitive (RFC 3986 §6.2.2.1): keep one spelling, so rules
+    # matching '^https://' or '.gov.vn' and finding subjects see the same URL however written.
+    netloc = f"[{host}]" if ":" in host else host
+    if parts.port is not None:
+        netloc += f":{parts.port}"
+    return parts._replace(scheme=parts.scheme.lower(), netloc=netloc).geturl()
 
 
 Url = Annotated[str, AfterValidator(_check_url)]
@@ -434,10 +439,51 @@ class Host(FrozenModel):
     expected_ports: tuple[Port, ...] = ()
 
 
+class EndpointKind(StrEnum):
+    WEB = "web"  # a web site or portal: HTTP must redirect to HTTPS, IPv6 web tests apply
+    API = "api"  # a service interface: TLS is judged, redirect and web IPv6 tests are not
+    OTHER = "other"
+
+
 class Endpoint(FrozenModel):
     url: Url
-    ipv6_claimed: bool = False
+    kind: EndpointKind = Field(
+        default=EndpointKind.WEB,
+        description="web (trang/cổng thông tin), api or other; web endpoints get the HTTPS "
+        "redirect and IPv6 website tests",
+    )
+    ipv6_claimed: bool = Field(
+        default=False, description="The inventory says the endpoint is reachable over IPv6"
+    )
+    http_url: Url | None = Field(
+        default=None,
+        description="Plain-HTTP address that must redirect to HTTPS (default for web "
+        "endpoints: http://<host>/)",
+    )
     purpose: Text | None = None
+
+    @field_validator("http_url")
+    @classmethod
+    def _plain_http(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith("http://"):
+            raise ValueError(f"'{_redact(value)}' must be a plain http:// URL (the one that "
+                             "should redirect to HTTPS)")
+        return value
+
+
+class TlsPolicy(FrozenModel):
+    """Local certificate policy (inheritable from organisation or agency defaults)."""
+
+    ca_bundle: Text | None = Field(
+        default=None,
+        description="PEM file of extra trusted CAs (e.g. the Government CA, Ban Cơ yếu Chính "
+        "phủ), relative to the inventory file that names it",
+    )
+    expiry_warning_days: Annotated[int, Field(ge=0, le=3650)] | None = Field(
+        default=None,
+        description="Warn this many days before a certificate expires; a value laxer than the "
+        "level requires is itself a finding (CERT-POL-01)",
+    )
 
 
 class CertificateRef(FrozenModel):
@@ -595,6 +641,7 @@ class SystemDefaults(FrozenModel):
     malware: MalwareProtection | None = None
     incident_response: IncidentResponse | None = None
     security_regulation: DocumentRef | None = None
+    tls_policy: TlsPolicy | None = None
     design: Design | None = Field(
         default=None,
         description="Thiết kế dùng chung (ví dụ giải pháp của Trung tâm dữ liệu tỉnh), kế thừa "
@@ -649,6 +696,9 @@ class System(FrozenModel):
     four_layer: FourLayer = FourLayer()
     malware: MalwareProtection | None = None
     incident_response: IncidentResponse | None = None
+    tls_policy: TlsPolicy | None = Field(
+        default=None, description="Local certificate policy: CA bundle, expiry warning days"
+    )
     hosts: tuple[Host, ...] = ()
     endpoints: tuple[Endpoint, ...] = ()
     certificates: tuple[CertificateRef, ...] = ()

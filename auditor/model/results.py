@@ -173,6 +173,20 @@ class Summary:
 
 
 @dataclass(frozen=True, slots=True)
+class ObservedRecord:
+    """What a live probe saw of one subject (a TLS connection, a certificate, an endpoint).
+
+    `values` are plain JSON values keyed as the rules read them; `errors` maps a key (or ""
+    for the whole record) to the reason it could not be observed.
+    """
+
+    collection: str  # "tls" | "certs" | "endpoints"
+    subject: str
+    values: dict[str, Any]
+    errors: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
 class SystemResult:
     id: str
     name: str
@@ -182,6 +196,7 @@ class SystemResult:
     level: LevelResult
     findings: tuple[Finding, ...]
     summary: Summary
+    observed: tuple[ObservedRecord, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -212,6 +227,7 @@ class RunInfo:
     live: bool = False
     rules: int = 0
     score_method: Text2 | None = None
+    observed_at: str | None = None  # when the live probes ran (UTC, ISO 8601); None offline
 
 
 @dataclass(frozen=True, slots=True)

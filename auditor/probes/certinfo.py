@@ -18,8 +18,26 @@ from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, rsa, x25519
 from cryptography.x509.oid import NameOID
 
-#: CA/Browser Forum maximum validity for public TLS certificates issued since 2020-09-01.
-PUBLIC_MAX_LIFETIME_DAYS = 398
+#: CA/Browser Forum maximum validity of public TLS certificates by issuance date (Baseline
+#: Requirements 6.3.2 as amended by ballot SC-081): 398 days until 15/03/2026, then 200, 100
+#: from 15/03/2027 and 47 from 15/03/2029. A fixed "30 days left" alarm misfires on 47-day
+#: certificates, which is why the facts carry the fraction of the lifetime left as well.
+PUBLIC_LIFETIME_SCHEDULE: tuple[tuple[dt.date, int], ...] = (
+    (dt.date(2029, 3, 15), 47),
+    (dt.date(2027, 3, 15), 100),
+    (dt.date(2026, 3, 15), 200),
+    (dt.date(2020, 9, 1), 398),
+)
+#: Before 01/09/2020 the limit was 825 days (ballot SC-22).
+_EARLIEST_PUBLIC_LIMIT = 825
+
+
+def public_lifetime_limit(issued: dt.date) -> int:
+    """Longest lifetime (days) a public CA may give a TLS certificate issued on `issued`."""
+    for since, days in PUBLIC_LIFETIME_SCHEDULE:
+        if issued >= since:
+            return days
+    return _EARLIEST_PUBLIC_LIMIT
 
 
 @dataclass(frozen=True)
@@ -49,6 +67,7 @@ class CertFacts:
     days_left: int
     lifetime_days: int
     lifetime_left_fraction: float
+    public_lifetime_limit: int
     exceeds_public_lifetime: bool
     key_type: str
     key_bits: int | None
@@ -141,6 +160,7 @@ def cert_facts(
     lifetime_days = (not_after.date() - not_before.date()).days
     days_left = _days_left(not_after, as_of)
     fraction = 0.0 if lifetime_days <= 0 else min(1.0, max(0.0, days_left / lifetime_days))
+    limit = public_lifetime_limit(not_before.date())
     dns, ips = subject_alt_names(cert)
     key_type, key_bits = key_type_and_bits(cert)
     intermediates = tuple(
@@ -167,7 +187,8 @@ def cert_facts(
         days_left=days_left,
         lifetime_days=lifetime_days,
         lifetime_left_fraction=round(fraction, 4),
-        exceeds_public_lifetime=lifetime_days > PUBLIC_MAX_LIFETIME_DAYS,
+        public_lifetime_limit=limit,
+        exceeds_public_lifetime=lifetime_days > limit,
         key_type=key_type,
         key_bits=key_bits,
         signature_hash=signature_hash(cert),

@@ -1,15 +1,20 @@
 """TLS endpoint probe: one blocking function of one target, which never raises.
 
-`probe_endpoint` makes up to four handshakes to one address:
+`probe_endpoint` makes two to five handshakes to one address:
 
-1. *observe* — no verification (so expired, self-signed and wrong-host certificates are still
-   seen): leaf certificate, presented chain (Python 3.13+ only), negotiated protocol and cipher;
-2. *verify* — against the system trust store plus an optional CA bundle, host name checking
+1. *verify* — against the system trust store plus an optional CA bundle, host name checking
    off, so the OpenSSL reason for an untrusted chain is recorded on its own; host name matching
-   is judged separately by `certinfo.hostname_matches`;
+   is judged separately by `certinfo.hostname_matches`. When it succeeds it also yields the
+   leaf certificate, the presented chain (Python 3.13+ only), protocol and cipher;
+2. *observe* — only when verification did not succeed: no verification, OpenSSL security
+   level 0 and TLS 1.0 upward, so expired, self-signed, wrong-host and weak certificates (and
+   old servers) are still seen;
 3. and 4. *legacy* — TLS 1.0 and TLS 1.1 only, at OpenSSL security level 0, to see whether the
    server still accepts them. If the local OpenSSL will not even offer them, that is recorded as
    not checked, never as "not accepted".
+
+Contexts are built once per process (per CA bundle) and shared by every probe thread: loading
+the system trust store costs ~20 ms of CPU, more than the handshakes themselves (bench/README).
 
 Every expected failure (refused, timed out, reset, not TLS) becomes `TlsObservation.error`.
 The timeout bounds connect plus handshake of each attempt; a timeout or reset is retried once.
@@ -21,6 +26,7 @@ import contextlib
 import datetime as dt
 import enum
 import errno
+import functools
 import ipaddress
 import socket
 import ssl
@@ -97,10 +103,11 @@ class TlsObservation:
 class _ProbeError(Exception):
     """An expected failure of one attempt; `retry` for timeouts and resets."""
 
-    def __init__(self, reason: str, *, retry: bool = False) -> None:
+    def __init__(self, reason: str, *, retry: bool = False, network: bool = False) -> None:
         super().__init__(reason)
         self.reason = reason
         self.retry = retry
+        self.network = network  # no TLS conversation at all (timeout, refused, unreachable)
         self.attempts = 1
 
 
@@ -123,6 +130,7 @@ def _set_versions(ctx: ssl.SSLContext, low: ssl.TLSVersion, high: ssl.TLSVersion
         ctx.maximum_version = high
 
 
+@functools.cache
 def _observe_context() -> ssl.SSLContext:
     ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
     ctx.check_hostname = False
@@ -134,13 +142,19 @@ def _observe_context() -> ssl.SSLContext:
     return ctx
 
 
+@functools.lru_cache(maxsize=64)
 def _verify_context(ca_bundle: Path | None) -> ssl.SSLContext:
-    ctx = ssl.create_default_context(cafile=str(ca_bundle) if ca_bundle is not None else None)
+    """The system trust store **plus** `ca_bundle` (create_default_context(cafile=…) alone
+    would replace the system store with the bundle)."""
+    ctx = ssl.create_default_context()
+    if ca_bundle is not None:
+        ctx.load_verify_locations(cafile=str(ca_bundle))
     ctx.check_hostname = False  # judged separately, so chain errors are not masked
     ctx.verify_mode = ssl.CERT_REQUIRED
     return ctx
 
 
+@functools.cache
 def _legacy_context(version: ssl.TLSVersion) -> ssl.SSLContext:
     ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
     ctx.check_hostname = False
@@ -162,14 +176,14 @@ def _sockaddr(address: str, port: int) -> tuple[socket.AddressFamily, tuple[Any,
 
 def _os_reason(exc: OSError) -> _ProbeError:
     if isinstance(exc, TimeoutError):
-        return _ProbeError("timed out", retry=True)
+        return _ProbeError("timed out", retry=True, network=True)
     if isinstance(exc, ConnectionRefusedError) or exc.errno == errno.ECONNREFUSED:
-        return _ProbeError("connection refused")
+        return _ProbeError("connection refused", network=True)
     if isinstance(exc, ConnectionResetError | BrokenPipeError | ConnectionAbortedError):
-        return _ProbeError("connection reset by peer", retry=True)
+        return _ProbeError("connection reset by peer", retry=True, network=True)
     if exc.errno in (errno.ENETUNREACH, errno.EHOSTUNREACH):
-        return _ProbeError(f"unreachable: {exc.strerror or exc}")
-    return _ProbeError(f"network error: {exc.strerror or exc}")
+        return _ProbeError(f"unreachable: {exc.strerror or exc}", network=True)
+    return _ProbeError(f"network error: {exc.strerror or exc}", network=True)
 
 
 def _ssl_reason(exc: ssl.SSLError) -> _ProbeError:
@@ -259,23 +273,54 @@ def _resolve(host: str, port: int) -> str:
     return str(infos[0][4][0])
 
 
+@dataclass(frozen=True)
+class _Seen:
+    """What one successful handshake showed of the server."""
+
+    der: bytes | None
+    protocol: str | None
+    cipher: str | None
+    chain: list[x509.Certificate]
+    chain_note: str | None
+
+
+def _seen(tls: ssl.SSLSocket) -> _Seen:
+    try:
+        cipher_info = tls.cipher()
+        chain, note = _unverified_chain(tls)
+        return _Seen(tls.getpeercert(binary_form=True), tls.version(),
+                     cipher_info[0] if cipher_info else None, chain, note)
+    finally:
+        tls.close()
+
+
+@dataclass(frozen=True)
+class _Verified:
+    verified: bool | None
+    error: str | None = None
+    reason: VerifyReason | None = None
+    seen: _Seen | None = None  # the handshake, when verification succeeded
+    failure: _ProbeError | None = None  # a network failure: the endpoint did not answer
+
+
 def _verify(
-    address: str, port: int, server_name: str, timeout: float, ca_bundle: Path | None
-) -> tuple[bool | None, str | None, VerifyReason | None]:
+    address: str, port: int, server_name: str, timeout: float, ca_bundle: Path | None,
+    retries: int,
+) -> _Verified:
     try:
         ctx = _verify_context(ca_bundle)
     except (OSError, ssl.SSLError) as exc:
-        return None, f"CA bundle unusable: {exc}", VerifyReason.OTHER
+        return _Verified(None, f"CA bundle unusable: {exc}", VerifyReason.OTHER)
     try:
-        tls = _attempt(ctx, address, port, server_name, timeout)
+        tls, _attempts = _with_retry(ctx, address, port, server_name, timeout, retries)
     except ssl.SSLCertVerificationError as exc:
         code = exc.verify_code
         message = str(exc.verify_message or exc.reason or exc)
-        return False, message, _VERIFY_CODES.get(code, VerifyReason.OTHER)
+        return _Verified(False, message, _VERIFY_CODES.get(code, VerifyReason.OTHER))
     except _ProbeError as failure:
-        return None, f"verification handshake failed: {failure.reason}", None
-    tls.close()
-    return True, None, None
+        return _Verified(None, f"verification handshake failed: {failure.reason}",
+                         failure=failure)
+    return _Verified(True, seen=_seen(tls))
 
 
 def _legacy(
@@ -326,28 +371,32 @@ def probe_endpoint(
     except OSError as exc:
         return TlsObservation(**base, error=f"name does not resolve: {host} ({exc})")
 
-    try:
-        tls, attempts = _with_retry(_observe_context(), address, port, server_name, timeout,
-                                    retries)
-    except _ProbeError as failure:
-        return TlsObservation(**base, error=failure.reason, attempts=failure.attempts)
-    try:
-        der = tls.getpeercert(binary_form=True)
-        protocol = tls.version()
-        cipher_info = tls.cipher()
-        chain, chain_note = _unverified_chain(tls)
-    finally:
-        tls.close()
-    if not der:
+    verification = _verify(address, port, server_name, timeout, ca_bundle, retries)
+    seen = verification.seen
+    attempts = 1
+    unanswered = verification.failure
+    if unanswered is not None and unanswered.network:
+        # No TLS conversation at all: observing again would only wait as long again.
+        return TlsObservation(**base, error=unanswered.reason, attempts=unanswered.attempts)
+    if seen is None:
+        try:
+            tls, attempts = _with_retry(_observe_context(), address, port, server_name,
+                                        timeout, retries)
+        except _ProbeError as observed_failure:
+            return TlsObservation(**base, error=observed_failure.reason,
+                                  attempts=observed_failure.attempts)
+        seen = _seen(tls)
+    if not seen.der:
         return TlsObservation(**base, error="server presented no certificate", attempts=attempts)
     try:
-        leaf = x509.load_der_x509_certificate(der)
-        facts = cert_facts(leaf, chain, as_of=as_of)
+        leaf = x509.load_der_x509_certificate(seen.der)
+        facts = cert_facts(leaf, seen.chain, as_of=as_of)
     except ValueError as exc:
         return TlsObservation(**base, error=f"certificate unparsable: {exc}", attempts=attempts)
 
     matches = hostname_matches(server_name, facts.san_dns, facts.san_ip)
-    verified, verify_error, reason = _verify(address, port, server_name, timeout, ca_bundle)
+    verified, verify_error, reason = (verification.verified, verification.error,
+                                      verification.reason)
     if verified and not matches:
         verify_error = f"hostname mismatch: certificate is not valid for {server_name!r}"
         reason = VerifyReason.HOSTNAME_MISMATCH
@@ -368,11 +417,11 @@ def probe_endpoint(
     return TlsObservation(
         **base,
         attempts=attempts,
-        protocol=protocol,
-        cipher=cipher_info[0] if cipher_info else None,
+        protocol=seen.protocol,
+        cipher=seen.cipher,
         cert=facts,
-        chain_presented=bool(chain),
-        chain_note=chain_note,
+        chain_presented=bool(seen.chain),
+        chain_note=seen.chain_note,
         chain_verified=verified,
         verify_error=verify_error,
         verify_reason=reason,

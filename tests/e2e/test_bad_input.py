@@ -357,6 +357,24 @@ CASES: tuple[Case, ...] = (
         field=f"{ENDPOINT}.url",
     ),
     Case(
+        "endpoint-http-url-https",
+        "inventory/endpoint-http-url-https.yaml",
+        "must be a plain http:// URL",
+        field=f"{ENDPOINT}.http_url",
+    ),
+    Case(
+        "endpoint-kind-unknown",
+        "inventory/endpoint-kind-unknown.yaml",
+        "Input should be 'web', 'api' or 'other'",
+        field=f"{ENDPOINT}.kind",
+    ),
+    Case(
+        "tls-policy-negative-days",
+        "inventory/tls-policy-negative-days.yaml",
+        "greater than or equal to 0",
+        field=f"{SYS}.tls_policy.expiry_warning_days",
+    ),
+    Case(
         "port-70000",
         "inventory/port-70000.yaml",
         "'70000' is not a port",

@@ -319,3 +319,12 @@ def test_certinfo_fixed_dates(pki: Pki) -> None:
 )
 def test_hostname_matches(name: str, dns: list[str], ips: list[str], expected: bool) -> None:
     assert hostname_matches(name, dns, ips) is expected
+
+
+def test_ca_bundle_adds_to_the_system_store_instead_of_replacing_it(pki: Pki) -> None:
+    from auditor.probes.tls import _verify_context
+
+    system = ssl.create_default_context().cert_store_stats()["x509_ca"]
+    with_bundle = _verify_context(pki.ca_bundle).cert_store_stats()["x509_ca"]
+    assert with_bundle == system + 1  # the test root, on top of every system CA
+    assert _verify_context(pki.ca_bundle) is _verify_context(pki.ca_bundle)  # built once

@@ -11,6 +11,7 @@ import datetime as dt
 import socket
 import ssl
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -211,3 +212,72 @@ def free_port(host: str) -> int:
     port = int(sock.getsockname()[1])
     sock.close()
     return port
+
+
+def _read_request_head(conn: socket.socket | ssl.SSLSocket, limit: int = 65_536) -> bytes:
+    data = b""
+    while b"\r\n\r\n" not in data and len(data) < limit:
+        chunk = conn.recv(4096)
+        if not chunk:
+            break
+        data += chunk
+    return data
+
+
+def http_raw_handler(
+    response: bytes | Callable[[bytes], bytes],
+    *,
+    context: ssl.SSLContext | None = None,
+    requests: list[bytes] | None = None,
+) -> Callable[[socket.socket, threading.Event], None]:
+    """Read one request head (over TLS with `context`), record it in `requests`, send
+    `response` verbatim (or `response(request)`), then close without a TLS close_notify."""
+
+    def answer(conn: socket.socket | ssl.SSLSocket) -> None:
+        request = _read_request_head(conn)
+        if requests is not None:
+            requests.append(request)
+        conn.sendall(response(request) if callable(response) else response)
+
+    def handle(conn: socket.socket, stop: threading.Event) -> None:
+        conn.settimeout(5)
+        if context is None:
+            answer(conn)
+            return
+        with context.wrap_socket(conn, server_side=True) as tls:
+            answer(tls)
+
+    return handle
+
+
+def trickle_handler(
+    data: bytes, interval: float, *, duration: float = 5.0
+) -> Callable[[socket.socket, threading.Event], None]:
+    """Read the request, then send `data` one byte every `interval` seconds, then repeat its
+    last byte, for `duration` seconds: each recv gets something quickly, the response does not
+    end (a client without an overall deadline waits the whole `duration`)."""
+
+    def handle(conn: socket.socket, stop: threading.Event) -> None:
+        conn.settimeout(5)
+        _read_request_head(conn)
+        position = 0
+        end = time.monotonic() + duration
+        while not stop.wait(interval) and time.monotonic() < end:
+            conn.sendall(data[position : position + 1] or data[-1:])
+            position += 1
+
+    return handle
+
+
+def html_response(
+    body: str | bytes,
+    *,
+    status: str = "200 OK",
+    headers: tuple[tuple[str, str], ...] = (),
+) -> bytes:
+    """A complete HTTP/1.1 response with Content-Length."""
+    payload = body.encode("utf-8") if isinstance(body, str) else body
+    lines = [f"HTTP/1.1 {status}", "Content-Type: text/html; charset=utf-8",
+             f"Content-Length: {len(payload)}", "Connection: close"]
+    lines += [f"{name}: {value}" for name, value in headers]
+    return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + payload

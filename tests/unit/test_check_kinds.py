@@ -905,3 +905,109 @@ def test_attested_since_a_later_event_is_manual() -> None:
     after = run(spec, {"last_major_change": dt.date(2026, 8, 1)},
                 attestations=[attestation(document=doc)])
     assert after.status is Status.PASS
+
+
+# --- same_as: declared against observed -----------------------------------------------------
+
+
+def test_same_as_passes_when_declared_and_observed_agree() -> None:
+    values = {"ipv6_claimed": True, "ipv6": {"ready": True}}
+    assert status({"kind": "same_as", "fact": "ipv6_claimed", "other": "ipv6.ready"},
+                  values) is Status.PASS
+
+
+def test_same_as_fails_with_both_values_in_the_message() -> None:
+    outcome = run({"kind": "same_as", "fact": "ipv6_claimed", "other": "ipv6.ready"},
+                  {"ipv6_claimed": True, "ipv6": {"ready": False}})
+    assert outcome.status is Status.FAIL
+    assert "True" in outcome.message.en and "False" in outcome.message.en
+    assert [e.fact for e in outcome.evidence] == ["ipv6_claimed", "ipv6.ready"]
+
+
+def test_same_as_does_not_let_true_equal_one() -> None:
+    assert status({"kind": "same_as", "fact": "a", "other": "b"}, {"a": True, "b": 1}) \
+        is Status.FAIL
+
+
+def test_same_as_observation_error_on_the_other_side_is_an_error() -> None:
+    item = Item("https://www.test/", {"ipv6_claimed": True}, {}, {"ipv6": "timed out"})
+    context = ctx({}).with_item(item)
+    outcome = spec(kind="same_as", fact="ipv6_claimed", other="ipv6.ready").evaluate(context)
+    assert outcome.status is Status.ERROR and "timed out" in outcome.message.en
+
+
+# --- expiring: days and lifetime fraction ---------------------------------------------------
+
+EXPIRING = {"kind": "expiring", "days": {1: 30, 3: 45}, "fraction": 0.34,
+            "override": "policy.warning_days"}
+
+
+def _cert(days_left: int, lifetime: int) -> dict[str, Any]:
+    return {"cert": {"days_left": days_left,
+                     "lifetime_left_fraction": round(days_left / lifetime, 4)}}
+
+
+def test_expiring_long_lived_certificate_inside_the_window_fails() -> None:
+    outcome = run(EXPIRING, _cert(29, 398), level=1)
+    assert outcome.status is Status.FAIL and "29 days left" in outcome.message.en
+
+
+def test_expiring_short_lived_certificate_with_a_third_left_passes() -> None:
+    # A 47-day certificate with 17 days left (36 % of its life) is healthy although < 30 days.
+    assert status(EXPIRING, _cert(17, 47), level=1) is Status.PASS
+
+
+def test_expiring_short_lived_certificate_past_its_renewal_point_fails() -> None:
+    assert status(EXPIRING, _cert(12, 47), level=1) is Status.FAIL
+
+
+def test_expiring_threshold_rises_with_the_level() -> None:
+    assert status(EXPIRING, _cert(40, 398), level=2) is Status.PASS
+    assert status(EXPIRING, _cert(40, 398), level=3) is Status.FAIL
+
+
+def test_expiring_stricter_local_override_is_used_and_shown() -> None:
+    values = {**_cert(50, 398), "policy": {"warning_days": 60}}
+    outcome = run(EXPIRING, values, level=1)
+    assert outcome.status is Status.FAIL and "≤ 60 days" in outcome.message.en
+    assert "policy.warning_days" in [e.fact for e in outcome.evidence]
+
+
+def test_expiring_laxer_local_override_is_ignored() -> None:
+    values = {**_cert(20, 398), "policy": {"warning_days": 7}}
+    assert status(EXPIRING, values, level=1) is Status.FAIL
+
+
+def test_expiring_leaves_an_expired_certificate_to_the_expiry_rule() -> None:
+    assert status(EXPIRING, _cert(-3, 398), level=1) is Status.NOT_APPLICABLE
+
+
+def test_expiring_without_fraction_uses_days_only() -> None:
+    check = {"kind": "expiring", "days": 7}
+    assert status(check, {"cert": {"days_left": 7}}) is Status.FAIL
+    assert status(check, {"cert": {"days_left": 8}}) is Status.PASS
+
+
+def test_expiring_unobserved_certificate_is_an_error_with_the_reason() -> None:
+    item = Item("x:443 [127.0.0.1]", {"url": "https://x/"}, {}, {"": "connection refused"})
+    outcome = spec(**EXPIRING).evaluate(ctx({}).with_item(item))
+    assert outcome.status is Status.ERROR and "connection refused" in outcome.message.en
+
+
+def test_expiring_missing_fact_follows_if_missing() -> None:
+    assert status({**EXPIRING, "if_missing": "not_applicable"}, {}) is Status.NOT_APPLICABLE
+    assert status(EXPIRING, {}) is Status.FAIL
+
+
+# --- item errors: an unobserved fact is an error, never "not declared" ----------------------
+
+
+def test_item_error_prefix_applies_to_keys_below_it_only() -> None:
+    item = Item("s", {"url": "https://x/", "cert": {"days_left": 3}}, {},
+                {"redirect": "connection refused"})
+    context = ctx({}).with_item(item)
+    redirect = context.fact("redirect.redirects_to_https")
+    assert redirect is not None and redirect.error == "connection refused"
+    assert context.fact("cert.days_left") is not None
+    assert context.fact("cert.days_left").error is None  # type: ignore[union-attr]
+    assert context.fact("undeclared") is None  # outside every error prefix: not declared

@@ -19,6 +19,7 @@ from auditor.model.results import (
     FiredCriterionOut,
     LevelResult,
     Obligation,
+    ObservedRecord,
     Origin,
     RunInfo,
     Severity,
@@ -30,6 +31,7 @@ from auditor.model.results import (
 from auditor.report import filters, labels
 from auditor.report.html import render_html
 from auditor.report.views import (
+    AgencySection,
     FindingView,
     Page,
     SystemSection,
@@ -37,6 +39,9 @@ from auditor.report.views import (
     failing_systems,
     format_origin,
     format_value,
+    key_text,
+    short_issuer,
+    whole_percent,
 )
 from auditor.rules import Catalog, Rule
 from auditor.scoring import combine, summarise
@@ -50,7 +55,13 @@ REASON = Text2(
 )
 
 
-def rule(rule_id: str, group: str, gate: bool = False, severity: str = "high") -> Rule:
+def rule(
+    rule_id: str,
+    group: str,
+    gate: bool = False,
+    severity: str = "high",
+    obligation: str = "mandatory",
+) -> Rule:
     return Rule.model_validate(
         {
             "id": rule_id,
@@ -59,6 +70,7 @@ def rule(rule_id: str, group: str, gate: bool = False, severity: str = "high") -
             "group": group,
             "severity": severity,
             "gate": gate,
+            "obligation": obligation,
             "references": [
                 {"document": "Nghị định 85/2016/NĐ-CP", "clause": "Điều 9", "regime": "nd85"},
                 {"document": "Nghị định 331/2026/NĐ-CP", "clause": "Điều 28", "regime": "nd331"},
@@ -527,3 +539,378 @@ def test_rendering_escapes_hostile_names() -> None:
         assert html.count("<script") == 1 and "<img" not in html  # only the search script
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
         assert "&#34;&gt;&lt;img src=x onerror=alert(1)&gt;" in html
+
+
+# -- live observation: certificates and IPv6 readiness --------------------------------------
+
+LIVE_CATALOG = Catalog(
+    rules=(
+        *CATALOG.rules,
+        rule("TLS-02N", "tls", severity="info", obligation="advisory"),
+        rule("TLS-03", "tls", gate=True),
+        rule("CERT-01", "certificates", gate=True),
+        rule("CERT-02", "certificates", severity="low"),
+        rule("CERT-03", "certificates", severity="medium"),
+        rule("IP6-02", "ipv6", severity="medium"),
+        rule("IP6-08", "ipv6", severity="low", obligation="advisory"),
+    )
+)
+PORTAL_V4 = "portal.a.test:443 [192.0.2.1]"
+PORTAL_V6 = "portal.a.test:443 [2001:db8::1]"
+OLD = "old.a.test:443 [192.0.2.2]"
+DOWN = "down.a.test:443 [192.0.2.3]"
+SIGNING = "file:signing.pem"
+
+
+def live_finding(
+    rule_id: str,
+    subject: str,
+    status: Status,
+    *,
+    measured: Status | None = None,
+    waiver: WaiverNote | None = None,
+) -> Finding:
+    r = LIVE_CATALOG.get(rule_id)
+    assert r is not None
+    severity = r.severity
+    assert isinstance(severity, Severity)
+    return Finding(
+        id=f"{rule_id}:{subject}",
+        rule_id=rule_id,
+        subject=subject,
+        status=status,
+        measured_status=measured or status,
+        severity=severity,
+        obligation=r.obligation,
+        group=r.group,
+        message=Text2(vi="thông điệp", en="message"),
+        waiver=waiver,
+        gate=r.gate,
+    )
+
+
+def cert_record(
+    subject: str,
+    days_left: int | None = None,
+    *,
+    issuer: str = "CN=Root CA Test,O=Test PKI,C=VN",
+    key: tuple[str, int] = ("ec", 256),
+    not_after: str = "2027-02-19",
+    errors: dict[str, str] | None = None,
+) -> ObservedRecord:
+    values: dict[str, Any] = {"source": "file" if subject.startswith("file:") else "tls"}
+    if days_left is not None:
+        values["cert"] = {
+            "issuer": issuer,
+            "days_left": days_left,
+            "expired": days_left < 0,
+            "not_after": not_after,
+            "key_type": key[0],
+            "key_bits": key[1],
+        }
+    return ObservedRecord("certs", subject, values, errors or {})
+
+
+def ipv6_record(
+    url: str, ready: bool | None, errors: dict[str, str] | None = None
+) -> ObservedRecord:
+    if ready is None:
+        return ObservedRecord("endpoints", url, {}, errors or {})
+    seen: dict[str, Any] = {
+        "aaaa": ["2001:db8::1"] if ready else [],
+        "has_aaaa": ready,
+        "ns_with_ipv6": 2,
+        "ns_reachable_ipv6": True,
+        "ready": ready,
+    }
+    if ready:
+        seen.update(reachable=True, same_site=True)
+    return ObservedRecord("endpoints", url, {"ipv6": seen}, errors or {})
+
+
+def observed_system(
+    system_id: str, agency: str, findings: list[Finding], observed: list[ObservedRecord]
+) -> SystemResult:
+    return SystemResult(
+        id=system_id,
+        name=f"Hệ thống {system_id}",
+        agency=agency,
+        lifecycle="production",
+        system_type="citizen_facing",
+        level=level(2),
+        findings=tuple(findings),
+        summary=summarise(findings),
+        observed=tuple(observed),
+    )
+
+
+def make_live_run(live: bool = True) -> AuditRun:
+    s1 = observed_system(
+        "s1",
+        "a",
+        [
+            live_finding("TLS-03", PORTAL_V4, Status.PASS),
+            live_finding("TLS-02N", PORTAL_V4, Status.FAIL),  # advisory: listed, marked
+            live_finding("CERT-01", PORTAL_V4, Status.PASS),
+            finding("AS-01", "s1", Status.FAIL, subject=PORTAL_V4),  # another group: not shown
+            live_finding("CERT-02", PORTAL_V6, Status.FAIL),
+            live_finding("CERT-03", PORTAL_V6, Status.FAIL),
+            live_finding("CERT-01", OLD, Status.FAIL),
+            live_finding("TLS-03", OLD, Status.FAIL),
+            live_finding("CERT-02", OLD, Status.NOT_APPLICABLE),
+            live_finding("CERT-01", DOWN, Status.ERROR),
+            live_finding("TLS-03", DOWN, Status.ERROR),
+            # A waiver does not hide that the certificate expires soon.
+            live_finding("CERT-02", SIGNING, Status.WAIVED, measured=Status.FAIL, waiver=VALID),
+            live_finding("IP6-02", "https://old.a.test/", Status.FAIL),
+            live_finding("IP6-08", "https://old.a.test/", Status.ERROR),
+            live_finding("IP6-02", "https://portal.a.test/", Status.PASS),
+        ],
+        [
+            ObservedRecord("tls", PORTAL_V4, {"protocol": "TLSv1.3"}),  # tls: no row of its own
+            cert_record(PORTAL_V4, 80),
+            cert_record(PORTAL_V6, 5, key=("rsa", 2048), not_after="2026-11-29"),
+            cert_record(OLD, -3, not_after="2026-11-21"),
+            cert_record(DOWN, errors={"": "connection refused"}),
+            cert_record(SIGNING, 30, issuer=r"O=Ban Cơ yếu\, Chính phủ,C=VN"),
+            ipv6_record("https://portal.a.test/", True),
+            ipv6_record(
+                "https://old.a.test/",
+                False,
+                {"ipv6.reachable": "no IPv6 address to connect to", "ipv6.same_site": "n/a"},
+            ),
+            ObservedRecord("endpoints", "https://api.a.test/", {"redirect": {"status": 301}}),
+        ],
+    )
+    s2 = observed_system("s2", "a", [], [ipv6_record("https://s2.a.test/", True)])
+    s3 = observed_system(
+        "s3", "b", [], [ipv6_record("https://s3.b.test/", None, {"ipv6": "no such host"})]
+    )
+    agencies = tuple(
+        BodyResult(
+            id=agency_id,
+            name=f"Sở {agency_id.upper()}",
+            kind="agency",
+            findings=(),
+            summary=combine([s.summary for s in systems]),
+            systems=tuple(s.id for s in systems),
+        )
+        for agency_id, systems in (("a", [s1, s2]), ("b", [s3]))
+    )
+    org = BodyResult(
+        id="tinh",
+        name="Tỉnh Thử",
+        kind="organisation",
+        findings=(),
+        summary=combine([a.summary for a in agencies]),
+        systems=("s1", "s2", "s3"),
+    )
+    info = RunInfo(
+        as_of=AS_OF,
+        tool_version="0.1.0",
+        lang="vi",
+        inputs=(),
+        live=live,
+        rules=len(LIVE_CATALOG.rules),
+        observed_at="2026-11-24T08:05:09+00:00" if live else None,
+    )
+    return AuditRun("1.0", info, org, agencies, (s1, s2, s3), org.summary)
+
+
+@pytest.fixture(scope="module")
+def live_page() -> Page:
+    return build_page(make_live_run(), LIVE_CATALOG, "vi")
+
+
+def _agency(page: Page, agency_id: str) -> AgencySection:
+    return next(a for a in page.agencies if a.id == agency_id)
+
+
+def test_certificate_rows_errors_first_then_fewest_days_left(live_page: Page) -> None:
+    live = _agency(live_page, "a").live
+    assert live.cert_id == "certificates-a" and live.ipv6_id == "ipv6-a"
+    rows = live.certificates
+    assert [(r.subject, r.days_left) for r in rows] == [
+        (DOWN, None),
+        (OLD, -3),
+        (PORTAL_V6, 5),
+        (SIGNING, 30),
+        (PORTAL_V4, 80),
+    ]
+    down, old, soon, signing, portal = rows
+    assert down.error == "connection refused" and down.problems == ()  # the error says it all
+    assert down.css == "err"
+    assert (old.expired, old.untrusted, old.css) == (True, True, "bad")
+    assert old.not_after == dt.date(2026, 11, 21)
+    assert (soon.key, soon.expiring, soon.css) == ("RSA 2048", True, "warn")
+    assert (portal.system_id, portal.system_anchor, portal.system_name) == (
+        "s1",
+        "s-s1",
+        "Hệ thống s1",
+    )
+    assert (portal.issuer, portal.key, portal.css) == ("Root CA Test", "EC 256", "")
+    assert signing.issuer == "O=Ban Cơ yếu, Chính phủ, C=VN"  # no CN: a short DN
+    assert signing.expiring  # waived, but measured as failing
+
+
+def test_certificate_problems_are_the_open_tls_and_certificate_findings(live_page: Page) -> None:
+    rows = {r.subject: r for r in _agency(live_page, "a").live.certificates}
+    # Most severe first; passed, not applicable and other groups' findings are left out.
+    assert [(p.rule_id, p.status_label, p.severity_label) for p in rows[OLD].problems] == [
+        ("CERT-01", "Không đạt", "Cao"),
+        ("TLS-03", "Không đạt", "Cao"),
+    ]
+    assert [(p.rule_id, p.severity) for p in rows[PORTAL_V6].problems] == [
+        ("CERT-03", "medium"),
+        ("CERT-02", "low"),
+    ]
+    (advisory,) = rows[PORTAL_V4].problems
+    assert (advisory.rule_id, advisory.title, advisory.advisory) == (
+        "TLS-02N",
+        "Tiêu đề TLS-02N",
+        True,
+    )
+    (waived,) = rows[SIGNING].problems
+    assert waived.status == "waived" and waived.status_label == "Miễn trừ"
+
+
+def test_ipv6_rows_with_what_could_not_be_observed(live_page: Page) -> None:
+    rows = _agency(live_page, "a").live.ipv6
+    # Not ready first; an endpoint record without an IPv6 observation is no row.
+    assert [(r.url, r.ready) for r in rows] == [
+        ("https://old.a.test/", False),
+        ("https://portal.a.test/", True),
+        ("https://s2.a.test/", True),
+    ]
+    old, portal, _ = rows
+    assert old.aaaa == "" and old.ns_with_ipv6.value == 2 and old.ns_answers_ipv6.value is True
+    assert (old.reachable.value, old.reachable.note) == (None, "no IPv6 address to connect to")
+    assert [(p.rule_id, p.status, p.advisory) for p in old.problems] == [
+        ("IP6-02", "fail", False),
+        ("IP6-08", "error", True),
+    ]
+    assert old.css == "bad"
+    assert portal.aaaa == "2001:db8::1" and portal.problems == () and portal.css == ""
+    assert (portal.reachable.value, portal.same_site.value) == (True, True)
+    (failed,) = _agency(live_page, "b").live.ipv6
+    assert failed.error == "no such host" and not failed.ready and failed.css == "err"
+
+
+def test_ipv6_ready_share_and_certificate_counts(live_page: Page) -> None:
+    a = _agency(live_page, "a").live.counts
+    assert (a.endpoints, a.ready, a.ready_share, a.ipv6_errors) == (3, 2, 67, 0)
+    assert (a.certificates, a.expired, a.expiring, a.untrusted, a.cert_errors) == (5, 1, 2, 1, 1)
+    b = _agency(live_page, "b").live.counts
+    # Its only endpoint could not be observed: no share rather than 0 %.
+    assert (b.endpoints, b.ready, b.ready_share, b.ipv6_errors) == (0, 0, None, 1)
+    province = live_page.overview.live
+    assert (province.endpoints, province.ready, province.ready_share) == (3, 2, 67)
+    assert (province.certificates, province.ipv6_errors) == (5, 1)
+    assert [(r.agency_id, r.anchor, r.counts) for r in live_page.overview.live_rows] == [
+        ("a", "a-a", a),
+        ("b", "a-b", b),
+    ]
+    assert live_page.live and live_page.observed_at == "24/11/2026 08:05 UTC"
+    english = build_page(make_live_run(), LIVE_CATALOG, "en")
+    assert english.observed_at == "2026-11-24 08:05 UTC"
+
+
+@pytest.mark.parametrize(
+    ("part", "whole", "share"),
+    [(2, 3, 67), (1, 3, 33), (0, 3, 0), (3, 3, 100), (199, 200, 99), (1, 1000, 1), (0, 0, None)],
+)
+def test_whole_percent_never_rounds_to_none_or_all(part: int, whole: int, share: int) -> None:
+    assert whole_percent(part, whole) == share
+
+
+def test_issuer_and_key_in_short() -> None:
+    assert short_issuer("CN=auditor Live Root,O=auditor test PKI") == "auditor Live Root"
+    assert short_issuer(r"CN=A\, B,O=X") == "A, B"
+    assert short_issuer("OU=Unit,O=Org,C=VN") == "OU=Unit, O=Org"
+    assert short_issuer(None) == ""
+    assert len(short_issuer("CN=" + "x" * 200)) == 64
+    assert key_text("ec", 256) == "EC 256"
+    assert key_text("rsa", 2048) == "RSA 2048"
+    assert key_text("ed25519", 256) == "Ed25519"
+    assert key_text("unknown", None) == ""
+
+
+def test_live_tables_stay_in_a_condensed_page() -> None:
+    condensed = build_page(make_live_run(), LIVE_CATALOG, "vi", full=False)
+    assert not condensed.full
+    live = _agency(condensed, "a").live
+    assert len(live.certificates) == 5 and len(live.ipv6) == 3
+    html = render_html(make_live_run(), LIVE_CATALOG, "vi", full=False)
+    assert 'id="certificates-a"' in html and 'id="ipv6-a"' in html
+    assert "Tiêu đề CERT-03" not in html.split('id="certificates-a"')[1].split("</section>")[0]
+    assert 'href="#r-CERT-03"' in html
+
+
+def test_an_offline_run_says_how_to_observe() -> None:
+    offline = build_page(make_live_run(live=False), LIVE_CATALOG, "vi")
+    assert not offline.live and offline.observed_at == ""
+    for agency in offline.agencies:
+        assert agency.live.certificates == () and agency.live.ipv6 == ()
+    assert offline.overview.live.ready_share is None
+    for lang, note in (
+        ("vi", "chạy lại với tùy chọn --live"),
+        ("en", "run the audit again with --live"),
+    ):
+        html = render_html(make_live_run(live=False), LIVE_CATALOG, lang)
+        assert note in html
+        assert 'id="certificates-a"' in html and 'id="ipv6-b"' in html
+        assert '<table class="wide live">' not in html
+    assert 'id="certificates-a"' in render_html(make_run(), CATALOG, "en")  # the usual run too
+
+
+@pytest.mark.parametrize(
+    ("lang", "label", "share"), [("vi", "Sẵn sàng IPv6", "67 %"), ("en", "IPv6-ready", "67%")]
+)
+def test_live_page_renders_the_share_and_both_tables(lang: str, label: str, share: str) -> None:
+    html = render_html(make_live_run(), LIVE_CATALOG, lang)
+    assert label in html and f"<strong>{share}</strong>" in html
+    cert_table = html.split('id="certificates-a"')[1].split("</section>")[0]
+    assert cert_table.index(DOWN) < cert_table.index(OLD) < cert_table.index(PORTAL_V4)
+    assert "connection refused" in cert_table
+    assert 'id="ipv6-a"' in html and "https://s2.a.test/" in html
+
+
+def test_hostile_observed_values_render_as_text() -> None:
+    hostile = "<script>alert(1)</script>"
+    breakout = '"><img src=x onerror=alert(1)>'
+    run = make_live_run()
+    s1 = run.systems[0]
+    evil = SystemResult(
+        id=s1.id,
+        name=s1.name,
+        agency=s1.agency,
+        lifecycle=s1.lifecycle,
+        system_type=s1.system_type,
+        level=s1.level,
+        findings=s1.findings,
+        summary=s1.summary,
+        observed=(
+            cert_record(f"file:{breakout}.pem", 10, issuer=f"CN={hostile},O=x"),
+            cert_record("down.evil:443", errors={"": hostile}),
+            ObservedRecord(
+                "endpoints",
+                f"https://{breakout}/",
+                {"ipv6": {"aaaa": [hostile], "ready": False}},
+                {"ipv6.reachable": breakout},
+            ),
+        ),
+    )
+    run = AuditRun(
+        run.schema_version,
+        run.run,
+        run.organisation,
+        run.agencies,
+        (evil, *run.systems[1:]),
+        run.summary,
+    )
+    for lang in labels.LANGS:
+        for full in (True, False):
+            html = render_html(run, LIVE_CATALOG, lang, full=full)
+            assert html.count("<script") == 1 and "<img" not in html  # only the search script
+            assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+            assert "&#34;&gt;&lt;img src=x onerror=alert(1)&gt;" in html

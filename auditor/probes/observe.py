@@ -1,0 +1,269 @@
+"""Probe results → the facts rules read (plain values keyed as in checklists/*.yaml).
+
+Probes never decide compliance; this module only names what they saw:
+
+- collection `tls`: one item per endpoint and address, subject `host:port [address]`, with
+  `protocol`, `tls13`, `chain_verified`, `verify_reason`, `hostname_matches`,
+  `tls1_0_accepted`, `tls1_1_accepted`, `legacy_accepted`, `redirect.*` and `cert.*`;
+- collection `certs`: one item per certificate seen, on an endpoint address (same subject) or
+  in a file (`file:<path>`), with `cert.*` and `intermediates_min_days_left`;
+- each declared web endpoint gains `ipv6.*` (internet.nl's web tests) keyed by its URL.
+
+Whatever could not be observed goes into the item's `errors` with the probe's reason, so the
+rules that needed it report `error` with that reason instead of "not declared".
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from collections import defaultdict
+from collections.abc import Mapping
+from typing import Any
+
+from auditor.checks.context import Item
+from auditor.facts import SystemObservations
+from auditor.model.results import Origin
+from auditor.probes.certinfo import CertFacts
+from auditor.probes.runner import FileResult, Ipv6Result, ProbeResults, TlsResult
+from auditor.probes.tls import TlsObservation
+
+_TLS_ORIGIN = "tls probe"
+_IPV6_ORIGIN = "ipv6 probe"
+_FILE_ORIGIN = "certificate file"
+
+
+def _family(address: str | None) -> str | None:
+    if address is None:
+        return None
+    return "ipv6" if ipaddress.ip_address(address).version == 6 else "ipv4"
+
+
+def tls_subject(host: str, port: int, address: str | None) -> str:
+    return f"{host}:{port}" + (f" [{address}]" if address else "")
+
+
+def cert_values(cert: CertFacts) -> dict[str, Any]:
+    return {
+        "subject": cert.subject,
+        "common_name": cert.subject_cn,
+        "san_dns": list(cert.san_dns),
+        "san_ip": list(cert.san_ip),
+        "issuer": cert.issuer,
+        "serial": cert.serial_hex,
+        "not_before": cert.not_before.isoformat(),
+        "not_after": cert.not_after.isoformat(),
+        "days_left": cert.days_left,
+        "expired": cert.expired,
+        "not_yet_valid": cert.not_yet_valid,
+        "lifetime_days": cert.lifetime_days,
+        "lifetime_left_fraction": cert.lifetime_left_fraction,
+        "public_lifetime_limit": cert.public_lifetime_limit,
+        "exceeds_public_lifetime": cert.exceeds_public_lifetime,
+        "key_type": cert.key_type,
+        "key_bits": cert.key_bits,
+        "signature_hash": cert.signature_hash,
+        "self_signed": cert.self_signed,
+    }
+
+
+def _intermediates(
+    values: dict[str, Any], cert: CertFacts, observable: bool, note: str | None
+) -> None:
+    if cert.intermediates:
+        values["intermediates_min_days_left"] = min(i.days_left for i in cert.intermediates)
+        values["intermediates"] = [
+            {"subject": i.subject, "not_after": i.not_after.isoformat(), "days_left": i.days_left}
+            for i in cert.intermediates
+        ]
+    values["chain_observable"] = observable
+    if not observable and note:
+        values["chain_note"] = note
+
+
+def _legacy(tls: TlsObservation, values: dict[str, Any], errors: dict[str, str]) -> None:
+    if not tls.legacy_checked:
+        reason = tls.legacy_note or "legacy protocol versions not checked"
+        for key in ("tls1_0_accepted", "tls1_1_accepted", "legacy_accepted"):
+            errors[key] = reason
+        return
+    accepted = []
+    for key, value in (
+        ("tls1_0_accepted", tls.tls1_0_accepted),
+        ("tls1_1_accepted", tls.tls1_1_accepted),
+    ):
+        if value is None:
+            errors[key] = "network error during the legacy handshake: could not tell"
+        else:
+            values[key] = value
+            accepted.append(value)
+    if any(accepted):
+        values["legacy_accepted"] = True
+    elif len(accepted) == 2:
+        values["legacy_accepted"] = False
+    else:
+        errors["legacy_accepted"] = "network error during the legacy handshake: could not tell"
+
+
+def _redirect(result: TlsResult, values: dict[str, Any], errors: dict[str, str]) -> None:
+    redirect = result.redirect
+    if redirect is None:
+        return
+    values["redirect"] = {
+        "http_url": redirect.http_url,
+        "status": redirect.status,
+        "location": redirect.location,
+    }
+    if redirect.redirects_to_https is None:
+        errors["redirect.redirects_to_https"] = redirect.error or "no answer to plain HTTP"
+    else:
+        values["redirect"]["redirects_to_https"] = redirect.redirects_to_https
+
+
+def tls_items(result: TlsResult) -> tuple[Item, Item]:
+    """The `tls` item and the `certs` item for one endpoint address."""
+    tls = result.tls
+    target = result.target
+    subject = tls_subject(target.host, target.port, tls.address)
+    via = f"{_TLS_ORIGIN} · {tls.address or target.host}"
+    origins = {"": Origin(source="observed", via=via)}
+    base: dict[str, Any] = {
+        "url": target.url,
+        "host": target.host,
+        "port": target.port,
+        "address": tls.address,
+        "family": _family(tls.address),
+        "kind": target.kind.value,
+    }
+    if tls.error is not None:
+        failed = {"": tls.error}
+        connection = dict(base)
+        _redirect(result, connection, failed)  # plain HTTP may answer though TLS does not
+        return (
+            Item(subject, connection, origins, failed),
+            Item(subject, {**base, "source": "tls"}, origins, failed),
+        )
+    values = dict(base)
+    errors: dict[str, str] = {}
+    values["protocol"] = tls.protocol
+    values["tls13"] = tls.protocol == "TLSv1.3"
+    values["cipher"] = tls.cipher
+    values["hostname_matches"] = tls.hostname_matches
+    if tls.chain_verified is None:
+        errors["chain_verified"] = tls.verify_error or "chain verification did not complete"
+    else:
+        values["chain_verified"] = tls.chain_verified
+        values["verify_reason"] = tls.verify_reason.value if tls.verify_reason else "ok"
+        if tls.verify_error:
+            values["verify_error"] = tls.verify_error
+    _legacy(tls, values, errors)
+    _redirect(result, values, errors)
+    cert_item_values: dict[str, Any] = {**base, "source": "tls"}
+    if tls.cert is not None:
+        values["cert"] = cert_values(tls.cert)
+        cert_item_values["cert"] = values["cert"]
+        _intermediates(cert_item_values, tls.cert, tls.chain_presented, tls.chain_note)
+    return (Item(subject, values, origins, errors), Item(subject, cert_item_values, origins))
+
+
+def file_item(result: FileResult) -> Item:
+    observation = result.observation
+    subject = f"file:{result.target.path}"
+    origins = {"": Origin(source="observed", file=result.target.path, via=_FILE_ORIGIN)}
+    values: dict[str, Any] = {"source": "file", "path": result.target.path}
+    leaf = observation.leaf
+    if observation.error is not None or leaf is None:
+        return Item(subject, values, origins, {"": observation.error or "no certificate found"})
+    values["format"] = observation.format
+    values["cert"] = cert_values(leaf)
+    values["certificates"] = len(observation.certificates)
+    others = [c for c in observation.certificates if c is not leaf]
+    if others:
+        values["intermediates_min_days_left"] = min(c.days_left for c in others)
+    values["chain_observable"] = True  # everything the file holds is in hand
+    return Item(subject, values, origins)
+
+
+def ipv6_values(result: Ipv6Result) -> tuple[dict[str, Any], dict[str, str]]:
+    """`ipv6.*` facts for one web endpoint, and the reasons for what could not be seen."""
+    obs = result.ipv6
+    if obs.error is not None:
+        return {}, {"ipv6": obs.error}
+    errors: dict[str, str] = {}
+    values: dict[str, Any] = {
+        "host": obs.host,
+        "ipv4": list(obs.ipv4),
+        "aaaa": list(obs.ipv6),
+        "aaaa_mapped": list(obs.ipv6_mapped),
+        "has_aaaa": obs.has_aaaa,
+        "zone": obs.zone,
+        "name_servers": [
+            {"name": ns.name, "ipv6": list(ns.ipv6), "answers_over_ipv6": ns.answers_over_ipv6}
+            for ns in obs.name_servers
+        ],
+        "ns_with_ipv6": obs.ns_with_ipv6,
+        "unreachable": [f"[{r.address}]:{r.port}" for r in obs.reachability if not r.reachable],
+    }
+    if obs.zone_error is not None:
+        for key in ("ns_with_ipv6", "ns_reachable_ipv6"):
+            errors[f"ipv6.{key}"] = obs.zone_error
+        del values["ns_with_ipv6"]
+    _optional(
+        values,
+        errors,
+        "ns_reachable_ipv6",
+        obs.ns_reachable_ipv6,
+        "no name server has an IPv6 address to try",
+    )
+    _optional(values, errors, "reachable", obs.reachable_ipv6, "no IPv6 address to connect to")
+    if obs.reachable_share is not None:
+        values["reachable_share"] = round(obs.reachable_share, 4)
+    values["ready"] = obs.has_aaaa and obs.reachable_ipv6 is True
+    site = result.site
+    # internet.nl compares only when the name has both families; without an AAAA IP6-08 does
+    # not apply (IP6-02/IP6-04 judge the missing AAAA), so no comparison is no error.
+    values["comparable"] = bool(obs.ipv4 and obs.ipv6)
+    if site is not None and site.same is None:
+        errors["ipv6.same_site"] = site.reason or "one side did not answer"
+    elif site is not None:
+        values["same_site"] = site.same
+        values["site"] = {
+            "status_v4": site.status_v4,
+            "status_v6": site.status_v6,
+            "header_names_differ": list(site.header_names_differ),
+            "content_difference": site.content_difference,
+        }
+    return {"ipv6": values}, errors
+
+
+def _optional(
+    values: dict[str, Any], errors: dict[str, str], key: str, value: bool | None, reason: str
+) -> None:
+    if value is None:
+        errors[f"ipv6.{key}"] = reason
+    else:
+        values[key] = value
+
+
+def system_observations(results: ProbeResults) -> dict[str, SystemObservations]:
+    """Group what the probes saw by system, in a stable order."""
+    tls: dict[str, list[Item]] = defaultdict(list)
+    certs: dict[str, list[Item]] = defaultdict(list)
+    endpoints: dict[str, dict[str, tuple[Mapping[str, Any], Mapping[str, str]]]] = defaultdict(dict)
+    for result in results.tls:
+        connection, cert = tls_items(result)
+        tls[result.target.system].append(connection)
+        certs[result.target.system].append(cert)
+    for file_result in results.files:
+        certs[file_result.target.system].append(file_item(file_result))
+    for ipv6 in results.ipv6:
+        endpoints[ipv6.target.system][ipv6.target.url] = ipv6_values(ipv6)
+    origin = Origin(source="observed", via=_IPV6_ORIGIN)
+    systems = sorted(set(tls) | set(certs) | set(endpoints))
+    return {
+        system: SystemObservations(
+            collections={"tls": tuple(tls[system]), "certs": tuple(certs[system])},
+            endpoints=dict(endpoints[system]),
+            origin=origin,
+        )
+        for system in systems
+    }

@@ -1,0 +1,156 @@
+"""What the live probes may touch: a plan built from the inventory alone (no I/O).
+
+Scope is the inventory. The plan holds the URLs of declared endpoints and certificate
+references, the addresses the inventory declares for those host names, and certificate files;
+nothing else is ever probed. Host names were validated when the inventory was loaded (a name
+can never begin with '-'), and addresses are `ipaddress` objects.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from auditor.model.inventory import EndpointKind, Inventory, System
+from auditor.model.results import Origin
+
+
+@dataclass(frozen=True)
+class EndpointTarget:
+    """One URL of one system, with what the probes need to judge it."""
+
+    system: str
+    url: str
+    scheme: str
+    host: str
+    port: int
+    kind: EndpointKind
+    http_url: str | None  # the plain-HTTP address that must redirect (web + https only)
+    declared: tuple[str, ...]  # addresses the inventory declares for `host`
+    ca_bundle: Path | None
+
+    @property
+    def host_is_ip(self) -> bool:
+        return _is_ip(self.host)
+
+
+@dataclass(frozen=True)
+class CertFileTarget:
+    system: str
+    path: str  # as written in the inventory
+    resolved: Path
+
+
+@dataclass(frozen=True)
+class ProbePlan:
+    endpoints: tuple[EndpointTarget, ...] = ()
+    cert_files: tuple[CertFileTarget, ...] = ()
+    systems: tuple[str, ...] = field(default_factory=tuple)
+
+    def host_names(self) -> tuple[str, ...]:
+        """Every host name (not IP literal) the plan needs resolved, sorted, once each."""
+        names = {t.host for t in self.endpoints if not t.host_is_ip}
+        names |= {_host_port(t.http_url)[0] for t in self.endpoints if t.http_url}
+        return tuple(sorted(n for n in names if not _is_ip(n)))
+
+
+def _is_ip(text: str) -> bool:
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _host_port(url: str) -> tuple[str, int]:
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower().rstrip(".")
+    return host, parts.port or (443 if parts.scheme == "https" else 80)
+
+
+def _relative_to(origin: Origin | None, value: str, base: Path) -> Path:
+    """A path written in the inventory is relative to the file that wrote it."""
+    path = Path(value)
+    if path.is_absolute():
+        return path
+    if origin is not None and origin.file:
+        return Path(origin.file).parent / path
+    return base / path
+
+
+def _origin(origins: Mapping[str, Origin], key: str) -> Origin | None:
+    probe = key
+    while probe:
+        if probe in origins:
+            return origins[probe]
+        probe = probe.rpartition(".")[0]
+    return origins.get("")
+
+
+def _declared_addresses(system: System) -> dict[str, tuple[str, ...]]:
+    found: dict[str, list[str]] = {}
+    for host in system.hosts:
+        bucket = found.setdefault(host.name, [])
+        bucket.extend(str(a) for a in (*host.ipv4, *host.ipv6))
+    return {name: tuple(dict.fromkeys(values)) for name, values in found.items()}
+
+
+def plan_probes(
+    inventory: Inventory,
+    system_origins: Mapping[str, Mapping[str, Origin]],
+    *,
+    ca_bundle: Path | None = None,
+    only_system: str | None = None,
+    base: Path = Path(),
+) -> ProbePlan:
+    """Endpoints and certificate files of every system (or one), in inventory order.
+
+    `ca_bundle` (from the command line) is used where the inventory names none.
+    """
+    endpoints: list[EndpointTarget] = []
+    files: list[CertFileTarget] = []
+    systems: list[str] = []
+    for _agency, system in inventory.systems():
+        if only_system is not None and system.id != only_system:
+            continue
+        systems.append(system.id)
+        origins = system_origins.get(system.id, {})
+        bundle = ca_bundle
+        policy = system.tls_policy
+        if policy is not None and policy.ca_bundle:
+            bundle = _relative_to(_origin(origins, "tls_policy.ca_bundle"), policy.ca_bundle, base)
+        addresses = _declared_addresses(system)
+        urls: dict[str, EndpointKind] = {e.url: e.kind for e in system.endpoints}
+        http_urls = {e.url: e.http_url for e in system.endpoints}
+        for ref in system.certificates:
+            if ref.endpoint is not None:
+                urls.setdefault(ref.endpoint, EndpointKind.OTHER)
+        for url, kind in urls.items():
+            parts = urlsplit(url)
+            host, port = _host_port(url)
+            declared_http = http_urls.get(url)
+            http_url = None
+            if parts.scheme == "https" and (declared_http or kind is EndpointKind.WEB):
+                http_url = declared_http or f"http://{f'[{host}]' if ':' in host else host}/"
+            endpoints.append(
+                EndpointTarget(
+                    system=system.id,
+                    url=url,
+                    scheme=parts.scheme,
+                    host=host,
+                    port=port,
+                    kind=kind,
+                    http_url=http_url,
+                    declared=addresses.get(host, (host,) if _is_ip(host) else ()),
+                    ca_bundle=bundle,
+                )
+            )
+        for ref in system.certificates:
+            if ref.file is None:
+                continue
+            where = _origin(origins, "certificates")  # list items share their list's file
+            files.append(CertFileTarget(system.id, ref.file, _relative_to(where, ref.file, base)))
+    return ProbePlan(tuple(endpoints), tuple(files), tuple(systems))

@@ -1,0 +1,203 @@
+"""Terminal tables and JSON for `auditor probe tls|ipv6`: what was observed, not judged."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from auditor.checks.context import Item, plain
+from auditor.facts import SystemObservations
+
+_LABELS: dict[str, dict[str, str]] = {
+    "vi": {
+        "tls_title": "Chứng thư và TLS quan sát được",
+        "ipv6_title": "Sẵn sàng IPv6 quan sát được",
+        "system": "Hệ thống",
+        "target": "Điểm truy cập / tệp",
+        "protocol": "Giao thức",
+        "days": "Còn (ngày)",
+        "not_after": "Hết hạn",
+        "issuer": "Nơi cấp",
+        "trust": "Tin cậy",
+        "name": "Đúng tên",
+        "legacy": "TLS 1.0/1.1",
+        "url": "Địa chỉ",
+        "aaaa": "AAAA",
+        "ns": "NS có IPv6",
+        "ns_reach": "NS qua IPv6",
+        "reach": "Truy cập IPv6",
+        "same": "Cùng nội dung",
+        "ready": "Sẵn sàng",
+        "error": "lỗi",
+        "yes": "có",
+        "no": "không",
+        "none": "—",
+        "empty": "Danh mục kiểm kê không nêu điểm truy cập hay tệp chứng thư nào để thăm dò.",
+    },
+    "en": {
+        "tls_title": "Certificates and TLS observed",
+        "ipv6_title": "IPv6 readiness observed",
+        "system": "System",
+        "target": "Endpoint / file",
+        "protocol": "Protocol",
+        "days": "Days left",
+        "not_after": "Expires",
+        "issuer": "Issuer",
+        "trust": "Trusted",
+        "name": "Name ok",
+        "legacy": "TLS 1.0/1.1",
+        "url": "URL",
+        "aaaa": "AAAA",
+        "ns": "NS with IPv6",
+        "ns_reach": "NS over IPv6",
+        "reach": "IPv6 reachable",
+        "same": "Same site",
+        "ready": "Ready",
+        "error": "error",
+        "yes": "yes",
+        "no": "no",
+        "none": "—",
+        "empty": "The inventory names no endpoint or certificate file to probe.",
+    },
+}
+
+
+def records(
+    observations: Mapping[str, SystemObservations], collections: Sequence[str]
+) -> list[dict[str, Any]]:
+    """Plain records, one per observed item, in system order (the `--json` output)."""
+    out: list[dict[str, Any]] = []
+    for system, seen in observations.items():
+        for name in collections:
+            if name == "endpoints":
+                for url, (values, errors) in seen.endpoints.items():
+                    out.append(_record(system, name, url, values, errors))
+                continue
+            out.extend(
+                _record(system, name, item.subject, item.values, item.errors)
+                for item in seen.collections.get(name, ())
+            )
+    return out
+
+
+def _record(
+    system: str, collection: str, subject: str, values: Mapping[str, Any], errors: Mapping[str, str]
+) -> dict[str, Any]:
+    return {
+        "system": system,
+        "collection": collection,
+        "subject": subject,
+        "values": plain(dict(values)),
+        "errors": dict(errors),
+    }
+
+
+def _yes(value: Any, labels: Mapping[str, str]) -> str:
+    if value is None:
+        return labels["none"]
+    return labels["yes"] if value else labels["no"]
+
+
+def _cell(item: Item | Mapping[str, Any], key: str, labels: Mapping[str, str]) -> str:
+    values = item.values if isinstance(item, Item) else item
+    node: Any = values
+    for part in key.split("."):
+        node = node.get(part) if isinstance(node, Mapping) else None
+    if isinstance(node, bool) or node is None:
+        return _yes(node, labels)
+    return escape(str(node))
+
+
+def tls_table(observations: Mapping[str, SystemObservations], console: Console, lang: str) -> None:
+    labels = _LABELS.get(lang, _LABELS["en"])
+    table = Table(title=labels["tls_title"])
+    for key in (
+        "system",
+        "target",
+        "protocol",
+        "days",
+        "not_after",
+        "issuer",
+        "trust",
+        "name",
+        "legacy",
+    ):
+        table.add_column(labels[key])
+    rows = 0
+    for system, seen in observations.items():
+        tls = {item.subject: item for item in seen.collections.get("tls", ())}
+        for cert in seen.collections.get("certs", ()):
+            rows += 1
+            connection = tls.get(cert.subject)
+            error = cert.errors.get("")
+            if error is not None:
+                table.add_row(
+                    escape(system),
+                    escape(cert.subject),
+                    f"[red]{labels['error']}: {escape(error)}[/red]",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                )
+                continue
+            issuer = str(cert.values.get("cert", {}).get("issuer", ""))
+            table.add_row(
+                escape(system),
+                escape(cert.subject),
+                _cell(connection, "protocol", labels) if connection else labels["none"],
+                _cell(cert, "cert.days_left", labels),
+                _cell(cert, "cert.not_after", labels),
+                escape(issuer[:48]),
+                _cell(connection, "chain_verified", labels) if connection else labels["none"],
+                _cell(connection, "hostname_matches", labels) if connection else labels["none"],
+                _cell(connection, "legacy_accepted", labels) if connection else labels["none"],
+            )
+    if rows:
+        console.print(table)
+    else:
+        console.print(labels["empty"])
+
+
+def ipv6_table(observations: Mapping[str, SystemObservations], console: Console, lang: str) -> None:
+    labels = _LABELS.get(lang, _LABELS["en"])
+    table = Table(title=labels["ipv6_title"])
+    for key in ("system", "url", "aaaa", "ns", "ns_reach", "reach", "same", "ready"):
+        table.add_column(labels[key])
+    rows = 0
+    for system, seen in observations.items():
+        for url, (values, errors) in seen.endpoints.items():
+            rows += 1
+            if "ipv6" in errors:
+                table.add_row(
+                    escape(system),
+                    escape(url),
+                    f"[red]{labels['error']}: {escape(errors['ipv6'])}[/red]",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                )
+                continue
+            ipv6 = values.get("ipv6", {})
+            table.add_row(
+                escape(system),
+                escape(url),
+                escape(", ".join(ipv6.get("aaaa", ())) or labels["none"]),
+                _cell(ipv6, "ns_with_ipv6", labels),
+                _cell(ipv6, "ns_reachable_ipv6", labels),
+                _cell(ipv6, "reachable", labels),
+                _cell(ipv6, "same_site", labels),
+                _cell(ipv6, "ready", labels),
+            )
+    if rows:
+        console.print(table)
+    else:
+        console.print(labels["empty"])
