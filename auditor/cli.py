@@ -138,8 +138,8 @@ _LIVE_OPTIONS = (
     click.option(
         "--no-legacy",
         is_flag=True,
-        help="Skip the TLS 1.0/1.1 handshakes (two of the four per address); TLS-02 then "
-        "reports an error.",
+        help="Skip the TLS 1.0/1.1 handshakes (two per address); TLS-02 then reports "
+        "an error (not checked).",
     ),
     click.option(
         "--time-limit",

@@ -9,7 +9,7 @@ import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from auditor.model.results import Evidence, Fact, Origin, Severity, Status, Text2
 
@@ -63,14 +63,19 @@ class Item:
     errors: Mapping[str, str] = field(default_factory=dict)
 
 
-def _error_for(errors: Mapping[str, str], key: str) -> str | None:
+V = TypeVar("V")
+
+
+def nearest(by_key: Mapping[str, V], key: str) -> V | None:
+    """The entry for dotted `key` or its closest recorded ancestor ("" last): origins and
+    observation errors are recorded for a section and hold for everything inside it."""
     probe = key
     while probe:
-        reason = errors.get(probe)
-        if reason is not None:
-            return reason
+        found = by_key.get(probe)
+        if found is not None:
+            return found
         probe = probe.rpartition(".")[0]
-    return errors.get("")
+    return by_key.get("")
 
 
 @dataclass(frozen=True)
@@ -105,7 +110,7 @@ class EvalContext:
             if value is not _MISSING and value is not None:
                 found = Fact(key=key, value=value, origin=self.origin(key))
             elif self.item_errors:
-                reason = _error_for(self.item_errors, key)
+                reason = nearest(self.item_errors, key)
                 if reason is not None:
                     found = Fact(key=key, value=None, origin=self.origin(key), error=reason)
         self.memo[key] = found
@@ -116,13 +121,7 @@ class EvalContext:
         origins = self.origins
         if head in self.scoped_origins:  # e.g. "agency.security_unit" -> the agency's file
             origins, key = self.scoped_origins[head], rest
-        probe = key
-        while probe:
-            found = origins.get(probe)
-            if found is not None:
-                return found
-            probe = probe.rpartition(".")[0]
-        return origins.get("", Origin(source="declared"))
+        return nearest(origins, key) or Origin(source="declared")
 
     def evidence(self, key: str, fact: Fact | None) -> Evidence:
         if fact is None:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from auditor.checks.context import nearest
 from auditor.model.inventory import EndpointKind, Inventory, System
 from auditor.model.results import Origin
 
@@ -81,15 +82,6 @@ def _relative_to(origin: Origin | None, value: str, base: Path) -> Path:
     return base / path
 
 
-def _origin(origins: Mapping[str, Origin], key: str) -> Origin | None:
-    probe = key
-    while probe:
-        if probe in origins:
-            return origins[probe]
-        probe = probe.rpartition(".")[0]
-    return origins.get("")
-
-
 def _declared_addresses(system: System) -> dict[str, tuple[str, ...]]:
     found: dict[str, list[str]] = {}
     for host in system.hosts:
@@ -121,7 +113,7 @@ def plan_probes(
         bundle = ca_bundle
         policy = system.tls_policy
         if policy is not None and policy.ca_bundle:
-            bundle = _relative_to(_origin(origins, "tls_policy.ca_bundle"), policy.ca_bundle, base)
+            bundle = _relative_to(nearest(origins, "tls_policy.ca_bundle"), policy.ca_bundle, base)
         addresses = _declared_addresses(system)
         urls: dict[str, EndpointKind] = {e.url: e.kind for e in system.endpoints}
         http_urls = {e.url: e.http_url for e in system.endpoints}
@@ -151,6 +143,6 @@ def plan_probes(
         for ref in system.certificates:
             if ref.file is None:
                 continue
-            where = _origin(origins, "certificates")  # list items share their list's file
+            where = nearest(origins, "certificates")  # list items share their list's file
             files.append(CertFileTarget(system.id, ref.file, _relative_to(where, ref.file, base)))
     return ProbePlan(tuple(endpoints), tuple(files), tuple(systems))

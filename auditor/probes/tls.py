@@ -1,6 +1,7 @@
 """TLS endpoint probe: one blocking function of one target, which never raises.
 
-`probe_endpoint` makes two to five handshakes to one address:
+`probe_endpoint` makes one to four handshakes to one address (plus one retry of a timeout
+or reset):
 
 1. *verify* — against the system trust store plus an optional CA bundle, host name checking
    off, so the OpenSSL reason for an untrusted chain is recorded on its own; host name matching
