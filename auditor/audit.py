@@ -24,6 +24,11 @@ from auditor.probes.observe import system_observations
 from auditor.probes.runner import ProbeOptions, ProbeResults, ProgressListener, run_probes
 from auditor.probes.targets import plan_probes
 from auditor.rules import Catalog
+from auditor.scan.model import ScanRun
+from auditor.scan.nmap_runner import ScanOptions, run_scan
+from auditor.scan.observe import merge_observations, scan_observations
+from auditor.scan.store import load_scan
+from auditor.scan.targets import scan_targets
 
 
 @dataclass(frozen=True)
@@ -36,6 +41,15 @@ class LiveRequest:
 
 
 @dataclass(frozen=True)
+class ScanRequest:
+    """Port-scan what the inventory names (`--scan`, with --live), or read saved scans."""
+
+    options: ScanOptions | None = None  # None: no new scan, only `results`
+    results: Sequence[Path] = ()  # saved scans (auditor JSON) or nmap XML files
+    listener: ProgressListener | None = None
+
+
+@dataclass(frozen=True)
 class AuditRequest:
     inventory_paths: Sequence[Path]
     as_of: dt.date
@@ -43,6 +57,7 @@ class AuditRequest:
     lang: str = "vi"
     golive_system: str | None = None
     live: LiveRequest | None = None
+    scan: ScanRequest | None = None
 
 
 @dataclass(frozen=True)
@@ -51,6 +66,7 @@ class AuditOutcome:
     loaded: LoadedInventory
     catalog: Catalog
     probes: ProbeResults | None = None
+    scans: tuple[ScanRun, ...] = ()
 
 
 @contextmanager
@@ -85,6 +101,11 @@ def _run(request: AuditRequest) -> AuditOutcome:
         organisation=loaded.organisation_origins,
     )
     probes = _observe(request, loaded) if request.live is not None else None
+    scans = _scans(request, loaded) if request.scan is not None else ()
+    observations = merge_observations(
+        system_observations(probes) if probes is not None else {},
+        scan_observations(loaded.inventory, scans, request.as_of)[0] if scans else {},
+    )
     run = evaluate(
         loaded.inventory,
         catalog,
@@ -93,11 +114,28 @@ def _run(request: AuditRequest) -> AuditOutcome:
         inputs=(*loaded.files, *checklist_inputs),
         lang=request.lang,
         golive_system=request.golive_system,
-        live=probes is not None,
-        observations=system_observations(probes) if probes is not None else None,
-        observed_at=probes.started_at if probes is not None else None,
+        live=probes is not None or (request.scan is not None and request.scan.options is not None),
+        observations=observations,
+        observed_at=_observed_at(probes, scans),
     )
-    return AuditOutcome(run=run, loaded=loaded, catalog=catalog, probes=probes)
+    return AuditOutcome(run=run, loaded=loaded, catalog=catalog, probes=probes, scans=scans)
+
+
+def _observed_at(probes: ProbeResults | None, scans: Sequence[ScanRun]) -> str | None:
+    times = [probes.started_at] if probes is not None else []
+    times += [s.started for s in scans if s.started]
+    return min(times) if times else None
+
+
+def _scans(request: AuditRequest, loaded: LoadedInventory) -> tuple[ScanRun, ...]:
+    """Saved scans first (read and validated before any network I/O), then a new scan."""
+    assert request.scan is not None  # noqa: S101 - the caller checked
+    saved = [load_scan(path) for path in request.scan.results]
+    if request.scan.options is None:
+        return tuple(saved)
+    targets = scan_targets(loaded.inventory, request.golive_system)
+    fresh = run_scan(targets, request.scan.options, request.scan.listener)
+    return (*saved, fresh)
 
 
 def _observe(request: AuditRequest, loaded: LoadedInventory) -> ProbeResults:

@@ -14,7 +14,7 @@ from pydantic import TypeAdapter
 from rich.console import Console
 
 from auditor import __version__
-from auditor.audit import AuditRequest, LiveRequest, run_audit
+from auditor.audit import AuditRequest, LiveRequest, ScanRequest, run_audit
 from auditor.errors import AuditorError
 from auditor.exit_codes import ExitCode
 from auditor.loading.catalog import load_catalog
@@ -30,6 +30,11 @@ from auditor.report.files import write_atomic
 from auditor.report.html import render_html
 from auditor.report.json_out import json_chunks, results_schema
 from auditor.report.progress import ProbeProgress
+from auditor.scan.model import merge_runs
+from auditor.scan.nmap_runner import Profile, ScanOptions, run_scan, validate_ports
+from auditor.scan.observe import scan_observations
+from auditor.scan.store import load_scan, save_scan
+from auditor.scan.targets import scan_targets
 from auditor.scoring import gate_blocking
 
 SEVERITIES = [s.value for s in Severity]
@@ -205,6 +210,82 @@ def _take_live(kwargs: dict[str, Any]) -> dict[str, Any]:
     return {key: kwargs.pop(key) for key in _LIVE_KEYS}
 
 
+def _ports_option(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    if value is None:
+        return None
+    try:
+        return validate_ports(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from exc
+
+
+_SCAN_CHOICES = (
+    click.option("--profile", type=click.Choice([p.value for p in Profile]), default="standard",
+                 show_default=True,
+                 help="quick: top 100 ports; standard: top 1000 with service detection; "
+                 "full: every TCP port with service detection."),
+    click.option("--ports", callback=_ports_option, metavar="LIST",
+                 help="Ports instead of the profile's, e.g. '22,80,443,8000-8100' or "
+                 "'T:443,U:53'."),
+    click.option("--timing", type=click.IntRange(0, 5), help="nmap timing template -T0…-T5."),
+    click.option("--tls-scripts", is_flag=True,
+                 help="Run nmap's ssl-cert and ssl-enum-ciphers scripts (certificate facts)."),
+    click.option("--host-timeout", type=click.FloatRange(1, 86400), default=300,
+                 show_default=True, help="Seconds nmap may spend on one host."),
+    click.option("--allow-large-networks", is_flag=True,
+                 help="Scan declared networks larger than 1,024 addresses."),
+)
+_SCAN_KEYS = ("profile", "ports", "timing", "tls_scripts", "host_timeout",
+              "allow_large_networks")
+
+
+def scan_choices(function: Any) -> Any:
+    for option in reversed(_SCAN_CHOICES):
+        function = option(function)
+    return function
+
+
+def _scan_options(choices: dict[str, Any], time_limit: float | None) -> ScanOptions:
+    return ScanOptions(
+        profile=Profile(choices["profile"]),
+        ports=choices["ports"],
+        timing=choices["timing"],
+        tls_scripts=choices["tls_scripts"],
+        host_timeout=choices["host_timeout"],
+        time_limit=time_limit,
+        allow_large_networks=choices["allow_large_networks"],
+    )
+
+
+_AUDIT_SCAN_OPTIONS = (
+    click.option("--scan", "scan_now", is_flag=True,
+                 help="With --live: port-scan the hosts and networks the inventory names "
+                 "(nmap)."),
+    click.option("--scan-results", "scan_results", multiple=True,
+                 type=click.Path(exists=True, dir_okay=False),
+                 help="A saved scan (auditor scan --save) or an nmap -oX file to judge; "
+                 "repeatable; no network I/O."),
+)
+
+
+def audit_scan_options(function: Any) -> Any:
+    for option in reversed(_AUDIT_SCAN_OPTIONS):
+        function = option(function)
+    return scan_choices(function)
+
+
+def _scan_request(kwargs: dict[str, Any], live: dict[str, Any], progress: ProbeProgress
+                  ) -> ScanRequest | None:
+    choices = {key: kwargs.pop(key) for key in _SCAN_KEYS}
+    scan_now, results = kwargs.pop("scan_now"), kwargs.pop("scan_results")
+    if scan_now and not live["live"]:
+        raise click.UsageError("--scan needs --live (it sends traffic to the hosts)")
+    if not scan_now and not results:
+        return None
+    options = _scan_options(choices, live["time_limit"]) if scan_now else None
+    return ScanRequest(options, tuple(Path(r) for r in results), progress)
+
+
 def _console() -> Console:
     # Piped output (CI logs, files) gets a wide fixed width instead of rich's 80 columns.
     console = Console(highlight=False, soft_wrap=False)
@@ -264,6 +345,7 @@ def validate(paths: tuple[str, ...], checklists: tuple[str, ...]) -> None:
 )
 @click.option("--quiet", "-q", is_flag=True, help="Do not print the summary table.")
 @live_options
+@audit_scan_options
 def audit(
     paths: tuple[str, ...],
     checklists: tuple[str, ...],
@@ -288,6 +370,7 @@ def audit(
                 _paths(checklists),
                 lang,
                 live=_live_request(as_of, live, progress),
+                scan=_scan_request(kwargs, live, progress),
             )
         )
     run = outcome.run
@@ -374,6 +457,7 @@ def _require_known(wanted: Sequence[str], known: set[str]) -> None:
     help="Write the gate decision and reasons as JSON.",
 )
 @live_options
+@audit_scan_options
 def gate(
     paths: tuple[str, ...],
     system_id: str,
@@ -397,6 +481,7 @@ def gate(
                 lang,
                 golive_system=system_id,
                 live=_live_request(as_of, live, progress),
+                scan=_scan_request(kwargs, live, progress),
             )
         )
     _require_known([system_id], {s.id for s in outcome.run.systems})
@@ -532,6 +617,58 @@ _probe_command(
     probe_tables.ipv6_table,
     "Test the IPv6 readiness of every web endpoint (internet.nl's five web tests).",
 )
+
+
+@cli.command()
+@inventory_argument
+@click.option("--system", "system_id", help="Only this system's hosts and networks.")
+@scan_choices
+@click.option("--time-limit", type=click.FloatRange(1, 86400), default=None,
+              help="Seconds for each nmap process; a hung nmap is stopped and its hosts are "
+              "reported as errors.")
+@click.option("--import", "imports", multiple=True, type=click.Path(exists=True, dir_okay=False),
+              help="Match an existing nmap -oX file (or a saved scan) to the inventory instead "
+              "of scanning; repeatable.")
+@click.option("--save", "save_path", type=click.Path(dir_okay=False), default="scan.json",
+              show_default=True,
+              help="Where to store the observations, for `auditor audit --scan-results`.")
+@click.option("--json", "as_json", is_flag=True, help="Print the observations as JSON.")
+@as_of_option
+@lang_option
+def scan(paths: tuple[str, ...], system_id: str | None, time_limit: float | None,
+         imports: tuple[str, ...], save_path: str, as_json: bool, as_of: dt.date, lang: str,
+         **choices: Any) -> None:
+    """Port-scan the hosts and networks the inventory names (nmap), or import nmap XML.
+
+    Only declared addresses, host names and networks are scanned, each validated before it
+    reaches nmap. The observations are saved for `auditor audit --scan-results`."""
+    loaded = load_inventory(_paths(paths))
+    if system_id is not None:
+        _require_known([system_id], {s.id for _, s in loaded.inventory.systems()})
+    if imports:
+        runs = [load_scan(Path(i)) for i in imports]
+    else:
+        options = _scan_options(choices, time_limit)
+        targets = scan_targets(loaded.inventory, system_id)
+        with ProbeProgress(lang, enabled=not as_json) as progress:
+            runs = [run_scan(targets, options, progress)]
+    merged = merge_runs(runs)
+    save_scan(merged, Path(save_path))
+    observations, unmatched = scan_observations(loaded.inventory, [merged], as_of, system_id)
+    if as_json:
+        data = {
+            "as_of": as_of.isoformat(),
+            "source": merged.source,
+            "notes": list(merged.notes),
+            "observations": probe_tables.records(
+                observations, ("open_ports", "expected_ports", "certs")
+            ),
+            "not_in_inventory": [h.address for h in unmatched],
+        }
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True))
+        return
+    probe_tables.ports_table(observations, unmatched, merged.notes, _console(), lang)
+    click.echo(f"saved: {save_path}", err=True)
 
 
 @cli.command()

@@ -12,7 +12,7 @@ from typing import Any
 
 from auditor import __version__
 from auditor.checks.builtins import BUILTINS
-from auditor.checks.context import EvalContext, Item, Outcome, plain
+from auditor.checks.context import OBSERVED_COLLECTIONS, EvalContext, Item, Outcome, plain
 from auditor.facts import (
     Provenance,
     SystemFacts,
@@ -249,14 +249,11 @@ class Engine:
         )
 
 
-_OBSERVED_IN = ("tls", "certs")
-
-
 def _records(collections: Mapping[str, tuple[Item, ...]]) -> tuple[ObservedRecord, ...]:
     """The observations behind the findings, for the results and the report tables."""
     records = [
         ObservedRecord(name, item.subject, plain(dict(item.values)), dict(item.errors))
-        for name in _OBSERVED_IN
+        for name in OBSERVED_COLLECTIONS
         for item in collections.get(name, ())
     ]
     for item in collections.get("endpoints", ()):

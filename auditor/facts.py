@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from auditor.checks.context import Item
+from auditor.checks.context import OBSERVED_COLLECTIONS, Item
 from auditor.levels import Classification, classify_both
 from auditor.model.inventory import (
     Agency,
@@ -119,7 +119,7 @@ def _items(
             item_origins.update({key: observed.origin for key in errors if key})
             items.append(Item(subject, {**entry, **added}, item_origins, errors))
         collections[name] = tuple(items)
-    for name in ("tls", "certs"):
+    for name in OBSERVED_COLLECTIONS:
         collections[name] = tuple(observed.collections.get(name, ())) if observed else ()
     return collections
 

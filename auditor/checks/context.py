@@ -17,9 +17,15 @@ _MISSING = object()
 
 #: Collections a rule may run over, one finding (or one check) per element: the inventory's
 #: hosts, endpoints and certificates, and what the live probes saw — `tls`, one element per
-#: endpoint and address, and `certs`, one per certificate observed (on an endpoint or in a file).
-CollectionName = Literal["hosts", "endpoints", "certificates", "tls", "certs"]
-COLLECTIONS: tuple[CollectionName, ...] = ("hosts", "endpoints", "certificates", "tls", "certs")
+#: endpoint and address; `certs`, one per certificate observed (on an endpoint, in a file or
+#: by nmap); `open_ports`, one per open port found by the port scan; `expected_ports`, one per
+#: port the inventory declares, with whether the scan found it open.
+CollectionName = Literal[
+    "hosts", "endpoints", "certificates", "tls", "certs", "open_ports", "expected_ports"
+]
+OBSERVED_COLLECTIONS: tuple[CollectionName, ...] = (
+    "tls", "certs", "open_ports", "expected_ports"
+)
 
 
 _SPLIT: dict[str, tuple[str, ...]] = {}

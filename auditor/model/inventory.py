@@ -107,6 +107,21 @@ IPv4 = Annotated[ipaddress.IPv4Address, BeforeValidator(_address_text)]
 IPv6 = Annotated[ipaddress.IPv6Address, BeforeValidator(_address_text)]
 
 
+def _network(value: object) -> ipaddress.IPv4Network | ipaddress.IPv6Network:
+    """A declared network in CIDR notation, written as text, with no host bits set."""
+    if not isinstance(value, str):
+        raise ValueError(f"write the network as text, e.g. '192.0.2.0/28' (got {value!r})")
+    try:
+        return ipaddress.ip_network(value.strip(), strict=True)
+    except ValueError as exc:
+        raise ValueError(f"'{value}' is not a network in CIDR notation: {exc}") from exc
+
+
+Network = Annotated[
+    ipaddress.IPv4Network | ipaddress.IPv6Network, BeforeValidator(_network)
+]
+
+
 # --------------------------------------------------------------------------------------------
 # Enumerations
 # --------------------------------------------------------------------------------------------
@@ -436,7 +451,10 @@ class Host(FrozenModel):
     ipv4: tuple[IPv4, ...] = ()
     ipv6: tuple[IPv6, ...] = ()
     role: Text | None = None
-    expected_ports: tuple[Port, ...] = ()
+    expected_ports: tuple[Port, ...] = Field(
+        default=(), description="Ports that should answer (e.g. '443', '53/udp'); any other "
+        "open port is undeclared (NET-01)"
+    )
 
 
 class EndpointKind(StrEnum):
@@ -700,6 +718,11 @@ class System(FrozenModel):
         default=None, description="Local certificate policy: CA bundle, expiry warning days"
     )
     hosts: tuple[Host, ...] = ()
+    networks: tuple[Network, ...] = Field(
+        default=(),
+        description="Networks (CIDR) of the system the port scan covers, e.g. its DMZ "
+        "segment; hosts found there but not declared are reported",
+    )
     endpoints: tuple[Endpoint, ...] = ()
     certificates: tuple[CertificateRef, ...] = ()
     attestations: tuple[Attestation, ...] = ()

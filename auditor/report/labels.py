@@ -166,6 +166,43 @@ _UI: Final[dict[str, dict[str, str]]] = {
         "reachable_ipv6": "Truy cập qua IPv6",
         "same_site": "Cùng nội dung IPv4/IPv6",
         "ready": "Sẵn sàng",
+        "ports": "Cổng và dịch vụ đang mở",
+        "ports_intro": "Cổng mở trên các địa chỉ khai báo trong danh mục kiểm kê (và các địa chỉ "
+        "thuộc mạng đã khai báo), theo kết quả quét cổng.",
+        "ports_by_agency": "Cổng mở theo cơ quan",
+        "addresses_scanned": "Địa chỉ đã quét",
+        "n_open_ports": "Cổng mở",
+        "on_addresses": "trên {n} địa chỉ",
+        "ports_risky": "Dịch vụ rủi ro cao",
+        "ports_undeclared": "Cổng chưa khai báo",
+        "ports_ipv6_only": "Chỉ mở qua IPv6",
+        "ports_outdated": "Phiên bản cũ",
+        "ports_not_answering": "Đã khai báo, không phản hồi",
+        "ports_not_scanned": "Địa chỉ không quét được",
+        "port_risky": "rủi ro cao",
+        "port_undeclared": "chưa khai báo",
+        "port_expected": "đúng khai báo",
+        "port_unjudged": "chưa đánh giá",
+        "port_ipv6_only": "chỉ mở qua IPv6",
+        "port_outdated": "phiên bản cũ",
+        "port_waived": "được miễn trừ",
+        "host": "Máy chủ",
+        "host_not_in_inventory": "không có trong danh mục kiểm kê",
+        "ip_address": "Địa chỉ IP",
+        "ip_family": "Loại",
+        "open_ports": "Cổng đang mở",
+        "declared_not_answering": "Cổng đã khai báo không phản hồi",
+        "not_covered": "ngoài phạm vi quét",
+        "no_open_port": "không có cổng mở",
+        "scan_error": "Không quét được",
+        "no_ports_scanned": "Không có địa chỉ nào của cơ quan trong kết quả quét cổng.",
+        "ports_counts_note": "Mỗi cổng mở mang một nhãn: rủi ro cao (NET-02), chưa khai báo "
+        "(NET-01, trừ cổng rủi ro cao) hoặc đúng khai báo; chỉ mở qua IPv6: mở qua IPv6 nhưng "
+        "đóng qua IPv4 trên cùng máy chủ (NET-04); phiên bản cũ: khuyến nghị (NET-05); không "
+        "phản hồi: cổng trong expected_ports không mở (NET-03). Theo kết quả đo: miễn trừ không "
+        "che nhãn.",
+        "not_scanned": "Chưa quét cổng: chạy",
+        "or": "hoặc",
         "condensed_note": "Báo cáo rút gọn ({n} hệ thống): mỗi hệ thống liệt kê mã các yêu cầu "
         "chưa đáp ứng theo trạng thái và mức độ; tên, căn cứ pháp lý và cách khắc phục của từng "
         "yêu cầu xem tại Danh mục yêu cầu; nhận xét và bằng chứng chi tiết có trong kết quả JSON "
@@ -324,6 +361,43 @@ _UI: Final[dict[str, dict[str, str]]] = {
         "reachable_ipv6": "Reachable over IPv6",
         "same_site": "Same site over IPv4/IPv6",
         "ready": "Ready",
+        "ports": "Open ports and services",
+        "ports_intro": "Open ports on the addresses the inventory declares (and on addresses in "
+        "its declared networks), as the port scan saw them.",
+        "ports_by_agency": "Open ports by agency",
+        "addresses_scanned": "Addresses scanned",
+        "n_open_ports": "Open ports",
+        "on_addresses": "on {n} addresses",
+        "ports_risky": "High-risk services",
+        "ports_undeclared": "Undeclared ports",
+        "ports_ipv6_only": "Open over IPv6 only",
+        "ports_outdated": "Outdated versions",
+        "ports_not_answering": "Declared, not answering",
+        "ports_not_scanned": "Addresses not scanned",
+        "port_risky": "high risk",
+        "port_undeclared": "undeclared",
+        "port_expected": "expected",
+        "port_unjudged": "not judged",
+        "port_ipv6_only": "open over IPv6 only",
+        "port_outdated": "outdated",
+        "port_waived": "waived",
+        "host": "Host",
+        "host_not_in_inventory": "not in the inventory",
+        "ip_address": "Address",
+        "ip_family": "Family",
+        "open_ports": "Open ports",
+        "declared_not_answering": "Declared ports not answering",
+        "not_covered": "not in the scan",
+        "no_open_port": "no open port",
+        "scan_error": "Could not be scanned",
+        "no_ports_scanned": "No address of this agency is in the port scan.",
+        "ports_counts_note": "Each open port has one mark: high risk (NET-02), undeclared "
+        "(NET-01, high-risk ports excepted) or expected; open over IPv6 only: open over IPv6 but "
+        "closed over IPv4 on the same host (NET-04); outdated: advisory (NET-05); not answering: "
+        "a port in expected_ports that is not open (NET-03). As measured: a waiver hides no "
+        "mark.",
+        "not_scanned": "Not scanned: run",
+        "or": "or",
         "condensed_note": "Condensed report ({n} systems): each system lists the ids of the "
         "requirements it does not meet, by status and severity; the title, legal basis and "
         "remediation of each requirement are in the Requirements list; every finding's message "

@@ -11,6 +11,7 @@ from rich.table import Table
 
 from auditor.checks.context import Item, plain
 from auditor.facts import SystemObservations
+from auditor.scan.model import HostObservation
 
 _LABELS: dict[str, dict[str, str]] = {
     "vi": {
@@ -37,6 +38,15 @@ _LABELS: dict[str, dict[str, str]] = {
         "no": "không",
         "none": "—",
         "empty": "Danh mục kiểm kê không nêu điểm truy cập hay tệp chứng thư nào để thăm dò.",
+        "ports_title": "Cổng mở quan sát được",
+        "host": "Máy chủ",
+        "address": "Địa chỉ",
+        "port": "Cổng",
+        "service": "Dịch vụ",
+        "declared": "Đã khai báo",
+        "no_ports": "Không thấy cổng mở nào trên các địa chỉ của danh mục kiểm kê.",
+        "unmatched": "Không có trong danh mục kiểm kê (không đánh giá): {hosts}",
+        "note": "Ghi chú: {note}",
     },
     "en": {
         "tls_title": "Certificates and TLS observed",
@@ -62,6 +72,15 @@ _LABELS: dict[str, dict[str, str]] = {
         "no": "no",
         "none": "—",
         "empty": "The inventory names no endpoint or certificate file to probe.",
+        "ports_title": "Open ports observed",
+        "host": "Host",
+        "address": "Address",
+        "port": "Port",
+        "service": "Service",
+        "declared": "Declared",
+        "no_ports": "No open port seen on the inventory's addresses.",
+        "unmatched": "Not in the inventory (not judged): {hosts}",
+        "note": "Note: {note}",
     },
 }
 
@@ -201,3 +220,48 @@ def ipv6_table(observations: Mapping[str, SystemObservations], console: Console,
         console.print(table)
     else:
         console.print(labels["empty"])
+
+
+def ports_table(
+    observations: Mapping[str, SystemObservations],
+    unmatched: Sequence[HostObservation],
+    notes: Sequence[str],
+    console: Console,
+    lang: str,
+) -> None:
+    """`auditor scan`: open ports per system and address, declared or not, and scan errors."""
+    labels = _LABELS.get(lang, _LABELS["en"])
+    table = Table(title=labels["ports_title"])
+    for key in ("system", "host", "address", "port", "service", "declared"):
+        table.add_column(labels[key])
+    rows = 0
+    for system, seen in observations.items():
+        for item in seen.collections.get("open_ports", ()):
+            rows += 1
+            values = item.values
+            error = item.errors.get("")
+            if error is not None:
+                table.add_row(escape(system), escape(str(values.get("host") or "")),
+                              escape(str(values.get("address"))),
+                              f"[red]{labels['error']}: {escape(error)}[/red]", "", "")
+                continue
+            service = " ".join(
+                str(values[k]) for k in ("service", "product", "version") if values.get(k)
+            )
+            table.add_row(
+                escape(system),
+                escape(str(values.get("host") or labels["none"])),
+                escape(str(values["address"])),
+                f"{values['port']}/{values['protocol']}",
+                escape(service or labels["none"]),
+                _yes(values.get("declared"), labels),
+            )
+    if rows:
+        console.print(table)
+    else:
+        console.print(labels["no_ports"])
+    if unmatched:
+        hosts = ", ".join(sorted({h.address for h in unmatched}))
+        console.print(escape(labels["unmatched"].format(hosts=hosts)))
+    for note in notes:
+        console.print(escape(labels["note"].format(note=note)))

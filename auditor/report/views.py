@@ -8,10 +8,11 @@ present). Numbers and dates stay typed and are formatted by the filters in the t
 from __future__ import annotations
 
 import datetime as dt
+import ipaddress
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, fields, replace
 from types import MappingProxyType
 from typing import Any, Final
 
@@ -79,7 +80,23 @@ _COUNTED_RULES: Final = _EXPIRING_RULES | _UNTRUSTED_RULES
 # Enum members as plain constants: looking one up on its class costs a descriptor call, and
 # the live tables test every finding of every observed system.
 _FAIL: Final = Status.FAIL
+_WAIVED: Final = Status.WAIVED
 _ADVISORY: Final = Obligation.ADVISORY
+# Port scan (auditor scan, audit --live --scan, --scan-results): the collections of
+# auditor/scan/observe.py and the rules of checklists/exposure.yaml that mark a port. Their
+# group, "network", is shared with attested rules: they are told apart by rule id.
+_PORT_COLLECTIONS: Final = frozenset({"open_ports", "expected_ports"})
+_NETWORK: Final = "network"
+_UNDECLARED_RULE: Final = "NET-01"
+_RISKY_RULE: Final = "NET-02"
+_SILENT_RULE: Final = "NET-03"
+_IPV6_ONLY_RULE: Final = "NET-04"
+_OUTDATED_RULE: Final = "NET-05"
+_PORT_RULES: Final = frozenset(
+    {_UNDECLARED_RULE, _RISKY_RULE, _SILENT_RULE, _IPV6_ONLY_RULE, _OUTDATED_RULE}
+)
+_MAX_BANNER_CHARS: Final = 80
+_FAMILIES: Final = {"ipv4": "IPv4", "ipv6": "IPv6"}
 _MAX_ISSUER_CHARS: Final = 64
 _DN_SEPARATOR: Final = re.compile(r"(?<!\\),")
 _KEY_NAMES: Final = {"ed25519": "Ed25519", "ed448": "Ed448", "x25519": "X25519", "x448": "X448"}
@@ -344,6 +361,96 @@ class LiveRow:
 
 
 @dataclass(frozen=True, slots=True)
+class PortMark:
+    """A mark or badge on an open port, with the rule behind it (None: no rule failed)."""
+
+    code: str  # risky | undeclared | expected | unjudged | ipv6_only | outdated | waived
+    label: str
+    rule_id: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class OpenPort:
+    """One open port of an address, marked by the measured status of the NET-* findings."""
+
+    port: int
+    protocol: str
+    service: str  # nmap's service name, "ssl/http" when tunnelled; "" when unknown
+    product: str  # product and version as nmap identified them; "" when unknown
+    mark: PortMark  # risky (NET-02) > undeclared (NET-01) > expected (declared) > unjudged
+    badges: tuple[PortMark, ...]  # ipv6_only (NET-04), outdated (NET-05), waived
+    risky: bool
+    undeclared: bool  # NET-01 measured as failed (also on a risky port)
+    ipv6_only: bool
+    outdated: bool  # advisory
+    waived: bool  # a waiver in force covers one of its NET-* findings (the mark still shows)
+
+
+@dataclass(frozen=True, slots=True)
+class DeclaredPort:
+    """A port the inventory declares (expected_ports) that did not answer the scan."""
+
+    port: int
+    protocol: str
+    state: str  # what nmap saw: "closed", "filtered", "closed or filtered"
+    waived: bool
+
+
+@dataclass(frozen=True, slots=True)
+class PortHostRow:
+    """One scanned address of one system: its open ports and its silent declared ports."""
+
+    system_id: str
+    system_anchor: str
+    system_name: str
+    host: str | None  # the inventory's host name; None: an address found in a declared network
+    address: str
+    family: str  # "IPv4" | "IPv6" | ""
+    ports: tuple[OpenPort, ...]  # port number ascending
+    not_answering: tuple[DeclaredPort, ...]  # NET-03 measured as failed
+    not_covered: tuple[str, ...]  # declared ports outside the scan's port list ("8443/tcp")
+    error: str | None  # the address could not be scanned: the reason
+    css: str  # "err" | "bad" | "warn" | ""
+
+
+@dataclass(frozen=True, slots=True)
+class PortCounts:
+    """What the port scan saw of a set of systems, counted. Every open port has exactly one
+    mark: open == risky + undeclared + expected + unjudged."""
+
+    addresses: int  # addresses scanned (rows without an error)
+    open: int  # open ports on them
+    risky: int  # NET-02 failed
+    undeclared: int  # NET-01 failed and not risky
+    expected: int  # declared and not risky
+    ipv6_only: int  # NET-04 failed: open over IPv6, closed over IPv4
+    outdated: int  # NET-05 failed (advisory)
+    not_answering: int  # declared ports that did not answer (NET-03 failed)
+    not_scanned: int  # addresses that could not be scanned
+
+    @property
+    def unjudged(self) -> int:
+        return self.open - self.risky - self.undeclared - self.expected
+
+
+@dataclass(frozen=True, slots=True)
+class AgencyPorts:
+    """An agency's open-ports table (section "ports-<agency>")."""
+
+    id: str
+    rows: tuple[PortHostRow, ...]  # risky first, then undeclared, then the rest
+    counts: PortCounts
+
+
+@dataclass(frozen=True, slots=True)
+class PortsRow:
+    agency_id: str
+    anchor: str  # the agency's ports section
+    name: str
+    counts: PortCounts
+
+
+@dataclass(frozen=True, slots=True)
 class AgencySection:
     id: str
     anchor: str
@@ -355,6 +462,7 @@ class AgencySection:
     attestations: tuple[AttestationView, ...]
     systems: tuple[SystemSection, ...]
     live: AgencyLive
+    ports: AgencyPorts
 
 
 @dataclass(frozen=True, slots=True)
@@ -431,6 +539,8 @@ class Overview:
     expired_waivers: tuple[ExpiredWaiver, ...]
     live: LiveCounts  # the whole province (all zero when the run was not live)
     live_rows: tuple[LiveRow, ...]  # per agency
+    ports: PortCounts  # the whole province (all zero without a port scan)
+    port_rows: tuple[PortsRow, ...]  # per agency
 
 
 @dataclass(frozen=True, slots=True)
@@ -472,6 +582,7 @@ class Page:
     full: bool  # every finding in full; False: condensed (see FULL_DETAIL_MAX_SYSTEMS)
     live: bool  # the run probed endpoints and certificates (auditor audit --live)
     observed_at: str  # when the probes ran, in the page's conventions; "" when not live
+    scanned: bool  # port-scan records exist (a live scan or an imported one)
     levels: tuple[int, ...] = LEVELS
 
 
@@ -499,6 +610,7 @@ class _Builder:
         self.origins: dict[Origin, str] = {}
         self.problems: dict[tuple[str, Status, Severity], Problem] = {}
         self.issuers: dict[Any, str] = {}
+        self.marks: dict[str, PortMark] = {}
 
     # -- small pieces ----------------------------------------------------------------------
 
@@ -739,45 +851,192 @@ class _Builder:
             )
         return view
 
-    def agency_live(self, agency_id: str, systems: Sequence[SystemResult]) -> AgencyLive:
+    def agency_observed(
+        self, agency_id: str, systems: Sequence[SystemResult]
+    ) -> tuple[AgencyLive, AgencyPorts]:
+        """An agency's live tables (certificates, IPv6) and its open-ports table."""
         certs: list[CertRow] = []
         ipv6: list[Ipv6Row] = []
-        if self.run.run.live:
-            for system in systems:
-                if system.observed:
-                    self.system_live(system, certs, ipv6)
+        ports: list[PortHostRow] = []
+        live = self.run.run.live
+        for system in systems:
+            if system.observed:
+                self.system_observed(system, live, certs, ipv6, ports)
         certs.sort(key=cert_row_order)
         ipv6.sort(key=ipv6_row_order)
-        return AgencyLive(
+        ports.sort(key=port_row_order)
+        agency_live = AgencyLive(
             cert_id=anchor("certificates", agency_id),
             ipv6_id=anchor("ipv6", agency_id),
             certificates=tuple(certs),
             ipv6=tuple(ipv6),
             counts=live_counts(certs, ipv6),
         )
+        return agency_live, AgencyPorts(
+            anchor("ports", agency_id), tuple(ports), port_counts(ports)
+        )
 
-    def system_live(self, system: SystemResult, certs: list[CertRow], ipv6: list[Ipv6Row]) -> None:
-        """The rows of one system's observations. Its findings are indexed once by (group,
-        subject), so the work per record is bounded by the rules judging that record."""
+    def system_observed(
+        self,
+        system: SystemResult,
+        live: bool,
+        certs: list[CertRow],
+        ipv6: list[Ipv6Row],
+        ports: list[PortHostRow],
+    ) -> None:
+        """The rows of one system's observations. Its findings are indexed once, by (group,
+        subject) for the live tables and by subject and rule for the port scan, so the work
+        per record is bounded by the rules judging that record."""
+        scanned = any(r.collection in _PORT_COLLECTIONS for r in system.observed)
+        if not live and not scanned:
+            return
         open_by: dict[tuple[str, str], list[Finding]] = {}
         failed: dict[str, set[str]] = {}  # subject → counted rules measured as failed
+        net: dict[str, dict[str, Finding]] = {}  # subject → NET-* rule id → finding
         for finding in system.findings:
             subject = finding.subject
-            if subject is None or finding.group not in _LIVE_GROUPS:
+            if subject is None:
                 continue
-            if finding.measured_status is _FAIL and finding.rule_id in _COUNTED_RULES:
-                failed.setdefault(subject, set()).add(finding.rule_id)
-            if finding.status not in _COMPACT:
-                open_by.setdefault((finding.group, subject), []).append(finding)
+            group = finding.group
+            if group in _LIVE_GROUPS:
+                if not live:
+                    continue
+                if finding.measured_status is _FAIL and finding.rule_id in _COUNTED_RULES:
+                    failed.setdefault(subject, set()).add(finding.rule_id)
+                if finding.status not in _COMPACT:
+                    open_by.setdefault((group, subject), []).append(finding)
+            elif group == _NETWORK and scanned and finding.rule_id in _PORT_RULES:
+                net.setdefault(subject, {})[finding.rule_id] = finding
+        if live:
+            for record in system.observed:
+                if record.collection == "certs":
+                    found = [f for g in _CERT_GROUPS for f in open_by.get((g, record.subject), ())]
+                    certs.append(
+                        self.cert_row(system, record, found, failed.get(record.subject, set()))
+                    )
+                elif record.collection == "endpoints" and _ipv6_observed(record):
+                    found = [f for g in _IPV6_GROUPS for f in open_by.get((g, record.subject), ())]
+                    ipv6.append(self.ipv6_row(system, record, found))
+        if scanned:
+            self.port_rows(system, net, ports)
+
+    # -- port scan -------------------------------------------------------------------------
+
+    def mark(self, code: str, rule_id: str | None) -> PortMark:
+        """A port mark in the page's words (shared: a handful per page)."""
+        view = self.marks.get(code)
+        if view is None:
+            view = self.marks[code] = PortMark(code, self.t[f"port_{code}"], rule_id)
+        return view
+
+    def port_rows(
+        self,
+        system: SystemResult,
+        net: Mapping[str, Mapping[str, Finding]],
+        rows: list[PortHostRow],
+    ) -> None:
+        """One row per scanned address of the system (per host name that declares it)."""
+        hosts: dict[tuple[str | None, str], _HostPorts] = {}
+        empty: Mapping[str, Finding] = {}
         for record in system.observed:
-            if record.collection == "certs":
-                found = [f for g in _CERT_GROUPS for f in open_by.get((g, record.subject), ())]
-                certs.append(
-                    self.cert_row(system, record, found, failed.get(record.subject, set()))
+            collection = record.collection
+            if collection not in _PORT_COLLECTIONS:
+                continue
+            values = record.values
+            host = _text(values.get("host")) or None
+            address = _text(values.get("address")) or record.subject
+            acc = hosts.get((host, address))
+            if acc is None:
+                family = _text(values.get("family"))
+                acc = hosts[(host, address)] = _HostPorts(_FAMILIES.get(family, family))
+            error = record.errors.get("")
+            if error is not None:
+                acc.error = error
+                continue
+            found = net.get(record.subject, empty)
+            port, protocol = _port_number(values.get("port")), _text(values.get("protocol"))
+            if collection == "open_ports":
+                acc.ports[(port, protocol)] = self.open_port(port, protocol, values, found)
+            elif "open" in record.errors:
+                acc.not_covered.add(f"{port}/{protocol}")
+            else:
+                silent = found.get(_SILENT_RULE)
+                if silent is not None and silent.measured_status is _FAIL:
+                    acc.not_answering[(port, protocol)] = DeclaredPort(
+                        port, protocol, _text(values.get("state")), silent.status is _WAIVED
+                    )
+        for (host, address), acc in hosts.items():
+            open_ports = tuple(acc.ports[key] for key in sorted(acc.ports))
+            silent_ports = tuple(acc.not_answering[key] for key in sorted(acc.not_answering))
+            if acc.error is not None:
+                css = "err"
+            elif any(p.risky or p.undeclared or p.ipv6_only for p in open_ports):
+                css = "bad"
+            elif silent_ports:
+                css = "warn"
+            else:
+                css = ""
+            rows.append(
+                PortHostRow(
+                    system_id=system.id,
+                    system_anchor=anchor("s", system.id),
+                    system_name=system.name,
+                    host=host,
+                    address=address,
+                    family=acc.family,
+                    ports=open_ports,
+                    not_answering=silent_ports,
+                    not_covered=tuple(sorted(acc.not_covered, key=_port_key)),
+                    error=acc.error,
+                    css=css,
                 )
-            elif record.collection == "endpoints" and _ipv6_observed(record):
-                found = [f for g in _IPV6_GROUPS for f in open_by.get((g, record.subject), ())]
-                ipv6.append(self.ipv6_row(system, record, found))
+            )
+
+    def open_port(
+        self, port: int, protocol: str, values: Mapping[str, Any], found: Mapping[str, Finding]
+    ) -> OpenPort:
+        """An open port marked by what the NET-* rules measured (a waiver hides nothing)."""
+
+        def failed(rule_id: str) -> bool:
+            finding = found.get(rule_id)
+            return finding is not None and finding.measured_status is _FAIL
+
+        risky, undeclared = failed(_RISKY_RULE), failed(_UNDECLARED_RULE)
+        ipv6_only, outdated = failed(_IPV6_ONLY_RULE), failed(_OUTDATED_RULE)
+        waived = any(f.status is _WAIVED for rule_id, f in found.items() if rule_id != _SILENT_RULE)
+        if risky:
+            mark = self.mark("risky", _RISKY_RULE)
+        elif undeclared:
+            mark = self.mark("undeclared", _UNDECLARED_RULE)
+        elif values.get("declared") is True:
+            mark = self.mark("expected", None)
+        else:
+            mark = self.mark("unjudged", None)
+        badges = []
+        if ipv6_only:
+            badges.append(self.mark("ipv6_only", _IPV6_ONLY_RULE))
+        if outdated:
+            badges.append(self.mark("outdated", _OUTDATED_RULE))
+        if waived:
+            badges.append(self.mark("waived", None))
+        service, tunnel = _text(values.get("service")), _text(values.get("tunnel"))
+        if tunnel:
+            service = f"{tunnel}/{service}" if service else tunnel
+        banner = (_text(values.get("product")), _text(values.get("version")))
+        product = " ".join(part for part in banner if part)
+        return OpenPort(
+            port=port,
+            protocol=protocol,
+            service=_cut(service, _MAX_BANNER_CHARS),
+            product=_cut(product, _MAX_BANNER_CHARS),
+            mark=mark,
+            badges=tuple(badges),
+            risky=risky,
+            undeclared=undeclared,
+            ipv6_only=ipv6_only,
+            outdated=outdated,
+            waived=waived,
+        )
 
     def issuer(self, issuer: Any) -> str:
         """short_issuer, once per distinct issuer (a province has a handful of CAs)."""
@@ -882,21 +1141,26 @@ class _Builder:
         by_agency: dict[str, list[SystemResult]] = {}
         for system in run.systems:
             by_agency.setdefault(system.agency, []).append(system)
-        agencies = tuple(
-            AgencySection(
-                id=agency.id,
-                anchor=anchor("a", agency.id),
-                name=agency.name,
-                summary=self.summary(agency.summary),
-                blocked=sum(1 for s in by_agency.get(agency.id, ()) if s.summary.gate_blocked),
-                findings=self.findings(agency.findings, None),
-                waivers=self.waiver_rows(agency.findings),
-                attestations=self.attestations(agency.findings),
-                systems=tuple(self.system(s, agency.name) for s in by_agency.get(agency.id, ())),
-                live=self.agency_live(agency.id, by_agency.get(agency.id, ())),
+        sections = []
+        for agency in run.agencies:
+            systems = by_agency.get(agency.id, ())
+            live, ports = self.agency_observed(agency.id, systems)
+            sections.append(
+                AgencySection(
+                    id=agency.id,
+                    anchor=anchor("a", agency.id),
+                    name=agency.name,
+                    summary=self.summary(agency.summary),
+                    blocked=sum(1 for s in systems if s.summary.gate_blocked),
+                    findings=self.findings(agency.findings, None),
+                    waivers=self.waiver_rows(agency.findings),
+                    attestations=self.attestations(agency.findings),
+                    systems=tuple(self.system(s, agency.name) for s in systems),
+                    live=live,
+                    ports=ports,
+                )
             )
-            for agency in run.agencies
-        )
+        agencies = tuple(sections)
         failing = failing_systems(run.systems)
         method = run.run.score_method
         return Page(
@@ -916,6 +1180,7 @@ class _Builder:
             full=self.full,
             live=run.run.live,
             observed_at=self.observed_at(),
+            scanned=any(a.ports.rows for a in agencies),
         )
 
     def overview(self, agencies: Sequence[AgencySection], failing: Mapping[str, int]) -> Overview:
@@ -951,6 +1216,8 @@ class _Builder:
             expired_waivers=self.expired_waivers(),
             live=add_counts(a.live.counts for a in agencies),
             live_rows=tuple(LiveRow(a.id, a.anchor, a.name, a.live.counts) for a in agencies),
+            ports=add_port_counts(a.ports.counts for a in agencies),
+            port_rows=tuple(PortsRow(a.id, a.ports.id, a.name, a.ports.counts) for a in agencies),
         )
 
     def blocked(self, system: SystemResult, agency_name: str) -> BlockedSystem:
@@ -1318,6 +1585,84 @@ def key_text(key_type: Any, key_bits: Any) -> str:
     if isinstance(key_bits, int) and not isinstance(key_bits, bool):
         return f"{name} {key_bits}"
     return name
+
+
+# -- port scan -------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _HostPorts:
+    """What the scan saw of one address of one system, gathered before it becomes a row."""
+
+    family: str
+    error: str | None = None
+    ports: dict[tuple[int, str], OpenPort] = field(default_factory=dict)
+    not_answering: dict[tuple[int, str], DeclaredPort] = field(default_factory=dict)
+    not_covered: set[str] = field(default_factory=set)
+
+
+def _text(value: Any) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def _cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _port_number(value: Any) -> int:
+    return value if isinstance(value, int) and not isinstance(value, bool) else 0
+
+
+def _port_key(text: str) -> tuple[int, str]:
+    number, _, protocol = text.partition("/")
+    return (int(number) if number.isdigit() else 0, protocol)
+
+
+def _address_key(address: str) -> tuple[int, int, str]:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return (9, 0, address)
+    return (ip.version, int(ip), address)
+
+
+def port_row_order(row: PortHostRow) -> tuple[int, str, int, str, tuple[int, int, str]]:
+    """Addresses with a risky port first, then with an undeclared one, then those with another
+    problem (open over IPv6 only, a declared port silent, not scanned), then the rest; within
+    each, by system, host (addresses outside the inventory last) and address."""
+    ports = row.ports
+    if any(p.risky for p in ports):
+        rank = 0
+    elif any(p.undeclared for p in ports):
+        rank = 1
+    elif row.error is not None or row.not_answering or any(p.ipv6_only for p in ports):
+        rank = 2
+    else:
+        rank = 3
+    host = row.host
+    return (rank, row.system_id, 1 if host is None else 0, host or "", _address_key(row.address))
+
+
+def port_counts(rows: Sequence[PortHostRow]) -> PortCounts:
+    scanned = [row for row in rows if row.error is None]
+    marks = Counter(p.mark.code for row in scanned for p in row.ports)
+    return PortCounts(
+        addresses=len(scanned),
+        open=sum(marks.values()),
+        risky=marks["risky"],
+        undeclared=marks["undeclared"],
+        expected=marks["expected"],
+        ipv6_only=sum(1 for row in scanned for p in row.ports if p.ipv6_only),
+        outdated=sum(1 for row in scanned for p in row.ports if p.outdated),
+        not_answering=sum(len(row.not_answering) for row in scanned),
+        not_scanned=len(rows) - len(scanned),
+    )
+
+
+def add_port_counts(counts: Iterable[PortCounts]) -> PortCounts:
+    """The sum of several agencies' port counts."""
+    parts = list(counts)
+    return PortCounts(*(sum(getattr(c, f.name) for c in parts) for f in fields(PortCounts)))
 
 
 def build_page(run: AuditRun, catalog: Catalog, lang: str, full: bool | None = None) -> Page:

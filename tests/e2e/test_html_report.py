@@ -246,3 +246,149 @@ def test_report_file_gets_ordinary_permissions(tmp_path: Path) -> None:
         os.umask(old)
     assert result.code == 0, result.stderr
     assert stat.S_IMODE(out.stat().st_mode) == 0o644
+
+
+# -- an imported port scan (auditor audit --scan-results): the open-ports tables ----------------
+
+SCAN_INVENTORY = """\
+organisation: {id: tinh-thu, name: Tỉnh Thử}
+agencies:
+  - id: so-a
+    name: Sở A
+    systems:
+      - id: cong-a
+        name: Cổng A
+        system_type: citizen_facing
+        lifecycle: production
+        declared_level: 3
+        hosts:
+          - {name: app.a.test, ipv4: [192.0.2.10], ipv6: ["2001:db8::10"],
+             expected_ports: [443, 8443]}
+          - {name: db.a.test, ipv4: [192.0.2.30]}
+        networks: [192.0.2.64/26]
+  - id: so-b
+    name: Sở B
+    systems:
+      - id: noi-bo-b
+        name: Nội bộ B
+        system_type: internal
+        lifecycle: production
+        declared_level: 1
+"""
+
+
+def _port(number: int, state: str = "open", service: str = "", extra: str = "") -> str:
+    name = f'<service name="{service}" {extra} method="probed" conf="10"/>' if service else ""
+    return (
+        f'<port protocol="tcp" portid="{number}"><state state="{state}" reason="syn-ack" '
+        f'reason_ttl="64"/>{name}</port>'
+    )
+
+
+def _host(address: str, ports: str, timed_out: bool = False) -> str:
+    kind = "ipv6" if ":" in address else "ipv4"
+    flag = ' timedout="true"' if timed_out else ""
+    return (
+        f'<host starttime="1767225601" endtime="1767225610"{flag}><status state="up" '
+        f'reason="user-set" reason_ttl="0"/>\n<address addr="{address}" addrtype="{kind}"/>\n'
+        f"<hostnames>\n</hostnames>\n<ports>{ports}</ports>\n</host>\n"
+    )
+
+
+SCAN_XML = (
+    '<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE nmaprun>\n'
+    '<nmaprun scanner="nmap" args="nmap -Pn -sV -p 22,80,443,3306,8443" start="1767225600" '
+    'version="7.93" xmloutputversion="1.05">\n'
+    '<scaninfo type="syn" protocol="tcp" numservices="5" services="22,80,443,3306,8443"/>\n'
+    + _host(
+        "192.0.2.10",
+        _port(443, service="http", extra='product="nginx" version="1.22.1" tunnel="ssl"')
+        + _port(80, service="http", extra='product="&lt;script&gt;alert(1)&lt;/script&gt;"')
+        + _port(3306, service="mysql", extra='product="MySQL" version="5.5.62"')
+        + _port(8443, state="closed", service="https-alt"),
+    )
+    + _host(
+        "2001:db8::10",
+        _port(443, service="http", extra='product="nginx" tunnel="ssl"')
+        + _port(8443, service="https-alt"),
+    )
+    + _host("192.0.2.70", _port(22, service="ssh", extra='product="OpenSSH" version="9.2p1"'))
+    + _host("192.0.2.30", _port(22), timed_out=True)
+    + '<runstats><finished time="1767225620" elapsed="20.00" exit="success"/></runstats>\n'
+    "</nmaprun>\n"
+)
+
+
+@pytest.fixture(scope="module")
+def scan_reports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """The page of an audit judged from an nmap XML made elsewhere (no network), each language."""
+    out = tmp_path_factory.mktemp("scan-html")
+    (out / "inventory.yaml").write_text(SCAN_INVENTORY, encoding="utf-8")
+    (out / "nmap.xml").write_text(SCAN_XML, encoding="utf-8")
+    pages = {}
+    for lang in ("vi", "en"):
+        path = out / f"report-{lang}.html"
+        result = run_cli(
+            "audit",
+            out / "inventory.yaml",
+            "--scan-results",
+            out / "nmap.xml",
+            "--as-of",
+            AS_OF,
+            "--lang",
+            lang,
+            "-q",
+            "--output",
+            path,
+        )
+        assert result.code in (0, 1), result.stderr
+        pages[lang] = path.read_text(encoding="utf-8")
+    return pages
+
+
+def _ports_section(page: str, agency: str) -> str:
+    return page.split(f'id="ports-{agency}"')[1].split("</section>")[0]
+
+
+def test_an_imported_scan_fills_the_open_ports_tables(scan_reports: dict[str, str]) -> None:
+    page = scan_reports["en"]
+    assert 'href="#ports"' in page and 'id="ports"' in page
+    table = _ports_section(page, "so-a")
+    rows = table.split("<tr")[2:]  # after the heading row
+    # Risky first (MySQL on 192.0.2.10), then undeclared (SSH outside the hosts), then the rest.
+    # Then the other problems (open over IPv6 only; an address the scan timed out on).
+    addresses = [re.findall(r'<td class="subj">([^<]+)</td><td class="nw">', r) for r in rows]
+    assert addresses == [["192.0.2.10"], ["192.0.2.70"], ["2001:db8::10"], ["192.0.2.30"]]
+    assert "Could not be scanned</span> host timed out" in rows[3]
+    assert '<a class="pm risky" href="#r-NET-02">high risk</a>' in rows[0]
+    assert '<a class="pm undeclared" href="#r-NET-01">undeclared</a>' in rows[0]  # port 80
+    assert rows[0].index("80/tcp") < rows[0].index("443/tcp") < rows[0].index("3306/tcp")
+    assert "ssl/http" in rows[0] and "nginx 1.22.1" in rows[0]
+    assert "8443/tcp</span> <small>(closed)</small>" in rows[0]  # declared, not answering
+    assert "not in the inventory" in rows[1]
+    assert '<a class="pm ipv6_only" href="#r-NET-04">open over IPv6 only</a>' in rows[2]
+    assert "No address of this agency is in the port scan." in _ports_section(page, "so-b")
+    # Imported, not live: the certificate and IPv6 tables still say how to observe them.
+    assert "run again with --live" in page
+    assert "Not scanned: run" not in page
+
+
+def test_an_imported_scan_page_is_escaped_and_monolingual(scan_reports: dict[str, str]) -> None:
+    for lang in ("vi", "en"):
+        page = scan_reports[lang]
+        assert page.count("<script") == 1  # only the page's own search script
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in _ports_section(page, "so-a")
+    assert "Cổng và dịch vụ đang mở" in scan_reports["vi"]
+    assert "rủi ro cao" in scan_reports["vi"] and "chỉ mở qua IPv6" in scan_reports["vi"]
+    leaked = [label for label in VIETNAMESE_ONLY if label in scan_reports["en"]]
+    assert leaked == []
+    text = re.sub(r"<style>.*?</style>", " ", scan_reports["vi"], flags=re.S)
+    text = re.sub(r"<[^>]+>", " ", text).replace("CA/Browser Forum Baseline Requirements", " ")
+    for label in ("Open ports", "High-risk", "Undeclared", "not in the inventory", "Waived"):
+        assert label not in text, label
+
+
+def test_an_offline_page_says_how_to_scan(reports: dict[str, str]) -> None:
+    assert "Chưa quét cổng: chạy <code>auditor scan</code>" in reports["vi"]
+    assert "Not scanned: run <code>auditor scan</code>" in reports["en"]
+    assert 'id="ports' not in reports["en"]

@@ -188,7 +188,8 @@ def observations(
     spec = case.get("observed")
     if spec is None:
         return None
-    assert set(spec) <= {"tls", "certs", "endpoints"}, f"unknown observed: {set(spec)}"
+    assert set(spec) <= {"tls", "certs", "endpoints", "open_ports", "expected_ports"}, (
+        f"unknown observed: {set(spec)}")
     system = inventory.agencies[0].systems[0]
     endpoints = spec.get("endpoints") or {}
     declared = {e.url for e in system.endpoints}
@@ -198,6 +199,10 @@ def observations(
             collections={
                 "tls": tuple(observed_item(e or {}, "tls") for e in spec.get("tls") or ()),
                 "certs": tuple(observed_item(e or {}, "certs") for e in spec.get("certs") or ()),
+                "open_ports": tuple(observed_item(e or {}, "open_port")
+                                    for e in spec.get("open_ports") or ()),
+                "expected_ports": tuple(observed_item(e or {}, "expected_port")
+                                        for e in spec.get("expected_ports") or ()),
             },
             endpoints={
                 url: observed_endpoint(e or {}) for url, e in endpoints.items()
@@ -242,6 +247,8 @@ HEALTHY = {
         "tls": [{}],
         "certs": [{}, {"template": "cert_file"}],
         "endpoints": {BASE["agencies"][0]["systems"][0]["endpoints"][0]["url"]: {}},
+        "open_ports": [{}],
+        "expected_ports": [{}],
     }
 }
 
@@ -256,7 +263,8 @@ def test_base_inventory_is_compliant_with_every_applicable_rule(case: dict[str, 
 def test_healthy_observations_are_judged() -> None:
     """Each observation rule gives a finding for the healthy templates (none is skipped)."""
     judged = {f.rule_id for f in findings_for_all(HEALTHY) if f.status.value == "pass"}
-    observation_rules = {r.id for r in CATALOG if r.per in ("tls", "certs")}
+    observation_rules = {r.id for r in CATALOG
+                         if r.per in ("tls", "certs", "open_ports", "expected_ports")}
     assert observation_rules <= judged
 
 
@@ -337,10 +345,35 @@ def _probe_layouts() -> dict[str, tuple[dict[str, Any], dict[str, str]]]:
         "certs": (dict(presented.values), dict(presented.errors)),
         "cert_file": (dict(file.values), dict(file.errors)),
         "endpoint": ipv6_values(Ipv6Result(target, ipv6, site)),
+        **_scan_layouts(),
     }
 
 
-@pytest.mark.parametrize("name", ["tls", "certs", "cert_file", "endpoint"])
+def _scan_layouts() -> dict[str, tuple[dict[str, Any], dict[str, str]]]:
+    """What scan/observe.py makes of a healthy scan of a dual-stack host."""
+    from auditor.scan.model import HostObservation, PortObservation, ScanRun
+    from auditor.scan.observe import scan_observations
+
+    inventory = build({})
+    system = inventory.agencies[0].systems[0]
+    host = system.hosts[0]
+    port = PortObservation("tcp", 443, "open", "syn-ack", "https", "nginx", "1.26.1")
+    hosts = tuple(
+        HostObservation(str(address), family, "up", ports=(port,))
+        for address, family in ((host.ipv4[0], "ipv4"), (host.ipv6[0], "ipv6"))
+    )
+    observed, _ = scan_observations(inventory, [ScanRun("nmap", hosts)], AS_OF)
+    seen = observed[system.id].collections
+    open6 = next(i for i in seen["open_ports"] if i.values["family"] == "ipv6")
+    expected = seen["expected_ports"][0]
+    return {
+        "open_port": (dict(open6.values), dict(open6.errors)),
+        "expected_port": (dict(expected.values), dict(expected.errors)),
+    }
+
+
+@pytest.mark.parametrize("name", ["tls", "certs", "cert_file", "endpoint", "open_port",
+                                  "expected_port"])
 def test_observed_templates_have_the_probes_layout(name: str) -> None:
     values, errors = _probe_layouts()[name]
     template = TEMPLATES[name]

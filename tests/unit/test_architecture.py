@@ -33,6 +33,7 @@ FORBIDDEN_INTERNAL = {
     "auditor.loading",
     "auditor.report",
     "auditor.probes",
+    "auditor.scan",
     "auditor.store",
     "auditor.cli",
     "auditor.audit",

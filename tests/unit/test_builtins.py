@@ -94,6 +94,7 @@ def test_registry_is_the_documented_closed_list() -> None:
         "transition_deadlines",
         "assessor_independent",
         "budget_share",
+        "service_version_supported",
     }
     with pytest.raises(TypeError):
         BUILTINS["evil"] = check  # type: ignore[index]
@@ -525,3 +526,30 @@ def test_budget_share_not_applicable(agency: Agency) -> None:
     outcome = check("budget_share", agency_ctx(agency))
     assert outcome.status is Status.NOT_APPLICABLE
     assert outcome.message.en == "No DX/IT project approved since 01/07/2026"
+
+
+# --------------------------------------------------------------------------------------------
+# service_version_supported (NET-05)
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("product", "version", "expected"),
+    [
+        ("OpenSSH", "7.4", Status.FAIL),
+        ("OpenSSH", "9.2p1 Debian 2+deb12u3", Status.PASS),
+        ("OpenSSH", "9.0", Status.PASS),
+        ("Apache httpd", "2.4.57", Status.FAIL),
+        ("Apache httpd", "2.4.62", Status.PASS),
+        ("nginx", "1.18.0", Status.FAIL),
+        ("Microsoft IIS httpd", "10.0", Status.PASS),
+        ("Acme Server", "1.0", Status.NOT_APPLICABLE),  # not in the table: not judged
+        ("nginx", "", Status.NOT_APPLICABLE),  # no version: not judged
+    ],
+)
+def test_service_version_supported(product: str, version: str, expected: Status) -> None:
+    values = {"product": product, "version": version or None}
+    context = EvalContext(as_of=AS_OF, level=3, rule_id="NET-05", values=values, origins={},
+                          builtins=BUILTINS)
+    outcome = check("service_version_supported", context)
+    assert outcome.status is expected, outcome.message.en

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from conftest import EXAMPLE
 
-from auditor.audit import AuditRequest, run_audit
+from auditor.audit import AuditRequest, ScanRequest, run_audit
 from auditor.loading.inventory import load_inventory
 from auditor.model.inventory import EndpointKind
 from auditor.probes.certinfo import public_lifetime_limit
@@ -305,3 +305,7 @@ def test_an_audit_without_live_touches_no_network(
         outcome = run_audit(AuditRequest([folder], AS_OF))
         assert outcome.probes is None and outcome.run.run.live is False
         assert all(s.observed == () for s in outcome.run.systems)
+    # Judging a saved or imported scan reads a file, nothing more.
+    nmap_xml = Path(__file__).parents[1] / "data" / "nmap" / "multi-host.xml"
+    outcome = run_audit(AuditRequest([inventory], AS_OF, scan=ScanRequest(results=[nmap_xml])))
+    assert outcome.run.run.live is False and len(outcome.scans) == 1

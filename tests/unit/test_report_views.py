@@ -34,6 +34,7 @@ from auditor.report.views import (
     AgencySection,
     FindingView,
     Page,
+    PortHostRow,
     SystemSection,
     build_page,
     failing_systems,
@@ -911,6 +912,381 @@ def test_hostile_observed_values_render_as_text() -> None:
     for lang in labels.LANGS:
         for full in (True, False):
             html = render_html(run, LIVE_CATALOG, lang, full=full)
+            assert html.count("<script") == 1 and "<img" not in html  # only the search script
+            assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+            assert "&#34;&gt;&lt;img src=x onerror=alert(1)&gt;" in html
+
+
+# -- port scan: open ports and services ------------------------------------------------------
+
+PORT_CATALOG = Catalog(
+    rules=(
+        *CATALOG.rules,
+        rule("NET-01", "network"),
+        rule("NET-02", "network", gate=True, severity="critical"),
+        rule("NET-03", "network", severity="medium"),
+        rule("NET-04", "network"),
+        rule("NET-05", "network", severity="medium", obligation="advisory"),
+        rule("TC-NET-01", "network"),  # an attested rule of the same group: not a port mark
+    )
+)
+HOSTILE = "<script>alert(1)</script>"
+
+
+def open_port(
+    host: str | None,
+    address: str,
+    port: int,
+    *,
+    declared: bool,
+    service: str | None = None,
+    product: str | None = None,
+    version: str | None = None,
+    tunnel: str | None = None,
+    over_ipv4: bool | None = None,
+) -> ObservedRecord:
+    family = "ipv6" if ":" in address else "ipv4"
+    values: dict[str, Any] = {
+        "host": host,
+        "address": address,
+        "family": family,
+        "port": port,
+        "protocol": "tcp",
+        "state": "open",
+        "reason": "syn-ack",
+        "service": service,
+        "product": product,
+        "version": version,
+        "tunnel": tunnel,
+        "declared": declared,
+        "in_inventory": host is not None,
+    }
+    if over_ipv4 is not None:
+        values["open_over_ipv4"] = over_ipv4
+    return ObservedRecord("open_ports", f"{host or address} [{address}] {port}/tcp", values)
+
+
+def expected_port(
+    host: str, address: str, port: int, *, is_open: bool | None, state: str = "closed"
+) -> ObservedRecord:
+    values: dict[str, Any] = {
+        "host": host,
+        "address": address,
+        "family": "ipv6" if ":" in address else "ipv4",
+        "port": port,
+        "protocol": "tcp",
+        "state": state,
+    }
+    errors = {}
+    if is_open is None:
+        errors["open"] = f"not scanned: {port}/tcp is not among the ports this scan covered"
+    else:
+        values["open"] = is_open
+    return ObservedRecord("expected_ports", f"{host} [{address}] {port}/tcp", values, errors)
+
+
+def unscanned(host: str, address: str, reason: str) -> list[ObservedRecord]:
+    values = {"host": host, "address": address, "family": "ipv4"}
+    return [
+        ObservedRecord(collection, f"{host} [{address}]", values, {"": reason})
+        for collection in ("open_ports", "expected_ports")
+    ]
+
+
+def net(
+    rule_id: str,
+    subject: str,
+    status: Status,
+    *,
+    measured: Status | None = None,
+    waiver: WaiverNote | None = None,
+) -> Finding:
+    r = PORT_CATALOG.get(rule_id)
+    assert r is not None and isinstance(r.severity, Severity)
+    return Finding(
+        id=f"{rule_id}:{subject}",
+        rule_id=rule_id,
+        subject=subject,
+        status=status,
+        measured_status=measured or status,
+        severity=r.severity,
+        obligation=r.obligation,
+        group=r.group,
+        message=Text2(vi="thông điệp", en="message"),
+        waiver=waiver,
+        gate=r.gate,
+    )
+
+
+def judged(
+    subject: str, declared: bool, risky: bool = False, ipv6: Status | None = None
+) -> list[Finding]:
+    """NET-01, NET-02 (and NET-04 over IPv6) findings of one open port."""
+    found = [
+        net("NET-01", subject, Status.PASS if declared else Status.FAIL),
+        net("NET-02", subject, Status.FAIL if risky else Status.PASS),
+    ]
+    if ipv6 is not None:
+        found.append(net("NET-04", subject, ipv6))
+    return found
+
+
+APP = "app.a.test"
+V4, V6 = "192.0.2.10", "2001:db8::10"
+
+
+def app(port: int, address: str = V4) -> str:
+    return f"{APP} [{address}] {port}/tcp"
+
+
+def make_port_run(live: bool = False) -> AuditRun:
+    """s1 (agency a): app.a.test on V4 and V6 declares 443 and 8443; 80 and 3389 are open but
+    undeclared (3389 risky, its NET-02 waived); 8443 is silent over IPv4 and open over IPv6
+    only; an address of a declared network answers on 22. s2 (agency a): one clean address
+    and one that could not be scanned. s3 (agency b): nothing scanned at all."""
+    s1_records = [
+        open_port(
+            APP,
+            V4,
+            443,
+            declared=True,
+            service="http",
+            tunnel="ssl",
+            product="nginx",
+            version="1.18.0",
+        ),
+        open_port(APP, V4, 80, declared=False, service="http", product=HOSTILE),
+        open_port(APP, V4, 3389, declared=False, service="ms-wbt-server"),
+        open_port(APP, V6, 8443, declared=True, service="https-alt", over_ipv4=False),
+        open_port(
+            APP,
+            V6,
+            443,
+            declared=True,
+            service="http",
+            tunnel="ssl",
+            product="nginx",
+            version="1.18.0",
+            over_ipv4=True,
+        ),
+        open_port(
+            None, "192.0.2.77", 22, declared=False, service="ssh", product="OpenSSH", version="6.6"
+        ),
+        expected_port(APP, V4, 443, is_open=True, state="open"),
+        expected_port(APP, V4, 8443, is_open=False),
+        expected_port(APP, V6, 443, is_open=True, state="open"),
+        expected_port(APP, V6, 8443, is_open=True, state="open"),
+        expected_port(APP, V6, 9000, is_open=None),  # outside the scan's port list
+    ]
+    s1_findings = [
+        *judged(app(443), declared=True),
+        *judged(app(80), declared=False),
+        net("NET-01", app(3389), Status.FAIL),
+        net("NET-02", app(3389), Status.WAIVED, measured=Status.FAIL, waiver=VALID),
+        *judged(app(8443, V6), declared=True, ipv6=Status.FAIL),
+        *judged(app(443, V6), declared=True, ipv6=Status.PASS),
+        *judged("192.0.2.77 [192.0.2.77] 22/tcp", declared=False),
+        net("NET-05", "192.0.2.77 [192.0.2.77] 22/tcp", Status.FAIL),
+        net("NET-03", app(443), Status.PASS),
+        net("NET-03", app(8443), Status.FAIL),
+        net("NET-03", app(443, V6), Status.PASS),
+        net("NET-03", app(8443, V6), Status.PASS),
+        net("NET-03", app(9000, V6), Status.ERROR),
+        net("TC-NET-01", app(80), Status.FAIL),  # same group and subject, another rule
+    ]
+    s2_records = [
+        open_port("db.a.test", "192.0.2.20", 5432, declared=True, service="postgresql"),
+        *unscanned("db2.a.test", "192.0.2.21", "nmap: host timed out after 60 s"),
+    ]
+    s2_findings = judged("db.a.test [192.0.2.20] 5432/tcp", declared=True, risky=True)
+    s3 = observed_system("s3", "b", [], [])
+    s1 = observed_system("s1", "a", s1_findings, s1_records)
+    s2 = observed_system("s2", "a", s2_findings, s2_records)
+    agencies = tuple(
+        BodyResult(
+            id=agency_id,
+            name=f"Sở {agency_id.upper()}",
+            kind="agency",
+            findings=(),
+            summary=combine([s.summary for s in systems]),
+            systems=tuple(s.id for s in systems),
+        )
+        for agency_id, systems in (("a", [s1, s2]), ("b", [s3]))
+    )
+    org = BodyResult(
+        id="tinh",
+        name="Tỉnh Thử",
+        kind="organisation",
+        findings=(),
+        summary=combine([a.summary for a in agencies]),
+        systems=("s1", "s2", "s3"),
+    )
+    info = RunInfo(
+        as_of=AS_OF,
+        tool_version="0.1.0",
+        lang="vi",
+        inputs=(),
+        live=live,  # an imported scan (--scan-results) is not a live run
+        rules=len(PORT_CATALOG.rules),
+        observed_at="2026-11-24T08:05:09+00:00" if live else None,
+    )
+    return AuditRun("1.0", info, org, agencies, (s1, s2, s3), org.summary)
+
+
+@pytest.fixture(scope="module")
+def port_page() -> Page:
+    return build_page(make_port_run(), PORT_CATALOG, "vi")
+
+
+def _ports(row: PortHostRow) -> list[tuple[int, str, list[str]]]:
+    return [(p.port, p.mark.code, [b.code for b in p.badges]) for p in row.ports]
+
+
+def test_open_ports_are_marked_by_what_the_net_rules_measured(port_page: Page) -> None:
+    rows = {(r.host, r.address): r for r in _agency(port_page, "a").ports.rows}
+    assert _ports(rows[(APP, V4)]) == [
+        (80, "undeclared", []),
+        (443, "expected", []),
+        (3389, "risky", ["waived"]),  # risky wins over undeclared; the waiver hides nothing
+    ]
+    assert _ports(rows[(APP, V6)]) == [(443, "expected", []), (8443, "expected", ["ipv6_only"])]
+    assert _ports(rows[(None, "192.0.2.77")]) == [(22, "undeclared", ["outdated"])]
+    assert _ports(rows[("db.a.test", "192.0.2.20")]) == [(5432, "risky", [])]
+    rdp = rows[(APP, V4)].ports[2]
+    assert (rdp.risky, rdp.undeclared, rdp.waived) == (True, True, True)
+    assert (rdp.mark.label, rdp.mark.rule_id) == ("rủi ro cao", "NET-02")
+    web = rows[(APP, V4)].ports[1]
+    assert (web.service, web.product, web.mark.rule_id) == ("ssl/http", "nginx 1.18.0", None)
+    ipv6_only = rows[(APP, V6)].ports[1].badges[0]
+    assert (ipv6_only.label, ipv6_only.rule_id) == ("chỉ mở qua IPv6", "NET-04")
+    assert rows[(APP, V4)].family == "IPv4" and rows[(APP, V6)].family == "IPv6"
+    # The attested TC-NET-01 shares group and subject with port 80: it marks nothing.
+    assert rows[(APP, V4)].ports[0].badges == ()
+
+
+def test_declared_ports_that_did_not_answer_and_addresses_not_scanned(port_page: Page) -> None:
+    rows = {(r.host, r.address): r for r in _agency(port_page, "a").ports.rows}
+    v4, v6 = rows[(APP, V4)], rows[(APP, V6)]
+    assert [(d.port, d.protocol, d.state, d.waived) for d in v4.not_answering] == [
+        (8443, "tcp", "closed", False)
+    ]
+    assert v6.not_answering == () and v6.not_covered == ("9000/tcp",)
+    down = rows[("db2.a.test", "192.0.2.21")]
+    assert down.error == "nmap: host timed out after 60 s"
+    assert (down.ports, down.not_answering, down.css) == ((), (), "err")
+    assert (v4.css, v6.css, rows[(None, "192.0.2.77")].css) == ("bad", "bad", "bad")
+    assert rows[("db.a.test", "192.0.2.20")].system_anchor == "s-s2"
+
+
+def test_addresses_with_risky_ports_come_first_then_undeclared_then_the_rest(
+    port_page: Page,
+) -> None:
+    ports = _agency(port_page, "a").ports
+    assert ports.id == "ports-a"
+    assert [(r.system_id, r.host, r.address) for r in ports.rows] == [
+        ("s1", APP, V4),  # risky (3389, waived)
+        ("s2", "db.a.test", "192.0.2.20"),  # risky
+        ("s1", None, "192.0.2.77"),  # undeclared
+        ("s1", APP, V6),  # open over IPv6 only
+        ("s2", "db2.a.test", "192.0.2.21"),  # not scanned
+    ]
+    assert _agency(port_page, "b").ports.rows == ()
+
+
+def test_port_counts_add_up(port_page: Page) -> None:
+    a = _agency(port_page, "a").ports.counts
+    assert (a.addresses, a.open, a.not_scanned) == (4, 7, 1)
+    assert (a.risky, a.undeclared, a.expected, a.unjudged) == (2, 2, 3, 0)
+    assert a.open == a.risky + a.undeclared + a.expected + a.unjudged
+    assert (a.ipv6_only, a.outdated, a.not_answering) == (1, 1, 1)
+    b = _agency(port_page, "b").ports.counts
+    assert (b.addresses, b.open, b.not_scanned) == (0, 0, 0)
+    province = port_page.overview.ports
+    assert province == a  # agency b saw nothing
+    assert [(r.agency_id, r.anchor, r.counts) for r in port_page.overview.port_rows] == [
+        ("a", "ports-a", a),
+        ("b", "ports-b", b),
+    ]
+    assert port_page.scanned and not port_page.live  # an imported scan
+
+
+def test_an_imported_scan_shows_the_ports_without_the_live_tables() -> None:
+    for lang, heading in (("vi", "Cổng và dịch vụ đang mở"), ("en", "Open ports and services")):
+        html = render_html(make_port_run(), PORT_CATALOG, lang)
+        assert 'id="ports"' in html and 'href="#ports"' in html
+        assert 'id="ports-a"' in html and 'id="ports-b"' in html
+        assert html.count(heading) >= 3
+        table = html.split('id="ports-a"')[1].split("</section>")[0]
+        assert table.index(f'<td class="subj">{V4}</td>') < table.index("192.0.2.77")
+        assert '<a class="pm risky" href="#r-NET-02">' in table
+        assert "nmap: host timed out after 60 s" in table
+        assert '<table class="wide live">' not in html  # not live: no certificate table
+        assert "auditor audit --live --scan" not in html  # scanned: no "not scanned" line
+    english = render_html(make_port_run(), PORT_CATALOG, "en")
+    assert "not in the inventory" in english and "open over IPv6 only" in english
+    assert "high risk" in english and "waived" in english and "9000/tcp" in english
+
+
+def test_a_run_without_scan_records_only_says_how_to_scan() -> None:
+    for run, catalog in ((make_run(), CATALOG), (make_live_run(), LIVE_CATALOG)):
+        page = build_page(run, catalog, "en")
+        assert not page.scanned
+        assert all(a.ports.rows == () for a in page.agencies)
+        assert page.overview.ports.open == 0
+        html = render_html(run, catalog, "en")
+        assert "Not scanned: run <code>auditor scan</code> or " in html
+        assert "<code>auditor audit --live --scan</code>" in html
+        assert 'id="ports' not in html and 'href="#ports' not in html
+        assert "Open ports" not in html.split("</style>")[1]
+    assert "Chưa quét cổng: chạy <code>auditor scan</code> hoặc" in render_html(
+        make_run(), CATALOG, "vi"
+    )
+
+
+def test_the_ports_table_stays_in_a_condensed_page() -> None:
+    condensed = build_page(make_port_run(live=True), PORT_CATALOG, "vi", full=False)
+    assert not condensed.full and condensed.scanned
+    assert len(_agency(condensed, "a").ports.rows) == 5
+    html = render_html(make_port_run(live=True), PORT_CATALOG, "vi", full=False)
+    table = html.split('id="ports-a"')[1].split("</section>")[0]
+    assert "3389/tcp" in table and "Hệ thống s1" not in table  # no system names when condensed
+
+
+def test_hostile_scan_values_render_as_text() -> None:
+    run = make_port_run()
+    s3 = run.systems[2]
+    evil = SystemResult(
+        id=s3.id,
+        name=s3.name,
+        agency=s3.agency,
+        lifecycle=s3.lifecycle,
+        system_type=s3.system_type,
+        level=s3.level,
+        findings=s3.findings,
+        summary=s3.summary,
+        observed=(
+            open_port(
+                '"><img src=x onerror=alert(1)>',
+                "192.0.2.99",
+                8080,
+                declared=False,
+                service=HOSTILE,
+                version=HOSTILE,
+            ),
+            *unscanned("evil.b.test", "192.0.2.98", HOSTILE),
+        ),
+    )
+    run = AuditRun(
+        run.schema_version,
+        run.run,
+        run.organisation,
+        run.agencies,
+        (*run.systems[:2], evil),
+        run.summary,
+    )
+    for lang in labels.LANGS:
+        for full in (True, False):
+            html = render_html(run, PORT_CATALOG, lang, full=full)
             assert html.count("<script") == 1 and "<img" not in html  # only the search script
             assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
             assert "&#34;&gt;&lt;img src=x onerror=alert(1)&gt;" in html

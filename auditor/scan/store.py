@@ -1,0 +1,70 @@
+"""Scan results on disk: `auditor scan --save` writes them, `--scan-results` reads them back.
+
+Our own JSON (the ScanRun as it was observed, versioned) or any nmap `-oX` file, told apart
+by content. Reading either is bounded and never executes or fetches anything; a bad file is
+an InputError naming it (exit code 2).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from pydantic import TypeAdapter, ValidationError
+
+from auditor.errors import InputError, Location
+from auditor.report.files import write_atomic
+from auditor.scan.model import ScanRun
+from auditor.scan.nmap_xml import parse_nmap_xml
+
+FORMAT = "auditor-scan"
+FORMAT_VERSION = 1
+MAX_BYTES = 512 * 1024 * 1024
+_ADAPTER: TypeAdapter[ScanRun] = TypeAdapter(ScanRun)
+
+
+def save_scan(run: ScanRun, path: Path) -> None:
+    document = {"format": FORMAT, "version": FORMAT_VERSION,
+                "scan": _ADAPTER.dump_python(run, mode="json")}
+    text = json.dumps(document, ensure_ascii=False, indent=1, sort_keys=False) + "\n"
+    write_atomic(path, text.encode("utf-8"))
+
+
+def _read(path: Path) -> bytes:
+    if not path.is_file():
+        raise InputError(Location(str(path)), "not a regular file")
+    with path.open("rb") as handle:
+        data = handle.read(MAX_BYTES + 1)
+    if len(data) > MAX_BYTES:
+        raise InputError(Location(str(path)), f"larger than {MAX_BYTES // (1024 * 1024)} MiB")
+    return data
+
+
+def load_scan(path: Path) -> ScanRun:
+    """A saved scan (JSON) or an nmap XML file."""
+    data = _read(path)
+    head = data.lstrip()[:1]
+    if head == b"<":
+        return parse_nmap_xml(data, source=str(path))  # NmapXmlError is an InputError
+    return _load_json(path, data)
+
+
+def _load_json(path: Path, data: bytes) -> ScanRun:
+    try:
+        document: Any = json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        line = getattr(exc, "lineno", None)
+        raise InputError(Location(str(path), line),
+                         "neither nmap XML nor an auditor scan (JSON)") from exc
+    if not isinstance(document, dict) or document.get("format") != FORMAT:
+        raise InputError(Location(str(path)), f"not an auditor scan: no \"format\": \"{FORMAT}\"")
+    if document.get("version") != FORMAT_VERSION:
+        raise InputError(Location(str(path), field="version"),
+                         f"unsupported scan format version {document.get('version')!r}")
+    try:
+        return _ADAPTER.validate_python(document.get("scan"), strict=False)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise InputError(Location(str(path), field=f"scan.{where}"), first["msg"]) from exc
