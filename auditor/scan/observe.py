@@ -17,6 +17,7 @@ becomes `certs` items (`source: nmap`) with the same `cert.*` keys as the TLS pr
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import ipaddress
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
@@ -289,14 +290,23 @@ def was_scanned(scanned: Sequence[tuple[str, str]], protocol: str, port: int) ->
     """Is `port` in nmap's <scaninfo services> for `protocol`? True when nmap said nothing."""
     if not scanned:
         return True
-    for proto, services in scanned:
-        if proto != protocol:
-            continue
-        for part in services.split(","):
-            low, _, high = part.strip().partition("-")
-            if low.isdigit() and int(low) <= port <= int(high if high.isdigit() else low):
-                return True
-    return False
+    return any(
+        low <= port <= high
+        for proto, services in scanned
+        if proto == protocol
+        for low, high in _ranges(services)
+    )
+
+
+@functools.lru_cache(maxsize=64)
+def _ranges(services: str) -> tuple[tuple[int, int], ...]:
+    """'1-1024,8080' → ((1, 1024), (8080, 8080)), parsed once per scan, not once per port."""
+    found = []
+    for part in services.split(","):
+        low, _, high = part.strip().partition("-")
+        if low.isdigit():
+            found.append((int(low), int(high) if high.isdigit() else int(low)))
+    return tuple(found)
 
 
 def merge_observations(
