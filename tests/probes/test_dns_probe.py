@@ -262,4 +262,4 @@ def test_nsd_refuses_non_loopback_records(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="only loopback"):
         NsdServer(tmp_path, {"bad.test": ["www AAAA 2001:db8::1"]})
     with pytest.raises(ValueError, match=r"under \.test"):
-        NsdServer(tmp_path, {"anbinh.vn": ["www A 127.0.0.1"]})
+        NsdServer(tmp_path, {"anbinh.example": ["www A 127.0.0.1"]})

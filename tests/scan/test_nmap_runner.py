@@ -546,9 +546,9 @@ def test_anything_but_an_address_network_or_name_is_refused(text: str,
     ("fe80::1%eth0", None, ScanTarget("fe80::1%eth0", "address", "ipv6")),
     ("192.0.2.0/24", None, ScanTarget("192.0.2.0/24", "network", "ipv4")),
     ("2001:db8::/120", None, ScanTarget("2001:db8::/120", "network", "ipv6")),
-    ("WWW.Example.gov.vn.", None, ScanTarget("www.example.gov.vn", "hostname", "ipv4")),
+    ("WWW.Example.test.", None, ScanTarget("www.example.test", "hostname", "ipv4")),
     ("localhost", "ipv6", ScanTarget("localhost", "hostname", "ipv6")),
-    ("cổng.gov.vn", None, ScanTarget("xn--cng-qmz.gov.vn", "hostname", "ipv4")),
+    ("cổng.anbinh.test", None, ScanTarget("xn--cng-qmz.anbinh.test", "hostname", "ipv4")),
 ])
 def test_targets_are_classified_and_normalised(text: str, family: Any,
                                                expected: ScanTarget) -> None:
