@@ -25,6 +25,7 @@ from auditor.probes.dns import ResolverConfig, parse_resolver
 from auditor.probes.observe import system_observations
 from auditor.probes.runner import PROBES, ProbeOptions, run_probes
 from auditor.probes.targets import plan_probes
+from auditor.report import history as history_views
 from auditor.report import probe_tables, terminal
 from auditor.report.files import write_atomic
 from auditor.report.html import render_html
@@ -36,6 +37,7 @@ from auditor.scan.observe import scan_observations
 from auditor.scan.store import load_scan, save_scan
 from auditor.scan.targets import scan_targets
 from auditor.scoring import gate_blocking
+from auditor.store.history import DB_ENV, HistoryStore, RunDetail
 
 SEVERITIES = [s.value for s in Severity]
 _LEVEL_ADAPTER: TypeAdapter[LevelResult] = TypeAdapter(LevelResult)
@@ -286,6 +288,14 @@ def _scan_request(kwargs: dict[str, Any], live: dict[str, Any], progress: ProbeP
     return ScanRequest(options, tuple(Path(r) for r in results), progress)
 
 
+db_option = click.option(
+    "--db",
+    metavar="PATH|URL",
+    help=f"History store: a SQLite file or a database URL (postgresql+psycopg://…); default "
+    f"${DB_ENV}, else ~/.local/share/auditor/history.sqlite.",
+)
+
+
 def _console() -> Console:
     # Piped output (CI logs, files) gets a wide fixed width instead of rich's 80 columns.
     console = Console(highlight=False, soft_wrap=False)
@@ -344,6 +354,8 @@ def validate(paths: tuple[str, ...], checklists: tuple[str, ...]) -> None:
     help="Exit 1 when a failed or errored finding is at or above this severity.",
 )
 @click.option("--quiet", "-q", is_flag=True, help="Do not print the summary table.")
+@db_option
+@click.option("--no-history", is_flag=True, help="Do not record this run in the history store.")
 @live_options
 @audit_scan_options
 def audit(
@@ -355,6 +367,8 @@ def audit(
     html_path: str | None,
     fail_on: str | None,
     quiet: bool,
+    db: str | None,
+    no_history: bool,
     **kwargs: Any,
 ) -> None:
     """Audit every agency and system of an inventory.
@@ -378,6 +392,11 @@ def audit(
         write_atomic(Path(json_path), json_chunks(run))
     if html_path:
         write_atomic(Path(html_path), render_html(run, outcome.catalog, lang).encode("utf-8"))
+    if not no_history:
+        with HistoryStore.open(db) as store:
+            run_id = store.record(run, inventory=", ".join(paths))
+        if not quiet:
+            click.echo(f"recorded as run {run_id} in {store.name}", err=True)
     if not quiet:
         terminal.audit_summary(run, _console(), lang)
     if fail_on is not None:
@@ -669,6 +688,75 @@ def scan(paths: tuple[str, ...], system_id: str | None, time_limit: float | None
         return
     probe_tables.ports_table(observations, unmatched, merged.notes, _console(), lang)
     click.echo(f"saved: {save_path}", err=True)
+
+
+@cli.group()
+def history() -> None:
+    """List, show and compare the audit runs recorded in the history store."""
+
+
+@history.command("list")
+@db_option
+@click.option("--organisation", help="Only runs of this organisation id.")
+@click.option("--json", "as_json", is_flag=True, help="Print the runs as JSON.")
+@lang_option
+def history_list(db: str | None, organisation: str | None, as_json: bool, lang: str) -> None:
+    """The recorded runs, newest first."""
+    with HistoryStore.open(db) as store:
+        rows = store.runs(organisation=organisation)
+    if as_json:
+        _echo_json([history_views.run_json(r) for r in rows])
+        return
+    history_views.runs_table(rows, _console(), lang)
+
+
+def _detail(store: HistoryStore, run_id: int) -> RunDetail:
+    detail = store.run(run_id)
+    if detail is None:
+        raise click.BadParameter(f"no run {run_id} in {store.name}", param_hint="RUN")
+    return detail
+
+
+@history.command("show")
+@click.argument("run_id", metavar="RUN", type=int)
+@db_option
+@click.option("--json", "as_json", is_flag=True, help="Print the run as JSON.")
+@lang_option
+def history_show(run_id: int, db: str | None, as_json: bool, lang: str) -> None:
+    """One run: its counts, systems and open findings."""
+    with HistoryStore.open(db) as store:
+        detail = _detail(store, run_id)
+    if as_json:
+        _echo_json(history_views.detail_json(detail))
+        return
+    history_views.show_run(detail, _console(), lang)
+
+
+@history.command("diff")
+@click.argument("before", metavar="RUN_A", type=int, required=False)
+@click.argument("after", metavar="RUN_B", type=int, required=False)
+@db_option
+@click.option("--json", "as_json", is_flag=True, help="Print the differences as JSON.")
+@lang_option
+def history_diff(before: int | None, after: int | None, db: str | None, as_json: bool,
+                 lang: str) -> None:
+    """What changed from RUN_A to RUN_B (default: the two latest runs): new, resolved and
+    persisting findings, and level changes."""
+    with HistoryStore.open(db) as store:
+        if before is None or after is None:
+            latest = store.runs()
+            if len(latest) < 2:
+                raise click.UsageError("the history holds fewer than two runs to compare")
+            before, after = latest[1].id, latest[0].id
+        diff = history_views.diff_runs(_detail(store, before), _detail(store, after))
+    if as_json:
+        _echo_json(history_views.diff_json(diff))
+        return
+    history_views.show_diff(diff, _console(), lang)
+
+
+def _echo_json(data: Any) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True))
 
 
 @cli.command()

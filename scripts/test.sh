@@ -7,11 +7,14 @@ cd "$(dirname "$0")/.."
 # Debian packages used by the tests. Real components, not mocks.
 #   nsd                authoritative DNS server on loopback for the DNS/IPv6 probe tests
 #                      (started by the tests themselves, never as a system service)
-#   nmap               the peer in the TLS benchmark; the network-exposure scans use it too
+#   nmap               the port scans (tests/scan, tests/e2e/test_cli_scan.py) and a peer in
+#                      the TLS benchmark
+#   postgresql         a real PostgreSQL server for the history-store tests (the tests run
+#                      initdb/postgres themselves in a temporary directory, on loopback)
 #   chromium           headless browser for tests/e2e/test_html_browser.py (driven by the
 #                      `playwright` Python package; never `playwright install`)
 #   fonts-dejavu-core  a font with every Vietnamese glyph, for screenshots and print-to-PDF
-DEBIAN_PACKAGES=(nsd nmap chromium fonts-dejavu-core)
+DEBIAN_PACKAGES=(nsd nmap postgresql chromium fonts-dejavu-core)
 if [ "${#DEBIAN_PACKAGES[@]}" -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
     apt-get update -qq

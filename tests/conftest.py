@@ -6,7 +6,7 @@ import datetime as dt
 import os
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,6 +33,19 @@ def run_cli(*args: str | Path, cwd: Path | None = None, timeout: float = 120) ->
         timeout=timeout, check=False,
     )
     return CliResult(completed.returncode, completed.stdout, completed.stderr)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _history_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Every CLI run of the suite records into one store of its own, never the user's."""
+    path = tmp_path_factory.mktemp("history") / "history.sqlite"
+    before = os.environ.get("AUDITOR_DB")
+    os.environ["AUDITOR_DB"] = str(path)
+    yield path
+    if before is None:
+        os.environ.pop("AUDITOR_DB", None)
+    else:
+        os.environ["AUDITOR_DB"] = before
 
 
 @pytest.fixture

@@ -232,3 +232,11 @@ agencies:
     assert result.code == 2, result.stdout
     assert "127.0.0.0/16" in result.stderr and "65,536 addresses" in result.stderr
     assert "Traceback" not in result.stderr and not (tmp_path / "s.json").exists()
+
+
+def test_a_risky_port_closes_the_go_live_gate(scanned: tuple[Path, dict[str, Any]],
+                                             lab: Lab) -> None:
+    saved, _ = scanned
+    result = run_cli("gate", lab.inventory, "--system", "cong-a", "--scan-results", saved,
+                     "--lang", "en")
+    assert result.code == 1 and "NET-02" in result.stdout

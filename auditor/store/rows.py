@@ -1,0 +1,114 @@
+"""What the history store gives back: plain frozen rows, one per run, agency, system, finding."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from auditor.model.results import InputFile, Obligation, Severity, Status, WaiverNote
+
+# (earned, possible): the points a score was computed from; adding them over systems taken
+# from different runs gives the score of the whole (what the annual report does).
+Points = tuple[int, int]
+
+
+@dataclass(frozen=True, slots=True)
+class RunRow:
+    id: int
+    recorded_at: str  # ISO 8601 UTC, e.g. 2026-11-24T08:30:00Z
+    as_of: dt.date
+    inventory: str  # the label given when recording (the inventory path(s))
+    organisation: str  # id
+    organisation_name: str
+    tool_version: str
+    schema_version: str  # of the JSON results the run corresponds to
+    live: bool
+    systems: int
+    findings: int  # every finding recorded: systems', agencies' and the organisation's
+    counts: dict[str, int]  # status value ("pass", "fail", ...) -> findings
+    score: float | None
+    score_without_waivers: float | None
+    points: Points
+    points_without_waivers: Points
+    by_severity: dict[str, int]  # open (fail/error), non-advisory findings per severity
+    expired_waivers: int
+    gate_blocked: bool
+    lang: str
+    rules: int
+    observed_at: str | None
+    inputs: tuple[InputFile, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class AgencyRow:
+    agency_id: str
+    name: str
+    systems: tuple[str, ...]
+    counts: dict[str, int]  # the agency's own findings plus its systems'
+    score: float | None
+    score_without_waivers: float | None
+    points: Points
+    points_without_waivers: Points
+    by_severity: dict[str, int]
+    expired_waivers: int
+    gate_blocked: bool
+
+
+@dataclass(frozen=True, slots=True)
+class SystemRow:
+    system_id: str
+    agency_id: str
+    name: str
+    lifecycle: str
+    system_type: str
+    declared: int | None
+    approved: int | None
+    effective: int
+    computed: dict[str, int]  # regime -> minimum level
+    governing_regime: str
+    counts: dict[str, int]
+    score: float | None
+    score_without_waivers: float | None
+    points: Points
+    points_without_waivers: Points
+    by_severity: dict[str, int]
+    expired_waivers: int
+    gate_blocked: bool
+    criteria: dict[str, tuple[str, ...]]  # regime -> ids of the criteria that fired
+
+
+@dataclass(frozen=True, slots=True)
+class FindingRow:
+    finding_id: str
+    rule_id: str
+    owner: str  # the id of the system, agency or organisation the finding is about
+    owner_kind: str  # "system" | "agency" | "organisation"
+    system_id: str | None  # None for agency and organisation findings
+    agency_id: str | None  # the system's agency, or the agency; None for the organisation
+    subject: str | None
+    status: Status
+    measured_status: Status
+    severity: Severity
+    group: str
+    obligation: Obligation
+    gate: bool
+    message_vi: str
+    message_en: str
+    waiver: WaiverNote | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RunDetail:
+    run: RunRow
+    systems: tuple[SystemRow, ...]  # in the run's order
+    findings: tuple[FindingRow, ...]  # organisation's, then agencies', then systems' (run order)
+    agencies: tuple[AgencyRow, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class SystemSnapshot:
+    """A system as the last run of a period that included it saw it."""
+
+    run: RunRow
+    system: SystemRow
+    findings: tuple[FindingRow, ...]
