@@ -84,8 +84,8 @@ def _table_counts(location: str) -> dict[str, dict[int, int]]:
                     select(table.c.run_id, func.count()).group_by(table.c.run_id)
                 ).all()
                 result[name] = {run_id: count for run_id, count in rows}  # noqa: C416
-            found = connection.execute(select(runs.c.id, runs.c.findings)).tuples().all()
-            result["runs"] = dict(found)
+            found = connection.execute(select(runs.c.id, runs.c.findings)).all()
+            result["runs"] = {run_id: count for run_id, count in found}  # noqa: C416
             return result
     finally:
         engine.dispose()
