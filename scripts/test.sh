@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 #   nmap               the port scans (tests/scan, tests/e2e/test_cli_scan.py) and a peer in
 #                      the TLS benchmark
 #   postgresql         a real PostgreSQL server for the history-store tests (the tests run
-#                      initdb/postgres themselves in a temporary directory, on loopback)
+#                      initdb/postgres themselves in a temporary directory, Unix socket only)
 #   chromium           headless browser for tests/e2e/test_html_browser.py (driven by the
 #                      `playwright` Python package; never `playwright install`)
 #   fonts-dejavu-core  a font with every Vietnamese glyph, for screenshots and print-to-PDF

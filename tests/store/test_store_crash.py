@@ -104,7 +104,7 @@ def _writing_postgres(server: PostgresServer, database: str) -> Callable[[], boo
                 "JOIN pg_database d ON d.oid = p.datid WHERE d.datname = %s",
                 (database,),
             ).fetchone()
-        return row is not None and int(row[0]) > 20_000
+        return row is not None and int(str(row[0])) > 20_000
 
     return copying
 

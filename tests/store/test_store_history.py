@@ -219,6 +219,6 @@ def test_recorded_at_defaults_to_now_in_utc(location: str) -> None:
         run_id = store.record(example_run(), inventory="x")
         stamp = store.runs()[0].recorded_at
     after = dt.datetime.now(dt.UTC)
-    assert store.runs is not None and run_id == 1
+    assert run_id == 1
     assert stamp.endswith("Z")
     assert before <= dt.datetime.fromisoformat(stamp) <= after
