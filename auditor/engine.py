@@ -23,6 +23,7 @@ from auditor.facts import (
 from auditor.model.inventory import Agency, Inventory, Regime, Waiver
 from auditor.model.results import (
     AuditRun,
+    BodyRegister,
     BodyResult,
     Evidence,
     Fact,
@@ -38,10 +39,11 @@ from auditor.model.results import (
     WaiverNote,
 )
 from auditor.regime import LAW_116_IN_FORCE
+from auditor.register import body_register, system_register
 from auditor.rules import Catalog, Rule
 from auditor.scoring import SCORE_METHOD, combine, summarise
 
-SCHEMA_VERSION = "1.1"  # 1.1: observed records of live probes (systems[].observed)
+SCHEMA_VERSION = "1.2"  # 1.1: systems[].observed (live probes); 1.2: register (Form 08 rows)
 #: Keys a probe adds to a declared endpoint (see probes/observe.py).
 _ENDPOINT_OBSERVED = frozenset({"ipv6", "redirect"})
 _WAIVABLE = frozenset({Status.FAIL, Status.MANUAL, Status.ERROR})
@@ -210,6 +212,7 @@ class Engine:
             findings=tuple(findings),
             summary=summarise(findings),
             observed=_records(facts.collections),
+            register=system_register(system),
         )
 
     def evaluate_body(
@@ -227,6 +230,7 @@ class Engine:
         regimes: frozenset[Regime],
         systems: Sequence[SystemResult],
         below: Sequence[Summary],
+        register: BodyRegister | None = None,
     ) -> BodyResult:
         """Judge an agency or the organisation; its summary rolls up `below` as well."""
         own: list[Finding] = []
@@ -246,6 +250,7 @@ class Engine:
             findings=tuple(own),
             summary=combine([summarise(own), *below]),
             systems=tuple(s.id for s in systems),
+            register=register,
         )
 
 
@@ -349,6 +354,7 @@ def evaluate(
         frozenset(all_regimes or {_default_regime(as_of)}),
         system_results,
         below,
+        body_register(organisation),
     )
     return AuditRun(
         schema_version=SCHEMA_VERSION,
@@ -396,4 +402,5 @@ def _agency_result(
         regimes,
         systems,
         [s.summary for s in systems],
+        body_register(agency),
     )

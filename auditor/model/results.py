@@ -186,6 +186,51 @@ class ObservedRecord:
     errors: dict[str, str] = field(default_factory=dict)
 
 
+# -- register entries (Decree 331 Form 08): declarations copied from the inventory ----------
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentNote:
+    """A document as Form 08 cites it: number, date and issuing body."""
+
+    number: str
+    date: dt.date
+    body: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Inspection:
+    """An inspection or assessment done on the system (Form 08 "kiểm tra, đánh giá")."""
+
+    date: dt.date
+    result: str  # AssessmentResult value: pass | fail | conditional
+
+
+@dataclass(frozen=True, slots=True)
+class SystemRegister:
+    owner: str | None
+    operator: str | None
+    proposed_level: int | None  # cấp độ đề xuất (the declared level)
+    dossier_status: str | None  # DossierStatus value; None: no dossier declared
+    decision: DocumentNote | None  # quyết định phê duyệt cấp độ
+    expected_approval: dt.date | None
+    security_regulation: DocumentNote | None  # quy chế bảo đảm ATTT
+    plan_deployment: str | None  # Deployment value; None: no plan declared
+    full_deployment_expected: dt.date | None
+    pre_operation: Inspection | None  # trước khi đưa vào sử dụng
+    periodic: Inspection | None  # định kỳ: the latest independent assessment or pentest
+    national_security_critical: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class BodyRegister:
+    """An agency's or the organisation's own figures for the headline counts."""
+
+    security_unit: str | None
+    security_staff: int | None  # cán bộ chuyên trách/phụ trách ATTT
+    trained: int | None  # of whom trained
+
+
 @dataclass(frozen=True, slots=True)
 class SystemResult:
     id: str
@@ -197,6 +242,7 @@ class SystemResult:
     findings: tuple[Finding, ...]
     summary: Summary
     observed: tuple[ObservedRecord, ...] = ()
+    register: SystemRegister | None = None  # its Form 08 row (schema 1.2)
 
 
 @dataclass(frozen=True, slots=True)
@@ -209,6 +255,7 @@ class BodyResult:
     findings: tuple[Finding, ...]
     summary: Summary
     systems: tuple[str, ...] = ()
+    register: BodyRegister | None = None  # staff figures for Form 08 (schema 1.2)
 
 
 @dataclass(frozen=True, slots=True)

@@ -30,6 +30,7 @@ from typing import Any, Self, TypeVar
 from sqlalchemy import Connection, Engine, Select, Table, and_, func, insert, select
 from sqlalchemy.engine import URL, RowMapping
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.sql import Executable
 
 from auditor.model.results import (
     AuditRun,
@@ -44,7 +45,7 @@ from auditor.model.results import (
     SystemResult,
     WaiverNote,
 )
-from auditor.store import migrations
+from auditor.store import codec, migrations
 from auditor.store.database import (
     DB_ENV,
     WRITE,
@@ -194,6 +195,7 @@ class HistoryStore:
             "systems": len(run.systems),
             "findings": total,
             "inputs": [{"path": f.path, "kind": f.kind, "sha256": f.sha256} for f in info.inputs],
+            "register": codec.body_register_value(run.organisation.register),
             **_summary_values(run.summary),
         }
         result = connection.execute(insert(runs).values(values))
@@ -299,30 +301,7 @@ class HistoryStore:
         inventory (one agency's file) thus updates only its systems. Sorted by organisation,
         then system id.
         """
-        ranked = (
-            select(
-                run_systems.c.run_id,
-                run_systems.c.system_id,
-                func.row_number()
-                .over(
-                    partition_by=(runs.c.organisation, run_systems.c.system_id),
-                    order_by=(runs.c.as_of.desc(), runs.c.id.desc()),
-                )
-                .label("rank"),
-            )
-            .join(runs, runs.c.id == run_systems.c.run_id)
-            .where(runs.c.as_of <= until)
-        )
-        if since is not None:
-            ranked = ranked.where(runs.c.as_of >= since)
-        if organisation is not None:
-            ranked = ranked.where(runs.c.organisation == organisation)
-        ranked_q = ranked.subquery("ranked")
-        latest = (
-            select(ranked_q.c.run_id, ranked_q.c.system_id)
-            .where(ranked_q.c.rank == 1)
-            .subquery("latest")
-        )
+        latest = _latest(run_systems, "system_id", until, since, organisation)
         on_latest_system = and_(
             run_systems.c.run_id == latest.c.run_id, run_systems.c.system_id == latest.c.system_id
         )
@@ -362,6 +341,95 @@ class HistoryStore:
         ]
         snapshots.sort(key=lambda s: (s.run.organisation, s.system.system_id))
         return snapshots
+
+    def iter_latest_per_system(
+        self,
+        *,
+        until: dt.date,
+        since: dt.date | None = None,
+        organisation: str | None = None,
+    ) -> Iterator[SystemSnapshot]:
+        """`latest_per_system()` with findings, one system at a time, in no particular order.
+
+        For reports over tens of thousands of systems: the system rows (small) are read
+        first, then the findings stream ordered by system, and each snapshot is handed out as
+        soon as its last finding is read, so memory holds one system's findings rather than
+        the million of a whole province. The whole read is one snapshot of the store.
+        """
+        latest = _latest(run_systems, "system_id", until, since, organisation)
+        with self._reading(snapshot=True) as connection:
+            run_rows = {
+                row["id"]: _run_row(row)
+                for row in connection.execute(
+                    select(runs).where(runs.c.id.in_(select(latest.c.run_id).distinct()))
+                ).mappings()
+            }
+            pending: dict[tuple[int, str], SystemRow] = {
+                (row["run_id"], row["system_id"]): _system_row(row)
+                for row in connection.execute(
+                    select(run_systems).join(
+                        latest,
+                        and_(
+                            run_systems.c.run_id == latest.c.run_id,
+                            run_systems.c.system_id == latest.c.system_id,
+                        ),
+                    )
+                ).mappings()
+            }
+            query = (
+                select(findings)
+                .join(
+                    latest,
+                    and_(
+                        findings.c.run_id == latest.c.run_id,
+                        findings.c.system_id == latest.c.system_id,
+                    ),
+                )
+                .order_by(findings.c.system_id, findings.c.run_id, findings.c.id)
+            )
+            current: tuple[int, str] | None = None
+            batch: list[FindingRow] = []
+            for run_id, system_id, finding in _finding_rows_keyed(connection, query):
+                key = (run_id, system_id)
+                if key != current:
+                    if current is not None:
+                        system = pending.pop(current)
+                        yield SystemSnapshot(run_rows[current[0]], system, tuple(batch))
+                    current, batch = key, []
+                batch.append(finding)
+            if current is not None:
+                yield SystemSnapshot(run_rows[current[0]], pending.pop(current), tuple(batch))
+            for (run_id, _), system in pending.items():  # systems without any finding
+                yield SystemSnapshot(run_rows[run_id], system, ())
+
+    def latest_per_agency(
+        self,
+        *,
+        until: dt.date,
+        since: dt.date | None = None,
+        organisation: str | None = None,
+    ) -> list[tuple[RunRow, AgencyRow]]:
+        """Each agency as the last run of the period that included it saw it (by agency id)."""
+        latest = _latest(run_agencies, "agency_id", until, since, organisation)
+        with self._reading(snapshot=True) as connection:
+            run_rows = {
+                row["id"]: _run_row(row)
+                for row in connection.execute(
+                    select(runs).where(runs.c.id.in_(select(latest.c.run_id).distinct()))
+                ).mappings()
+            }
+            agencies = connection.execute(
+                select(run_agencies)
+                .join(
+                    latest,
+                    and_(
+                        run_agencies.c.run_id == latest.c.run_id,
+                        run_agencies.c.agency_id == latest.c.agency_id,
+                    ),
+                )
+                .order_by(run_agencies.c.agency_id, run_agencies.c.run_id)
+            ).mappings()
+            return [(run_rows[row["run_id"]], _agency_row(row)) for row in agencies]
 
     def _reading(self, *, snapshot: bool = False) -> _Reading:
         return _Reading(self, snapshot=snapshot)
@@ -410,6 +478,39 @@ class _Reading:
             raise StoreError(f"{self._store.name}: cannot read: {_reason(exc)}") from exc
 
 
+def _latest(
+    table: Table,
+    key: str,
+    until: dt.date,
+    since: dt.date | None,
+    organisation: str | None,
+) -> Any:
+    """(run_id, key) of the last run of the period holding each `key` of `table`, per
+    organisation: the run with the latest `as_of`, ties going to the one recorded last."""
+    ranked = (
+        select(
+            table.c.run_id,
+            table.c[key],
+            func.row_number()
+            .over(
+                partition_by=(runs.c.organisation, table.c[key]),
+                order_by=(runs.c.as_of.desc(), runs.c.id.desc()),
+            )
+            .label("rank"),
+        )
+        .join(runs, runs.c.id == table.c.run_id)
+        .where(runs.c.as_of <= until)
+    )
+    if since is not None:
+        ranked = ranked.where(runs.c.as_of >= since)
+    if organisation is not None:
+        ranked = ranked.where(runs.c.organisation == organisation)
+    ranked_q = ranked.subquery("ranked")
+    return (
+        select(ranked_q.c.run_id, ranked_q.c[key]).where(ranked_q.c.rank == 1).subquery("latest")
+    )
+
+
 # -- run → rows -------------------------------------------------------------------------------
 
 
@@ -439,6 +540,7 @@ def _agency_values(run_id: int, position: int, agency: BodyResult) -> dict[str, 
         "position": position,
         "name": agency.name,
         "systems": list(agency.systems),
+        "register": codec.body_register_value(agency.register),
         **_summary_values(agency.summary),
     }
 
@@ -460,6 +562,7 @@ def _system_values(run_id: int, systems: Iterable[SystemResult]) -> Iterator[dic
             "computed": dict(level.computed),
             "criteria": {regime: [c.id for c in fired] for regime, fired in level.criteria.items()},
             "governing_regime": level.governing_regime,
+            "register": codec.system_register_value(system.register),
             **_summary_values(system.summary),
         }
 
@@ -599,13 +702,18 @@ def _run_row(row: RowMapping) -> RunRow:
         rules=row["rules"],
         observed_at=row["observed_at"],
         inputs=tuple(InputFile(i["path"], i["kind"], i["sha256"]) for i in row["inputs"]),
+        register=codec.body_register(row["register"]),
         **_points(row),
     )
 
 
 def _agency_row(row: RowMapping) -> AgencyRow:
     return AgencyRow(
-        agency_id=row["agency_id"], name=row["name"], systems=tuple(row["systems"]), **_points(row)
+        agency_id=row["agency_id"],
+        name=row["name"],
+        systems=tuple(row["systems"]),
+        register=codec.body_register(row["register"]),
+        **_points(row),
     )
 
 
@@ -622,6 +730,7 @@ def _system_row(row: RowMapping) -> SystemRow:
         computed=dict(row["computed"]),
         governing_regime=row["governing_regime"],
         criteria={regime: tuple(ids) for regime, ids in row["criteria"].items()},
+        register=codec.system_register(row["register"]),
         **_points(row),
     )
 
@@ -698,7 +807,7 @@ def _finding_rows_keyed(
         yield values[0], values[5], _finding(tuple(values[1:]))
 
 
-def _stream(connection: Connection, query: Select[Any]) -> Iterator[Any]:
+def _stream(connection: Connection, query: Executable) -> Iterator[Any]:
     """Rows in batches (a server-side cursor on PostgreSQL), so memory holds one batch."""
     result = connection.execute(query, execution_options={"yield_per": CHUNK})
     for batch in result.partitions():

@@ -5,7 +5,15 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from auditor.model.results import InputFile, Obligation, Severity, Status, WaiverNote
+from auditor.model.results import (
+    BodyRegister,
+    InputFile,
+    Obligation,
+    Severity,
+    Status,
+    SystemRegister,
+    WaiverNote,
+)
 
 # (earned, possible): the points a score was computed from; adding them over systems taken
 # from different runs gives the score of the whole (what the annual report does).
@@ -37,6 +45,7 @@ class RunRow:
     rules: int
     observed_at: str | None
     inputs: tuple[InputFile, ...]
+    register: BodyRegister | None = None  # the organisation's own figures (NULL before 0002)
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +61,7 @@ class AgencyRow:
     by_severity: dict[str, int]
     expired_waivers: int
     gate_blocked: bool
+    register: BodyRegister | None = None  # the agency's own figures (NULL before 0002)
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +85,7 @@ class SystemRow:
     expired_waivers: int
     gate_blocked: bool
     criteria: dict[str, tuple[str, ...]]  # regime -> ids of the criteria that fired
+    register: SystemRegister | None = None  # its Form 08 row (NULL before revision 0002)
 
 
 @dataclass(frozen=True, slots=True)

@@ -88,6 +88,8 @@ runs = Table(
     Column("findings", Integer, nullable=False),
     *_score_columns(),
     Column("inputs", JSON, nullable=False),  # [{path, kind, sha256}]
+    # the Form 08 register entry (auditor.model.results.*Register) as JSON; NULL before 0002
+    Column("register", JSON(none_as_null=True), nullable=True),
     Index(None, "organisation", "as_of"),
     Index(None, "as_of"),
 )
@@ -103,6 +105,8 @@ run_agencies = Table(
     Column("name", String, nullable=False),
     Column("systems", JSON, nullable=False),  # the agency's system ids
     *_score_columns(),
+    # the Form 08 register entry (auditor.model.results.*Register) as JSON; NULL before 0002
+    Column("register", JSON(none_as_null=True), nullable=True),
 )
 
 run_systems = Table(
@@ -124,6 +128,8 @@ run_systems = Table(
     Column("criteria", JSON, nullable=False),  # regime -> ids of the criteria that fired
     Column("governing_regime", String, nullable=False),
     *_score_columns(),
+    # the Form 08 register entry (auditor.model.results.*Register) as JSON; NULL before 0002
+    Column("register", JSON(none_as_null=True), nullable=True),
     Index(None, "system_id"),
 )
 

@@ -90,6 +90,11 @@ def test_a_recorded_run_reads_back_exactly(location: str) -> None:
 
     assert [a.agency_id for a in detail.agencies] == [a.id for a in run.agencies]
     assert detail.agencies[0].systems == run.agencies[0].systems
+    # the Form 08 register entries, field for field (dates back as dates)
+    assert [s.register for s in detail.systems] == [s.register for s in run.systems]
+    assert [a.register for a in detail.agencies] == [a.register for a in run.agencies]
+    assert row.register == run.organisation.register is not None
+    assert any(s.register and s.register.decision for s in detail.systems)
 
     assert list(detail.findings) == expected_findings(run)  # every field of every finding
     waived = [f for f in detail.findings if f.waiver is not None]
@@ -193,6 +198,22 @@ def test_latest_per_system_takes_each_systems_last_run_in_the_period(location: s
         assert {s.run.organisation for s in everyone} == {"tinh-an-binh", "tinh-khac"}
         assert all(s.findings == () for s in everyone)
         assert store.latest_per_system(until=dt.date(2025, 12, 31)) == []
+
+        # the streaming form gives the same snapshots, findings in the same order
+        streamed = store.iter_latest_per_system(
+            since=dt.date(2026, 1, 1), until=dt.date(2026, 12, 31), organisation="tinh-an-binh"
+        )
+        assert sorted(streamed, key=lambda s: s.system.system_id) == year
+        assert list(store.iter_latest_per_system(until=dt.date(2025, 12, 31))) == []
+
+        # agencies likewise: the partial run's agency from it, the others from the first run
+        agencies = store.latest_per_agency(
+            since=dt.date(2026, 1, 1), until=dt.date(2026, 12, 31), organisation="tinh-an-binh"
+        )
+        assert [a.agency_id for _, a in agencies] == sorted(a.id for a in earlier.agencies)
+        assert {a.agency_id: r.id for r, a in agencies}["so-giao-duc"] == b
+        assert {r.id for r, a in agencies if a.agency_id != "so-giao-duc"} == {a}
+        assert all(agency.register is not None for _, agency in agencies)
 
 
 def test_a_run_that_cannot_be_stored_leaves_nothing(location: str) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 import textwrap
 from pathlib import Path
@@ -28,8 +29,8 @@ def test_a_new_store_is_at_the_head_and_matches_the_schema_module(location: str)
     engine = _engine(location)
     try:
         with engine.connect() as connection:
-            assert store_migrations.current_revision(connection) == "0001"
-            assert store_migrations.head_revision() == "0001"
+            assert store_migrations.current_revision(connection) == "0002"
+            assert store_migrations.head_revision() == "0002"
             tables = set(inspect(connection).get_table_names())
             assert tables == {
                 VERSION_TABLE, "auditor_runs", "auditor_run_agencies",
@@ -63,7 +64,7 @@ def test_a_store_made_by_a_newer_auditor_is_refused(location: str) -> None:
     with pytest.raises(StoreError) as caught:
         HistoryStore.open(location)
     message = str(caught.value)
-    assert "made by a newer auditor (schema revision 0042; this version knows up to 0001)" in (
+    assert "made by a newer auditor (schema revision 0042; this version knows up to 0002)" in (
         message
     )
 
@@ -78,17 +79,17 @@ def test_auditor_tables_without_a_version_are_not_taken_over(tmp_path: Path) -> 
         HistoryStore.open(str(path))
 
 
-_REVISION_0002 = '''
+_REVISION_0003 = '''
 """Test-only: runs get a note.
 
-Revision ID: 0002
-Revises: 0001
+Revision ID: 0003
+Revises: 0002
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0002"
-down_revision = "0001"
+revision = "0003"
+down_revision = "0002"
 branch_labels = None
 depends_on = None
 
@@ -113,15 +114,15 @@ def test_an_old_store_with_data_upgrades_through_a_later_revision(
     shutil.copytree(
         store_migrations.SCRIPTS, scripts, ignore=shutil.ignore_patterns("__pycache__")
     )
-    (scripts / "versions" / "v0002_note.py").write_text(textwrap.dedent(_REVISION_0002))
-    assert store_migrations.head_revision(scripts) == "0002"
+    (scripts / "versions" / "v0003_note.py").write_text(textwrap.dedent(_REVISION_0003))
+    assert store_migrations.head_revision(scripts) == "0003"
 
     engine = _engine(location)
     try:
         assert store_migrations.upgrade(engine, scripts) is True
         assert store_migrations.upgrade(engine, scripts) is False  # already there
         with engine.connect() as connection:
-            assert store_migrations.current_revision(connection) == "0002"
+            assert store_migrations.current_revision(connection) == "0003"
             rows = connection.execute(text("SELECT id, note, findings FROM auditor_runs")).all()
             count = connection.scalar(
                 text("SELECT count(*) FROM auditor_findings WHERE run_id = :id"), {"id": run_id}
@@ -130,6 +131,64 @@ def test_an_old_store_with_data_upgrades_through_a_later_revision(
         engine.dispose()
     assert [tuple(r) for r in rows] == [(run_id, "upgraded from v1", finding_count(run))]
     assert count == finding_count(run)
-    # and this auditor, which knows only 0001, now refuses the upgraded store
+    # and this auditor, which knows only up to 0002, now refuses the upgraded store
     with pytest.raises(StoreError, match="made by a newer auditor"):
         HistoryStore.open(location)
+
+
+def test_a_store_of_revision_0001_upgrades_and_its_runs_read_without_register(
+    location: str, tmp_path: Path
+) -> None:
+    """A store written by the first release (no register columns) keeps every run.
+
+    The first release's store is rebuilt for real: revision 0001 alone (the scripts without
+    0002), filled with the rows today's code writes minus the columns 0001 did not have.
+    """
+    run = example_run()
+    source = tmp_path / "today.sqlite"
+    with HistoryStore.open(str(source)) as store:
+        run_id = store.record(run, inventory="v1", recorded_at="2026-01-05T08:00:00Z")
+        expected = store.run(run_id)
+    assert expected is not None
+    assert all(s.register is not None for s in expected.systems)
+
+    first_release = tmp_path / "migrations-0001"
+    shutil.copytree(
+        store_migrations.SCRIPTS, first_release, ignore=shutil.ignore_patterns("__pycache__")
+    )
+    for later in first_release.glob("versions/v0002_*.py"):
+        later.unlink()
+    assert store_migrations.head_revision(first_release) == "0001"
+    old_engine = _engine(location)
+    source_engine = _engine(str(source))
+    try:
+        store_migrations.upgrade(old_engine, first_release)
+        with source_engine.connect() as reading, old_engine.begin() as writing:
+            for table in ("auditor_runs", "auditor_run_agencies", "auditor_run_systems",
+                          "auditor_findings"):  # fmt: skip
+                old_columns = {c["name"] for c in inspect(writing).get_columns(table)}
+                assert "register" not in old_columns
+                rows = [
+                    {k: v for k, v in row.items() if k in old_columns}
+                    for row in reading.execute(
+                        metadata.tables[table].select()
+                    ).mappings()
+                ]
+                writing.execute(metadata.tables[table].insert(), rows)
+    finally:
+        old_engine.dispose()
+        source_engine.dispose()
+
+    with HistoryStore.open(location) as store:  # upgrades 0001 -> 0002
+        upgraded = store.run(run_id)
+        snapshots = store.latest_per_system(until=run.run.as_of)
+    assert upgraded is not None
+    assert upgraded.run.register is None
+    assert all(s.register is None for s in upgraded.systems)
+    assert all(a.register is None for a in upgraded.agencies)
+    # everything else is as recorded
+    strip = dataclasses.replace
+    assert [strip(s, register=None) for s in expected.systems] == list(upgraded.systems)
+    assert upgraded.findings == expected.findings
+    assert strip(expected.run, register=None) == upgraded.run
+    assert len(snapshots) == len(run.systems)
