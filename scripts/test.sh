@@ -14,7 +14,9 @@ cd "$(dirname "$0")/.."
 #   chromium           headless browser for tests/e2e/test_html_browser.py (driven by the
 #                      `playwright` Python package; never `playwright install`)
 #   fonts-dejavu-core  a font with every Vietnamese glyph, for screenshots and print-to-PDF
-DEBIAN_PACKAGES=(nsd nmap postgresql chromium fonts-dejavu-core)
+#   poppler-utils      pdftoppm, pdftotext and pdffonts, to check the annual report's PDF
+#                      (pages render, Vietnamese text and embedded fonts survive)
+DEBIAN_PACKAGES=(nsd nmap postgresql chromium fonts-dejavu-core poppler-utils)
 if [ "${#DEBIAN_PACKAGES[@]}" -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
     apt-get update -qq

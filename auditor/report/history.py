@@ -15,7 +15,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from auditor.store.history import FindingRow, RunDetail, RunRow, SystemRow
+from auditor.store import FindingRow, RunDetail, RunRow, SystemRow
 
 OPEN = frozenset({"fail", "error"})
 

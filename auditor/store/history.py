@@ -47,7 +47,6 @@ from auditor.model.results import (
 )
 from auditor.store import codec, migrations
 from auditor.store.database import (
-    DB_ENV,
     WRITE,
     StoreError,
     database_url,
@@ -65,20 +64,6 @@ from auditor.store.rows import (
     SystemSnapshot,
 )
 from auditor.store.schema import findings, run_agencies, run_systems, runs
-
-__all__ = [
-    "DB_ENV",
-    "AgencyRow",
-    "FindingRow",
-    "HistoryStore",
-    "RunDetail",
-    "RunRow",
-    "StoreError",
-    "SystemRow",
-    "SystemSnapshot",
-    "database_url",
-    "default_location",
-]
 
 _T = TypeVar("_T")
 

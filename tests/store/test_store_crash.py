@@ -18,9 +18,8 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 
-from auditor.store import HistoryStore
+from auditor.store import HistoryStore, database_url
 from auditor.store.database import make_engine, parse_url
-from auditor.store.history import database_url
 from auditor.store.schema import findings, run_agencies, run_systems, runs
 from store.pg_server import PostgresServer
 from store.synthetic import example_run, finding_count

@@ -12,10 +12,9 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect, text
 
-from auditor.store import HistoryStore, StoreError
+from auditor.store import HistoryStore, StoreError, database_url
 from auditor.store import migrations as store_migrations
 from auditor.store.database import make_engine, parse_url
-from auditor.store.history import database_url
 from auditor.store.schema import VERSION_TABLE, metadata
 from store.synthetic import example_run, finding_count
 

@@ -1,0 +1,24 @@
+"""The annual report as one self-contained HTML page (inline CSS and SVG; no script or font)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from auditor.model.targets import TargetsFile
+from auditor.report.annual.figures import AnnualFigures
+from auditor.report.annual.page import build_page
+from auditor.report.annual.words import words
+from auditor.report.html import make_environment
+from auditor.rules import Catalog
+
+
+def render_annual(
+    figures: AnnualFigures,
+    catalog: Catalog,
+    lang: str,
+    targets: TargetsFile,
+    today: dt.date,
+) -> str:
+    template = make_environment().get_template("annual.html.j2")
+    page = build_page(figures, catalog, lang, targets, today)
+    return template.render(page=page, w=words(lang))
