@@ -7,6 +7,8 @@ from auditor.store.database import DB_ENV, StoreError, database_url, default_loc
 from auditor.store.history import HistoryStore
 from auditor.store.rows import (
     AgencyRow,
+    BriefSnapshot,
+    FindingBrief,
     FindingRow,
     RunDetail,
     RunRow,
@@ -17,6 +19,8 @@ from auditor.store.rows import (
 __all__ = [
     "DB_ENV",
     "AgencyRow",
+    "BriefSnapshot",
+    "FindingBrief",
     "FindingRow",
     "HistoryStore",
     "RunDetail",

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from itertools import islice
 from types import TracebackType
 from typing import Any, Self, TypeVar
@@ -57,6 +57,8 @@ from auditor.store.database import (
 )
 from auditor.store.rows import (
     AgencyRow,
+    BriefSnapshot,
+    FindingBrief,
     FindingRow,
     RunDetail,
     RunRow,
@@ -341,6 +343,46 @@ class HistoryStore:
         soon as its last finding is read, so memory holds one system's findings rather than
         the million of a whole province. The whole read is one snapshot of the store.
         """
+        for run, system, found in self._iter_latest(
+            until, since, organisation, _FINDING_COLUMNS, _finding
+        ):
+            yield SystemSnapshot(run, system, found)
+
+    def iter_latest_briefs(
+        self,
+        *,
+        until: dt.date,
+        since: dt.date | None = None,
+        organisation: str | None = None,
+    ) -> Iterator[BriefSnapshot]:
+        """`iter_latest_per_system()` with each finding in brief (no messages, no waiver)."""
+        # Briefs are immutable and most repeat exactly across systems (same rule, status and
+        # severity, no subject): one object per distinct row, a dict lookup per finding
+        # instead of a construction. Rows with a subject (an endpoint, a certificate) are
+        # mostly unique and are not kept, so the cache stays as small as the catalog.
+        known: dict[tuple[Any, ...], FindingBrief] = {}
+
+        def brief(values: tuple[Any, ...]) -> FindingBrief:
+            found = known.get(values)
+            if found is None:
+                found = _brief(values)
+                if values[1] is None:
+                    known[values] = found
+            return found
+
+        for run, system, found in self._iter_latest(
+            until, since, organisation, _BRIEF_COLUMNS, brief
+        ):
+            yield BriefSnapshot(run, system, found)
+
+    def _iter_latest(
+        self,
+        until: dt.date,
+        since: dt.date | None,
+        organisation: str | None,
+        columns: tuple[Any, ...],
+        make: Callable[[tuple[Any, ...]], _T],
+    ) -> Iterator[tuple[RunRow, SystemRow, tuple[_T, ...]]]:
         latest = _latest(run_systems, "system_id", until, since, organisation)
         with self._reading(snapshot=True) as connection:
             run_rows = {
@@ -362,7 +404,7 @@ class HistoryStore:
                 ).mappings()
             }
             query = (
-                select(findings)
+                select(findings.c.run_id, findings.c.system_id, *columns)
                 .join(
                     latest,
                     and_(
@@ -373,19 +415,18 @@ class HistoryStore:
                 .order_by(findings.c.system_id, findings.c.run_id, findings.c.id)
             )
             current: tuple[int, str] | None = None
-            batch: list[FindingRow] = []
-            for run_id, system_id, finding in _finding_rows_keyed(connection, query):
-                key = (run_id, system_id)
+            batch: list[_T] = []
+            for values in _stream(connection, query):
+                key = (values[0], values[1])
                 if key != current:
                     if current is not None:
-                        system = pending.pop(current)
-                        yield SystemSnapshot(run_rows[current[0]], system, tuple(batch))
+                        yield run_rows[current[0]], pending.pop(current), tuple(batch)
                     current, batch = key, []
-                batch.append(finding)
+                batch.append(make(tuple(values[2:])))
             if current is not None:
-                yield SystemSnapshot(run_rows[current[0]], pending.pop(current), tuple(batch))
+                yield run_rows[current[0]], pending.pop(current), tuple(batch)
             for (run_id, _), system in pending.items():  # systems without any finding
-                yield SystemSnapshot(run_rows[run_id], system, ())
+                yield run_rows[run_id], system, ()
 
     def latest_per_agency(
         self,
@@ -740,6 +781,16 @@ _FINDING_COLUMNS = (
 )
 
 
+_BRIEF_COLUMNS = (
+    findings.c.rule_id,
+    findings.c.subject,
+    findings.c.status,
+    findings.c.measured_status,
+    findings.c.severity,
+    findings.c.rule_group,
+    findings.c.obligation,
+)
+
 _STATUS = {s.value: s for s in Status}
 _SEVERITY = {s.value: s for s in Severity}
 _OBLIGATION = {o.value: o for o in Obligation}
@@ -765,6 +816,19 @@ def _finding(values: tuple[Any, ...]) -> FindingRow:
         message_vi=vi,
         message_en=en,
         waiver=None if waiver is None else _waiver(waiver),
+    )
+
+
+def _brief(values: tuple[Any, ...]) -> FindingBrief:
+    rule, subject, status, measured, severity, group, obligation = values
+    return FindingBrief(
+        rule_id=rule,
+        subject=subject,
+        status=_STATUS[status],
+        measured_status=_STATUS[measured],
+        severity=_SEVERITY[severity],
+        group=group,
+        obligation=_OBLIGATION[obligation],
     )
 
 

@@ -205,6 +205,23 @@ def test_latest_per_system_takes_each_systems_last_run_in_the_period(location: s
         )
         assert sorted(streamed, key=lambda s: s.system.system_id) == year
         assert list(store.iter_latest_per_system(until=dt.date(2025, 12, 31))) == []
+        # and in brief: the same systems and findings, without messages and waivers
+        briefs = store.iter_latest_briefs(
+            since=dt.date(2026, 1, 1), until=dt.date(2026, 12, 31), organisation="tinh-an-binh"
+        )
+        assert {
+            (b.run.id, b.system.system_id): [
+                (f.rule_id, f.subject, f.status, f.measured_status, f.severity, f.group,
+                 f.obligation) for f in b.findings
+            ]
+            for b in briefs
+        } == {
+            (s.run.id, s.system.system_id): [
+                (f.rule_id, f.subject, f.status, f.measured_status, f.severity, f.group,
+                 f.obligation) for f in s.findings
+            ]
+            for s in year
+        }  # fmt: skip
 
         # agencies likewise: the partial run's agency from it, the others from the first run
         agencies = store.latest_per_agency(

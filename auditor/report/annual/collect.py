@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 
 from auditor.errors import AuditorError
+from auditor.model.results import Status
 from auditor.model.targets import AnnualTargets
-from auditor.report.annual.figures import AnnualFigures, Period, build_figures
+from auditor.report.annual.figures import AnnualFigures, Gap, Period, build_figures
 from auditor.store import HistoryStore
 
 
@@ -50,11 +52,11 @@ def _figures(
     citations: Mapping[str, tuple[str, ...]],
 ) -> AnnualFigures:
     runs = store.runs(organisation=organisation, since=period.since, until=period.until)
-    return build_figures(
+    figures = build_figures(
         organisation=organisation,
         organisation_name=runs[0].organisation_name if runs else name,
         period=period,
-        snapshots=store.iter_latest_per_system(
+        snapshots=store.iter_latest_briefs(
             since=period.since, until=period.until, organisation=organisation
         ),
         agencies=store.latest_per_agency(
@@ -65,6 +67,20 @@ def _figures(
         previous=previous,
         citations=citations,
     )
+    return dataclasses.replace(figures, gaps=tuple(_with_message(store, g) for g in figures.gaps))
+
+
+def _with_message(store: HistoryStore, gap: Gap) -> Gap:
+    """The gap with the message of its example finding (read for the few gaps shown only:
+    the million findings behind the figures are read without their messages)."""
+    for finding in store.findings(
+        gap.example_run, system_id=gap.example_system, rule_id=gap.rule_id
+    ):
+        if finding.status is Status.FAIL and finding.severity.value == gap.severity:
+            return dataclasses.replace(
+                gap, message_vi=finding.message_vi, message_en=finding.message_en
+            )
+    return gap
 
 
 def collect_figures(

@@ -1,6 +1,6 @@
 """The annual report's figures: one pass over the last audit of each system in a period.
 
-Input is what the history store hands out (`SystemSnapshot`s, one per system, in any order,
+Input is what the history store hands out (`BriefSnapshot`s, one per system, in any order,
 possibly streamed; the agencies' rows; the organisation's latest run); output is a frozen
 `AnnualFigures` that the HTML, PDF, XLSX and CSV exports all lay out. Pure: no I/O, and
 nothing here depends on how many runs the period holds — only on the number of systems,
@@ -14,8 +14,9 @@ import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Protocol
 
-from auditor.model.results import BodyRegister, Obligation, Status, SystemRegister
+from auditor.model.results import BodyRegister, Obligation, Severity, Status, SystemRegister
 from auditor.model.targets import AnnualTargets
 from auditor.report.annual.kpis import (
     ASSESSMENTS,
@@ -27,7 +28,7 @@ from auditor.report.annual.kpis import (
     KpiStatus,
     system_status,
 )
-from auditor.store.rows import AgencyRow, RunRow, SystemSnapshot
+from auditor.store.rows import AgencyRow, RunRow, SystemRow
 
 LEVELS = (1, 2, 3, 4, 5)
 SEVERITIES = ("critical", "high", "medium", "low", "info")
@@ -158,8 +159,10 @@ class Gap:
     systems: int  # systems with a failed finding of the rule
     severity: str  # the highest severity seen
     group: str
-    message_vi: str  # one example message
-    message_en: str
+    example_run: int  # where one failed finding of the highest severity is
+    example_system: str
+    message_vi: str = ""  # that finding's message, filled in by whoever can read it
+    message_en: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -209,10 +212,9 @@ class AnnualFigures:
 @dataclass
 class _GapAcc:
     systems: int = 0
-    severity: str = "info"
+    severity: str = ""
     group: str = ""
-    message_vi: str = ""
-    message_en: str = ""
+    example: tuple[int, str] = (0, "")
 
 
 @dataclass
@@ -227,7 +229,37 @@ class _Acc:
 _SEVERITY_RANK = {name: rank for rank, name in enumerate(reversed(SEVERITIES))}
 
 
-def _fold(snapshot: SystemSnapshot, period: Period, acc: _Acc) -> None:
+class FindingLike(Protocol):
+    """What counting needs of a finding (the store's FindingBrief or FindingRow)."""
+
+    @property
+    def rule_id(self) -> str: ...
+    @property
+    def subject(self) -> str | None: ...
+    @property
+    def status(self) -> Status: ...
+    @property
+    def measured_status(self) -> Status: ...
+    @property
+    def severity(self) -> Severity: ...
+    @property
+    def group(self) -> str: ...
+    @property
+    def obligation(self) -> Obligation: ...
+
+
+class SnapshotLike(Protocol):
+    """A system as its last audit of the period saw it (BriefSnapshot or SystemSnapshot)."""
+
+    @property
+    def run(self) -> RunRow: ...
+    @property
+    def system(self) -> SystemRow: ...
+    @property
+    def findings(self) -> Sequence[FindingLike]: ...
+
+
+def _fold(snapshot: SnapshotLike, period: Period, acc: _Acc) -> None:
     system = snapshot.system
     statuses: dict[str, list[Status]] = defaultdict(list)
     open_here: Counter[str] = Counter()
@@ -243,11 +275,9 @@ def _fold(snapshot: SystemSnapshot, period: Period, acc: _Acc) -> None:
             gap = acc.gaps.setdefault(finding.rule_id, _GapAcc())
             gap.systems += 1
             gap.group = finding.group
-            if _SEVERITY_RANK[finding.severity.value] > _SEVERITY_RANK.get(gap.severity, -1) or (
-                not gap.message_vi
-            ):
+            if _SEVERITY_RANK[finding.severity.value] > _SEVERITY_RANK.get(gap.severity, -1):
                 gap.severity = finding.severity.value
-                gap.message_vi, gap.message_en = finding.message_vi, finding.message_en
+                gap.example = (snapshot.run.id, system.system_id)
         for kind, rules in CERTIFICATE_RULES.items():
             # Only a measured result counts: a certificate the probe could not fetch (error)
             # was not checked, and is not "healthy" either.
@@ -480,7 +510,7 @@ def build_figures(
     organisation: str,
     organisation_name: str,
     period: Period,
-    snapshots: Iterable[SystemSnapshot],
+    snapshots: Iterable[SnapshotLike],
     agencies: Sequence[tuple[RunRow, AgencyRow]],
     runs: Sequence[RunRow],
     targets: AnnualTargets,
@@ -528,7 +558,7 @@ def build_figures(
             previous_kpis[value.kpi.id] = value
     gaps = sorted(
         (
-            Gap(rule, g.systems, g.severity, g.group, g.message_vi, g.message_en)
+            Gap(rule, g.systems, g.severity, g.group, g.example[0], g.example[1])
             for rule, g in acc.gaps.items()
         ),
         key=lambda g: (-g.systems, -_SEVERITY_RANK[g.severity], g.rule_id),
