@@ -23,6 +23,7 @@ from auditor.report.annual.figures import AnnualFigures, Period
 from auditor.report.annual.html import render_annual
 from auditor.report.annual.json_out import figures_json
 from auditor.report.annual.kpis import citations
+from auditor.report.annual.page import PRINT_ANNEX_MAX
 from auditor.report.annual.xlsx import write_xlsx
 from auditor.report.files import write_atomic
 from auditor.store import HistoryStore
@@ -77,21 +78,22 @@ def run_annual(request: AnnualRequest) -> AnnualOutcome:
         store_name = store.name
     today = request.today or dt.date.today()
     written: list[Path] = []
-    html = ""
-    if request.html or request.pdf:
-        html = render_annual(figures, catalog, request.lang, targets, today)
     if request.pdf:  # first: the export most likely to fail (a browser) writes first
         from auditor.report import pdf
 
+        printed = render_annual(
+            figures, catalog, request.lang, targets, today, annex_limit=PRINT_ANNEX_MAX
+        )
         with tempfile.TemporaryDirectory(prefix="auditor-annual-") as scratch:
             page = Path(scratch) / "annual.html"
-            page.write_text(html, encoding="utf-8")
+            page.write_text(printed, encoding="utf-8")
             try:
                 pdf.html_to_pdf(page, request.pdf, browser=browser)
             except pdf.PdfError as error:
                 raise ExportError(f"{request.pdf}: {error}") from error
         written.append(request.pdf)
     if request.html:
+        html = render_annual(figures, catalog, request.lang, targets, today)
         write_atomic(request.html, html.encode("utf-8"))
         written.append(request.html)
     if request.xlsx:

@@ -142,6 +142,17 @@ def test_the_page_escapes_inventory_text_and_marks_unrecorded_rows() -> None:
     assert "không có số liệu" in html
     english = render_annual(figures, catalog, "en", TargetsFile(), dt.date(2026, 12, 2))
     assert "50.0%" in english and "50,0 %" in html
+    assert "Bản in liệt kê" not in html  # the page itself lists every system
+
+
+def test_the_printed_annex_is_cut_and_says_where_the_rest_is() -> None:
+    _, figures = _figures()
+    catalog, _ = load_catalog([])
+    printed = render_annual(
+        figures, catalog, "vi", TargetsFile(), dt.date(2026, 12, 2), annex_limit=2
+    )
+    assert printed.count('class="unrecorded"') == 2
+    assert "Bản in liệt kê 2 trên 3 hệ thống" in printed
 
 
 def test_the_docs_list_every_indicator_and_their_example_targets_load(tmp_path: Path) -> None:

@@ -18,7 +18,9 @@ def render_annual(
     lang: str,
     targets: TargetsFile,
     today: dt.date,
+    annex_limit: int | None = None,
 ) -> str:
+    """The page in `lang`; `annex_limit` cuts the per-system annex (for printing)."""
     template = make_environment().get_template("annual.html.j2")
-    page = build_page(figures, catalog, lang, targets, today)
+    page = build_page(figures, catalog, lang, targets, today, annex_limit)
     return template.render(page=page, w=words(lang))

@@ -36,6 +36,10 @@ from auditor.report.charts import (
 from auditor.rules import Catalog
 
 RUNS_LISTED = 24  # the method note lists the period's runs up to this many
+# The PDF's annex stops here (about 5 systems to a landscape A4 page): a printed list of
+# tens of thousands of rows helps nobody, and Chromium gives up printing ~2,000 pages. The
+# XLSX and CSV annexes always hold every system.
+PRINT_ANNEX_MAX = 2_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +105,7 @@ class Page:
     no_previous: str
     trend: tuple[Row, ...]
     annex: tuple[Row, ...]
+    annex_note: str  # when the annex shows only part of the systems: where the rest is
     runs: tuple[Row, ...]
     more_runs: str
     bases: tuple[KpiRow, ...]  # every indicator with its rules and legal basis
@@ -313,7 +318,9 @@ def build_page(
     lang: str,
     targets: TargetsFile,
     today: dt.date,
+    annex_limit: int | None = None,
 ) -> Page:
+    """The page; `annex_limit` cuts the per-system annex (the PDF: PRINT_ANNEX_MAX)."""
     w = words(lang)
     f = figures
     p = f.period
@@ -542,7 +549,12 @@ def build_page(
         trend=tuple(trend),
         annex=tuple(
             _annex_row(line, agency_names.get(line.agency_id, line.agency_id), lang, w)
-            for line in f.systems
+            for line in f.systems[:annex_limit]
+        ),
+        annex_note=(
+            w["annex_cut"].format(shown=_n(annex_limit, lang), total=_n(len(f.systems), lang))
+            if annex_limit is not None and len(f.systems) > annex_limit
+            else ""
         ),
         runs=runs,
         bases=tuple(

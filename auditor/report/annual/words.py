@@ -196,6 +196,12 @@ _WORDS: Final[dict[str, tuple[str, str]]] = {
     "audited_on": ("Kiểm tra lần cuối", "Last audit"),
     "applied_level": ("Cấp độ áp dụng", "Applied level"),
     "not_recorded": ("không có số liệu", "not recorded"),
+    "annex_cut": (
+        "Bản in liệt kê {shown} trên {total} hệ thống; danh mục đầy đủ ở phụ lục XLSX/CSV "
+        "(--xlsx, --csv) và bản HTML.",
+        "This print lists {shown} of {total} systems; the full list is in the XLSX/CSV annex "
+        "(--xlsx, --csv) and the HTML page.",
+    ),
     "no_data": (
         "Không có lần kiểm tra nào trong kỳ.",
         "No audit in the period.",
