@@ -32,6 +32,7 @@ from auditor.report.annual.kpis import (
     KpiDef,
     KpiStatus,
 )
+from auditor.report.annual.words import words as report_words
 
 Cell = str | int | float | dt.date | None
 Kind = Literal["text", "int", "float", "date"]  # how an export formats the cell
@@ -43,28 +44,32 @@ LANGS: Final = labels.LANGS
 # injection"); both exports defuse it, each in its format's way.
 FORMULA_START: Final = ("=", "+", "-", "@", "\t", "\r")
 
-_WORDS: Final[dict[str, dict[str, str]]] = {
+# Form 08's own words (dossier, plan, inspections) and the status words are the report's:
+# taken from `words`, so the page and the spreadsheets say exactly the same.
+_SHARED: Final = {
+    "dossier.draft": "draft",
+    "dossier.submitted": "submitted",
+    "dossier.appraised": "appraised",
+    "dossier.approved": "approved",
+    "dossier.none": "no_dossier",
+    "plan.none": "none",
+    "plan.partial": "partial",
+    "plan.full": "full",
+    "plan.undeclared": "undeclared",
+    "inspection.pre_operation": "pre_operation",
+    "inspection.periodic": "periodic",
+    "kpi.met": "st_met",
+    "kpi.not_met": "st_not_met",
+    "kpi.unverified": "unverified",
+    "kpi.not_applicable": "st_not_applicable",
+    "achieved.yes": "achieved_yes",
+    "achieved.no": "achieved_no",
+}
+
+_OWN_WORDS: Final[dict[str, dict[str, str]]] = {
     "vi": {
         "yes": "Có",
         "no": "Không",
-        # Form 08's own words for the dossier and the protection plan.
-        "dossier.draft": "Đang dự thảo",
-        "dossier.submitted": "Đã gửi thẩm định",
-        "dossier.appraised": "Đã thẩm định",
-        "dossier.approved": "Đã được phê duyệt",
-        "dossier.none": "Chưa có hồ sơ",
-        "plan.none": "Chưa triển khai",
-        "plan.partial": "Đã triển khai một số hạng mục",
-        "plan.full": "Đã triển khai đầy đủ",
-        "plan.undeclared": "Chưa khai báo",
-        "inspection.pre_operation": "Trước khi đưa vào sử dụng",
-        "inspection.periodic": "Định kỳ",
-        "kpi.met": "Đạt",
-        "kpi.not_met": "Chưa đạt",
-        "kpi.unverified": "Chưa xác minh",
-        "kpi.not_applicable": "Không áp dụng",
-        "achieved.yes": "Đạt",
-        "achieved.no": "Chưa đạt",
         # sheets
         "sheet.summary": "Tổng hợp",
         "sheet.indicators": "Chỉ tiêu",
@@ -125,23 +130,6 @@ _WORDS: Final[dict[str, dict[str, str]]] = {
     "en": {
         "yes": "Yes",
         "no": "No",
-        "dossier.draft": "Drafting",
-        "dossier.submitted": "Submitted for appraisal",
-        "dossier.appraised": "Appraised",
-        "dossier.approved": "Approved",
-        "dossier.none": "No dossier",
-        "plan.none": "Not deployed",
-        "plan.partial": "Partly deployed",
-        "plan.full": "Fully deployed",
-        "plan.undeclared": "Not declared",
-        "inspection.pre_operation": "Before going live",
-        "inspection.periodic": "Periodic",
-        "kpi.met": "Met",
-        "kpi.not_met": "Not met",
-        "kpi.unverified": "Unverified",
-        "kpi.not_applicable": "Not applicable",
-        "achieved.yes": "Achieved",
-        "achieved.no": "Not achieved",
         "sheet.summary": "Summary",
         "sheet.indicators": "Indicators",
         "sheet.systems": "Systems",
@@ -195,6 +183,11 @@ _WORDS: Final[dict[str, dict[str, str]]] = {
         "a.trained": "Security staff trained",
         "a.staff": "Security staff",
     },
+}
+
+_WORDS: Final[dict[str, dict[str, str]]] = {
+    lang: {**{key: report_words(lang)[source] for key, source in _SHARED.items()}, **own}
+    for lang, own in _OWN_WORDS.items()
 }
 
 
@@ -256,7 +249,8 @@ def _plan(register: SystemRegister, _line: SystemLine, lang: str) -> Cell:
     return _WORDS[lang].get(f"plan.{deployment}", deployment)
 
 
-def _inspections(register: SystemRegister, line: SystemLine, lang: str) -> Cell:
+def inspections_done(register: SystemRegister, line: SystemLine, lang: str) -> str | None:
+    """Form 08's "inspections done" cell: before going live, periodic, both, or None."""
     done: list[str] = []
     if register.pre_operation is not None:
         done.append(word("inspection.pre_operation", lang))
@@ -434,7 +428,7 @@ _FORM08: Final[tuple[Column, ...]] = (
         "inspections",
         "Kiểm tra, đánh giá đã thực hiện",
         "Inspections done",
-        _register(_inspections),
+        _register(inspections_done),
         width=24,
     ),
     Column(

@@ -13,9 +13,10 @@ from dataclasses import dataclass
 from markupsafe import Markup
 
 from auditor import __version__
-from auditor.model.results import DocumentNote, SystemRegister
+from auditor.model.results import DocumentNote
 from auditor.model.targets import TargetsFile
 from auditor.report import filters, labels
+from auditor.report.annual.columns import inspections_done
 from auditor.report.annual.figures import (
     LEVELS,
     SEVERITIES,
@@ -199,17 +200,6 @@ def _doc(note: DocumentNote | None, lang: str) -> str:
     return ", ".join(parts)
 
 
-def inspections_text(register: SystemRegister, lang: str) -> str:
-    """Form 08's "inspection done" cell: before going live, periodic, both or empty."""
-    w = words(lang)
-    done = []
-    if register.pre_operation is not None:
-        done.append(w["pre_operation"])
-    if register.periodic is not None:
-        done.append(w["periodic"])
-    return "; ".join(done)
-
-
 def _annex_row(line: SystemLine, agency: str, lang: str, w: Mapping[str, str]) -> Row:
     r = line.register
     audit = (
@@ -232,7 +222,7 @@ def _annex_row(line: SystemLine, agency: str, lang: str, w: Mapping[str, str]) -
             filters.date(r.expected_approval, lang) if r.expected_approval else "",
             w[r.plan_deployment] if r.plan_deployment else w["undeclared"],
             filters.date(r.full_deployment_expected, lang) if r.full_deployment_expected else "",
-            inspections_text(r, lang),
+            inspections_done(r, line, lang) or "",
             *audit,
         )
     )
