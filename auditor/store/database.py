@@ -50,10 +50,12 @@ def _is_url(value: str) -> bool:
     return bool(sep) and scheme.replace("+", "").replace("-", "").replace(".", "").isalnum()
 
 
-def database_url(value: str) -> str:
+def database_url(value: str, *, must_exist: bool = False) -> str:
     """A database URL as is (`postgresql://` means psycopg 3); a path → sqlite:///ABSPATH.
 
-    The parent folder of an SQLite file is created if it does not exist.
+    The parent folder of an SQLite file is created if it does not exist — unless
+    `must_exist`, for commands that only read: then a missing file is an error, and nothing
+    is created.
     """
     value = value.strip()
     if not value:
@@ -64,6 +66,11 @@ def database_url(value: str) -> str:
             return f"postgresql+psycopg://{rest}"
         return value
     path = Path(value).expanduser().absolute()
+    if must_exist and not path.exists():
+        raise StoreError(
+            f"no history store at {path}: nothing was recorded there yet (every `auditor "
+            "audit` records its run; --db or $AUDITOR_DB choose the store)"
+        )
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as error:

@@ -93,9 +93,13 @@ class HistoryStore:
     # -- opening ---------------------------------------------------------------------------
 
     @classmethod
-    def open(cls, location: str | None = None) -> HistoryStore:
-        """Open (creating or upgrading) the store at a path or URL; default_location() if None."""
-        url = parse_url(database_url(location if location is not None else default_location()))
+    def open(cls, location: str | None = None, *, must_exist: bool = False) -> HistoryStore:
+        """Open (creating or upgrading) the store at a path or URL; default_location() if None.
+
+        `must_exist`: an SQLite file that does not exist is an error instead of a new store.
+        """
+        where = location if location is not None else default_location()
+        url = parse_url(database_url(where, must_exist=must_exist))
         name = display_name(url)
         try:
             engine = make_engine(url)

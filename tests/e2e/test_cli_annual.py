@@ -423,6 +423,14 @@ def test_several_organisations_need_one_chosen(tmp_path: Path) -> None:
     assert json.loads(out.read_text(encoding="utf-8"))["figures"]["headline"]["systems"] == 2
 
 
+def test_a_missing_store_is_not_created(tmp_path: Path) -> None:
+    db = tmp_path / "nowhere" / "h.sqlite"
+    result = run_cli("report", "annual", "--year", "2026", "--db", db, "--json",
+                     tmp_path / "x.json")
+    assert result.code == 2 and f"no history store at {db}" in result.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
