@@ -33,7 +33,7 @@ from typing import Final
 
 from markupsafe import Markup, escape
 
-from auditor.report.filters import DASH, number
+from auditor.report.filters import DASH, number, percent_value
 
 __all__ = ["Bar", "KpiBar", "Series", "bar_chart", "grouped_bar_chart", "kpi_chart", "stacked_bar"]
 
@@ -191,7 +191,7 @@ def _with_unit(text: str, unit: str, lang: str) -> str:
 
 def _pct(value: float, lang: str) -> str:
     """A 0–100 share with one decimal: '87,5 %' / '87.5%'."""
-    return _with_unit(number(float(value), lang, 1), "%", lang)
+    return percent_value(value, lang)
 
 
 def _fill(css: str, default: str) -> str:

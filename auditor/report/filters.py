@@ -39,7 +39,15 @@ def percent(part: int, whole: int, lang: str) -> str:
     _check(lang)
     if whole <= 0:
         return DASH
-    text = number(100 * part / whole, lang, 1)
+    return percent_value(100 * part / whole, lang)
+
+
+def percent_value(value: float | None, lang: str) -> str:
+    """A value already in per cent, one decimal: 37.5 → '37,5 %' (vi) or '37.5%' (en)."""
+    _check(lang)
+    if value is None:
+        return DASH
+    text = number(float(value), lang, 1)
     return f"{text} %" if lang == "vi" else f"{text}%"
 
 

@@ -201,10 +201,6 @@ class AnnualFigures:
     live_systems: int  # systems whose last audit ran the live probes
     previous: AnnualFigures | None = field(default=None)
 
-    @property
-    def has_data(self) -> bool:
-        return bool(self.systems)
-
 
 # -- folding ----------------------------------------------------------------------------------
 

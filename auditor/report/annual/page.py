@@ -78,7 +78,6 @@ class Page:
     targets_from: str
     tool_version: str
     generated_on: str
-    has_data: bool
     headline: tuple[Row, ...]
     kpis: tuple[KpiRow, ...]
     kpi_chart: Markup
@@ -112,23 +111,16 @@ class Page:
     bases: tuple[KpiRow, ...]  # every indicator with its rules and legal basis
 
 
-def _pct(value: float | None, lang: str) -> str:
-    if value is None:
-        return filters.DASH
-    text = filters.number(value, lang, 1)
-    return f"{text} %" if lang == "vi" else f"{text}%"
-
-
 def _value(kpi: KpiValue, lang: str) -> str:
     if kpi.kpi.kind == "count":
         return filters.DASH if kpi.value is None else filters.number(int(kpi.value), lang)
-    return _pct(kpi.value, lang)
+    return filters.percent_value(kpi.value, lang)
 
 
 def _target(kpi: KpiValue, lang: str) -> str:
     if kpi.kpi.kind == "count":
         return f"≤ {filters.number(int(kpi.target), lang)}"
-    return f"≥ {_pct(kpi.target, lang)}"
+    return f"≥ {filters.percent_value(kpi.target, lang)}"
 
 
 def _change(now: float | None, before: float | None, lang: str, kind: str) -> str:
@@ -156,7 +148,7 @@ def kpi_row(kpi: KpiValue, lang: str, w: Mapping[str, str]) -> KpiRow:
         else (
             filters.number(int(kpi.previous), lang)
             if kpi.kpi.kind == "count"
-            else _pct(kpi.previous, lang)
+            else filters.percent_value(kpi.previous, lang)
         )
     )
     return KpiRow(
@@ -392,7 +384,7 @@ def build_page(
                     title,
                     labels.severity(gap.severity, lang),
                     _n(gap.systems, lang),
-                    _pct(100 * gap.systems / len(f.systems), lang) if f.systems else filters.DASH,
+                    filters.percent(gap.systems, len(f.systems), lang),
                     gap.message_en if lang == "en" else gap.message_vi,
                 ),
                 css=f"sev-{gap.severity}",
@@ -492,7 +484,6 @@ def build_page(
         targets_from=targets_from,
         tool_version=__version__,
         generated_on=filters.date(today, lang),
-        has_data=f.has_data,
         headline=_headline(f, lang, w),
         kpis=tuple(kpi_row(k, lang, w) for k in f.kpis),
         kpi_chart=kpi_chart(_kpi_bars(f.kpis, lang), title=w["kpi_chart"], lang=lang),
@@ -547,8 +538,6 @@ def build_page(
             else ""
         ),
         runs=runs,
-        bases=tuple(
-            kpi_row(k, lang, w) for k in (*f.kpis, *f.layers, *f.ipv6[1:], *f.assessments)
-        ),
+        bases=tuple(kpi_row(k, lang, w) for k in (*f.kpis, *f.layers, *f.ipv6[1:], *f.assessments)),
         more_runs=w["more_runs"].format(n=_n(more, lang)) if more > 0 else "",
     )

@@ -117,7 +117,6 @@ _WORDS: Final[dict[str, tuple[str, str]]] = {
     "no_measure": ("Chưa có số liệu", "Not measured"),
     "previous": ("Năm trước", "Last year"),
     "change": ("Thay đổi", "Change"),
-    "count_unit": ("chứng thư", "certificates"),
     "kpi_chart": ("Chỉ tiêu so với mục tiêu", "Indicators against targets"),
     "staff_note": (
         "{trained} trên {staff} cán bộ (cơ quan tỉnh và các cơ quan có khai báo)",
@@ -141,7 +140,6 @@ _WORDS: Final[dict[str, tuple[str, str]]] = {
     "nd331": ("Luật 116/2025, NĐ 331/2026", "Law 116/2025, Decree 331/2026"),
     # layers, assessments, ipv6, certs
     "layers_chart": ("Tỷ lệ hệ thống đáp ứng từng lớp", "Systems meeting each layer"),
-    "assessments_chart": ("Kiểm tra, đánh giá", "Inspections and assessments"),
     "ipv6_chart": ("Sẵn sàng IPv6", "IPv6 readiness"),
     "not_live": (
         "Không có lần kiểm tra trực tiếp (--live) nào trong kỳ: chưa có số liệu quan sát về "
@@ -197,17 +195,12 @@ _WORDS: Final[dict[str, tuple[str, str]]] = {
     "expected_full": ("Dự kiến triển khai đầy đủ", "Expected full deployment"),
     "inspections": ("Kiểm tra, đánh giá đã thực hiện", "Inspections done"),
     "audited_on": ("Kiểm tra lần cuối", "Last audit"),
-    "applied_level": ("Cấp độ áp dụng", "Applied level"),
     "not_recorded": ("không có số liệu", "not recorded"),
     "annex_cut": (
         "Bản in liệt kê {shown} trên {total} hệ thống; danh mục đầy đủ ở phụ lục XLSX/CSV "
         "(--xlsx, --csv) và bản HTML.",
         "This print lists {shown} of {total} systems; the full list is in the XLSX/CSV annex "
         "(--xlsx, --csv) and the HTML page.",
-    ),
-    "no_data": (
-        "Không có lần kiểm tra nào trong kỳ.",
-        "No audit in the period.",
     ),
     "method_text": (
         "Mỗi chỉ tiêu tính trên các hệ thống mà chỉ tiêu áp dụng, theo lần kiểm tra cuối cùng "
