@@ -292,44 +292,18 @@ class HistoryStore:
         inventory (one agency's file) thus updates only its systems. Sorted by organisation,
         then system id.
         """
-        latest = _latest(run_systems, "system_id", until, since, organisation)
-        on_latest_system = and_(
-            run_systems.c.run_id == latest.c.run_id, run_systems.c.system_id == latest.c.system_id
-        )
-        with self._reading(snapshot=True) as connection:
-            run_rows = {
-                row["id"]: _run_row(row)
-                for row in connection.execute(
-                    select(runs).where(runs.c.id.in_(select(latest.c.run_id).distinct()))
-                ).mappings()
-            }
-            systems = [
-                (row["run_id"], _system_row(row))
-                for row in connection.execute(
-                    select(run_systems).join(latest, on_latest_system)
-                ).mappings()
-            ]
-            by_system: dict[tuple[int, str], list[FindingRow]] = {}
-            if with_findings:
-                query = (
-                    select(findings)
-                    .join(
-                        latest,
-                        and_(
-                            findings.c.run_id == latest.c.run_id,
-                            findings.c.system_id == latest.c.system_id,
-                        ),
-                    )
-                    .order_by(findings.c.id)
-                )
-                for run_id, system_id, finding in _finding_rows_keyed(connection, query):
-                    by_system.setdefault((run_id, system_id), []).append(finding)
-        snapshots = [
-            SystemSnapshot(
-                run_rows[run_id], system, tuple(by_system.get((run_id, system.system_id), ()))
+        if with_findings:
+            snapshots = list(
+                self.iter_latest_per_system(until=until, since=since, organisation=organisation)
             )
-            for run_id, system in systems
-        ]
+        else:
+            latest = _latest(run_systems, "system_id", until, since, organisation)
+            with self._reading(snapshot=True) as connection:
+                run_rows, systems = _latest_rows(connection, latest)
+            snapshots = [
+                SystemSnapshot(run_rows[run_id], system, ())
+                for (run_id, _), system in systems.items()
+            ]
         snapshots.sort(key=lambda s: (s.run.organisation, s.system.system_id))
         return snapshots
 
@@ -389,24 +363,7 @@ class HistoryStore:
     ) -> Iterator[tuple[RunRow, SystemRow, tuple[_T, ...]]]:
         latest = _latest(run_systems, "system_id", until, since, organisation)
         with self._reading(snapshot=True) as connection:
-            run_rows = {
-                row["id"]: _run_row(row)
-                for row in connection.execute(
-                    select(runs).where(runs.c.id.in_(select(latest.c.run_id).distinct()))
-                ).mappings()
-            }
-            pending: dict[tuple[int, str], SystemRow] = {
-                (row["run_id"], row["system_id"]): _system_row(row)
-                for row in connection.execute(
-                    select(run_systems).join(
-                        latest,
-                        and_(
-                            run_systems.c.run_id == latest.c.run_id,
-                            run_systems.c.system_id == latest.c.system_id,
-                        ),
-                    )
-                ).mappings()
-            }
+            run_rows, pending = _latest_rows(connection, latest)
             query = (
                 select(findings.c.run_id, findings.c.system_id, *columns)
                 .join(
@@ -506,6 +463,26 @@ class _Reading:
             self._connection.close()
         if isinstance(exc, SQLAlchemyError):
             raise StoreError(f"{self._store.name}: cannot read: {_reason(exc)}") from exc
+
+
+def _latest_rows(
+    connection: Connection, latest: Any
+) -> tuple[dict[int, RunRow], dict[tuple[int, str], SystemRow]]:
+    """The runs and system rows `latest` (see `_latest`) points at."""
+    run_rows = {
+        row["id"]: _run_row(row)
+        for row in connection.execute(
+            select(runs).where(runs.c.id.in_(select(latest.c.run_id).distinct()))
+        ).mappings()
+    }
+    on_latest = and_(
+        run_systems.c.run_id == latest.c.run_id, run_systems.c.system_id == latest.c.system_id
+    )
+    systems = {
+        (row["run_id"], row["system_id"]): _system_row(row)
+        for row in connection.execute(select(run_systems).join(latest, on_latest)).mappings()
+    }
+    return run_rows, systems
 
 
 def _latest(
@@ -850,14 +827,6 @@ def _finding_rows(connection: Connection, query: Select[Any]) -> Iterator[Findin
     query = query.with_only_columns(*_FINDING_COLUMNS)
     for values in _stream(connection, query):
         yield _finding(tuple(values))
-
-
-def _finding_rows_keyed(
-    connection: Connection, query: Select[Any]
-) -> Iterator[tuple[int, str, FindingRow]]:
-    query = query.with_only_columns(findings.c.run_id, *_FINDING_COLUMNS)
-    for values in _stream(connection, query):
-        yield values[0], values[5], _finding(tuple(values[1:]))
 
 
 def _stream(connection: Connection, query: Executable) -> Iterator[Any]:
