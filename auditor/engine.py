@@ -43,7 +43,8 @@ from auditor.register import body_register, system_register
 from auditor.rules import Catalog, Rule
 from auditor.scoring import SCORE_METHOD, combine, summarise
 
-SCHEMA_VERSION = "1.2"  # 1.1: systems[].observed (live probes); 1.2: register (Form 08 rows)
+SCHEMA_VERSION = "1.3"  # 1.1: systems[].observed (live probes); 1.2: register (Form 08 rows);
+# 1.3: level bounds (systems[].level.upper, .undecided, criteria[].decisive)
 #: Keys a probe adds to a declared endpoint (see probes/observe.py).
 _ENDPOINT_OBSERVED = frozenset({"ipv6", "redirect"})
 _WAIVABLE = frozenset({Status.FAIL, Status.MANUAL, Status.ERROR})
@@ -80,11 +81,30 @@ def _judge(rule: Rule, ctx: EvalContext) -> Outcome:
         condition = rule.applies_if.evaluate(ctx)
         if condition.status is Status.ERROR:  # cannot tell whether it applies: say why
             return condition
+        if condition.undecided:
+            return _maybe_applies(rule, ctx, condition)
         if condition.status is not Status.PASS:
             reason = rule.not_applicable
             message = Text2(vi=reason.vi, en=reason.en) if reason is not None else condition.message
             return Outcome(Status.NOT_APPLICABLE, message, condition.evidence)
     return rule.check.evaluate(ctx)
+
+
+def _maybe_applies(rule: Rule, ctx: EvalContext, condition: Outcome) -> Outcome:
+    """Whether the rule applies depends on undeclared facts: a check that is met either way
+    stands; anything else waits for those facts (`manual`), never `not_applicable`."""
+    outcome = rule.check.evaluate(ctx)
+    if outcome.status in (Status.PASS, Status.ERROR):
+        return outcome
+    return Outcome(
+        Status.MANUAL,
+        Text2(
+            vi=f"{condition.message.vi}. Nếu áp dụng: {outcome.message.vi}",
+            en=f"{condition.message.en}. If it applies: {outcome.message.en}",
+        ),
+        (*condition.evidence, *outcome.evidence),
+        outcome.severity,
+    )
 
 
 def _finding(

@@ -22,7 +22,13 @@ from auditor.model.inventory import (
     Regime,
     System,
 )
-from auditor.model.results import FiredCriterionOut, LevelResult, Origin, Text2
+from auditor.model.results import (
+    FiredCriterionOut,
+    LevelResult,
+    OpenCriterionOut,
+    Origin,
+    Text2,
+)
 from auditor.regime import governing_regime
 
 Origins = Mapping[str, Origin]
@@ -90,8 +96,35 @@ def _criteria(classification: Classification) -> tuple[FiredCriterionOut, ...]:
             level=f.criterion.level,
             reference=f.criterion.reference,
             component=f.component,
+            decisive=f.criterion.level == classification.level,
         )
         for f in classification.fired
+    )
+
+
+def _undecided(classification: Classification) -> tuple[OpenCriterionOut, ...]:
+    return tuple(
+        OpenCriterionOut(
+            id=o.criterion.id,
+            level=o.criterion.level,
+            reference=o.criterion.reference,
+            component=o.component,
+            unknown=o.unknown,
+        )
+        for o in classification.undecided()
+    )
+
+
+def classify_system(
+    system: System, organisation_kind: str | None = None
+) -> dict[Regime, Classification]:
+    """Both regimes' classification of a system; national criteria stay open questions only
+    for organisations that can own national systems (not a province)."""
+    return classify_both(
+        system.system_type,
+        system.classification,
+        system.components,
+        national_possible=organisation_kind not in (None, "province"),
     )
 
 
@@ -134,10 +167,12 @@ def system_facts(
     assume_golive: bool = False,
     observed: SystemObservations | None = None,
 ) -> SystemFacts:
-    classifications = classify_both(system.system_type, system.classification, system.components)
+    classifications = classify_system(system, organisation_values.get("kind"))
     decision = governing_regime(system, as_of)
     regime = decision.regime
-    computed = {str(r): c.level for r, c in sorted(classifications.items())}
+    ordered = sorted(classifications.items())
+    computed = {str(r): c.level for r, c in ordered}
+    upper = {str(r): c.upper for r, c in ordered}
     declared = system.declared_level
     approved_status = system.dossier is not None and system.dossier.status == DossierStatus.APPROVED
     effective = max(declared or 0, classifications[regime].level)
@@ -145,10 +180,12 @@ def system_facts(
         declared=declared,
         approved=declared if approved_status else None,
         computed=computed,
-        criteria={str(r): _criteria(c) for r, c in sorted(classifications.items())},
+        criteria={str(r): _criteria(c) for r, c in ordered},
         governing_regime=str(regime),
         regime_reason=Text2(vi=decision.reason_vi, en=decision.reason_en),
         effective=effective,
+        upper=upper,
+        undecided={str(r): _undecided(c) for r, c in ordered},
     )
     values = system.model_dump()
     if assume_golive:
@@ -158,7 +195,19 @@ def system_facts(
         "approved": level.approved,
         "effective": effective,
         "computed": {**computed, "governing": classifications[regime].level},
-        "criteria": {str(r): sorted(c.fired_ids()) for r, c in classifications.items()},
+        "upper": {**upper, "governing": classifications[regime].upper},
+        "criteria": {str(r): sorted(c.fired_ids()) for r, c in ordered},
+        # every criterion still open (not only those above the proven level): a rule keyed
+        # to a criterion cannot say it does not hold while it may
+        "possible": {str(r): sorted(c.open_ids()) for r, c in ordered},
+        "deciding_facts": {str(r): list(c.deciding_facts()) for r, c in ordered},
+        "undecided": {
+            str(r): [
+                {"id": o.criterion.id, "level": o.criterion.level, "unknown": list(o.unknown)}
+                for o in c.undecided()
+            ]
+            for r, c in ordered
+        },
     }
     values["regime"] = str(regime)
     values["regime_reason"] = {"vi": decision.reason_vi, "en": decision.reason_en}

@@ -12,8 +12,20 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from auditor.checks.context import EvalContext, Outcome
-from auditor.levels import competent_appraisers, competent_approvers
-from auditor.model.inventory import Authority, DossierComponent, DossierStatus, Regime
+from auditor.levels import (
+    appraiser_domains,
+    competent_appraisers,
+    competent_appraisers_for,
+    competent_approvers,
+)
+from auditor.levels.authority import names
+from auditor.model.inventory import (
+    Authority,
+    DossierComponent,
+    DossierStatus,
+    Regime,
+    SystemDomain,
+)
 from auditor.model.results import Evidence, Severity, Status, Text2
 
 # Law 116/2025 takes effect; Decree 331/2026 takes effect (its approval rules apply from then).
@@ -49,33 +61,69 @@ def _outcome(ok: bool, vi: str, en: str, evidence: tuple[Evidence, ...]) -> Outc
 
 
 def level_not_below_computed(ctx: EvalContext) -> Outcome:
-    """GOV-02: the declared level is not below the level the governing regime's criteria give."""
+    """GOV-02: the declared level is not below the level the governing regime's criteria give.
+
+    Passes only when the level is proven: the declared facts place the system at most at the
+    declared level *and* no undeclared fact could still take it higher. A proven level above
+    the declared one fails; a possible one is `manual`, naming the facts to declare.
+    """
     regime = _get(ctx, "regime")
     computed = _get(ctx, f"level.computed.{regime}")
+    upper = _get(ctx, f"level.upper.{regime}") or computed
     declared = _get(ctx, "level.declared")
-    evidence = _ev(ctx, "level.declared", f"level.computed.{regime}", f"level.criteria.{regime}")
+    evidence = _ev(
+        ctx,
+        "level.declared",
+        f"level.computed.{regime}",
+        f"level.upper.{regime}",
+        f"level.criteria.{regime}",
+        f"level.deciding_facts.{regime}",
+    )
     other = Regime.ND331 if regime == Regime.ND85 else Regime.ND85
     other_level = _get(ctx, f"level.computed.{other}")
     criteria = ", ".join(_get(ctx, f"level.criteria.{regime}") or [])
+    facts = ", ".join(_get(ctx, f"level.deciding_facts.{regime}") or [])
+    range_vi = f" (có thể tới cấp độ {upper} tùy: {facts})" if upper > computed else ""
+    range_en = f" (possibly up to level {upper} depending on: {facts})" if upper > computed else ""
     if declared is None:
         return Outcome(
             Status.FAIL,
             Text2(
                 vi=f"Chưa xác định cấp độ; theo tiêu chí ({criteria}) hệ thống phải ở cấp độ "
-                f"tối thiểu {computed}",
+                f"tối thiểu {computed}{range_vi}",
                 en=f"No level declared; the criteria ({criteria}) require at least level "
-                f"{computed}",
+                f"{computed}{range_en}",
             ),
             evidence,
         )
     note_vi = f" (theo chế độ {other}: cấp độ {other_level})" if other_level != computed else ""
     note_en = f" (under {other}: level {other_level})" if other_level != computed else ""
-    return _outcome(
-        declared >= computed,
-        vi=f"Cấp độ đề xuất {declared}, cấp độ tối thiểu theo tiêu chí {computed} "
-        f"[{criteria}]{note_vi}",
-        en=f"Declared level {declared}, minimum by the criteria {computed} [{criteria}]{note_en}",
-        evidence=evidence,
+    if declared < computed or declared >= upper:
+        return _outcome(
+            declared >= computed,
+            vi=f"Cấp độ đề xuất {declared}, cấp độ tối thiểu theo tiêu chí {computed} "
+            f"[{criteria}]{note_vi}",
+            en=f"Declared level {declared}, minimum by the criteria {computed} "
+            f"[{criteria}]{note_en}",
+            evidence=evidence,
+        )
+    above = [
+        f"{c['id']} ({c['level']}): {', '.join(c['unknown'])}"
+        for c in _get(ctx, f"level.undecided.{regime}") or ()
+        if c["level"] > declared
+    ]
+    detail = "; ".join(above)
+    return Outcome(
+        Status.MANUAL,
+        Text2(
+            vi=f"Cấp độ đề xuất {declared}; các thông tin đã khai báo chứng minh cấp độ "
+            f"{computed} [{criteria}], nhưng hệ thống có thể ở cấp độ tới {upper}. Cần khai "
+            f"báo: {facts} ({detail})",
+            en=f"Declared level {declared}; the declared facts prove level {computed} "
+            f"[{criteria}], but the system could be up to level {upper}. Declare: {facts} "
+            f"({detail})",
+        ),
+        evidence,
     )
 
 
@@ -112,9 +160,23 @@ def _approval_regime(ctx: EvalContext) -> Regime:
     return Regime(_get(ctx, "regime") or Regime.ND331)
 
 
+def _level_note(ctx: EvalContext) -> tuple[int, str, str]:
+    """The level competence is judged at — the effective level, the higher of the declared and
+    the computed one — and, when it is above the declared level, a note that says why."""
+    level = ctx.level
+    declared = _get(ctx, "level.declared")
+    if declared is not None and declared < level:
+        return (
+            level,
+            f" (hệ thống phải ở cấp độ {level} theo tiêu chí, dù đề xuất cấp độ {declared})",
+            f" (the criteria require level {level}, though level {declared} was proposed)",
+        )
+    return level, "", ""
+
+
 def approver_competent(ctx: EvalContext) -> Outcome:
-    """GOV-04: the dossier is approved, by a body competent for the declared level."""
-    evidence = _ev(ctx, "dossier.status", "dossier.decision", "level.declared")
+    """GOV-04: the dossier is approved by a body competent for the level the system must have."""
+    evidence = _ev(ctx, "dossier.status", "dossier.decision", "level.declared", "level.effective")
     status = _get(ctx, "dossier.status")
     if status != DossierStatus.APPROVED:
         return Outcome(
@@ -126,31 +188,37 @@ def approver_competent(ctx: EvalContext) -> Outcome:
             evidence,
         )
     body = _get(ctx, "dossier.decision.body_kind")
-    level = _get(ctx, "level.declared") or ctx.level
+    level, note_vi, note_en = _level_note(ctx)
+    regime = _approval_regime(ctx)
+    allowed = competent_approvers(level, regime)
     if body is None:
         return Outcome(
             Status.MANUAL,
             Text2(
-                vi="Quyết định phê duyệt không ghi loại cơ quan phê duyệt (body_kind); "
-                "cần kiểm tra",
-                en="The approval decision does not say which kind of body approved it (body_kind)",
+                vi="Quyết định phê duyệt không ghi loại cơ quan phê duyệt (body_kind); thẩm "
+                f"quyền với cấp độ {level}{note_vi}: {names(allowed, 'vi')}",
+                en="The approval decision does not say which kind of body approved it "
+                f"(body_kind); competent for level {level}{note_en}: {names(allowed, 'en')}",
             ),
             evidence,
         )
-    regime = _approval_regime(ctx)
-    allowed = competent_approvers(level, regime)
-    names = ", ".join(sorted(a.value for a in allowed))
     return _outcome(
         Authority(body) in allowed,
-        vi=f"Phê duyệt bởi {body}; thẩm quyền với cấp độ {level} ({regime}): {names}",
-        en=f"Approved by {body}; competent for level {level} ({regime}): {names}",
+        vi=f"Phê duyệt bởi {body}; thẩm quyền với cấp độ {level}{note_vi} ({regime}): "
+        f"{names(allowed, 'vi')}",
+        en=f"Approved by {body}; competent for level {level}{note_en} ({regime}): "
+        f"{names(allowed, 'en')}",
         evidence=evidence,
     )
 
 
 def appraisal_independent(ctx: EvalContext) -> Outcome:
-    """GOV-05: appraisal by a competent body, independent when the security unit operates."""
-    evidence = _ev(ctx, "dossier.appraised_by", "operator", "agency.security_unit.name")
+    """GOV-05: appraisal by a body competent for the level the system must have — at levels
+    4-5 the ministry its domain names — and independent when the security unit operates it."""
+    evidence = _ev(
+        ctx, "dossier.appraised_by", "operator", "agency.security_unit.name", "level.effective",
+        "domain",
+    )
     appraiser = _get(ctx, "dossier.appraised_by")
     if appraiser is None:
         return Outcome(
@@ -161,21 +229,47 @@ def appraisal_independent(ctx: EvalContext) -> Outcome:
             ),
             evidence,
         )
-    level = _get(ctx, "level.declared") or ctx.level
+    level, note_vi, note_en = _level_note(ctx)
     regime = _approval_regime(ctx)
-    allowed = set(competent_appraisers(level, regime))
+    body = Authority(appraiser)
+    domain = _get(ctx, "domain")
+    if level >= 4 and domain is None:
+        # Whose system it is decides the appraiser; unknown is not "civil".
+        possible = appraiser_domains(regime, body)
+        all_domains = frozenset(SystemDomain)
+        if possible and possible != all_domains:
+            return Outcome(
+                Status.MANUAL,
+                Text2(
+                    vi=f"Thẩm định bởi {names(frozenset({body}), 'vi')}, cơ quan này chỉ thẩm "
+                    f"định hồ sơ cấp độ {level}{note_vi} của hệ thống thuộc lĩnh vực "
+                    f"{', '.join(sorted(d.value for d in possible))}; cần khai báo 'domain'",
+                    en=f"Appraised by {names(frozenset({body}), 'en')}, which appraises level "
+                    f"{level}{note_en} dossiers only of systems in: "
+                    f"{', '.join(sorted(d.value for d in possible))}; declare 'domain'",
+                ),
+                evidence,
+            )
+        competent = competent_appraisers(level, regime)
+    elif level >= 4:
+        competent = competent_appraisers_for(level, regime, SystemDomain(domain))
+    else:
+        competent = competent_appraisers(level, regime)
+    allowed = set(competent)
     operator = (_get(ctx, "operator") or "").casefold()
     unit = (_get(ctx, "agency.security_unit.name") or "").casefold()
     conflict = bool(operator) and operator == unit
     if conflict:
         allowed.discard(Authority.SPECIALISED_UNIT)
-    names = ", ".join(sorted(a.value for a in allowed))
+    shown = frozenset(allowed)
     vi_note = " (đơn vị chuyên trách đồng thời vận hành hệ thống)" if conflict else ""
     en_note = " (the security unit also operates the system)" if conflict else ""
     return _outcome(
-        Authority(appraiser) in allowed,
-        vi=f"Thẩm định bởi {appraiser}; hợp lệ: {names}{vi_note}",
-        en=f"Appraised by {appraiser}; acceptable: {names}{en_note}",
+        body in allowed,
+        vi=f"Thẩm định bởi {appraiser}; hợp lệ với cấp độ {level}{note_vi}: "
+        f"{names(shown, 'vi')}{vi_note}",
+        en=f"Appraised by {appraiser}; acceptable for level {level}{note_en}: "
+        f"{names(shown, 'en')}{en_note}",
         evidence=evidence,
     )
 

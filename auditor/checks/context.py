@@ -53,6 +53,9 @@ class Outcome:
     message: Text2
     evidence: tuple[Evidence, ...] = ()
     severity: Severity | None = None  # a builtin may scale the rule's severity
+    # The result depends on facts the inventory does not declare (unknown, not "no"): in an
+    # `any`, such a part keeps the whole undecided instead of letting a failing part decide.
+    undecided: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -668,7 +668,7 @@ class Fired(FrozenModel):
                 evidence,
             )
         fired = [str(c) for c in (fact.value or ())]
-        hits = sorted({c for c in fired for w in wanted if c == w or c.startswith(w + ".")})
+        hits = _matching(fired, wanted)
         listed = ", ".join(wanted)
         shown = ", ".join(fired) or "—"
         if hits:
@@ -680,6 +680,24 @@ class Fired(FrozenModel):
                 ),
                 evidence,
             )
+        # Unknown is not no: a listed criterion that undeclared facts could still meet.
+        possible_key = f"level.possible.{regime}"
+        possible = ctx.fact(possible_key)
+        maybe = _matching([str(c) for c in (possible.value or ())] if possible else [], wanted)
+        if maybe:
+            facts = ctx.fact(f"level.deciding_facts.{regime}")
+            named = ", ".join(str(f) for f in (facts.value if facts else ()) or ()) or "—"
+            return Outcome(
+                Status.MANUAL,
+                Text2(
+                    vi=f"Chưa xác định được tiêu chí {', '.join(maybe)} (thuộc: {listed}) do "
+                    f"thiếu thông tin phân loại; cần khai báo: {named}",
+                    en=f"Cannot tell whether {', '.join(maybe)} (listed: {listed}) holds: "
+                    f"classification facts are not declared; declare: {named}",
+                ),
+                (*evidence, ctx.evidence(possible_key, possible)),
+                undecided=True,
+            )
         return Outcome(
             Status.FAIL,
             Text2(
@@ -688,6 +706,11 @@ class Fired(FrozenModel):
             ),
             evidence,
         )
+
+
+def _matching(ids: list[str], wanted: tuple[str, ...]) -> list[str]:
+    """Ids equal to a wanted id or below a wanted prefix (whole dotted parts only)."""
+    return sorted({c for c in ids for w in wanted if c == w or c.startswith(w + ".")})
 
 
 class SameAs(_FactCheck):
@@ -842,6 +865,16 @@ class AnyOf(FrozenModel):
         passing = [o for o in outcomes if o.status is Status.PASS]
         if passing:
             return Outcome(Status.PASS, passing[0].message, _evidence(outcomes))
+        # Three-valued "or": while a part depends on undeclared facts, a failing part does not
+        # decide the whole — the undecided part may still pass. (Evidence that is merely
+        # awaited, an `attested` with no attestation, does not count: the burden of proof is
+        # the auditee's, so failing data still fails.)
+        undecided = [o for o in outcomes if o.undecided]
+        if undecided:
+            combined = combine_all(undecided)
+            return Outcome(
+                combined.status, combined.message, _evidence(outcomes), combined.severity, True
+            )
         return combine_all(outcomes)
 
 
@@ -857,6 +890,7 @@ class Not(FrozenModel):
             status,
             Text2(vi=f"Phủ định: {inner.message.vi}", en=f"Negated: {inner.message.en}"),
             inner.evidence,
+            undecided=inner.undecided,
         )
 
 
@@ -920,6 +954,7 @@ def combine_all(outcomes: list[Outcome]) -> Outcome:
                 ),
                 _evidence(outcomes),
                 max(severities, key=lambda s: s.rank) if severities else None,
+                any(o.undecided for o in chosen),
             )
     return Outcome(Status.NOT_APPLICABLE, Text2(vi="Không có kiểm tra", en="No checks"))
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from types import MappingProxyType
 
-from auditor.model.inventory import Authority, Regime
+from auditor.model.inventory import Authority, Regime, SystemDomain
 
 # Levels 1-2: the owner's specialised security unit approves and reports to the owner; the owner
 # itself, being the unit's superior, is competent too. Levels 3-4: the owner. Level 5: the Prime
@@ -53,3 +53,69 @@ def competent_appraisers(level: int, regime: Regime) -> frozenset[Authority]:
     """Who may appraise a level dossier proposing `level` under `regime`."""
     _check_level(level)
     return _LOCAL_APPRAISERS if level <= 3 else _NATIONAL_APPRAISERS[regime]
+
+
+# Levels 4-5, by whose system it is. Decree 331 Art. 18.3: the Ministry of Public Security leads
+# (and appraises the systems of its own bodies), the Ministry of Defence appraises military
+# systems, the Government Cipher Committee the cipher systems of its bodies. Decree 85 Art. 12
+# (regulations.md §1.4, secondary reading [S]): MIC leads, MOD and MPS appraise their own.
+_NATIONAL_BY_DOMAIN: Mapping[Regime, Mapping[SystemDomain, Authority]] = MappingProxyType(
+    {
+        Regime.ND85: MappingProxyType(
+            {
+                SystemDomain.CIVIL: Authority.MIC,
+                SystemDomain.MILITARY: Authority.MOD,
+                SystemDomain.PUBLIC_SECURITY: Authority.MPS,
+                SystemDomain.CIPHER: Authority.MIC,
+            }
+        ),
+        Regime.ND331: MappingProxyType(
+            {
+                SystemDomain.CIVIL: Authority.MPS,
+                SystemDomain.MILITARY: Authority.MOD,
+                SystemDomain.PUBLIC_SECURITY: Authority.MPS,
+                SystemDomain.CIPHER: Authority.CIPHER_COMMITTEE,
+            }
+        ),
+    }
+)
+
+
+def competent_appraisers_for(
+    level: int, regime: Regime, domain: SystemDomain
+) -> frozenset[Authority]:
+    """Who may appraise the dossier of *this* system: at levels 4-5 only the body its domain
+    names (the Ministry of Defence only for military systems, and so on)."""
+    _check_level(level)
+    if level <= 3:
+        return _LOCAL_APPRAISERS
+    return frozenset({_NATIONAL_BY_DOMAIN[regime][domain]})
+
+
+def appraiser_domains(regime: Regime, appraiser: Authority) -> frozenset[SystemDomain]:
+    """The domains whose level 4-5 dossiers `appraiser` may appraise under `regime`."""
+    return frozenset(d for d, a in _NATIONAL_BY_DOMAIN[regime].items() if a is appraiser)
+
+
+AUTHORITY_NAMES: Mapping[Authority, tuple[str, str]] = MappingProxyType(
+    {
+        Authority.SPECIALISED_UNIT: ("đơn vị chuyên trách ATTT/ANM của chủ quản",
+                                     "the owner's specialised security unit"),
+        Authority.INDEPENDENT_COUNCIL: ("đơn vị khác hoặc hội đồng thẩm định độc lập",
+                                        "another competent unit or an independent council"),
+        Authority.OWNER: ("chủ quản hệ thống thông tin", "the system owner"),
+        Authority.MIC: ("Bộ Thông tin và Truyền thông", "the Ministry of Information and "
+                        "Communications"),
+        Authority.MPS: ("Bộ Công an", "the Ministry of Public Security"),
+        Authority.MOD: ("Bộ Quốc phòng", "the Ministry of Defence"),
+        Authority.CIPHER_COMMITTEE: ("Ban Cơ yếu Chính phủ", "the Government Cipher Committee"),
+        Authority.PRIME_MINISTER: ("Thủ tướng Chính phủ", "the Prime Minister"),
+    }
+)
+"""How messages name each body (vi, en)."""
+
+
+def names(bodies: frozenset[Authority], lang: str) -> str:
+    """'Bộ Công an (mps)' for each body, in a stable order."""
+    index = 1 if lang == "en" else 0
+    return "; ".join(f"{AUTHORITY_NAMES[b][index]} ({b.value})" for b in sorted(bodies))

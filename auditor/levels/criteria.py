@@ -112,6 +112,46 @@ def _default(regime: Regime, title: str, articles: str) -> Criterion:
     )
 
 
+def _type_floor(
+    regime: Regime, title: str, level: int, point: str, vi: str, en: str, via: str
+) -> Criterion:
+    # What the system type alone proves (Decree 85 Art. 6.2 / Decree 331 Art. 9.2): used when
+    # the type places the system at least at `level` but the facts that pick the exact clause
+    # are not declared. `via` names the clauses one of which must then hold.
+    article = 6 if regime is Regime.ND85 else 9
+    return Criterion(
+        id=f"{regime.value}.{article}.2.{point}",
+        regime=regime,
+        level=level,
+        reference=f"{title}, {_where(article, 2, point)} ({via})",
+        text_vi=vi,
+        text_en=en,
+    )
+
+
+_CITIZEN_TYPE_VI = (
+    "Hệ thống phục vụ người dân, doanh nghiệp (cung cấp dịch vụ trực tuyến): tối thiểu cấp độ 2 "
+    "theo tiêu chí dịch vụ trực tuyến, cấp độ 3 nếu thuộc danh mục ngành, nghề kinh doanh có "
+    "điều kiện"
+)
+_CITIZEN_TYPE_EN = (
+    "Citizen/business-facing system (provides online services): at least level 2 by the "
+    "online-service criteria, level 3 if on the conditional business list"
+)
+_INFRA_TYPE_VI = (
+    "Hệ thống cơ sở hạ tầng thông tin (phục vụ ít nhất một cơ quan, tổ chức): tối thiểu cấp độ 2"
+)
+_INFRA_TYPE_EN = "Information infrastructure (serves at least one organisation): at least level 2"
+_ICS_TYPE_VI = (
+    "Hệ thống điều khiển công nghiệp phục vụ điều khiển, vận hành công trình xây dựng; công "
+    "trình nào cũng thuộc một cấp (IV, III, II: cấp độ 3; I: cấp độ 4; đặc biệt: cấp độ 5)"
+)
+_ICS_TYPE_EN = (
+    "Industrial control system of construction works; every works has a grade (IV, III, II: "
+    "level 3; I: level 4; special: level 5)"
+)
+
+
 _CLASSIFIED_VI = "Xử lý thông tin bí mật nhà nước hoặc phục vụ quốc phòng, an ninh"
 _CLASSIFIED_EN = "Processes state secrets or serves defence/security"
 _ICS_VI = "Hệ thống điều khiển công nghiệp trực tiếp điều khiển, vận hành công trình xây dựng"
@@ -294,6 +334,18 @@ _ND85: tuple[Criterion, ...] = (
         "Other information system decided by the Prime Minister",
     ),
     *(_nd85_pm(level) for level in (1, 2, 3, 4)),
+    _type_floor(
+        Regime.ND85, ND85_TITLE, 2, "b", _CITIZEN_TYPE_VI, _CITIZEN_TYPE_EN,
+        "Điều 8 khoản 2 điểm b hoặc Điều 9 khoản 2 điểm b",
+    ),
+    _type_floor(
+        Regime.ND85, ND85_TITLE, 2, "c", _INFRA_TYPE_VI, _INFRA_TYPE_EN,
+        "Điều 8 khoản 3, Điều 9 khoản 3, Điều 10 khoản 3 hoặc Điều 11 khoản 3",
+    ),
+    _type_floor(
+        Regime.ND85, ND85_TITLE, 3, "d", _ICS_TYPE_VI, _ICS_TYPE_EN,
+        "Điều 9 khoản 4, Điều 10 khoản 4 hoặc Điều 11 khoản 4",
+    ),
     _default(Regime.ND85, ND85_TITLE, "Điều 7 đến Điều 11"),
 )
 
@@ -466,6 +518,18 @@ _ND331: tuple[Criterion, ...] = (
         f"{_ICS_EN} of special grade or important to national security",
     ),
     _nd331(5, 15, 5, None, _PM_RISK_VI, _PM_RISK_EN),
+    _type_floor(
+        Regime.ND331, ND331_TITLE, 2, "b", _CITIZEN_TYPE_VI, _CITIZEN_TYPE_EN,
+        "Điều 12 khoản 2 điểm a hoặc Điều 13 khoản 2 điểm a",
+    ),
+    _type_floor(
+        Regime.ND331, ND331_TITLE, 2, "c", _INFRA_TYPE_VI, _INFRA_TYPE_EN,
+        "Điều 12 khoản 3, Điều 13 khoản 3, Điều 14 khoản 2 hoặc Điều 15 khoản 3",
+    ),
+    _type_floor(
+        Regime.ND331, ND331_TITLE, 3, "d", _ICS_TYPE_VI, _ICS_TYPE_EN,
+        "Điều 13 khoản 4, Điều 14 khoản 3 hoặc Điều 15 khoản 4",
+    ),
     _default(Regime.ND331, ND331_TITLE, "Điều 11 đến Điều 15"),
 )
 

@@ -225,6 +225,16 @@ class Authority(StrEnum):
     PRIME_MINISTER = "prime_minister"
 
 
+class SystemDomain(StrEnum):
+    """Whose system it is, which decides who appraises a level 4-5 dossier
+    (Decree 85 Art. 12; Decree 331 Art. 18.3.a-c)."""
+
+    CIVIL = "civil"  # dân sự: cơ quan nhà nước, tổ chức khác
+    MILITARY = "military"  # hệ thống thông tin quân sự (Bộ Quốc phòng)
+    PUBLIC_SECURITY = "public_security"  # thuộc phạm vi quản lý của Bộ Công an
+    CIPHER = "cipher"  # hệ thống thông tin cơ yếu thuộc Ban Cơ yếu Chính phủ
+
+
 class Deployment(StrEnum):
     """Mức triển khai phương án (Decree 331 Form 08)."""
 
@@ -246,8 +256,13 @@ class Separation(StrEnum):
 
 
 class PublicServiceLevel(StrEnum):
-    """Online public-service level: Decree 43/2011 levels 1-4, or Decree 42/2022 categories."""
+    """Online public-service level: Decree 43/2011 levels 1-4, or Decree 42/2022 categories.
 
+    `none` states that the system offers no online public service; leaving the field out
+    states nothing (the level is then computed as if it might offer one, see levels/).
+    """
+
+    NONE = "none"  # không cung cấp dịch vụ công trực tuyến
     L1 = "1"
     L2 = "2"
     L3 = "3"
@@ -262,25 +277,38 @@ class PublicServiceLevel(StrEnum):
 
 
 class ClassificationAttributes(FrozenModel):
-    """The facts Decree 85 Arts. 7-11 and Decree 331 Arts. 11-15 classify by."""
+    """The facts Decree 85 Arts. 7-11 and Decree 331 Arts. 11-15 classify by.
 
-    info_types: frozenset[InfoType] = Field(
-        default=frozenset({InfoType.PUBLIC}), description="Loại thông tin xử lý"
+    Every field is three-valued: a declared value (true/false, a value, a count) or not
+    declared (None). Nothing here has a default that could fire or block a criterion: the
+    classifier reports what the declared facts prove and how high the undeclared ones could
+    still take the level (auditor/levels/classify.py).
+    """
+
+    info_types: frozenset[InfoType] | None = Field(
+        default=None, description="Loại thông tin xử lý (Decree 85 Art. 6.1; Decree 331 Art. 9.1)"
     )
-    state_secret_harm: Harm = Field(
-        default=Harm.NONE,
-        description="Mức tổn hại quốc phòng, an ninh quốc gia nếu bị phá hoại",
+    state_secret_harm: Harm | None = Field(
+        default=None,
+        description="Mức tổn hại quốc phòng, an ninh quốc gia nếu bị phá hoại ('none': không)",
     )
-    serves_defence_security: bool = Field(default=False, description="Phục vụ quốc phòng, an ninh")
-    online_service: bool = Field(default=False, description="Cung cấp dịch vụ trực tuyến")
+    serves_defence_security: bool | None = Field(
+        default=None, description="Phục vụ quốc phòng, an ninh"
+    )
+    online_service: bool | None = Field(default=None, description="Cung cấp dịch vụ trực tuyến")
+    information_portal: bool | None = Field(
+        default=None,
+        description="Cổng/trang thông tin điện tử cung cấp thông tin (Decree 85 Art. 8.2.a)",
+    )
     public_service_level: PublicServiceLevel | None = Field(
-        default=None, description="Mức độ dịch vụ công trực tuyến (1-4, một phần, toàn trình)"
+        default=None,
+        description="Mức độ dịch vụ công trực tuyến (1-4, một phần, toàn trình; 'none': không có)",
     )
-    admin_procedures: bool = Field(
-        default=False, description="Giải quyết thủ tục hành chính (Decree 331 Art. 13.2.b)"
+    admin_procedures: bool | None = Field(
+        default=None, description="Giải quyết thủ tục hành chính (Decree 331 Art. 13.2.b)"
     )
-    conditional_business_line: bool = Field(
-        default=False, description="Dịch vụ thuộc danh mục ngành, nghề kinh doanh có điều kiện"
+    conditional_business_line: bool | None = Field(
+        default=None, description="Dịch vụ thuộc danh mục ngành, nghề kinh doanh có điều kiện"
     )
     users: Count | None = Field(
         default=None, description="Số người sử dụng có thông tin riêng/cá nhân (Decree 85)"
@@ -294,20 +322,20 @@ class ClassificationAttributes(FrozenModel):
     infra_scope: InfraScope | None = Field(
         default=None, description="Phạm vi phục vụ của hạ tầng thông tin dùng chung"
     )
-    national_egov: bool = Field(
-        default=False, description="Hệ thống thông tin quốc gia phục vụ Chính phủ điện tử"
+    national_egov: bool | None = Field(
+        default=None, description="Hệ thống thông tin quốc gia phục vụ Chính phủ điện tử"
     )
-    requires_24x7: bool = Field(
-        default=False, description="Phải vận hành 24/7, không chấp nhận ngừng không có kế hoạch"
+    requires_24x7: bool | None = Field(
+        default=None, description="Phải vận hành 24/7, không chấp nhận ngừng không có kế hoạch"
     )
     ics_works_grade: IcsGrade | None = Field(
         default=None, description="Cấp công trình do hệ thống điều khiển công nghiệp điều khiển"
     )
-    national_critical_data_store: bool = Field(
-        default=False, description="Lưu trữ tập trung dữ liệu đặc biệt quan trọng của quốc gia"
+    national_critical_data_store: bool | None = Field(
+        default=None, description="Lưu trữ tập trung dữ liệu đặc biệt quan trọng của quốc gia"
     )
-    international_link: bool = Field(
-        default=False, description="Hạ tầng quốc gia kết nối Việt Nam với quốc tế"
+    international_link: bool | None = Field(
+        default=None, description="Hạ tầng quốc gia kết nối Việt Nam với quốc tế"
     )
     pm_designated_level: Level | None = Field(
         default=None, description="Cấp độ do Thủ tướng Chính phủ quyết định"
@@ -680,6 +708,11 @@ class System(FrozenModel):
     investment_start: dt.date | None = None
     go_live: dt.date | None = None
     real_data: bool = Field(default=False, description="Holds real (production) data")
+    domain: SystemDomain | None = Field(
+        default=None,
+        description="Lĩnh vực (dân sự, quân sự, công an, cơ yếu): quyết định cơ quan thẩm định "
+        "hồ sơ cấp độ 4-5",
+    )
     regime: Regime | None = Field(
         default=None, description="Override the regime decided from dates"
     )

@@ -149,17 +149,33 @@ class FiredCriterionOut:
     level: int
     reference: str
     component: str | None
+    decisive: bool = True  # sets the level; False: holds, but a higher criterion decides
+
+
+@dataclass(frozen=True, slots=True)
+class OpenCriterionOut:
+    """A criterion that could raise the level, depending on undeclared facts."""
+
+    id: str
+    level: int
+    reference: str
+    component: str | None
+    unknown: tuple[str, ...]  # the classification facts to declare
 
 
 @dataclass(frozen=True, slots=True)
 class LevelResult:
     declared: int | None
     approved: int | None
-    computed: dict[str, int]  # regime -> minimum level
-    criteria: dict[str, tuple[FiredCriterionOut, ...]]  # regime -> fired criteria
+    computed: dict[str, int]  # regime -> minimum level the declared facts prove
+    criteria: dict[str, tuple[FiredCriterionOut, ...]]  # regime -> proven criteria
     governing_regime: str
     regime_reason: Text2
     effective: int  # the level whose requirements are applied: max(declared, computed)
+    # regime -> the highest level undeclared facts could still give (= computed when proven)
+    upper: dict[str, int] = field(default_factory=dict)
+    # regime -> the criteria above `computed` that undeclared facts decide
+    undecided: dict[str, tuple[OpenCriterionOut, ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

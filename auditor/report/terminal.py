@@ -9,7 +9,15 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from auditor.model.results import AuditRun, Finding, Score, Status, SystemResult
+from auditor.model.results import (
+    AuditRun,
+    Finding,
+    LevelResult,
+    Score,
+    Status,
+    SystemResult,
+)
+from auditor.report.level_groups import undecided_groups
 from auditor.rules import Rule
 
 _LABELS: dict[str, dict[str, str]] = {
@@ -33,6 +41,15 @@ _LABELS: dict[str, dict[str, str]] = {
         "regime": "Chế độ áp dụng",
         "criteria": "Tiêu chí",
         "approval": "Phê duyệt",
+        "to_declare": "Cần khai báo",
+        "if_declared": "tới {level} tùy {facts} ({ids})",
+        "undecided": "{system} — {regime}: cấp độ {low}; {detail}",
+        "undecided_title": "Cấp độ chưa xác định được do thiếu thông tin:",
+        "level_legend": (
+            "Cấp độ: mức các thông tin đã khai báo chứng minh; 'a–b': có thể tới b tùy thông tin "
+            "chưa khai báo. Tiêu chí: các tiêu chí quyết định cấp độ. ⚠ cấp độ đề xuất thấp hơn "
+            "mức đã chứng minh; ? có thể thấp hơn."
+        ),
         "level_title": "Cấp độ các hệ thống thông tin",
         "id": "Mã",
         "title": "Tên",
@@ -66,6 +83,15 @@ _LABELS: dict[str, dict[str, str]] = {
         "regime": "Governing regime",
         "criteria": "Criteria",
         "approval": "Approval",
+        "to_declare": "To declare",
+        "if_declared": "up to {level} depending on {facts} ({ids})",
+        "undecided": "{system} — {regime}: level {low}; {detail}",
+        "undecided_title": "Levels the undeclared facts could still raise:",
+        "level_legend": (
+            "Level: what the declared facts prove; 'a–b': up to b depending on undeclared "
+            "facts. Criteria: those that decide the level. ⚠ declared below the proven level; "
+            "? possibly below."
+        ),
         "level_title": "Security levels of information systems",
         "id": "Id",
         "title": "Title",
@@ -170,47 +196,80 @@ def _all_findings(run: AuditRun) -> list[Finding]:
     ]
 
 
+def _level_cell(level: LevelResult, regime: str) -> str:
+    """'3 [nd85.9.2.c]' when proven, '3–5 [nd85.6.2.d]' when undeclared facts could raise it."""
+    low = level.computed[regime]
+    high = level.upper.get(regime, low)
+    decisive = ", ".join(
+        c.id + (f" ({c.component})" if c.component else "")
+        for c in level.criteria[regime]
+        if c.level == low
+    )
+    span = str(low) if high == low else f"{low}–{high}"
+    return f"{span} [{decisive}]"
+
+
+def _undecided_lines(system: SystemResult, lang: str) -> list[str]:
+    """One line per regime whose level the undeclared facts could still raise."""
+    t = labels(lang)
+    lines = []
+    for regime in ("nd85", "nd331"):
+        open_ = system.level.undecided.get(regime, ())
+        if not open_:
+            continue
+        low, high = system.level.computed[regime], system.level.upper[regime]
+        detail = "; ".join(
+            t["if_declared"].format(level=top, facts=facts, ids=", ".join(ids))
+            for top, facts, ids in undecided_groups(open_)
+        )
+        lines.append(
+            t["undecided"].format(
+                system=system.id, regime=t[regime], low=low, high=high, detail=detail
+            )
+        )
+    return lines
+
+
 def level_table(
     systems: Sequence[SystemResult], console: Console, lang: str, approvals: dict[str, str]
 ) -> None:
     t = labels(lang)
     table = Table(title=t["level_title"])
     table.add_column(t["id"], no_wrap=True)
-    for column in (
-        "system",
-        "agency",
-        "declared",
-        "nd85",
-        "nd331",
-        "regime",
-        "criteria",
-        "approval",
-    ):
+    for column in ("system", "agency", "declared", "nd85", "nd331", "regime", "to_declare"):
         table.add_column(t[column])
+    table.add_column(t["approval"])
+    notes: list[str] = []
     for system in systems:
         level = system.level
         regime = level.governing_regime
-        criteria = ", ".join(
-            c.id + (f" ({c.component})" if c.component else "")
-            for c in level.criteria[regime]
-            if c.level == level.computed[regime]
-        )
         declared = str(level.declared) if level.declared is not None else t["none"]
-        flag = (
-            " ⚠" if level.declared is not None and level.declared < level.computed[regime] else ""
+        below = level.declared is not None and level.declared < level.computed[regime]
+        open_above = level.declared is not None and level.declared < level.upper.get(
+            regime, level.computed[regime]
+        )
+        flag = " ⚠" if below else (" ?" if open_above else "")
+        facts = sorted(
+            {name for entries in level.undecided.values() for c in entries for name in c.unknown}
         )
         table.add_row(
             system.id,
             escape(system.name),
             system.agency,
             declared + flag,
-            str(level.computed["nd85"]),
-            str(level.computed["nd331"]),
+            _level_cell(level, "nd85"),
+            _level_cell(level, "nd331"),
             regime,
-            criteria,
+            ", ".join(facts) or t["none"],
             escape(approvals.get(system.id, t["none"])),
         )
+        notes.extend(_undecided_lines(system, lang))
     console.print(table)
+    if notes:
+        console.print(t["undecided_title"])
+        for note in notes:
+            console.print(f"  • {escape(note)}", soft_wrap=True)
+    console.print(t["level_legend"], soft_wrap=True)
 
 
 def rules_table(rules: Sequence[Rule], console: Console, lang: str) -> None:

@@ -33,6 +33,7 @@ from auditor.model.results import (
     WaiverNote,
 )
 from auditor.report import filters, labels
+from auditor.report.level_groups import undecided_groups
 from auditor.rules import Catalog, Rule
 from auditor.scoring import gate_blocking
 
@@ -211,9 +212,12 @@ class CriterionView:
 class RegimeLevel:
     code: str
     label: str
-    level: int
+    level: int  # what the declared facts prove
     governing: bool
-    criteria: tuple[CriterionView, ...]  # highest level first
+    criteria: tuple[CriterionView, ...]  # the criteria that decide the level
+    upper: int = 0  # how high undeclared facts could still take it (= level when proven)
+    also_met: tuple[CriterionView, ...] = ()  # proven, below the level: decide nothing
+    undecided: tuple[str, ...] = ()  # "up to 5 depending on state_secret_harm (nd85.9.1, …)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -757,16 +761,7 @@ class _Builder:
     def level(self, level: LevelResult) -> LevelView:
         governing = level.governing_regime
         regimes = tuple(
-            RegimeLevel(
-                code=code,
-                label=labels.regime(code, self.lang),
-                level=level.computed[code],
-                governing=code == governing,
-                criteria=tuple(
-                    CriterionView(c.id, c.level, c.reference, c.component)
-                    for c in sorted(level.criteria.get(code, ()), key=lambda c: (-c.level, c.id))
-                ),
-            )
+            self._regime_level(level, code, code == governing)
             for code in sorted(level.computed, key=_regime_order)
         )
         computed = level.computed.get(governing)
@@ -779,6 +774,32 @@ class _Builder:
             reason=level.regime_reason.en if self.lang == "en" else level.regime_reason.vi,
             under_declared=(
                 level.declared is not None and computed is not None and level.declared < computed
+            ),
+        )
+
+    def _regime_level(self, level: LevelResult, code: str, governing: bool) -> RegimeLevel:
+        low = level.computed[code]
+        ordered = sorted(level.criteria.get(code, ()), key=lambda c: (-c.level, c.id))
+        template = labels.ui(self.lang)["level_undecided"]
+        return RegimeLevel(
+            code=code,
+            label=labels.regime(code, self.lang),
+            level=low,
+            governing=governing,
+            criteria=tuple(
+                CriterionView(c.id, c.level, c.reference, c.component)
+                for c in ordered
+                if c.level == low
+            ),
+            upper=level.upper.get(code, low),
+            also_met=tuple(
+                CriterionView(c.id, c.level, c.reference, c.component)
+                for c in ordered
+                if c.level < low
+            ),
+            undecided=tuple(
+                template.format(level=top, facts=facts, ids=", ".join(ids))
+                for top, facts, ids in undecided_groups(level.undecided.get(code, ()))
             ),
         )
 

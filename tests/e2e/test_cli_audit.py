@@ -40,7 +40,7 @@ def test_audit_of_the_example_succeeds_and_prints_the_summary(audit_json: Any) -
 
 def test_json_has_the_versioned_contract(audit_json: Any) -> None:
     _, data, _ = audit_json
-    assert data["schema_version"] == "1.2"  # 1.2 added register (Form 08 rows)
+    assert data["schema_version"] == "1.3"  # 1.2 added register (Form 08 rows), 1.3 level bounds
     assert data["run"]["as_of"] == AS_OF
     assert data["run"]["live"] is False and data["run"]["observed_at"] is None
     for system in data["systems"]:

@@ -25,9 +25,16 @@ UNIT = "Phòng Công nghệ thông tin"
 # online public service level 3 -> ND85 level 3 (nd85.9.2.a), ND331 level 1 (default);
 # administrative procedures -> ND85 level 1, ND331 level 3 (nd331.13.2.b);
 # serious harm to national security -> level 4 under both.
-PSL3 = {"public_service_level": "3"}
-ADMIN = {"admin_procedures": True}
-SERIOUS = {"state_secret_harm": "serious"}
+# Every other classification fact is declared "no" (CLOSED), so the levels are proven.
+CLOSED: dict[str, Any] = {
+    "info_types": ["public"], "state_secret_harm": "none", "online_service": False,
+    "public_service_level": "none", "admin_procedures": False,
+    "conditional_business_line": False, "users": 0, "basic_pd_subjects": 0,
+    "sensitive_pd_subjects": 0,
+}
+PSL3 = {**CLOSED, "public_service_level": "3"}
+ADMIN = {**CLOSED, "admin_procedures": True}
+SERIOUS = {**CLOSED, "state_secret_harm": "serious"}
 FULL = ["overview", "design", "level_justification", "security_plan"]
 
 
@@ -116,9 +123,10 @@ def test_level_not_below_computed_pass_under_nd85() -> None:
         "Declared level 3, minimum by the criteria 3 [nd85.9.2.a] (under nd331: level 1)"
     )
     assert [e.fact for e in outcome.evidence] == [
-        "level.declared", "level.computed.nd85", "level.criteria.nd85"
+        "level.declared", "level.computed.nd85", "level.upper.nd85", "level.criteria.nd85",
+        "level.deciding_facts.nd85",
     ]
-    assert [e.value for e in outcome.evidence] == [3, 3, ["nd85.9.2.a"]]
+    assert [e.value for e in outcome.evidence] == [3, 3, 3, ["nd85.9.2.a"], []]
 
 
 def test_level_not_below_computed_fail_declared_below() -> None:
@@ -159,6 +167,38 @@ def test_level_not_below_computed_no_note_when_regimes_agree() -> None:
     outcome = check("level_not_below_computed", ctx)
     assert outcome.status is Status.PASS
     assert outcome.message.en == "Declared level 5, minimum by the criteria 4 [nd331.14.1]"
+
+
+# Citizen-facing, no state secrets; whether the service is on the conditional business list
+# is not declared: Decree 331 proves level 3 (administrative procedures) and 13.2.a is level 3
+# too, Decree 85 proves level 2 (the type) and could reach 3 (9.2.b, the list).
+UNDECIDED = {**CLOSED, "online_service": True, "conditional_business_line": None}
+
+
+@pytest.mark.parametrize(
+    ("declared", "status"),
+    [(1, Status.FAIL), (2, Status.MANUAL), (3, Status.PASS), (4, Status.PASS)],
+)
+def test_level_not_below_computed_with_undeclared_facts(declared: int, status: Status) -> None:
+    ctx = system_ctx(make_system(classification=UNDECIDED, investment_start=LEGACY,
+                                 declared_level=declared))
+    assert ctx.fact("level.computed.nd85").value == 2  # type: ignore[union-attr]
+    assert ctx.fact("level.upper.nd85").value == 3  # type: ignore[union-attr]
+    outcome = check("level_not_below_computed", ctx)
+    assert outcome.status is status
+    if status is Status.MANUAL:
+        assert outcome.message.en == (
+            "Declared level 2; the declared facts prove level 2 [nd85.6.2.b], but the system "
+            "could be up to level 3. Declare: conditional_business_line "
+            "(nd85.9.2.b (3): conditional_business_line)"
+        )
+
+
+def test_level_not_below_computed_no_level_names_the_range() -> None:
+    ctx = system_ctx(make_system(classification=UNDECIDED, investment_start=LEGACY))
+    outcome = check("level_not_below_computed", ctx)
+    assert outcome.status is Status.FAIL
+    assert "(possibly up to level 3 depending on: conditional_business_line)" in outcome.message.en
 
 
 # --------------------------------------------------------------------------------------------

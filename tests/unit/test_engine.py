@@ -40,7 +40,11 @@ HERE = Path(__file__).resolve().parent
 
 PRESENT_NAME = {"kind": "present", "fact": "name"}
 MISSING = {"kind": "present", "fact": "security_regulation"}
-PSL3 = {"public_service_level": "3"}  # ND85 level 3, ND331 level 1
+# ND85 level 3 (9.2.a), ND331 level 1: every other fact declared "no", so both are proven.
+PSL3 = {
+    "public_service_level": "3", "info_types": ["public"], "state_secret_harm": "none",
+    "online_service": False, "admin_procedures": False, "conditional_business_line": False,
+}
 
 
 def rule(rule_id: str, check: dict[str, Any] | None = None, **fields: Any) -> Rule:

@@ -14,9 +14,11 @@ from auditor.levels import (
     Classification,
     Criterion,
     FiredCriterion,
+    appraiser_domains,
     classify,
     classify_both,
     competent_appraisers,
+    competent_appraisers_for,
     competent_approvers,
 )
 from auditor.model.inventory import (
@@ -24,6 +26,7 @@ from auditor.model.inventory import (
     ClassificationAttributes,
     Component,
     Regime,
+    SystemDomain,
     SystemType,
 )
 
@@ -36,14 +39,41 @@ ICS = SystemType.INDUSTRIAL_CONTROL
 OTHER = SystemType.OTHER
 
 
+# Every fact declared, and declared "no": the criteria tests below start from here, so that
+# each states only what differs. (Undeclared facts are tested on their own further down.)
+CLOSED: dict[str, Any] = {
+    "info_types": ["public"],
+    "state_secret_harm": "none",
+    "serves_defence_security": False,
+    "online_service": False,
+    "information_portal": False,
+    "public_service_level": "none",
+    "admin_procedures": False,
+    "conditional_business_line": False,
+    "users": 0,
+    "basic_pd_subjects": 0,
+    "sensitive_pd_subjects": 0,
+    "national_egov": False,
+    "requires_24x7": False,
+    "national_critical_data_store": False,
+    "international_link": False,
+}
+
+
 def attrs(**fields: Any) -> ClassificationAttributes:
-    """Attributes as an inventory file would give them (plain strings, lists), validated."""
+    """Attributes as an inventory file would give them (plain strings, lists), validated, with
+    every fact not named here declared "no"."""
+    return ClassificationAttributes.model_validate({**CLOSED, **fields})
+
+
+def declared(**fields: Any) -> ClassificationAttributes:
+    """Only the named facts declared; everything else unknown."""
     return ClassificationAttributes.model_validate(fields)
 
 
 def component(name: str, system_type: str | None = None, **fields: Any) -> Component:
     return Component.model_validate(
-        {"name": name, "system_type": system_type, "classification": fields}
+        {"name": name, "system_type": system_type, "classification": {**CLOSED, **fields}}
     )
 
 
@@ -84,7 +114,7 @@ CASES: list[tuple[str, int, SystemType, dict[str, Any]]] = [
         "nd85.11.1", 5, OTHER,
         {"info_types": ["state_secret"], "state_secret_harm": "especially_serious"},
     ),
-    ("nd85.11.2", 5, INFRA, {"national_critical_data_store": True}),
+    ("nd85.11.2", 5, OTHER, {"national_critical_data_store": True}),
     ("nd85.11.3", 5, INFRA, {"infra_scope": "international"}),
     ("nd85.11.4", 5, ICS, {"ics_works_grade": "special"}),
     ("nd85.11.5", 5, OTHER, {"pm_designated_level": 5}),
@@ -93,6 +123,10 @@ CASES: list[tuple[str, int, SystemType, dict[str, Any]]] = [
     ("nd85.pm.3", 3, OTHER, {"pm_designated_level": 3}),
     ("nd85.pm.4", 4, OTHER, {"pm_designated_level": 4}),
     ("nd85.default", 1, OTHER, {}),
+    # What the type proves when the facts that pick the clause are not declared
+    ("nd85.6.2.b", 2, CITIZEN, {"online_service": None, "conditional_business_line": None}),
+    ("nd85.6.2.c", 2, INFRA, {}),
+    ("nd85.6.2.d", 3, ICS, {}),
     # Decree 331/2026
     ("nd331.11.1", 1, INTERNAL, {}),
     ("nd331.11.2", 1, OTHER, {"risk_assessed_level": 1}),
@@ -116,17 +150,25 @@ CASES: list[tuple[str, int, SystemType, dict[str, Any]]] = [
     ("nd331.14.3", 4, ICS, {"ics_works_grade": "I"}),
     ("nd331.14.4", 4, OTHER, {"pm_designated_level": 4}),
     ("nd331.15.1", 5, OTHER, {"serves_defence_security": True, "state_secret_harm": "strategic"}),
-    ("nd331.15.2", 5, INFRA, {"national_critical_data_store": True}),
-    ("nd331.15.3", 5, INFRA, {"international_link": True}),
+    ("nd331.15.2", 5, OTHER, {"national_critical_data_store": True}),
+    ("nd331.15.3", 5, OTHER, {"international_link": True}),
     ("nd331.15.4", 5, ICS, {"ics_works_grade": "national_security"}),
     ("nd331.15.5", 5, OTHER, {"risk_assessed_level": 5}),
     ("nd331.default", 1, OTHER, {}),
+    ("nd331.9.2.b", 2, CITIZEN, {"online_service": None, "conditional_business_line": None}),
+    ("nd331.9.2.c", 2, INFRA, {}),
+    ("nd331.9.2.d", 3, ICS, {}),
 ]
+
+
+TYPE_FLOORS = frozenset(
+    {"nd85.6.2.b", "nd85.6.2.c", "nd85.6.2.d", "nd331.9.2.b", "nd331.9.2.c", "nd331.9.2.d"}
+)
 
 
 def test_every_criterion_has_a_case() -> None:
     assert sorted(case[0] for case in CASES) == sorted(CRITERIA)
-    assert len(CRITERIA) == 50
+    assert len(CRITERIA) == 56
 
 
 @pytest.mark.parametrize(
@@ -144,6 +186,8 @@ def test_each_criterion_fires(
     assert result.level == level
     assert CRITERIA[criterion_id].level == level
     assert result.fired == (FiredCriterion(CRITERIA[criterion_id], None),)
+    # With every fact declared the level is proven; only a type floor leaves facts to declare.
+    assert result.proven is (criterion_id not in TYPE_FLOORS)
 
 
 # --------------------------------------------------------------------------------------------
@@ -167,7 +211,13 @@ def test_catalogue_entry_is_consistent(criterion: Criterion) -> None:
     assert criterion.id.startswith(f"{criterion.regime.value}.")
     assert criterion.text_vi.strip() and criterion.text_en.strip()
     article = re.fullmatch(r"nd(?:85|331)\.(\d+)(?:\.\d+)?(?:\.[a-z])?", criterion.id)
-    if article is not None:
+    type_article = "6" if criterion.regime is ND85 else "9"
+    if article is not None and article.group(1) == type_article:
+        # A system type (Art. 6.2 / 9.2): it names the clauses one of which must hold.
+        assert criterion.level in (2, 3)
+        assert f", Điều {type_article} khoản 2 điểm " in criterion.reference
+        assert "hoặc" in criterion.reference
+    elif article is not None:
         # Decree 85 Art. 7 is level 1; Decree 331 Art. 11 is level 1.
         offset = 6 if criterion.regime is ND85 else 10
         assert criterion.level == int(article.group(1)) - offset
@@ -334,12 +384,6 @@ def test_ics_grades(grade: str, nd85_id: str, nd331_id: str, level: int) -> None
     assert both[ND85].level == both[ND331].level == level
 
 
-def test_ics_without_grade_is_level_1() -> None:
-    result = run(ND331, ICS)
-    assert pairs(result) == [("nd331.default", None)]
-    assert result.level == 1
-
-
 def test_risk_assessed_level_counts_only_under_nd331() -> None:
     both = classify_both(OTHER, attrs(risk_assessed_level=4), ())
     assert (both[ND85].level, both[ND331].level) == (1, 4)
@@ -437,6 +481,8 @@ def test_component_inherits_the_system_type() -> None:
     assert pairs(result) == [
         ("nd331.14.2", "Mạng truyền số liệu"),
         ("nd331.12.3", None),
+        # the mail component is infrastructure too, of a scope it does not declare
+        ("nd331.9.2.c", "Thư điện tử"),
     ]
     assert result.level == 4
     # The same mail component under an internal system is an internal system with private data.
@@ -550,3 +596,255 @@ def test_competent_bodies_reject_bad_level(level: int) -> None:
         competent_approvers(level, ND85)
     with pytest.raises(ValueError, match="1-5"):
         competent_appraisers(level, ND331)
+
+
+# --------------------------------------------------------------------------------------------
+# Unknown is not no: undeclared facts give an interval, never a silent low level
+# --------------------------------------------------------------------------------------------
+
+
+def both_open(system_type: SystemType, national: bool = False, **fields: Any) -> dict[
+    Regime, Classification
+]:
+    return classify_both(system_type, declared(**fields), (), national_possible=national)
+
+
+def undecided_ids(result: Classification) -> set[str]:
+    return {o.criterion.id for o in result.undecided()}
+
+
+def test_citizen_portal_with_nothing_declared_is_not_level_1() -> None:
+    both = both_open(CITIZEN)
+    for regime, floor in ((ND85, "nd85.6.2.b"), (ND331, "nd331.9.2.b")):
+        result = both[regime]
+        assert result.level == 2, regime
+        assert result.fired_ids() == {floor}
+        assert result.upper == 5  # state secrets / defence not ruled out
+        assert not result.proven
+    assert {"conditional_business_line", "public_service_level", "users", "info_types",
+            "serves_defence_security", "state_secret_harm"} == set(both[ND85].deciding_facts())
+    assert {"admin_procedures", "basic_pd_subjects", "sensitive_pd_subjects",
+            "conditional_business_line"} <= set(both[ND331].deciding_facts())
+    assert "public_service_level" not in both[ND331].deciding_facts()
+    assert "users" not in both[ND331].deciding_facts()
+
+
+def test_online_service_declared_false_drops_the_citizen_floor() -> None:
+    result = classify(CITIZEN, attrs(online_service=False), (), ND85)
+    assert result.fired_ids() == {"nd85.default"}
+
+
+def test_internal_system_is_never_placed_by_citizen_facts_it_does_not_declare() -> None:
+    result = both_open(INTERNAL, info_types=["public"], state_secret_harm="none")[ND85]
+    assert result.fired_ids() == {"nd85.7"}
+    assert result.proven
+
+
+def test_internal_system_with_unknown_information_types_could_be_level_2() -> None:
+    result = both_open(INTERNAL, state_secret_harm="none")[ND331]
+    assert (result.level, result.upper) == (1, 2)
+    assert result.deciding_facts() == ("info_types",)
+    assert undecided_ids(result) == {"nd331.12.1"}
+
+
+def test_ics_without_grade_is_level_3_up_to_5() -> None:
+    both = both_open(ICS, info_types=["private"], serves_defence_security=False)
+    for regime, expected in ((ND85, {"nd85.10.4", "nd85.11.4"}),
+                             (ND331, {"nd331.14.3", "nd331.15.4"})):
+        result = both[regime]
+        assert (result.level, result.upper) == (3, 5)
+        assert undecided_ids(result) == expected
+        assert result.deciding_facts() == ("ics_works_grade",)
+    graded = both_open(ICS, info_types=["private"], serves_defence_security=False,
+                       ics_works_grade="II")[ND85]
+    assert graded.proven and graded.level == 3
+
+
+def test_state_secret_without_harm_is_level_3_up_to_5() -> None:
+    result = both_open(INTERNAL, info_types=["state_secret"])[ND85]
+    assert (result.level, result.upper) == (3, 5)
+    assert result.fired_ids() == {"nd85.9.1"}
+    assert result.deciding_facts() == ("state_secret_harm",)
+
+
+@pytest.mark.parametrize(
+    ("fields", "unknown"),
+    [
+        ({}, ("info_types", "serves_defence_security", "state_secret_harm")),
+        ({"info_types": ["personal"]}, ("serves_defence_security", "state_secret_harm")),
+        ({"serves_defence_security": False}, ("info_types", "state_secret_harm")),
+        ({"serves_defence_security": True}, ("state_secret_harm",)),
+    ],
+)
+def test_defence_path_open_until_ruled_out(
+    fields: dict[str, Any], unknown: tuple[str, ...]
+) -> None:
+    result = both_open(OTHER, **fields)[ND331]
+    opened = {o.criterion.id: o.unknown for o in result.open}
+    assert opened == dict.fromkeys(("nd331.13.1", "nd331.14.1", "nd331.15.1"), unknown)
+    assert result.upper == 5
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"state_secret_harm": "none"},
+        {"info_types": ["public", "personal"], "serves_defence_security": False},
+    ],
+)
+def test_defence_path_closed_by_either_declaration(fields: dict[str, Any]) -> None:
+    result = both_open(OTHER, **fields)[ND85]
+    assert result.proven and result.level == 1
+
+
+def test_users_decide_nd85_only_and_subjects_nd331_only() -> None:
+    users_only = both_open(CITIZEN, info_types=["personal"], users=50_000)
+    assert "nd85.9.2.c" in users_only[ND85].fired_ids()
+    assert users_only[ND331].fired_ids() == {"nd331.9.2.b"}
+    assert {o.criterion.id: o.unknown for o in users_only[ND331].undecided()}["nd331.13.2.c"] == (
+        "basic_pd_subjects", "sensitive_pd_subjects"
+    )
+    subjects_only = both_open(CITIZEN, info_types=["personal"], basic_pd_subjects=200_000)
+    assert "nd331.13.2.c" in subjects_only[ND331].fired_ids()
+    assert {o.criterion.id: o.unknown for o in subjects_only[ND85].undecided()}["nd85.9.2.c"] == (
+        "users",
+    )
+
+
+@pytest.mark.parametrize(
+    ("users", "proven", "open_"),
+    [(9_999, {"nd85.8.2.c"}, set()), (10_000, {"nd85.9.2.c"}, set()),
+     (None, set(), {"nd85.9.2.c"})],
+)
+def test_user_count_boundary_and_unknown(
+    users: int | None, proven: set[str], open_: set[str]
+) -> None:
+    result = classify(CITIZEN, attrs(info_types=["personal"], users=users), (), ND85)
+    assert result.fired_ids() - {"nd85.default"} == proven
+    assert result.open_ids() == open_
+
+
+@pytest.mark.parametrize(
+    ("basic", "sensitive", "proven", "open_"),
+    [
+        (99_999, 9_999, {"nd331.12.2.b"}, set()),
+        (100_000, None, {"nd331.13.2.c"}, set()),
+        (None, 10_000, {"nd331.13.2.c"}, set()),
+        (99_999, None, set(), {"nd331.13.2.c"}),
+        (None, 9_999, set(), {"nd331.13.2.c"}),
+    ],
+)
+def test_subject_counts_boundary_and_unknown(
+    basic: int | None, sensitive: int | None, proven: set[str], open_: set[str]
+) -> None:
+    result = classify(
+        CITIZEN,
+        attrs(info_types=["personal"], basic_pd_subjects=basic, sensitive_pd_subjects=sensitive),
+        (),
+        ND331,
+    )
+    assert result.fired_ids() - {"nd331.default"} == proven
+    assert result.open_ids() == open_
+
+
+def test_information_portal_is_nd85_8_2_a_without_a_service_level() -> None:
+    both = classify_both(CITIZEN, attrs(information_portal=True, public_service_level=None), ())
+    assert "nd85.8.2.a" in both[ND85].fired_ids()
+    assert "nd85.9.2.a" in both[ND85].open_ids()  # the service level is still a question
+    assert both[ND331].fired_ids() == {"nd331.default"}
+
+
+def test_one_stop_system_is_citizen_facing_without_a_service_level() -> None:
+    both = both_open(INTERNAL, admin_procedures=True, state_secret_harm="none",
+                     info_types=["personal"])
+    assert "nd331.13.2.b" in both[ND331].fired_ids()
+    assert both[ND85].level == 2  # 8.1 from the internal data
+    assert "nd85.9.2.a" in undecided_ids(both[ND85])
+
+
+def test_public_service_level_none_closes_9_2_a() -> None:
+    result = classify(CITIZEN, attrs(public_service_level="none"), (), ND85)
+    assert "nd85.9.2.a" not in result.open_ids() | result.fired_ids()
+
+
+def test_infrastructure_scope_unknown_and_24x7_unknown() -> None:
+    unknown = both_open(INFRA, state_secret_harm="none")[ND85]
+    assert (unknown.level, unknown.upper) == (2, 5)
+    assert unknown.fired_ids() == {"nd85.6.2.c"}
+    assert undecided_ids(unknown) == {"nd85.9.3", "nd85.10.3", "nd85.11.3"}
+    national = both_open(INFRA, state_secret_harm="none", infra_scope="national")[ND85]
+    assert (national.level, national.upper) == (3, 4)
+    assert {o.criterion.id: o.unknown for o in national.undecided()} == {
+        "nd85.10.3": ("requires_24x7",)
+    }
+
+
+def test_national_criteria_are_questions_only_outside_a_province() -> None:
+    fields: dict[str, Any] = {"state_secret_harm": "none", "info_types": ["public"]}
+    province = both_open(INTERNAL, **fields)[ND331]
+    ministry = both_open(INTERNAL, national=True, **fields)[ND331]
+    assert province.proven
+    assert undecided_ids(ministry) == {"nd331.14.2", "nd331.15.2"}
+    assert ministry.deciding_facts() == (
+        "national_critical_data_store", "national_egov", "requires_24x7"
+    )
+    declared_no = both_open(
+        INTERNAL, national=True, national_egov=False, national_critical_data_store=False,
+        **fields,
+    )[ND331]
+    assert declared_no.proven
+
+
+def test_a_criterion_proven_by_one_fact_is_not_also_open() -> None:
+    # 14.2 is proven by the infrastructure facts; the national-e-gov question cannot reopen it.
+    result = both_open(INFRA, national=True, infra_scope="national", requires_24x7=True,
+                       state_secret_harm="none", national_critical_data_store=False)[ND331]
+    assert "nd331.14.2" in result.fired_ids()
+    assert "nd331.14.2" not in result.open_ids()
+    assert result.proven
+
+
+def test_components_keep_their_open_questions() -> None:
+    portal = Component.model_validate(
+        {"name": "Cổng", "system_type": "citizen_facing",
+         "classification": {"state_secret_harm": "none"}}
+    )
+    result = classify(INTERNAL, attrs(), (portal,), ND331)
+    assert result.level == 2
+    assert ("nd331.13.2.b", "Cổng") in {(o.criterion.id, o.component) for o in result.undecided()}
+
+
+def test_decisive_and_also_met() -> None:
+    result = classify(CITIZEN, attrs(online_service=True, public_service_level="4",
+                                     info_types=["personal"], users=500), (), ND85)
+    assert [f.criterion.id for f in result.decisive()] == ["nd85.9.2.a"]
+    assert {f.criterion.id for f in result.also_met()} == {"nd85.8.2.b", "nd85.8.2.c"}
+
+
+@pytest.mark.parametrize(
+    ("regime", "domain", "expected"),
+    [
+        (ND85, SystemDomain.CIVIL, Authority.MIC),
+        (ND85, SystemDomain.MILITARY, Authority.MOD),
+        (ND85, SystemDomain.PUBLIC_SECURITY, Authority.MPS),
+        (ND331, SystemDomain.CIVIL, Authority.MPS),
+        (ND331, SystemDomain.MILITARY, Authority.MOD),
+        (ND331, SystemDomain.PUBLIC_SECURITY, Authority.MPS),
+        (ND331, SystemDomain.CIPHER, Authority.CIPHER_COMMITTEE),
+    ],
+)
+def test_level_4_5_appraiser_depends_on_whose_system(
+    regime: Regime, domain: SystemDomain, expected: Authority
+) -> None:
+    for level in (4, 5):
+        assert competent_appraisers_for(level, regime, domain) == frozenset({expected})
+    # Levels 1-3 are appraised locally whoever owns the system.
+    assert competent_appraisers_for(3, regime, domain) == frozenset({UNIT, COUNCIL})
+    assert domain in appraiser_domains(regime, expected)
+
+
+def test_mod_appraises_only_military_systems() -> None:
+    assert appraiser_domains(ND331, Authority.MOD) == {SystemDomain.MILITARY}
+    assert appraiser_domains(ND331, Authority.MPS) == {
+        SystemDomain.CIVIL, SystemDomain.PUBLIC_SECURITY
+    }
