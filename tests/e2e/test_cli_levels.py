@@ -14,8 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
-from conftest import AS_OF, EXAMPLE, CliResult
+from conftest import AS_OF, EXAMPLE, CliResult, run_cli
 
 ORGANISATION = """\
 organisation:
@@ -108,7 +107,7 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def results(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    from conftest import run_cli
+
 
     out = tmp_path_factory.mktemp("out") / "results.json"
     done = run_cli("audit", corpus, "--as-of", AS_OF.isoformat(), "--json", out, "--no-history",
