@@ -670,6 +670,24 @@ class Policy(FrozenModel):
     )
 
 
+class OperatorTraining(FrozenModel):
+    """People who directly administer or operate the system (Law 116/2025 Art. 34.2)."""
+
+    administrators: Count = Field(
+        description="Số người trực tiếp quản trị, vận hành hệ thống"
+    )
+    certified: Count = Field(
+        description="Số người đã được cấp chứng nhận tập huấn kiến thức, kỹ năng chuyên sâu về "
+        "an ninh mạng (Nghị định 333/2026 Điều 28) hoặc được đào tạo chuyên ngành an ninh mạng"
+    )
+
+    @model_validator(mode="after")
+    def _certified_le_administrators(self) -> OperatorTraining:
+        if self.certified > self.administrators:
+            raise ValueError("'certified' cannot exceed 'administrators'")
+        return self
+
+
 class SystemDefaults(FrozenModel):
     """Values declared once at organisation or agency level and inherited by every system."""
 
@@ -745,6 +763,11 @@ class System(FrozenModel):
     policy: Policy | None = Field(
         default=None,
         description="Chính sách của tỉnh/bộ, thường kế thừa từ `defaults.policy`",
+    )
+    operators: OperatorTraining | None = Field(
+        default=None,
+        description="Người trực tiếp quản trị, vận hành và số đã được chứng nhận (Luật 116 "
+        "khoản 2 Điều 34)",
     )
     hosts: tuple[Host, ...] = ()
     networks: tuple[Network, ...] = Field(

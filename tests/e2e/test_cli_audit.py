@@ -302,3 +302,18 @@ def test_gate_states_the_basis_of_the_pre_golive_assessment(tmp_path: Path) -> N
     assert "Not required by law" in reasons["GL-02"]
     assert "Not required by the province's policy" in reasons["GL-02P"]
     assert "Not required of this system:" in lax.stdout
+
+
+def test_findings_resting_on_unverified_sources_are_marked_and_counted(tmp_path: Path) -> None:
+    """Rules of confidence U (e.g. those resting only on a TCVN 14423:2026 edition no public
+    record confirms) are named and counted in the JSON, the terminal and the HTML report."""
+    results, page = tmp_path / "r.json", tmp_path / "r.html"
+    done = run_cli("audit", EXAMPLE, "--as-of", AS_OF, "--no-history", "--json", results,
+                   "--output", page, "--lang", "en")
+    assert done.code == 0, done.stderr
+    unverified = json.loads(results.read_text(encoding="utf-8"))["extra"]["unverified_sources"]
+    assert unverified["open"] >= 1 and unverified["findings"] >= unverified["open"]
+    assert set(unverified["rules"]) <= {"ASM-02", "ASM-03", "GL-03A", "TD-09A", "TD-15A", "IP6-07"}
+    assert "Findings resting on unverified sources" in done.stdout
+    html = page.read_text(encoding="utf-8")
+    assert html.count('<span class="uv" title=') == unverified["open"]
