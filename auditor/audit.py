@@ -12,14 +12,15 @@ import datetime as dt
 import gc
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from auditor.engine import evaluate
 from auditor.facts import Provenance
 from auditor.loading.catalog import load_catalog
 from auditor.loading.inventory import LoadedInventory, load_inventory
-from auditor.model.results import AuditRun
+from auditor.model.results import AuditRun, Status
 from auditor.probes.observe import system_observations
 from auditor.probes.runner import ProbeOptions, ProbeResults, ProgressListener, run_probes
 from auditor.probes.targets import plan_probes
@@ -118,7 +119,36 @@ def _run(request: AuditRequest) -> AuditOutcome:
         observations=observations,
         observed_at=_observed_at(probes, scans),
     )
+    run = replace(run, extra={**run.extra, **unverified_sources(run, catalog)})
     return AuditOutcome(run=run, loaded=loaded, catalog=catalog, probes=probes, scans=scans)
+
+
+_OPEN = frozenset({Status.FAIL, Status.ERROR, Status.MANUAL})
+
+
+def unverified_sources(run: AuditRun, catalog: Catalog) -> dict[str, Any]:
+    """Which findings rest on rules whose source is unverified (confidence U).
+
+    `{"unverified_sources": {"rules": [...], "findings": n, "open": m}}`: the U rules that gave
+    an applicable finding, how many such findings, and how many of them need action (fail,
+    error, manual). Reports print it beside the results, so nobody signs a verdict without
+    knowing it rests on an unconfirmed text."""
+    unverified = {rule.id for rule in catalog if rule.confidence == "U"}
+    every = (
+        *run.organisation.findings,
+        *(f for a in run.agencies for f in a.findings),
+        *(f for s in run.systems for f in s.findings),
+    )
+    findings = [
+        f for f in every if f.rule_id in unverified and f.status is not Status.NOT_APPLICABLE
+    ]
+    return {
+        "unverified_sources": {
+            "rules": sorted({f.rule_id for f in findings}),
+            "findings": len(findings),
+            "open": sum(1 for f in findings if f.status in _OPEN),
+        }
+    }
 
 
 def _observed_at(probes: ProbeResults | None, scans: Sequence[ScanRun]) -> str | None:

@@ -20,7 +20,7 @@ from auditor.exit_codes import ExitCode
 from auditor.loading.catalog import load_catalog
 from auditor.loading.inventory import InventoryFile, load_inventory
 from auditor.model.inventory import DossierStatus, Regime
-from auditor.model.results import LevelResult, Severity, SystemResult
+from auditor.model.results import LevelResult, Severity, Status, SystemResult
 from auditor.probes.dns import ResolverConfig, parse_resolver
 from auditor.probes.observe import system_observations
 from auditor.probes.runner import PROBES, ProbeOptions, run_probes
@@ -506,6 +506,7 @@ def gate(
     _require_known([system_id], {s.id for s in outcome.run.systems})
     system = next(s for s in outcome.run.systems if s.id == system_id)
     blocking = gate_blocking(system.findings)
+    rules_by_id = {r.id: r for r in outcome.catalog}
     if json_path:
         data = {
             "system": system.id,
@@ -517,15 +518,21 @@ def gate(
                     "status": f.status.value,
                     "severity": f.severity.value,
                     "message": {"vi": f.message.vi, "en": f.message.en},
+                    "basis": terminal.gate_basis(system, f, rules_by_id),
                 }
                 for f in blocking
+            ],
+            "not_required": [
+                {"rule_id": f.rule_id, "reason": {"vi": f.message.vi, "en": f.message.en}}
+                for f in system.findings
+                if f.gate and f.status is Status.NOT_APPLICABLE
             ],
         }
         write_atomic(
             Path(json_path),
             (json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode(),
         )
-    terminal.gate_report(system, blocking, _console(), lang)
+    terminal.gate_report(system, blocking, _console(), lang, rules_by_id)
     if blocking:
         sys.exit(ExitCode.FINDINGS)
 
@@ -559,7 +566,7 @@ def rules_list(
         data = [r.model_dump(mode="json") for r in selected]
         click.echo(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True))
         return
-    terminal.rules_table(selected, _console(), lang)
+    terminal.rules_table(selected, _console(), lang, level_)
 
 
 @rules.command("show")

@@ -17,12 +17,59 @@ from auditor.model.results import Obligation, Severity
 RuleId = Annotated[str, Field(pattern=r"^[A-Z][A-Z0-9]*(-[A-Z0-9]+)*$", max_length=40)]
 
 
+class LevelClause(FrozenModel):
+    """Where a requirement sits at one level: the annex item and the clause it maps to."""
+
+    item: Text | None = Field(
+        default=None,
+        description="Item of the level's annex, e.g. 'Phụ lục III, mục II.2, STT 1.1.3'",
+    )
+    clause: Text | None = Field(
+        default=None, description="Clause at that level, e.g. 'TCVN 11930:2017 mục 7.2.1.4'"
+    )
+
+    @model_validator(mode="after")
+    def _something(self) -> LevelClause:
+        if self.item is None and self.clause is None:
+            raise ValueError("a per-level reference needs 'item', 'clause' or both")
+        return self
+
+    def text(self) -> str:
+        if self.item is not None and self.clause is not None:
+            return f"{self.item} ({self.clause})"
+        return self.item or self.clause or ""
+
+
 class Reference(FrozenModel):
-    """Where a requirement comes from: document and clause, and under which regime."""
+    """Where a requirement comes from: document and clause, and under which regime.
+
+    `levels` states the clause at each level when it differs between levels (Circular 12's
+    annexes number their items per level): a system is cited the entry of its own level, and
+    `clause` is the text shown when no level is known (e.g. the list of rules)."""
 
     document: Text
     clause: Text | None = None
     regime: Regime | None = Field(default=None, description="None: applies under both regimes")
+    levels: dict[LevelKey, LevelClause] | None = Field(
+        default=None,
+        description="Annex item and clause at each level the rule applies to (every level of "
+        "the rule's `levels`, no other)",
+    )
+
+    @field_validator("levels")
+    @classmethod
+    def _not_empty(
+        cls, value: dict[int, LevelClause] | None
+    ) -> dict[int, LevelClause] | None:
+        if value is not None and not value:
+            raise ValueError("'levels' needs at least one level")
+        return value
+
+    def text(self, level: int | None = None) -> str:
+        """`document, clause`, with the clause of `level` when the reference states one."""
+        if level is not None and self.levels is not None and level in self.levels:
+            return f"{self.document}, {self.levels[level].text()}"
+        return self.document + (f", {self.clause}" if self.clause else "")
 
 
 class Scope(FrozenModel):
@@ -71,6 +118,26 @@ class Rule(FrozenModel):
         "(e.g. the verification error behind chain_verified)",
     )
 
+    @model_validator(mode="after")
+    def _reference_levels(self) -> Rule:
+        wanted = set(range(self.levels.min_level, self.levels.max_level + 1))
+        for index, ref in enumerate(self.references):
+            if ref.levels is None:
+                continue
+            given = set(ref.levels)
+            missing, extra = sorted(wanted - given), sorted(given - wanted)
+            if missing or extra:
+                problems = []
+                if missing:
+                    problems.append(f"no entry for level(s) {', '.join(map(str, missing))}")
+                if extra:
+                    problems.append(
+                        f"level(s) {', '.join(map(str, extra))} outside the rule's levels "
+                        f"{self.levels.min_level}–{self.levels.max_level}"
+                    )
+                raise ValueError(f"references[{index}].levels: {'; '.join(problems)}")
+        return self
+
     @field_validator("severity")
     @classmethod
     def _severity_map(cls, value: Severity | dict[int, Severity]) -> Severity | dict[int, Severity]:
@@ -88,9 +155,11 @@ class Rule(FrozenModel):
     def applies_to(self, level: int, regime: Regime) -> bool:
         return self.levels.min_level <= level <= self.levels.max_level and regime in self.regimes
 
-    def reference_text(self, regime: Regime | None = None) -> str:
+    def reference_text(self, regime: Regime | None = None, level: int | None = None) -> str:
+        """The references in force under `regime` (all when None), each with the clause of
+        `level` when it states one per level."""
         refs = [r for r in self.references if regime is None or r.regime in (None, regime)]
-        return "; ".join(f"{r.document}" + (f", {r.clause}" if r.clause else "") for r in refs)
+        return "; ".join(r.text(level) for r in refs)
 
 
 class CatalogInfo(FrozenModel):

@@ -677,6 +677,45 @@ class Design(FrozenModel):
     )
 
 
+class PreGoLiveAssessment(StrEnum):
+    """Whether the pre-go-live cybersecurity-condition assessment binds systems by policy."""
+
+    REQUIRED = "required"  # the province's own plan makes it mandatory for every system
+    BY_LAW = "by_law"  # only where the law requires it (national-security-listed systems)
+
+
+class Policy(FrozenModel):
+    """Rules a province or ministry makes binding on its own systems beyond the law."""
+
+    pre_golive_assessment: PreGoLiveAssessment | None = Field(
+        default=None,
+        description="Đánh giá điều kiện an ninh mạng trước khi đưa vào vận hành: `required` "
+        "(bắt buộc theo kế hoạch của tỉnh) hoặc `by_law` (chỉ khi luật bắt buộc: hệ thống quan "
+        "trọng về an ninh quốc gia, Luật 116/2025 khoản 3 Điều 9, khoản 5 Điều 10)",
+    )
+    decision: DocumentRef | None = Field(
+        default=None, description="Văn bản ban hành chính sách (kế hoạch, quyết định của UBND)"
+    )
+
+
+class OperatorTraining(FrozenModel):
+    """People who directly administer or operate the system (Law 116/2025 Art. 34.2)."""
+
+    administrators: Count = Field(
+        description="Số người trực tiếp quản trị, vận hành hệ thống"
+    )
+    certified: Count = Field(
+        description="Số người đã được cấp chứng nhận tập huấn kiến thức, kỹ năng chuyên sâu về "
+        "an ninh mạng (Nghị định 333/2026 Điều 28) hoặc được đào tạo chuyên ngành an ninh mạng"
+    )
+
+    @model_validator(mode="after")
+    def _certified_le_administrators(self) -> OperatorTraining:
+        if self.certified > self.administrators:
+            raise ValueError("'certified' cannot exceed 'administrators'")
+        return self
+
+
 class SystemDefaults(FrozenModel):
     """Values declared once at organisation or agency level and inherited by every system."""
 
@@ -688,6 +727,10 @@ class SystemDefaults(FrozenModel):
     incident_response: IncidentResponse | None = None
     security_regulation: DocumentRef | None = None
     tls_policy: TlsPolicy | None = None
+    policy: Policy | None = Field(
+        default=None,
+        description="Chính sách của tỉnh/bộ áp dụng cho mọi hệ thống (kế thừa nguyên khối)",
+    )
     design: Design | None = Field(
         default=None,
         description="Thiết kế dùng chung (ví dụ giải pháp của Trung tâm dữ liệu tỉnh), kế thừa "
@@ -749,6 +792,15 @@ class System(FrozenModel):
     incident_response: IncidentResponse | None = None
     tls_policy: TlsPolicy | None = Field(
         default=None, description="Local certificate policy: CA bundle, expiry warning days"
+    )
+    policy: Policy | None = Field(
+        default=None,
+        description="Chính sách của tỉnh/bộ, thường kế thừa từ `defaults.policy`",
+    )
+    operators: OperatorTraining | None = Field(
+        default=None,
+        description="Người trực tiếp quản trị, vận hành và số đã được chứng nhận (Luật 116 "
+        "khoản 2 Điều 34)",
     )
     hosts: tuple[Host, ...] = ()
     networks: tuple[Network, ...] = Field(

@@ -97,6 +97,12 @@ _UI: Final[dict[str, dict[str, str]]] = {
         "message": "Nhận xét",
         "evidence": "Bằng chứng",
         "legal_basis": "Căn cứ",
+        "unverified": "Nguồn chưa kiểm chứng",
+        "unverified_title": (
+            "Quy tắc dựa trên nguồn chưa đối chiếu được với văn bản gốc (độ tin cậy U): "
+            "chỉ mang tính tham khảo"
+        ),
+        "unverified_findings": "Phát hiện dựa trên nguồn chưa kiểm chứng",
         "remediation": "Khắc phục",
         "waiver": "Miễn trừ",
         "waivers": "Miễn trừ",
@@ -295,6 +301,12 @@ _UI: Final[dict[str, dict[str, str]]] = {
         "message": "Finding",
         "evidence": "Evidence",
         "legal_basis": "Legal basis",
+        "unverified": "Unverified source",
+        "unverified_title": (
+            "The rule rests on a source not checked against the original text (confidence U): "
+            "advisory"
+        ),
+        "unverified_findings": "Findings resting on unverified sources",
         "remediation": "Remediation",
         "waiver": "Waiver",
         "waivers": "Waivers",

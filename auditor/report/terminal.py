@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from auditor.model.inventory import Regime
 from auditor.model.results import (
     AuditRun,
     Finding,
@@ -61,6 +62,10 @@ _LABELS: dict[str, dict[str, str]] = {
         "gate_open": "ĐƯỢC đưa vào vận hành: {system} ({name})",
         "gate_closed": "CHƯA ĐƯỢC đưa vào vận hành: {system} ({name}) — {n} yêu cầu chưa đáp ứng",
         "expired_waivers": "Miễn trừ đã hết hạn: {n}",
+        "unverified": "Phát hiện dựa trên nguồn chưa kiểm chứng (độ tin cậy U, chỉ tham khảo): "
+        "{n}, cần xử lý {open} — {rules}",
+        "basis": "căn cứ",
+        "not_required": "Không bắt buộc với hệ thống này:",
         "none": "—",
     },
     "en": {
@@ -103,6 +108,10 @@ _LABELS: dict[str, dict[str, str]] = {
         "gate_open": "MAY go live: {system} ({name})",
         "gate_closed": "MAY NOT go live: {system} ({name}) — {n} requirements not met",
         "expired_waivers": "Expired waivers: {n}",
+        "unverified": "Findings resting on unverified sources (confidence U, advisory): {n}, "
+        "{open} open — {rules}",
+        "basis": "basis",
+        "not_required": "Not required of this system:",
         "none": "—",
     },
 }
@@ -173,6 +182,12 @@ def audit_summary(run: AuditRun, console: Console, lang: str) -> None:
         str(sum(1 for s in run.systems if s.summary.gate_blocked)),
     )
     console.print(table)
+    unverified = run.extra.get("unverified_sources")
+    if unverified and unverified["findings"]:
+        text = t["unverified"].format(
+            n=unverified["findings"], open=unverified["open"], rules=", ".join(unverified["rules"])
+        )
+        console.print(text, markup=False, highlight=False)
     if total.expired_waivers:
         console.print(t["expired_waivers"].format(n=total.expired_waivers))
         expired = [f for f in _all_findings(run) if f.waiver is not None and f.waiver.expired]
@@ -272,7 +287,9 @@ def level_table(
     console.print(t["level_legend"], soft_wrap=True)
 
 
-def rules_table(rules: Sequence[Rule], console: Console, lang: str) -> None:
+def rules_table(
+    rules: Sequence[Rule], console: Console, lang: str, level: int | None = None
+) -> None:
     t = labels(lang)
     table = Table()
     for column in ("id", "title", "levels", "severity", "obligation", "group", "reference"):
@@ -290,21 +307,37 @@ def rules_table(rules: Sequence[Rule], console: Console, lang: str) -> None:
             str(severity),
             str(rule.obligation),
             rule.group,
-            escape(rule.reference_text()),
+            escape(rule.reference_text(None, level)),
         )
     console.print(table)
 
 
+def gate_basis(system: SystemResult, finding: Finding, rules: Mapping[str, Rule]) -> str:
+    """The legal basis of a gate finding at the system's level and governing regime."""
+    rule = rules.get(finding.rule_id)
+    if rule is None:
+        return ""
+    return rule.reference_text(Regime(system.level.governing_regime), system.level.effective)
+
+
 def gate_report(
-    system: SystemResult, blocking: Sequence[Finding], console: Console, lang: str
+    system: SystemResult,
+    blocking: Sequence[Finding],
+    console: Console,
+    lang: str,
+    rules: Mapping[str, Rule] | None = None,
 ) -> None:
+    """The gate's decision, each unmet condition with its basis, and the gate conditions that
+    do not bind this system with the reason (e.g. a pre-go-live assessment the law leaves
+    optional and no provincial policy makes binding)."""
     t = labels(lang)
+    rules = rules or {}
     if not blocking:
         text = t["gate_open"].format(system=system.id, name=system.name)
         console.print(f"[green]{escape(text)}[/]")
-        return
-    text = t["gate_closed"].format(system=system.id, name=system.name, n=len(blocking))
-    console.print(f"[red]{escape(text)}[/]")
+    else:
+        text = t["gate_closed"].format(system=system.id, name=system.name, n=len(blocking))
+        console.print(f"[red]{escape(text)}[/]")
     for finding in blocking:
         marker = {Status.FAIL: "✗", Status.MANUAL: "?", Status.ERROR: "!"}.get(finding.status, "·")
         message = finding.message.en if lang == "en" else finding.message.vi
@@ -313,3 +346,12 @@ def gate_report(
             markup=False,
             highlight=False,
         )
+        basis = gate_basis(system, finding, rules)
+        if basis:
+            console.print(f"      {t['basis']}: {basis}", markup=False, highlight=False)
+    exempt = [f for f in system.findings if f.gate and f.status is Status.NOT_APPLICABLE]
+    if exempt:
+        console.print(t["not_required"], markup=False, highlight=False)
+        for finding in exempt:
+            message = finding.message.en if lang == "en" else finding.message.vi
+            console.print(f"  – {finding.rule_id}: {message}", markup=False, highlight=False)

@@ -11,7 +11,7 @@ import datetime as dt
 import ipaddress
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
 from types import MappingProxyType
 from typing import Any, Final
@@ -159,6 +159,7 @@ class FindingView:
     remediation: str
     waiver: WaiverNote | None
     gate: bool
+    unverified: bool = False  # its rule rests on a source not checked against the text (U)
 
 
 @dataclass(frozen=True, slots=True)
@@ -545,6 +546,8 @@ class Overview:
     live_rows: tuple[LiveRow, ...]  # per agency
     ports: PortCounts  # the whole province (all zero without a port scan)
     port_rows: tuple[PortsRow, ...]  # per agency
+    unverified: int = 0  # open findings (fail, error, manual) of rules with confidence U
+    unverified_rules: tuple[str, ...] = ()  # those rules' ids
 
 
 @dataclass(frozen=True, slots=True)
@@ -610,7 +613,7 @@ class _Builder:
         self.titles: dict[str, str] = {r.id: r.title.get(lang) for r in catalog}
         self.status_labels = {s.value: labels.status(s.value, lang) for s in Status}
         self.severity_labels = {s.value: labels.severity(s.value, lang) for s in Severity}
-        self.references: dict[tuple[str, str | None], str] = {}
+        self.references: dict[tuple[str, str | None, int | None], str] = {}
         self.origins: dict[Origin, str] = {}
         self.problems: dict[tuple[str, Status, Severity], Problem] = {}
         self.issuers: dict[Any, str] = {}
@@ -621,14 +624,22 @@ class _Builder:
     def title(self, rule_id: str) -> str:
         return self.titles.get(rule_id, rule_id)
 
-    def reference(self, rule_id: str, regime: str | None) -> str:
-        key = (rule_id, regime)
+    def reference(self, rule_id: str, regime: str | None, level: int | None = None) -> str:
+        key = (rule_id, regime, level)
         text = self.references.get(key)
         if text is None:
             rule = self.rules.get(rule_id)
-            text = "" if rule is None else rule.reference_text(Regime(regime) if regime else None)
+            text = (
+                ""
+                if rule is None
+                else rule.reference_text(Regime(regime) if regime else None, level)
+            )
             self.references[key] = text
         return text
+
+    def unverified(self, rule_id: str) -> bool:
+        rule = self.rules.get(rule_id)
+        return rule is not None and rule.confidence == "U"
 
     def remediation(self, rule_id: str) -> str:
         rule = self.rules.get(rule_id)
@@ -656,7 +667,9 @@ class _Builder:
             return None
         return replace(note, decision=self.decision(note.decision))
 
-    def finding(self, finding: Finding, regime: str | None) -> FindingView:
+    def finding(
+        self, finding: Finding, regime: str | None, level: int | None = None
+    ) -> FindingView:
         status = finding.status.value
         measured = finding.measured_status.value
         return FindingView(
@@ -673,13 +686,16 @@ class _Builder:
                 EvidenceView(e.fact, format_value(e.value, self.lang), self.origin(e.origin))
                 for e in finding.evidence
             ),
-            reference=self.reference(finding.rule_id, regime),
+            reference=self.reference(finding.rule_id, regime, level),
             remediation=self.remediation(finding.rule_id),
             waiver=self.waiver(finding),
             gate=finding.gate,
+            unverified=self.unverified(finding.rule_id),
         )
 
-    def findings(self, findings: Sequence[Finding], regime: str | None) -> FindingsView:
+    def findings(
+        self, findings: Sequence[Finding], regime: str | None, level: int | None = None
+    ) -> FindingsView:
         full: dict[str, list[Finding]] = {}
         passed: list[Finding] = []
         for finding in findings:
@@ -708,7 +724,7 @@ class _Builder:
                 code=code,
                 label=labels.group(code, self.lang),
                 findings=tuple(
-                    self.finding(f, regime) for f in sorted(full[code], key=finding_order)
+                    self.finding(f, regime, level) for f in sorted(full[code], key=finding_order)
                 ),
             )
             for code in sorted(full, key=group_order)
@@ -749,7 +765,10 @@ class _Builder:
                     ),
                     n=len(chunk),
                     rule_ids=", ".join(
-                        f.rule_id + (f" [{f.subject}]" if f.subject else "") for f in chunk
+                        f.rule_id
+                        + (" (U)" if self.unverified(f.rule_id) else "")
+                        + (f" [{f.subject}]" if f.subject else "")
+                        for f in chunk
                     ),
                 )
             )
@@ -849,7 +868,9 @@ class _Builder:
             failing=failing,
             blocked=blocked,
             css=css,
-            findings=self.findings(system.findings, system.level.governing_regime),
+            findings=self.findings(
+                system.findings, system.level.governing_regime, system.level.effective
+            ),
             waivers=self.waiver_rows(system.findings),
             attestations=self.attestations(system.findings),
         )
@@ -1239,6 +1260,10 @@ class _Builder:
             live_rows=tuple(LiveRow(a.id, a.anchor, a.name, a.live.counts) for a in agencies),
             ports=add_port_counts(a.ports.counts for a in agencies),
             port_rows=tuple(PortsRow(a.id, a.ports.id, a.name, a.ports.counts) for a in agencies),
+            unverified=sum(self.unverified(f.rule_id) for f in _open_findings(run)),
+            unverified_rules=tuple(
+                sorted({f.rule_id for f in _open_findings(run) if self.unverified(f.rule_id)})
+            ),
         )
 
     def blocked(self, system: SystemResult, agency_name: str) -> BlockedSystem:
@@ -1331,7 +1356,14 @@ class _Builder:
             references=tuple(
                 ReferenceView(
                     regime="" if r.regime is None else labels.regime(r.regime.value, self.lang),
-                    text=r.document + (f", {r.clause}" if r.clause else ""),
+                    text=r.text()
+                    if r.levels is None
+                    else r.document
+                    + ", "
+                    + "; ".join(
+                        f"{self.t['level_n'].format(n=n)}: {clause.text()}"
+                        for n, clause in sorted(r.levels.items())
+                    ),
                 )
                 for r in rule.references
             ),
@@ -1343,6 +1375,19 @@ class _Builder:
 # ------------------------------------------------------------------------------------------
 # Pure helpers (tested directly)
 # ------------------------------------------------------------------------------------------
+
+
+_NEEDS_ACTION: Final = frozenset({Status.FAIL, Status.ERROR, Status.MANUAL})
+
+
+def _open_findings(run: AuditRun) -> Iterator[Finding]:
+    """Findings still needing action (fail, error, manual) across the whole run."""
+    for findings in (
+        run.organisation.findings,
+        *(a.findings for a in run.agencies),
+        *(s.findings for s in run.systems),
+    ):
+        yield from (f for f in findings if f.status in _NEEDS_ACTION)
 
 
 def finding_order(finding: Finding) -> tuple[int, int, str, str]:

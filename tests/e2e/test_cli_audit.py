@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from conftest import EXAMPLE, REPO, CliResult, run_cli
 
 AS_OF = "2026-11-24"
@@ -166,7 +168,7 @@ def test_gate_opens_for_a_ready_system_and_closes_with_reasons(tmp_path: Path) -
     assert "MAY NOT go live" in blocked.stdout
     decision = json.loads(out.read_text(encoding="utf-8"))
     assert decision["may_go_live"] is False
-    assert {"GL-02", "GOV-04"} <= {b["rule_id"] for b in decision["blocking"]}
+    assert {"GL-02P", "GOV-04"} <= {b["rule_id"] for b in decision["blocking"]}
     unknown = run_cli("gate", EXAMPLE, "--system", "khong-co")
     assert unknown.code == 2 and "unknown system" in unknown.stderr
 
@@ -261,3 +263,57 @@ def test_score_method_is_explained_in_both_languages(audit_json: Any) -> None:
         weights[f["severity"]] for f in own)
     assert organisation["earned"] == sum(a["earned"] for a in agencies) + sum(
         weights[f["severity"]] for f in own if f["status"] in ("pass", "waived"))
+
+
+def _without_policy(tmp_path: Path) -> Path:
+    """The example province with its organisation's `defaults.policy` removed."""
+    copy = tmp_path / "province"
+    shutil.copytree(EXAMPLE, copy)
+    org = copy / "00-tinh-an-binh.yaml"
+    document = yaml.safe_load(org.read_text(encoding="utf-8"))
+    assert document["organisation"]["defaults"].pop("policy")["pre_golive_assessment"] == "required"
+    org.write_text(yaml.safe_dump(document, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return copy
+
+
+def test_gate_states_the_basis_of_the_pre_golive_assessment(tmp_path: Path) -> None:
+    """Law 116 requires the condition assessment only of national-security systems; the
+    province's plan (inventory policy) makes it binding for the others, and the gate says so."""
+    # With the province's policy: blocked by GL-02P, citing the province's plan, not the law.
+    out = tmp_path / "with.json"
+    blocked = run_cli("gate", EXAMPLE, "--system", "hssk-dien-tu", "--as-of", AS_OF,
+                      "--json", out, "--lang", "en")
+    assert blocked.code == 1
+    assert "GL-02P" in blocked.stdout
+    assert "basis: Chính sách của tỉnh" in blocked.stdout
+    decision = json.loads(out.read_text(encoding="utf-8"))
+    by_rule = {b["rule_id"]: b for b in decision["blocking"]}
+    assert "GL-02" not in by_rule
+    assert by_rule["GL-02P"]["basis"].startswith("Chính sách của tỉnh")
+    assert "GL-02" in {n["rule_id"] for n in decision["not_required"]}
+    # Without it: the law does not require it of this system, and the gate says why.
+    out = tmp_path / "without.json"
+    lax = run_cli("gate", _without_policy(tmp_path), "--system", "hssk-dien-tu", "--as-of",
+                  AS_OF, "--json", out, "--lang", "en")
+    assert lax.code == 1  # still blocked, by its unapproved level (GOV-04)
+    decision = json.loads(out.read_text(encoding="utf-8"))
+    assert not {"GL-02", "GL-02P"} & {b["rule_id"] for b in decision["blocking"]}
+    reasons = {n["rule_id"]: n["reason"]["en"] for n in decision["not_required"]}
+    assert "Not required by law" in reasons["GL-02"]
+    assert "Not required by the province's policy" in reasons["GL-02P"]
+    assert "Not required of this system:" in lax.stdout
+
+
+def test_findings_resting_on_unverified_sources_are_marked_and_counted(tmp_path: Path) -> None:
+    """Rules of confidence U (e.g. those resting only on a TCVN 14423:2026 edition no public
+    record confirms) are named and counted in the JSON, the terminal and the HTML report."""
+    results, page = tmp_path / "r.json", tmp_path / "r.html"
+    done = run_cli("audit", EXAMPLE, "--as-of", AS_OF, "--no-history", "--json", results,
+                   "--output", page, "--lang", "en")
+    assert done.code == 0, done.stderr
+    unverified = json.loads(results.read_text(encoding="utf-8"))["extra"]["unverified_sources"]
+    assert unverified["open"] >= 1 and unverified["findings"] >= unverified["open"]
+    assert set(unverified["rules"]) <= {"ASM-02", "ASM-03", "GL-03A", "TD-09A", "TD-15A", "IP6-07"}
+    assert "Findings resting on unverified sources" in done.stdout
+    html = page.read_text(encoding="utf-8")
+    assert html.count('<span class="uv" title=') == unverified["open"]

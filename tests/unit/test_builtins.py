@@ -265,7 +265,9 @@ def test_approver_competent_level_3_by_owner_passes() -> None:
     system = make_system(classification=PSL3, declared_level=3, dossier=approved("2024-05-10"))
     outcome = check("approver_competent", system_ctx(system))
     assert outcome.status is Status.PASS
-    assert outcome.message.en == "Approved by owner; competent for level 3 (nd85): owner"
+    assert outcome.message.en == (
+        "Approved by owner; competent for level 3 (nd85): the system owner (owner)"
+    )
 
 
 def test_approver_competent_level_3_by_specialised_unit_fails() -> None:
@@ -274,7 +276,7 @@ def test_approver_competent_level_3_by_specialised_unit_fails() -> None:
     outcome = check("approver_competent", system_ctx(system))
     assert outcome.status is Status.FAIL
     assert outcome.message.en == (
-        "Approved by specialised_unit; competent for level 3 (nd85): owner"
+        "Approved by specialised_unit; competent for level 3 (nd85): the system owner (owner)"
     )
 
 
@@ -284,7 +286,8 @@ def test_approver_competent_level_2_by_specialised_unit_passes_under_nd331() -> 
     outcome = check("approver_competent", system_ctx(system))
     assert outcome.status is Status.PASS
     assert outcome.message.en == (
-        "Approved by specialised_unit; competent for level 2 (nd331): owner, specialised_unit"
+        "Approved by specialised_unit; competent for level 2 (nd331): the system owner (owner); "
+        "the owner's specialised security unit (specialised_unit)"
     )
 
 
@@ -327,7 +330,9 @@ def test_appraisal_by_security_unit_that_does_not_operate_passes() -> None:
     outcome = check("appraisal_independent", system_ctx(system))
     assert outcome.status is Status.PASS
     assert outcome.message.en == (
-        "Appraised by specialised_unit; acceptable: independent_council, specialised_unit"
+        "Appraised by specialised_unit; acceptable for level 2: another competent unit or an "
+        "independent council (independent_council); the owner's specialised security unit "
+        "(specialised_unit)"
     )
 
 
@@ -337,8 +342,8 @@ def test_appraisal_conflict_when_security_unit_operates() -> None:
     outcome = check("appraisal_independent", system_ctx(system))
     assert outcome.status is Status.FAIL
     assert outcome.message.en == (
-        "Appraised by specialised_unit; acceptable: independent_council "
-        "(the security unit also operates the system)"
+        "Appraised by specialised_unit; acceptable for level 2: another competent unit or an "
+        "independent council (independent_council) (the security unit also operates the system)"
     )
     system = _appraised("independent_council", operator=UNIT)
     assert check("appraisal_independent", system_ctx(system)).status is Status.PASS
@@ -359,8 +364,38 @@ def test_appraisal_no_conflict_without_operator() -> None:
     ],
 )
 def test_appraisal_level_4_national_appraisers(by: str, date: str, expected: Status) -> None:
-    system = _appraised(by, level=4, date=date, classification=SERIOUS)
+    system = _appraised(by, level=4, date=date, classification=SERIOUS, domain="civil")
     assert check("appraisal_independent", system_ctx(system)).status is expected
+
+
+@pytest.mark.parametrize(
+    ("by", "domain", "expected"),
+    [
+        ("mps", None, Status.MANUAL),  # MPS does not appraise military or cipher systems
+        ("mod", None, Status.MANUAL),
+        ("mod", "military", Status.PASS),
+        ("mod", "civil", Status.FAIL),
+        ("cipher_committee", "cipher", Status.PASS),
+        ("cipher_committee", "public_security", Status.FAIL),
+        ("specialised_unit", None, Status.FAIL),  # never competent at level 4
+    ],
+)
+def test_appraisal_level_4_by_whose_system(by: str, domain: str | None, expected: Status) -> None:
+    system = _appraised(by, level=4, classification=SERIOUS, domain=domain)
+    outcome = check("appraisal_independent", system_ctx(system))
+    assert outcome.status is expected, outcome.message.en
+    if expected is Status.MANUAL:
+        assert "declare 'domain'" in outcome.message.en
+
+
+def test_competence_judged_at_the_effective_level() -> None:
+    # Declared 3, but serious harm makes it level 4: the local unit may no longer appraise it,
+    # and the message says why.
+    system = _appraised("specialised_unit", level=3, classification=SERIOUS, domain="civil")
+    outcome = check("appraisal_independent", system_ctx(system))
+    assert outcome.status is Status.FAIL
+    assert "(the criteria require level 4, though level 3 was proposed)" in outcome.message.en
+    assert "the Ministry of Public Security (mps)" in outcome.message.en
 
 
 # --------------------------------------------------------------------------------------------

@@ -100,7 +100,7 @@ KPIS: tuple[KpiDef, ...] = (
             "Hệ thống được kết luận bảo đảm an toàn trước khi đưa vào vận hành",
             "Systems concluded secure before going live",
         ),
-        ("GL-01", "GL-02"),
+        ("GL-01", "GL-02", "GL-02P"),
     ),
     KpiDef(
         "expired_certificates",
