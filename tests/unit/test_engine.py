@@ -191,9 +191,10 @@ def test_builtin_severity_overrides_rule_severity() -> None:
     rules = catalog(rule("GOV-28", {"kind": "builtin", "name": "transition_deadlines"},
                          severity="low"))
     legacy = system(lifecycle="building", investment_start="2025-03-01")
-    finding = only_system(evaluate(inventory(legacy), rules, AS_OF)).findings[0]
+    overdue = dt.date(2027, 1, 2)  # a day after the 01/01/2027 approval deadline
+    finding = only_system(evaluate(inventory(legacy), rules, overdue)).findings[0]
     assert finding.status is Status.FAIL
-    assert finding.severity is Severity.MEDIUM  # 38 days before 2027-01-01
+    assert finding.severity is Severity.HIGH
 
 
 # --------------------------------------------------------------------------------------------
