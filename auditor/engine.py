@@ -130,9 +130,9 @@ class Engine:
         self.catalog = catalog
         self.as_of = as_of
         self.observed = observed or {}
-        self.system_rules = [r for r in catalog if r.subject == "system"]
-        self.agency_rules = [r for r in catalog if r.subject == "agency"]
-        self.organisation_rules = [r for r in catalog if r.subject == "organisation"]
+        self.system_rules = [r for r in catalog if r.judged_for("system")]
+        self.agency_rules = [r for r in catalog if r.judged_for("agency")]
+        self.organisation_rules = [r for r in catalog if r.judged_for("organisation")]
 
     def _context(
         self,
