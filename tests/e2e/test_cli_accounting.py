@@ -106,7 +106,7 @@ def test_audit_warns_too_and_the_json_keeps_every_attestation_with_its_status(
     result, data, _ = audited
     assert f"{path}:{where['GOV-99']}: attestation for GOV-99 is not used" in result.stderr
     records = _records(data)
-    declared = [line for line in path.read_text(encoding="utf-8").splitlines()]
+    declared = path.read_text(encoding="utf-8").splitlines()
     system = next(s for s in data["systems"] if s["id"] == SYSTEM)
     assert len(system["attestations"]) >= 3
     for record in system["attestations"]:  # each cites its own line of the inventory
