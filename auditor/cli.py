@@ -14,13 +14,14 @@ from pydantic import TypeAdapter
 from rich.console import Console
 
 from auditor import __version__
+from auditor.accounting import unused_attestations
 from auditor.audit import AuditRequest, LiveRequest, ScanRequest, run_audit
 from auditor.errors import AuditorError
 from auditor.exit_codes import ExitCode
 from auditor.loading.catalog import load_catalog
 from auditor.loading.inventory import InventoryFile, load_inventory
 from auditor.model.inventory import DossierStatus, Regime
-from auditor.model.results import LevelResult, Severity, Status, SystemResult
+from auditor.model.results import AuditRun, LevelResult, Severity, Status, SystemResult
 from auditor.probes.dns import ResolverConfig, parse_resolver
 from auditor.probes.observe import system_observations
 from auditor.probes.runner import PROBES, ProbeOptions, run_probes
@@ -313,19 +314,29 @@ def cli() -> None:
     TLS and IPv6 readiness as observed."""
 
 
+def _warn_unused(run: AuditRun) -> None:
+    """Every attestation no rule reads, with its file:line and the reason (on stderr)."""
+    for unused in unused_attestations(run):
+        click.echo(f"auditor: warning: {unused}", err=True)
+
+
 @cli.command()
 @inventory_argument
 @checklist_option
-def validate(paths: tuple[str, ...], checklists: tuple[str, ...]) -> None:
+@as_of_option
+def validate(paths: tuple[str, ...], checklists: tuple[str, ...], as_of: dt.date) -> None:
     """Check inventories and checklists without auditing.
 
-    Exit 0 when every file is valid, 2 otherwise (with file, line and field)."""
-    loaded = load_inventory(_paths(paths))
-    catalog, _ = load_catalog(_paths(checklists))
+    Exit 0 when every file is valid, 2 otherwise (with file, line and field). Attestations no
+    rule reads (at --as-of: levels and regimes decide which rules apply) are warned about on
+    stderr with their file and line; they do not change the exit code."""
+    outcome = run_audit(AuditRequest(_paths(paths), as_of, _paths(checklists)))
+    loaded = outcome.loaded
     systems = sum(len(a.systems) for a in loaded.inventory.agencies)
+    _warn_unused(outcome.run)
     click.echo(
         f"ok: {len(loaded.files)} inventory file(s), {len(loaded.inventory.agencies)} "
-        f"agencies, {systems} systems; {len(catalog)} rules"
+        f"agencies, {systems} systems; {len(outcome.catalog)} rules"
     )
 
 
@@ -388,6 +399,7 @@ def audit(
             )
         )
     run = outcome.run
+    _warn_unused(run)
     if json_path:
         write_atomic(Path(json_path), json_chunks(run))
     if html_path:

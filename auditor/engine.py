@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from auditor import __version__
+from auditor.accounting import AttestationIndex, Judged, account
 from auditor.checks.builtins import BUILTINS
 from auditor.checks.context import OBSERVED_COLLECTIONS, EvalContext, Item, Outcome, plain
 from auditor.facts import (
@@ -22,6 +23,7 @@ from auditor.facts import (
 )
 from auditor.model.inventory import Agency, Inventory, Regime, Waiver
 from auditor.model.results import (
+    AttestationRecord,
     AuditRun,
     BodyRegister,
     BodyResult,
@@ -150,9 +152,10 @@ class Engine:
         self.catalog = catalog
         self.as_of = as_of
         self.observed = observed or {}
-        self.system_rules = [r for r in catalog if r.subject == "system"]
-        self.agency_rules = [r for r in catalog if r.subject == "agency"]
-        self.organisation_rules = [r for r in catalog if r.subject == "organisation"]
+        self.system_rules = [r for r in catalog if r.judged_for("system")]
+        self.agency_rules = [r for r in catalog if r.judged_for("agency")]
+        self.organisation_rules = [r for r in catalog if r.judged_for("organisation")]
+        self.attestation_index = AttestationIndex.build(catalog)
 
     def _context(
         self,
@@ -233,7 +236,22 @@ class Engine:
             summary=summarise(findings),
             observed=_records(facts.collections),
             register=system_register(system),
+            attestations=self._account(
+                facts.attestations,
+                facts.origins,
+                Judged("system", level, frozenset({facts.regime}), findings),
+            ),
         )
+
+    def _account(
+        self,
+        attestations: Sequence[Mapping[str, Any]],
+        origins: Mapping[str, Origin],
+        judged: Judged,
+    ) -> tuple[AttestationRecord, ...]:
+        if not attestations:
+            return ()
+        return account(attestations, origins, judged, self.attestation_index, self.as_of)
 
     def evaluate_body(
         self,
@@ -271,6 +289,7 @@ class Engine:
             summary=combine([summarise(own), *below]),
             systems=tuple(s.id for s in systems),
             register=register,
+            attestations=self._account(attestations, origins, Judged(kind, level, regimes, own)),
         )
 
 

@@ -15,6 +15,8 @@ from auditor.model.inventory import Regime
 from auditor.model.results import Obligation, Severity
 
 RuleId = Annotated[str, Field(pattern=r"^[A-Z][A-Z0-9]*(-[A-Z0-9]+)*$", max_length=40)]
+Subject = Literal["system", "agency", "organisation"]
+BodySubject = Literal["agency", "organisation"]
 
 
 class LevelClause(FrozenModel):
@@ -92,7 +94,11 @@ class Rule(FrozenModel):
     description: LocalizedText | None = None
     remediation: LocalizedText
     group: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_-]*$")]
-    subject: Literal["system", "agency", "organisation"] = "system"
+    subject: Subject | tuple[BodySubject, ...] = Field(
+        default="system",
+        description="Who is judged: a system (default), an agency, the organisation, or each "
+        "agency and the organisation itself ([agency, organisation]), each with its own facts",
+    )
     levels: Scope = Scope()
     regimes: frozenset[Regime] = frozenset({Regime.ND85, Regime.ND331})
     severity: Severity | dict[LevelKey, Severity]
@@ -137,6 +143,20 @@ class Rule(FrozenModel):
                     )
                 raise ValueError(f"references[{index}].levels: {'; '.join(problems)}")
         return self
+
+    @field_validator("subject")
+    @classmethod
+    def _subjects(cls, value: str | tuple[str, ...]) -> str | tuple[str, ...]:
+        if isinstance(value, tuple):
+            if not value:
+                raise ValueError("name at least one subject")
+            if len(set(value)) != len(value):
+                raise ValueError("a subject is named twice")
+        return value
+
+    def judged_for(self, kind: str) -> bool:
+        """Is the rule judged for a subject of this kind (system, agency, organisation)?"""
+        return kind == self.subject if isinstance(self.subject, str) else kind in self.subject
 
     @field_validator("severity")
     @classmethod

@@ -36,7 +36,6 @@ DECREE_331_IN_FORCE = dt.date(2026, 8, 19)
 # within 12 months.
 ND85_APPROVAL_DEADLINE = dt.date(2027, 1, 1)
 ND331_CONFORMITY_DEADLINE = dt.date(2027, 7, 1)
-DEADLINE_WARNING_DAYS = 90
 BUDGET_SHARE = 0.15  # Law 116 Art. 38.1
 
 _REQUIRED_COMPONENTS = (
@@ -275,7 +274,12 @@ def appraisal_independent(ctx: EvalContext) -> Outcome:
 
 
 def transition_deadlines(ctx: EvalContext) -> Outcome:
-    """GOV-28: the 2027 transition deadlines of Law 116 Art. 45.1 and Decree 331 Art. 39.1."""
+    """GOV-28: the 2027 transition deadlines of Law 116 Art. 45.1 and Decree 331 Art. 39.1.
+
+    A deadline still ahead is no evidence that the work is done: until the inventory records
+    it (the level approved; `transition_conformity`, dated on or before the audit date) the
+    rule is `manual`, with the days left; after the deadline it fails.
+    """
     status = _get(ctx, "dossier.status")
     decision_date = _get(ctx, "dossier.decision.date")
     investment = _get(ctx, "investment_start")
@@ -298,9 +302,12 @@ def transition_deadlines(ctx: EvalContext) -> Outcome:
             evidence,
             vi="phê duyệt cấp độ theo Nghị định 85/2016 (Nghị định 331/2026 Điều 39.1)",
             en="level approval under Decree 85/2016 (Decree 331/2026 Art. 39.1)",
+            missing_vi="chưa phê duyệt",
+            missing_en="not approved yet",
         )
     if approved_legacy or building_legacy:
-        if conformity is not None:
+        dated = conformity.get("date") if isinstance(conformity, Mapping) else None
+        if conformity is not None and (dated is None or dated <= ctx.as_of):
             return Outcome(
                 Status.PASS,
                 Text2(
@@ -309,12 +316,19 @@ def transition_deadlines(ctx: EvalContext) -> Outcome:
                 ),
                 evidence,
             )
+        later = dated is not None  # dated after the audit date: it did not exist yet
         return _deadline(
             ctx,
             ND331_CONFORMITY_DEADLINE,
             evidence,
             vi="đáp ứng điều kiện, biện pháp theo Luật 116/2025 (Điều 45.1)",
             en="meeting the Law 116/2025 conditions and measures (Art. 45.1)",
+            missing_vi=f"bằng chứng đề ngày {dated:%d/%m/%Y}, sau ngày đánh giá"
+            if later
+            else "chưa có bằng chứng",
+            missing_en=f"the evidence is dated {dated:%d/%m/%Y}, after the audit date"
+            if later
+            else "no evidence yet",
         )
     return Outcome(
         Status.NOT_APPLICABLE,
@@ -324,34 +338,32 @@ def transition_deadlines(ctx: EvalContext) -> Outcome:
 
 
 def _deadline(
-    ctx: EvalContext, deadline: dt.date, evidence: tuple[Evidence, ...], vi: str, en: str
+    ctx: EvalContext,
+    deadline: dt.date,
+    evidence: tuple[Evidence, ...],
+    vi: str,
+    en: str,
+    missing_vi: str,
+    missing_en: str,
 ) -> Outcome:
+    """Work not shown done: `manual` up to and on the deadline day, `fail` (high) after it."""
     left = (deadline - ctx.as_of).days
+    due = f"{deadline:%d/%m/%Y}"
     if left < 0:
         return Outcome(
             Status.FAIL,
             Text2(
-                vi=f"Quá hạn {-left} ngày: {vi}, hạn {deadline.isoformat()}",
-                en=f"{-left} days overdue: {en}, due {deadline.isoformat()}",
+                vi=f"Quá hạn {-left} ngày (hạn {due}), {missing_vi}: {vi}",
+                en=f"{-left} days overdue (due {due}), {missing_en}: {en}",
             ),
             evidence,
             Severity.HIGH,
         )
-    if left <= DEADLINE_WARNING_DAYS:
-        return Outcome(
-            Status.FAIL,
-            Text2(
-                vi=f"Còn {left} ngày đến hạn {deadline.isoformat()}: {vi} chưa hoàn thành",
-                en=f"{left} days to the {deadline.isoformat()} deadline: {en} not done yet",
-            ),
-            evidence,
-            Severity.MEDIUM,
-        )
     return Outcome(
-        Status.PASS,
+        Status.MANUAL,
         Text2(
-            vi=f"Hạn {deadline.isoformat()} (còn {left} ngày): {vi}",
-            en=f"Due {deadline.isoformat()} ({left} days left): {en}",
+            vi=f"Hạn {due}, còn {left} ngày, {missing_vi}: {vi}",
+            en=f"Due {due}, {left} days left, {missing_en}: {en}",
         ),
         evidence,
     )

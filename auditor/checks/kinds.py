@@ -857,25 +857,68 @@ class AllOf(FrozenModel):
 
 
 class AnyOf(FrozenModel):
+    """One alternative suffices. A pass cites the alternative that passed (its evidence first,
+    the others' only for the attestations they looked at) and, when declared data and an
+    attestation were both weighed, says which of them the verdict rests on."""
+
     kind: Literal["any"]
     checks: tuple[CheckSpec, ...] = Field(min_length=1)
 
     def evaluate(self, ctx: EvalContext) -> Outcome:
         outcomes = [c.evaluate(ctx) for c in self.checks]
         passing = [o for o in outcomes if o.status is Status.PASS]
-        if passing:
-            return Outcome(Status.PASS, passing[0].message, _evidence(outcomes))
-        # Three-valued "or": while a part depends on undeclared facts, a failing part does not
-        # decide the whole — the undecided part may still pass. (Evidence that is merely
-        # awaited, an `attested` with no attestation, does not count: the burden of proof is
-        # the auditee's, so failing data still fails.)
-        undecided = [o for o in outcomes if o.undecided]
-        if undecided:
-            combined = combine_all(undecided)
-            return Outcome(
-                combined.status, combined.message, _evidence(outcomes), combined.severity, True
-            )
-        return combine_all(outcomes)
+        if not passing:
+            # Three-valued "or": while a part depends on undeclared facts, a failing part does
+            # not decide the whole — the undecided part may still pass. (Evidence that is
+            # merely awaited, an `attested` with no attestation, does not count: the burden of
+            # proof is the auditee's, so failing data still fails.)
+            undecided = [o for o in outcomes if o.undecided]
+            if undecided:
+                combined = combine_all(undecided)
+                return Outcome(
+                    combined.status, combined.message, _evidence(outcomes), combined.severity,
+                    True,
+                )
+            return combine_all(outcomes)
+        winner = passing[0]
+        attested = [o for o in outcomes if _cites_attestation(o)]
+        evidence = winner.evidence + tuple(
+            e
+            for o in attested
+            if o is not winner
+            for e in o.evidence
+            if _is_attestation(e) and e not in winner.evidence
+        )
+        return Outcome(Status.PASS, _which_won(winner, outcomes, attested), evidence)
+
+
+def _is_attestation(evidence: Evidence) -> bool:
+    return evidence.fact.startswith("attestation.")
+
+
+def _cites_attestation(outcome: Outcome) -> bool:
+    return any(_is_attestation(e) for e in outcome.evidence)
+
+
+def _which_won(winner: Outcome, outcomes: list[Outcome], attested: list[Outcome]) -> Text2:
+    """The passing alternative's message, prefixed with what it rests on when declared data
+    and an attestation were both weighed (an attestation that was found, valid or not)."""
+    data = [o for o in outcomes if o not in attested]
+    if not attested or not data:
+        return winner.message
+    if winner in attested:
+        return Text2(
+            vi=f"Đạt nhờ xác nhận: {winner.message.vi}; dữ liệu khai báo: "
+            + "; ".join(o.message.vi for o in data),
+            en=f"Passed on the attestation: {winner.message.en}; declared data: "
+            + "; ".join(o.message.en for o in data),
+        )
+    return Text2(
+        vi=f"Đạt theo dữ liệu khai báo: {winner.message.vi}; không dựa vào xác nhận: "
+        + "; ".join(o.message.vi for o in attested),
+        en=f"Passed on the declared data: {winner.message.en}; the attestation was not relied "
+        "on: " + "; ".join(o.message.en for o in attested),
+    )
 
 
 class Not(FrozenModel):

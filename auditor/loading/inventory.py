@@ -89,6 +89,10 @@ def _record_origins(
     for key, value in data.items():
         path = f"{prefix}.{key}" if prefix else str(key)
         out[path] = Origin(source=source, file=file, line=data.key_lines.get(key), via=via)
+        if path == "attestations" and isinstance(value, LineList):
+            # Each attestation is accounted for on its own (used or not): cite its own line.
+            for index, line in enumerate(value.item_lines):
+                out[f"attestations.{index}"] = Origin(source=source, file=file, line=line, via=via)
         _record_origins(value, file, path, out, depth + 1, source, via)
 
 

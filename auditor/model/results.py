@@ -247,6 +247,37 @@ class BodyRegister:
     trained: int | None  # of whom trained
 
 
+class AttestationStatus(StrEnum):
+    """An attestation at the audit date: read by a rule (and then valid, lapsed or not yet
+    effective), or not read by any rule (`unused`, with the reason)."""
+
+    VALID = "valid"
+    LAPSED = "lapsed"
+    NOT_YET_EFFECTIVE = "not_yet_effective"
+    UNUSED = "unused"
+
+
+@dataclass(frozen=True, slots=True)
+class AttestationRecord:
+    """One attestation the inventory declares for a system, an agency or the organisation.
+
+    `valid_until` is the declared end, or for a used attestation the end its rule sets (the
+    effective date plus the rule's validity at the subject's level); `used_by` lists the
+    findings of the rules that read it; `reason` says why an unused one is not read.
+    """
+
+    rule: str  # the rule id (or attestation topic) it names
+    document: DocumentNote
+    attested_by: str
+    effective: dt.date
+    valid_until: dt.date | None
+    status: AttestationStatus
+    used_by: tuple[str, ...] = ()
+    reason: Text2 | None = None
+    subject: str | None = None
+    origin: Origin = NOT_DECLARED
+
+
 @dataclass(frozen=True, slots=True)
 class SystemResult:
     id: str
@@ -259,6 +290,7 @@ class SystemResult:
     summary: Summary
     observed: tuple[ObservedRecord, ...] = ()
     register: SystemRegister | None = None  # its Form 08 row (schema 1.2)
+    attestations: tuple[AttestationRecord, ...] = ()  # every one declared, used or not
 
 
 @dataclass(frozen=True, slots=True)
@@ -272,6 +304,7 @@ class BodyResult:
     summary: Summary
     systems: tuple[str, ...] = ()
     register: BodyRegister | None = None  # staff figures for Form 08 (schema 1.2)
+    attestations: tuple[AttestationRecord, ...] = ()  # its own, used or not
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,8 +19,9 @@ from typing import Any, Final
 from auditor.model.base import as_date
 from auditor.model.inventory import Regime
 from auditor.model.results import (
+    AttestationRecord,
+    AttestationStatus,
     AuditRun,
-    Evidence,
     Finding,
     LevelResult,
     Obligation,
@@ -244,12 +245,19 @@ class WaiverRow:
 
 @dataclass(frozen=True, slots=True)
 class AttestationView:
+    """One declared attestation (used or not) with its validity at the audit date."""
+
     rule_id: str
     document: str
     date: dt.date | None
     attested_by: str
     valid_until: dt.date | None
-    expired: bool
+    expired: bool  # lapsed at the audit date: the row is marked
+    status: str  # valid | lapsed | not_yet_effective | unused
+    status_label: str
+    use: str  # the findings that read it, or why none did
+    origin: str  # file:line of the attestation
+    known: bool  # it names a rule of the catalog (linked to the requirement)
 
 
 @dataclass(frozen=True, slots=True)
@@ -583,6 +591,7 @@ class Page:
     score_method: str
     overview: Overview
     organisation_findings: FindingsView
+    organisation_attestations: tuple[AttestationView, ...]
     agencies: tuple[AgencySection, ...]
     requirements: tuple[RequirementView, ...]
     status_names: Mapping[str, str]  # status code → label, for column headings
@@ -840,14 +849,11 @@ class _Builder:
             )
         return tuple(rows)
 
-    def attestations(self, findings: Iterable[Finding]) -> tuple[AttestationView, ...]:
-        seen: dict[tuple[str, str], AttestationView] = {}
-        for finding in findings:
-            for evidence in finding.evidence:
-                view = attestation_view(evidence, self.run.run.as_of)
-                if view is not None:
-                    seen.setdefault((view.rule_id, view.document), view)
-        return tuple(seen[key] for key in sorted(seen))
+    def attestations(self, records: Iterable[AttestationRecord]) -> tuple[AttestationView, ...]:
+        """Every attestation declared, in the inventory's order, lapsed ones marked."""
+        return tuple(
+            attestation_view(record, self.lang, record.rule in self.rules) for record in records
+        )
 
     def system(self, system: SystemResult, agency_name: str) -> SystemSection:
         failing = any(f.status in _OPEN for f in system.findings)
@@ -872,7 +878,7 @@ class _Builder:
                 system.findings, system.level.governing_regime, system.level.effective
             ),
             waivers=self.waiver_rows(system.findings),
-            attestations=self.attestations(system.findings),
+            attestations=self.attestations(system.attestations),
         )
 
     # -- live observation ------------------------------------------------------------------
@@ -1196,7 +1202,7 @@ class _Builder:
                     blocked=sum(1 for s in systems if s.summary.gate_blocked),
                     findings=self.findings(agency.findings, None),
                     waivers=self.waiver_rows(agency.findings),
-                    attestations=self.attestations(agency.findings),
+                    attestations=self.attestations(agency.attestations),
                     systems=tuple(self.system(s, agency.name) for s in systems),
                     live=live,
                     ports=ports,
@@ -1216,6 +1222,7 @@ class _Builder:
             score_method="" if method is None else (method.en if self.lang == "en" else method.vi),
             overview=self.overview(agencies, failing),
             organisation_findings=self.findings(run.organisation.findings, None),
+            organisation_attestations=self.attestations(run.organisation.attestations),
             agencies=agencies,
             requirements=tuple(self.requirement(rule, failing) for rule in self.rules.values()),
             status_names=MappingProxyType(self.status_labels),
@@ -1525,20 +1532,36 @@ def _format_value(value: Any, lang: str, depth: int) -> str:
     return str(value)
 
 
-def attestation_view(evidence: Evidence, as_of: dt.date) -> AttestationView | None:
-    """An attestation a rule looked at (evidence 'attestation.<rule>'), with its validity."""
-    if not evidence.fact.startswith("attestation.") or not isinstance(evidence.value, Mapping):
-        return None
-    value = evidence.value
-    until = as_date(value.get("valid_until"))
+def attestation_view(record: AttestationRecord, lang: str, known: bool) -> AttestationView:
+    """An attestation as the report lists it: validity, and which findings read it or why none
+    did (the words come from the results, the template only shows them)."""
+    t = labels.ui(lang)
+    if record.status is AttestationStatus.UNUSED:
+        reason = record.reason
+        use = (reason.vi if lang == "vi" else reason.en) if reason is not None else ""
+    else:
+        use = ", ".join(dict.fromkeys(_rule_of(f) for f in record.used_by))
+    origin = record.origin
     return AttestationView(
-        rule_id=evidence.fact.removeprefix("attestation."),
-        document=str(value.get("document", "")),
-        date=as_date(value.get("date")),
-        attested_by=str(value.get("attested_by", "")),
-        valid_until=until,
-        expired=until is not None and until < as_of,
+        rule_id=record.rule,
+        document=record.document.number,
+        date=record.document.date,
+        attested_by=record.attested_by,
+        valid_until=record.valid_until,
+        expired=record.status is AttestationStatus.LAPSED,
+        status=record.status.value,
+        status_label=t[f"attestation_{record.status.value}"],
+        use=use,
+        origin=f"{origin.file}:{origin.line}" if origin.file and origin.line else "",
+        known=known,
     )
+
+
+def _rule_of(finding_id: str) -> str:
+    """A finding id is rule:owner[:subject]; its subject is shown only when there is one."""
+    rule, _, rest = finding_id.partition(":")
+    _, _, subject = rest.partition(":")
+    return f"{rule} [{subject}]" if subject else rule
 
 
 # -- live observation ------------------------------------------------------------------------

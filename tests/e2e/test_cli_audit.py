@@ -92,9 +92,9 @@ def test_example_gaps_are_found(audit_json: Any) -> None:
     assert _finding(_system(data, "his-bvdk-tinh"), "GOV-04")["status"] == "fail"
     # A test system holding real data without a pre-operation assessment.
     assert _finding(_system(data, "hssk-dien-tu"), "GL-04")["status"] == "fail"
-    # Under construction since 2025, not approved: the 01/01/2027 deadline is near.
+    # Under construction since 2025, not approved: manual until the 01/01/2027 deadline.
     transition = _finding(_system(data, "csdl-tai-san-cong"), "GOV-28")
-    assert transition["status"] == "fail" and "2027-01-01" in transition["message"]["en"]
+    assert transition["status"] == "manual" and "Due 01/01/2027" in transition["message"]["en"]
     # No dossier at all.
     assert _finding(_system(data, "qlns-tai-san"), "GOV-03")["status"] == "fail"
 

@@ -12,7 +12,9 @@ for that level and regime.
 A case holds `name`, `expect` (a status, or `absent`: the rule is not selected at all),
 optionally `message` (text the English message of a finding must contain), `as_of`,
 `organisation` / `agency` / `system` overrides, `subject` (judge only the findings of that
-subject, e.g. one address of a `per: tls` rule), `known_issue` (the case states what the
+subject, e.g. one address of a `per: tls` rule), `body` (`organisation`, `agency` or
+`system`: judge only the findings for that kind of subject, for rules judged both for each
+agency and for the organisation itself), `known_issue` (the case states what the
 regulation asks but the rule does not do yet: it must fail, strictly, until the rule is fixed;
 it counts for no rule's coverage) and `observed`: what the live probes saw,
 passed to the engine as the system's `SystemObservations` (without `observed` the audit is
@@ -64,7 +66,7 @@ CASES = HERE / "cases"
 AS_OF = dt.date(2026, 11, 24)
 FAILING = {"fail", "manual"}
 CASE_KEYS = {"name", "expect", "message", "as_of", "organisation", "agency", "system",
-             "subject", "observed", "known_issue"}
+             "subject", "body", "observed", "known_issue"}
 OVERLAY_KEYS = {"organisation", "agency", "system", "replace", "observed"}
 ORIGIN = Origin(source="observed", via="fixture")
 _ITEM_KEYS = {"template", "subject", "values", "errors", "failed"}
@@ -212,16 +214,25 @@ def observations(
     }
 
 
-def findings_for_all(case: dict[str, Any]) -> list[Finding]:
+def findings_by_body(case: dict[str, Any]) -> dict[str, list[Finding]]:
     inventory = build(case)
     run = evaluate(inventory, CATALOG, case.get("as_of", AS_OF),
                    observations=observations(case, inventory))
-    return [*run.organisation.findings, *(f for a in run.agencies for f in a.findings),
-            *(f for s in run.systems for f in s.findings)]
+    return {
+        "organisation": list(run.organisation.findings),
+        "agency": [f for a in run.agencies for f in a.findings],
+        "system": [f for s in run.systems for f in s.findings],
+    }
+
+
+def findings_for_all(case: dict[str, Any]) -> list[Finding]:
+    return [f for found in findings_by_body(case).values() for f in found]
 
 
 def findings_for(rule_id: str, case: dict[str, Any]) -> list[Finding]:
-    return [f for f in findings_for_all(case) if f.rule_id == rule_id
+    by_body = findings_by_body(case)
+    found = by_body[case["body"]] if "body" in case else [f for v in by_body.values() for f in v]
+    return [f for f in found if f.rule_id == rule_id
             and ("subject" not in case or f.subject == case["subject"])]
 
 

@@ -412,26 +412,26 @@ def _approved_legacy(**fields: Any) -> System:
     return make_system(dossier=approved("2024-05-10"), **fields)
 
 
-def test_transition_building_legacy_near_deadline_fails_medium() -> None:
+def test_transition_building_legacy_before_deadline_is_manual() -> None:
     outcome = check("transition_deadlines", system_ctx(_building_legacy()))
-    assert outcome.status is Status.FAIL
-    assert outcome.severity is Severity.MEDIUM
+    assert outcome.status is Status.MANUAL
     assert outcome.message.en == (
-        "38 days to the 2027-01-01 deadline: level approval under Decree 85/2016 "
-        "(Decree 331/2026 Art. 39.1) not done yet"
+        "Due 01/01/2027, 38 days left, not approved yet: level approval under Decree 85/2016 "
+        "(Decree 331/2026 Art. 39.1)"
     )
+    assert outcome.message.vi.startswith("Hạn 01/01/2027, còn 38 ngày, chưa phê duyệt")
 
 
 @pytest.mark.parametrize(
     ("as_of", "expected", "severity"),
     [
-        (dt.date(2026, 10, 2), Status.PASS, None),  # 91 days left
-        (dt.date(2026, 10, 3), Status.FAIL, Severity.MEDIUM),  # 90 days left
-        (dt.date(2027, 1, 1), Status.FAIL, Severity.MEDIUM),  # due today
+        (dt.date(2026, 10, 2), Status.MANUAL, None),  # 91 days left: still not done
+        (dt.date(2026, 12, 31), Status.MANUAL, None),  # the day before
+        (dt.date(2027, 1, 1), Status.MANUAL, None),  # due today: still in time
         (dt.date(2027, 1, 2), Status.FAIL, Severity.HIGH),  # 1 day overdue
     ],
 )
-def test_transition_building_legacy_warning_window(
+def test_transition_building_legacy_either_side_of_the_deadline(
     as_of: dt.date, expected: Status, severity: Severity | None
 ) -> None:
     outcome = check("transition_deadlines", system_ctx(_building_legacy(), as_of))
@@ -443,30 +443,35 @@ def test_transition_building_legacy_overdue_fails_high() -> None:
     outcome = check("transition_deadlines", system_ctx(_building_legacy(), dt.date(2027, 1, 5)))
     assert outcome.status is Status.FAIL
     assert outcome.severity is Severity.HIGH
-    assert outcome.message.en.startswith("4 days overdue: level approval under Decree 85/2016")
-    assert outcome.message.en.endswith("due 2027-01-01")
+    assert outcome.message.en == (
+        "4 days overdue (due 01/01/2027), not approved yet: level approval under Decree "
+        "85/2016 (Decree 331/2026 Art. 39.1)"
+    )
 
 
 def test_transition_building_legacy_without_dossier_is_in_transition() -> None:
     system = make_system(lifecycle="planning", investment_start=LEGACY)
     outcome = check("transition_deadlines", system_ctx(system))
-    assert outcome.status is Status.FAIL
-    assert "2027-01-01" in outcome.message.en
+    assert outcome.status is Status.MANUAL
+    assert "01/01/2027" in outcome.message.en
 
 
-def test_transition_approved_legacy_without_conformity() -> None:
+def test_transition_approved_legacy_without_conformity_is_manual_until_the_deadline() -> None:
     outcome = check("transition_deadlines", system_ctx(_approved_legacy()))
-    assert outcome.status is Status.PASS
+    assert outcome.status is Status.MANUAL
+    assert outcome.severity is None
     assert outcome.message.en == (
-        "Due 2027-07-01 (219 days left): meeting the Law 116/2025 conditions and measures "
-        "(Art. 45.1)"
+        "Due 01/07/2027, 219 days left, no evidence yet: meeting the Law 116/2025 conditions "
+        "and measures (Art. 45.1)"
     )
-    outcome = check("transition_deadlines", system_ctx(_approved_legacy(), dt.date(2027, 5, 1)))
-    assert outcome.status is Status.FAIL
-    assert outcome.severity is Severity.MEDIUM
+    for day, left in ((dt.date(2027, 5, 1), 61), (dt.date(2027, 7, 1), 0)):
+        outcome = check("transition_deadlines", system_ctx(_approved_legacy(), day))
+        assert outcome.status is Status.MANUAL
+        assert f"{left} days left, no evidence yet" in outcome.message.en
     outcome = check("transition_deadlines", system_ctx(_approved_legacy(), dt.date(2027, 7, 2)))
     assert outcome.status is Status.FAIL
     assert outcome.severity is Severity.HIGH
+    assert outcome.message.en.startswith("1 days overdue (due 01/07/2027), no evidence yet")
 
 
 def test_transition_approved_legacy_with_conformity_passes() -> None:
@@ -475,6 +480,15 @@ def test_transition_approved_legacy_with_conformity_passes() -> None:
     assert outcome.status is Status.PASS
     assert outcome.severity is None
     assert outcome.message.en == "Evidence of meeting the Law 116/2025 conditions is recorded"
+
+
+def test_transition_conformity_dated_after_the_audit_date_is_not_evidence_yet() -> None:
+    system = _approved_legacy(transition_conformity={"number": "9/BC", "date": "2027-02-01"})
+    outcome = check("transition_deadlines", system_ctx(system, dt.date(2027, 1, 31)))
+    assert outcome.status is Status.MANUAL
+    assert "the evidence is dated 01/02/2027, after the audit date" in outcome.message.en
+    on_the_day = check("transition_deadlines", system_ctx(system, dt.date(2027, 2, 1)))
+    assert on_the_day.status is Status.PASS
 
 
 def test_transition_legacy_investment_approved_after_law_goes_to_conformity() -> None:

@@ -797,6 +797,45 @@ def test_nested_combinators() -> None:
     assert status(check, {"here": 1, "hosting": "cloud"}) is Status.FAIL
 
 
+def test_any_pass_cites_only_the_alternative_that_passed() -> None:
+    outcome = run({"kind": "any", "checks": [S_FAIL, S_PASS]}, HERE)
+    assert outcome.status is Status.PASS
+    assert [e.fact for e in outcome.evidence] == ["here"]
+    assert outcome.message.en == "'here' is declared"  # no attestation weighed: as it was
+
+
+DATA_OR_ATTESTED = {"kind": "any", "checks": [{"kind": "present", "fact": "here"},
+                                              {"kind": "attested"}]}
+
+
+def test_any_data_wins_over_a_lapsed_attestation_and_says_so() -> None:
+    lapsed = attestation(document={"number": "01/BC", "date": "2025-01-01"})
+    outcome = run(DATA_OR_ATTESTED, HERE, attestations=[lapsed])
+    assert outcome.status is Status.PASS
+    assert outcome.message.en == (
+        "Passed on the declared data: 'here' is declared; the attestation was not relied on: "
+        "Attestation 01/BC lapsed on 2026-01-01; attest again"
+    )
+    assert outcome.message.vi.startswith("Đạt theo dữ liệu khai báo: ")
+    # The data that decided first, then the lapsed attestation it did not need.
+    assert [e.fact for e in outcome.evidence] == ["here", "attestation.GOV-16"]
+
+
+def test_any_attestation_wins_when_the_data_is_missing_and_says_so() -> None:
+    outcome = run(DATA_OR_ATTESTED, {}, attestations=[attestation()])
+    assert outcome.status is Status.PASS
+    assert outcome.message.en == (
+        "Passed on the attestation: Attested by Nguyễn Văn A (07/BC-STTTT), valid until "
+        "2027-03-01; declared data: 'here' is not declared in the inventory"
+    )
+    assert [e.fact for e in outcome.evidence] == ["attestation.GOV-16"]
+
+
+def test_any_without_an_attestation_in_the_inventory_does_not_mention_one() -> None:
+    outcome = run(DATA_OR_ATTESTED, HERE)
+    assert outcome.message.en == "'here' is declared"
+
+
 # --------------------------------------------------------------------------------------------
 # for_each
 # --------------------------------------------------------------------------------------------

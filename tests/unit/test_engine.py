@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from pydantic import ValidationError
 
 from auditor.checks.context import Outcome
 from auditor.engine import _apply_waiver, _finding_id, evaluate
@@ -195,9 +196,10 @@ def test_builtin_severity_overrides_rule_severity() -> None:
     rules = catalog(rule("GOV-28", {"kind": "builtin", "name": "transition_deadlines"},
                          severity="low"))
     legacy = system(lifecycle="building", investment_start="2025-03-01")
-    finding = only_system(evaluate(inventory(legacy), rules, AS_OF)).findings[0]
+    overdue = dt.date(2027, 1, 2)  # a day after the 01/01/2027 approval deadline
+    finding = only_system(evaluate(inventory(legacy), rules, overdue)).findings[0]
     assert finding.status is Status.FAIL
-    assert finding.severity is Severity.MEDIUM  # 38 days before 2027-01-01
+    assert finding.severity is Severity.HIGH
 
 
 # --------------------------------------------------------------------------------------------
@@ -489,6 +491,40 @@ def test_agency_and_organisation_rules_and_rollups() -> None:
     assert run.organisation.summary.score == Score(value=66.7, earned=30, possible=45)
     assert run.summary == run.organisation.summary
     assert syt.summary.score == Score(value=75.0, earned=15, possible=20)
+
+
+def test_a_rule_for_agencies_and_the_organisation_reads_each_ones_own_facts() -> None:
+    rules = catalog(rule("BODY-01", {"kind": "present", "fact": "security_unit.decision"},
+                         subject=["agency", "organisation"]))
+    decision = {"name": "Phòng CNTT", "decision": {"number": "1/QĐ", "date": "2025-01-01"}}
+    run = evaluate(
+        inventory(
+            agencies=[{"id": "so-y-te", "name": "Sở Y tế", "security_unit": decision,
+                       "systems": [system("syt-his")]}],
+            organisation={"security_unit": {"name": "Sở KH&CN"}},
+        ),
+        rules,
+        AS_OF,
+    )
+    assert [(f.id, f.status) for f in run.agencies[0].findings] == [
+        ("BODY-01:so-y-te", Status.PASS)
+    ]
+    # The organisation is judged on its own (undeclared) decision, not its agency's.
+    assert [(f.id, f.status) for f in run.organisation.findings] == [
+        ("BODY-01:an-binh", Status.FAIL)
+    ]
+    assert [f.rule_id for f in run.systems[0].findings] == []
+
+
+@pytest.mark.parametrize(("subject", "problem"), [
+    ([], "name at least one subject"),
+    (["agency", "agency"], "a subject is named twice"),
+    (["system", "agency"], "literal_error"),
+])
+def test_a_list_of_subjects_is_checked(subject: list[str], problem: str) -> None:
+    with pytest.raises(ValidationError) as raised:
+        rule("BODY-01", subject=subject)
+    assert problem in str(raised.value) or problem in {e["type"] for e in raised.value.errors()}
 
 
 def test_body_rules_follow_their_systems_levels_and_regimes() -> None:

@@ -7,13 +7,17 @@ predicted here: counts, most frequent gaps, the gate-blocked list, grouping and 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 import pytest
 
 from auditor.model.results import (
+    AttestationRecord,
+    AttestationStatus,
     AuditRun,
     BodyResult,
+    DocumentNote,
     Evidence,
     Finding,
     FiredCriterionOut,
@@ -135,7 +139,13 @@ def level(effective: int, declared: int | None = None, regime: str = "nd85") -> 
     )
 
 
-def system(system_id: str, agency: str, lvl: int, findings: list[Finding]) -> SystemResult:
+def system(
+    system_id: str,
+    agency: str,
+    lvl: int,
+    findings: list[Finding],
+    attestations: tuple[AttestationRecord, ...] = (),
+) -> SystemResult:
     return SystemResult(
         id=system_id,
         name=f"Hệ thống {system_id}",
@@ -145,6 +155,7 @@ def system(system_id: str, agency: str, lvl: int, findings: list[Finding]) -> Sy
         level=level(lvl),
         findings=tuple(findings),
         summary=summarise(findings),
+        attestations=attestations,
     )
 
 
@@ -163,6 +174,34 @@ ATTESTATION = Evidence(
 )
 
 
+def attestation_record(rule: str, number: str, status: AttestationStatus,
+                       **fields: Any) -> AttestationRecord:
+    return AttestationRecord(
+        rule=rule,
+        document=DocumentNote(number, dt.date(2025, 6, 30)),
+        attested_by="Ông A",
+        effective=dt.date(2025, 6, 30),
+        valid_until=fields.pop("valid_until", None),
+        status=status,
+        origin=fields.pop("origin", ORIGIN),
+        **fields,
+    )
+
+
+S1_ATTESTATIONS = (
+    attestation_record("FL-02", "21/BC", AttestationStatus.LAPSED,
+                       valid_until=dt.date(2026, 6, 30), used_by=("FL-02:s1",)),
+    attestation_record("CL-01", "22/BC", AttestationStatus.VALID,
+                       valid_until=dt.date(2027, 6, 30), used_by=("CL-01:s1",)),
+    attestation_record("AS-01", "23/BC", AttestationStatus.UNUSED,
+                       reason=Text2(vi="AS-01 được đánh giá từ x.y",
+                                    en="AS-01 is judged from x.y"),
+                       origin=Origin(source="declared", file="inv/a.yaml", line=40)),
+    attestation_record("XX-99", "24/BC", AttestationStatus.UNUSED,
+                       reason=Text2(vi="không có quy tắc XX-99", en="there is no rule XX-99")),
+)
+
+
 def make_run() -> AuditRun:
     s1 = system(
         "s1",
@@ -175,6 +214,7 @@ def make_run() -> AuditRun:
             finding("FL-02", "s1", Status.MANUAL, evidence=(ATTESTATION,)),
             finding("GL-01", "s1", Status.FAIL),
         ],
+        S1_ATTESTATIONS,
     )
     s2 = system(
         "s2",
@@ -378,11 +418,31 @@ def test_levels_under_both_regimes_with_the_governing_one_and_its_reason(page: P
     assert english.reason == REASON.en and english.governing_label == "Decree 85/2016"
 
 
-def test_attestations_with_expiry(page: Page) -> None:
-    (attestation,) = _system(page, "s1").attestations
-    assert attestation.rule_id == "FL-02"
-    assert attestation.valid_until == dt.date(2026, 6, 30)
-    assert attestation.expired
+def test_every_attestation_is_listed_with_its_validity_and_use(page: Page) -> None:
+    lapsed, valid, unused, unknown = _system(page, "s1").attestations
+    assert (lapsed.rule_id, lapsed.valid_until, lapsed.expired) == (
+        "FL-02", dt.date(2026, 6, 30), True)
+    assert (lapsed.status_label, lapsed.use, lapsed.known) == ("đã hết hiệu lực", "FL-02", True)
+    assert (valid.expired, valid.status_label, valid.use) == (False, "còn hiệu lực", "CL-01")
+    assert (unused.status, unused.status_label, unused.use, unused.origin) == (
+        "unused", "không được sử dụng", "AS-01 được đánh giá từ x.y", "inv/a.yaml:40")
+    assert not unused.expired and unused.valid_until is None
+    assert (unknown.rule_id, unknown.known) == ("XX-99", False)
+    english = _system(build_page(make_run(), CATALOG, "en"), "s1").attestations
+    assert [(a.status_label, a.use) for a in english] == [
+        ("lapsed", "FL-02"), ("valid", "CL-01"), ("not used", "AS-01 is judged from x.y"),
+        ("not used", "there is no rule XX-99"),
+    ]
+
+
+def test_attestation_table_marks_the_lapsed_row_and_links_only_known_rules() -> None:
+    html = render_html(make_run(), CATALOG, "en")
+    rows = re.findall(r'<tr class="att-[^"]*".*?</tr>', html)
+    assert len(rows) == 4
+    assert rows[0].startswith('<tr class="att-lapsed exp">') and "<b>(lapsed)</b>" in rows[0]
+    assert rows[1].startswith('<tr class="att-valid">') and "(valid)" in rows[1]
+    assert "AS-01 is judged from x.y" in rows[2] and "inv/a.yaml:40" in rows[2]
+    assert 'href="#r-AS-01"' in rows[2] and 'href="#r-XX-99"' not in rows[3]
 
 
 def test_filter_classes_of_a_system(page: Page) -> None:
