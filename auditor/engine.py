@@ -79,6 +79,15 @@ def _apply_waiver(
 
 
 def _judge(rule: Rule, ctx: EvalContext) -> Outcome:
+    if rule.in_force is not None and ctx.as_of < rule.in_force:
+        day = rule.in_force
+        return Outcome(
+            Status.NOT_APPLICABLE,
+            Text2(
+                vi=f"Yêu cầu có hiệu lực từ ngày {day:%d/%m/%Y}, sau ngày đánh giá",
+                en=f"The requirement takes effect on {day.isoformat()}, after the audit date",
+            ),
+        )
     if rule.applies_if is not None:
         condition = rule.applies_if.evaluate(ctx)
         if condition.status is Status.ERROR:  # cannot tell whether it applies: say why

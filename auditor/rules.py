@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Annotated, Literal
@@ -106,6 +107,11 @@ class Rule(FrozenModel):
     confidence: Literal["C", "S", "U"] = "C"
     references: tuple[Reference, ...] = Field(min_length=1)
     gate: bool = Field(default=False, description="A failure blocks go-live (auditor gate)")
+    in_force: dt.date | None = Field(
+        default=None,
+        description="The day the requirement takes effect; an audit as of an earlier day finds "
+        "it not applicable (e.g. 2026-07-01 for Law 116/2025 duties)",
+    )
     per: CollectionName | None = Field(
         default=None,
         description="One finding per host/endpoint/certificate, or per observed TLS "

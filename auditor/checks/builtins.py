@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from auditor.checks.context import EvalContext, Outcome
+from auditor.model.base import as_date
 from auditor.levels import (
     appraiser_domains,
     competent_appraisers,
@@ -369,6 +370,88 @@ def _deadline(
     )
 
 
+def budget_plan_appraised(ctx: EvalContext) -> Outcome:
+    """GOV-31 (Law 116 Art. 40.2.a): an owner using the state budget has the security plan
+    appraised by a competent state body when it sets up, extends or upgrades the system.
+
+    The duty is triggered by a set-up, extension or upgrade on or after 01/07/2026; a system set
+    up before and unchanged since meets it at its next change. Unknown is not no: undeclared
+    funding or dates leave the rule `manual`, naming what to declare.
+    """
+    evidence = _ev(
+        ctx, "state_budget", "investment_start", "go_live", "last_major_change",
+        "security_plan.appraisal",
+    )
+    funded = _get(ctx, "state_budget")
+    if funded is None:
+        return Outcome(
+            Status.MANUAL,
+            Text2(
+                vi="Chưa khai báo hệ thống có sử dụng ngân sách nhà nước hay không (state_budget)",
+                en="Whether the system uses the state budget is not declared (state_budget)",
+            ),
+            evidence,
+        )
+    if not funded:
+        return Outcome(
+            Status.NOT_APPLICABLE,
+            Text2(
+                vi="Hệ thống không sử dụng ngân sách nhà nước",
+                en="The system does not use the state budget",
+            ),
+            evidence,
+        )
+    dates = {
+        key: day
+        for key in ("investment_start", "go_live", "last_major_change")
+        if (day := as_date(_get(ctx, key))) is not None
+    }
+    since = sorted(key for key, day in dates.items() if day >= LAW_116_IN_FORCE)
+    if not since:
+        if "investment_start" in dates or "go_live" in dates:
+            return Outcome(
+                Status.NOT_APPLICABLE,
+                Text2(
+                    vi="Hệ thống được thiết lập trước 01/07/2026 và chưa mở rộng, nâng cấp từ đó; "
+                    "phương án phải được thẩm định khi mở rộng, nâng cấp",
+                    en="Set up before 01/07/2026 and not extended or upgraded since; the plan "
+                    "must be appraised at the next extension or upgrade",
+                ),
+                evidence,
+            )
+        return Outcome(
+            Status.MANUAL,
+            Text2(
+                vi="Không rõ hệ thống được thiết lập, mở rộng hay nâng cấp khi nào; cần khai báo "
+                "investment_start hoặc go_live và last_major_change",
+                en="When the system was set up, extended or upgraded is not declared; declare "
+                "investment_start or go_live, and last_major_change",
+            ),
+            evidence,
+        )
+    appraisal = _get(ctx, "security_plan.appraisal")
+    when = ", ".join(f"{key} {dates[key]:%d/%m/%Y}" for key in since)
+    if appraisal is None:
+        return Outcome(
+            Status.FAIL,
+            Text2(
+                vi=f"Thiết lập/mở rộng/nâng cấp từ 01/07/2026 ({when}) nhưng phương án bảo đảm an "
+                "ninh mạng chưa được cơ quan nhà nước có thẩm quyền thẩm định",
+                en=f"Set up, extended or upgraded since 01/07/2026 ({when}) but the security plan "
+                "has not been appraised by a competent state body",
+            ),
+            evidence,
+        )
+    return Outcome(
+        Status.PASS,
+        Text2(
+            vi=f"Phương án đã được thẩm định: {appraisal['number']} ({appraisal['date']:%d/%m/%Y})",
+            en=f"The plan was appraised: {appraisal['number']} ({appraisal['date'].isoformat()})",
+        ),
+        evidence,
+    )
+
+
 def assessor_independent(ctx: EvalContext) -> Outcome:
     """Layer 3: the assessor is independent of the operator and of the layer-2 provider."""
     evidence = _ev(ctx, "four_layer.layer3.assessor", "operator", "four_layer.layer2.provider")
@@ -501,6 +584,7 @@ BUILTINS: Mapping[str, Callable[[EvalContext], Outcome]] = types.MappingProxyTyp
         "transition_deadlines": transition_deadlines,
         "assessor_independent": assessor_independent,
         "budget_share": budget_share,
+        "budget_plan_appraised": budget_plan_appraised,
         "service_version_supported": service_version_supported,
     }
 )

@@ -383,6 +383,11 @@ class SecurityPlan(FrozenModel):
     deployment: Deployment = Deployment.NONE
     full_deployment_expected: dt.date | None = None
     document: DocumentRef | None = None
+    appraisal: DocumentRef | None = Field(
+        default=None,
+        description="Văn bản thẩm định an ninh mạng phương án của cơ quan nhà nước có thẩm quyền "
+        "(Law 116 Art. 40.2.a)",
+    )
 
 
 class Assessment(FrozenModel):
@@ -761,6 +766,10 @@ class System(FrozenModel):
     )
     national_security_critical: bool = Field(
         default=False, description="Listed as HTTT quan trọng về an ninh quốc gia (Law 116 Art. 9)"
+    )
+    state_budget: bool | None = Field(
+        default=None,
+        description="Sử dụng ngân sách nhà nước (Law 116 Art. 40.2); not declared: unknown",
     )
     classification: ClassificationAttributes = ClassificationAttributes()
     components: tuple[Component, ...] = ()
