@@ -34,6 +34,7 @@ from auditor.probes.tls import TlsObservation, VerifyReason, probe_endpoint
 FIXED_AS_OF = dt.date(2026, 11, 24)
 TODAY = dt.datetime.now(dt.UTC).replace(hour=0, minute=0, second=0, microsecond=0)
 DAY = dt.timedelta(days=1)
+TODAY_DATE = TODAY.date()
 
 
 def _at(y: int, m: int, d: int) -> dt.datetime:
@@ -108,7 +109,7 @@ def serve(pki: Pki) -> Iterator[object]:
 
 
 def _probe(port: int, *, address: str = "127.0.0.1", ca: Path | None = None,
-           name: str = "www.test", as_of: dt.date = TODAY.date(),
+           name: str = "www.test", as_of: dt.date = TODAY_DATE,
            timeout: float = 3.0, **kw: object) -> TlsObservation:
     return probe_endpoint("www.test", port, name, address, timeout, ca, as_of,
                           **kw)  # type: ignore[arg-type]
