@@ -15,7 +15,7 @@ from rich.console import Console
 
 from auditor import __version__
 from auditor.audit import AuditRequest, LiveRequest, ScanRequest, run_audit
-from auditor.errors import AuditorError
+from auditor.errors import AuditorError, InputWarning
 from auditor.exit_codes import ExitCode
 from auditor.loading.catalog import load_catalog
 from auditor.loading.inventory import InventoryFile, load_inventory
@@ -296,6 +296,12 @@ db_option = click.option(
 )
 
 
+def _warn(warnings: Sequence[InputWarning]) -> None:
+    """Input accepted but almost surely wrong: one line each on stderr (never fatal)."""
+    for warning in warnings:
+        click.echo(f"auditor: warning: {warning}", err=True)
+
+
 def _console() -> Console:
     # Piped output (CI logs, files) gets a wide fixed width instead of rich's 80 columns.
     console = Console(highlight=False, soft_wrap=False)
@@ -322,6 +328,7 @@ def validate(paths: tuple[str, ...], checklists: tuple[str, ...]) -> None:
     Exit 0 when every file is valid, 2 otherwise (with file, line and field)."""
     loaded = load_inventory(_paths(paths))
     catalog, _ = load_catalog(_paths(checklists))
+    _warn(loaded.warnings)
     systems = sum(len(a.systems) for a in loaded.inventory.agencies)
     click.echo(
         f"ok: {len(loaded.files)} inventory file(s), {len(loaded.inventory.agencies)} "
@@ -388,6 +395,7 @@ def audit(
             )
         )
     run = outcome.run
+    _warn(outcome.loaded.warnings)
     if json_path:
         write_atomic(Path(json_path), json_chunks(run))
     if html_path:
@@ -503,6 +511,7 @@ def gate(
                 scan=_scan_request(kwargs, live, progress),
             )
         )
+    _warn(outcome.loaded.warnings)
     _require_known([system_id], {s.id for s in outcome.run.systems})
     system = next(s for s in outcome.run.systems if s.id == system_id)
     blocking = gate_blocking(system.findings)

@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from auditor import __version__
-from auditor.asof import InventoryAsOf, inventory_as_of
+from auditor.asof import InventoryAsOf, inventory_as_of, not_yet_text
 from auditor.checks.builtins import BUILTINS
 from auditor.checks.context import OBSERVED_COLLECTIONS, EvalContext, Item, Outcome, plain
 from auditor.facts import (
@@ -122,6 +122,17 @@ def _finding(
         shown = {e.fact for e in evidence}
         extra = [(key, ctx.fact(key)) for key in rule.explain if key not in shown]
         evidence += tuple(ctx.evidence(key, fact) for key, fact in extra if fact is not None)
+    message = _not_yet_notes(ctx, outcome)
+    if note is not None and note.not_yet_decided:
+        waiver = next(
+            w for w in waivers
+            if note.decision == f"{w.decision.number} ({w.decision.date.isoformat()})"
+        )
+        why = not_yet_text(
+            f"Miễn trừ {waiver.decision.number}", waiver.decision.date, as_of,
+            f"The waiver {waiver.decision.number}",
+        )
+        message = Text2(vi=f"{message.vi} — {why.vi}", en=f"{message.en} — {why.en}")
     return Finding(
         id=_finding_id(rule.id, owner, subject),
         rule_id=rule.id,
@@ -131,7 +142,7 @@ def _finding(
         severity=outcome.severity or rule.severity_at(ctx.level),
         obligation=rule.obligation,
         group=rule.group,
-        message=_not_yet_notes(ctx, outcome),
+        message=message,
         evidence=evidence,
         waiver=note,
         gate=rule.gate,
