@@ -24,6 +24,8 @@ the `attested` check and the engine's waiver step judge their dates with `not_ye
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import typing
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -79,11 +81,57 @@ class _Walk:
     reasons: dict[str, Text2] = field(default_factory=dict)
 
 
-def _evidence_fields(model: BaseModel) -> Iterator[tuple[str, EvidenceDate]]:
-    for name, info in type(model).model_fields.items():
-        for meta in info.metadata:
-            if isinstance(meta, EvidenceDate):
-                yield name, meta
+def _evidence_fields(model: BaseModel) -> tuple[tuple[str, EvidenceDate], ...]:
+    return _marked(type(model))
+
+
+@functools.cache
+def _plan(cls: type[BaseModel]) -> tuple[tuple[tuple[str, EvidenceDate], ...], tuple[str, ...]]:
+    """(the class's marked date fields, its fields that may hold marked dates deeper down):
+    computed once per class from the annotations, so the walk skips hosts, classification…"""
+    return _marked(cls), tuple(
+        name for name in _deeper(cls) if name not in _NOT_WITHDRAWN
+    )
+
+
+@functools.cache
+def _marked(cls: type[BaseModel]) -> tuple[tuple[str, EvidenceDate], ...]:
+    return tuple(
+        (name, meta)
+        for name, info in cls.model_fields.items()
+        for meta in info.metadata
+        if isinstance(meta, EvidenceDate)
+    )
+
+
+@functools.cache
+def _deeper(cls: type[BaseModel]) -> tuple[str, ...]:
+    return tuple(
+        name
+        for name, info in cls.model_fields.items()
+        if any(_holds_evidence(inner) for inner in _models_in(info.annotation))
+    )
+
+
+def _models_in(annotation: Any) -> Iterator[type[BaseModel]]:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        yield annotation
+    for arg in typing.get_args(annotation):
+        yield from _models_in(arg)
+
+
+_VISITING: set[type[BaseModel]] = set()
+
+
+@functools.cache
+def _holds_evidence(cls: type[BaseModel]) -> bool:
+    if cls in _VISITING:  # a recursive model: the answer comes from its other fields
+        return False
+    _VISITING.add(cls)
+    try:
+        return bool(_marked(cls) or _deeper(cls))
+    finally:
+        _VISITING.discard(cls)
 
 
 def _withdrawn_by(model: BaseModel, walk: _Walk, path: str) -> tuple[str, dt.date] | None:
@@ -110,14 +158,15 @@ def _view(model: M, walk: _Walk, path: str) -> M:
         for withdrawn in (name, *marker.with_fields):
             update[withdrawn] = None
             walk.reasons[_join(path, withdrawn)] = reason
-    for name, info in type(model).model_fields.items():
-        if name in update or name in _NOT_WITHDRAWN:
-            continue
+    cls = type(model)
+    for name in _plan(cls)[1]:
         value = getattr(model, name)
+        if value is None or name in update:
+            continue
         key = _join(path, name)
         if isinstance(value, BaseModel):
             gone = _withdrawn_by(value, walk, key)
-            if gone is not None and not info.is_required():
+            if gone is not None and name in _optional(cls):
                 walk.reasons[key] = not_yet_text(_label(key, value), gone[1], walk.as_of)
                 update[name] = None
                 continue
@@ -126,7 +175,7 @@ def _view(model: M, walk: _Walk, path: str) -> M:
                 update[name] = seen
         elif isinstance(value, tuple) and value and isinstance(value[0], BaseModel):
             kept = _view_all(value, walk, key)
-            if kept != value:
+            if len(kept) != len(value) or any(a is not b for a, b in zip(kept, value, strict=True)):
                 update[name] = kept
         elif isinstance(value, Mapping) and any(isinstance(v, BaseModel) for v in value.values()):
             entries = {k: _view(v, walk, f"{key}.{k}") for k, v in value.items()}
@@ -135,6 +184,11 @@ def _view(model: M, walk: _Walk, path: str) -> M:
     if isinstance(model, LevelDossier):
         _dossier_status(model, update, walk, path)
     return model.model_copy(update=update) if update else model
+
+
+@functools.cache
+def _optional(cls: type[BaseModel]) -> frozenset[str]:
+    return frozenset(name for name, info in cls.model_fields.items() if not info.is_required())
 
 
 def _view_all(items: tuple[M, ...], walk: _Walk, key: str) -> tuple[M, ...]:
