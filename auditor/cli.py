@@ -16,7 +16,7 @@ from rich.console import Console
 from auditor import __version__
 from auditor.accounting import unused_attestations
 from auditor.audit import AuditRequest, LiveRequest, ScanRequest, run_audit
-from auditor.errors import AuditorError
+from auditor.errors import AuditorError, InputWarning
 from auditor.exit_codes import ExitCode
 from auditor.loading.catalog import load_catalog
 from auditor.loading.inventory import InventoryFile, load_inventory
@@ -297,6 +297,12 @@ db_option = click.option(
 )
 
 
+def _warn(warnings: Sequence[InputWarning]) -> None:
+    """Input accepted but almost surely wrong: one line each on stderr (never fatal)."""
+    for warning in warnings:
+        click.echo(f"auditor: warning: {warning}", err=True)
+
+
 def _console() -> Console:
     # Piped output (CI logs, files) gets a wide fixed width instead of rich's 80 columns.
     console = Console(highlight=False, soft_wrap=False)
@@ -327,11 +333,13 @@ def _warn_unused(run: AuditRun) -> None:
 def validate(paths: tuple[str, ...], checklists: tuple[str, ...], as_of: dt.date) -> None:
     """Check inventories and checklists without auditing.
 
-    Exit 0 when every file is valid, 2 otherwise (with file, line and field). Attestations no
-    rule reads (at --as-of: levels and regimes decide which rules apply) are warned about on
-    stderr with their file and line; they do not change the exit code."""
+    Exit 0 when every file is valid, 2 otherwise (with file, line and field). Evidence dated
+    after today, and attestations no rule reads (at --as-of: levels and regimes decide which
+    rules apply), are warned about on stderr with their file and line; they do not change the
+    exit code."""
     outcome = run_audit(AuditRequest(_paths(paths), as_of, _paths(checklists)))
     loaded = outcome.loaded
+    _warn(loaded.warnings)
     systems = sum(len(a.systems) for a in loaded.inventory.agencies)
     _warn_unused(outcome.run)
     click.echo(
@@ -399,6 +407,7 @@ def audit(
             )
         )
     run = outcome.run
+    _warn(outcome.loaded.warnings)
     _warn_unused(run)
     if json_path:
         write_atomic(Path(json_path), json_chunks(run))
@@ -515,6 +524,7 @@ def gate(
                 scan=_scan_request(kwargs, live, progress),
             )
         )
+    _warn(outcome.loaded.warnings)
     _require_known([system_id], {s.id for s in outcome.run.systems})
     system = next(s for s in outcome.run.systems if s.id == system_id)
     blocking = gate_blocking(system.findings)

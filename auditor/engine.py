@@ -12,6 +12,7 @@ from typing import Any
 
 from auditor import __version__
 from auditor.accounting import AttestationIndex, Judged, account
+from auditor.asof import InventoryAsOf, inventory_as_of, not_yet_text
 from auditor.checks.builtins import BUILTINS
 from auditor.checks.context import OBSERVED_COLLECTIONS, EvalContext, Item, Outcome, plain
 from auditor.facts import (
@@ -63,19 +64,38 @@ def _apply_waiver(
     matching = [w for w in waivers if w.rule == rule.id and w.subject in (None, subject)]
     if not matching:
         return outcome.status, None
-    # Prefer a waiver still in force; among those (or among expired ones) the latest expiry.
-    waiver = max(matching, key=lambda w: (w.expires >= as_of, w.expires))
+    # Prefer a waiver in force (decided by the audit date and not expired); among those (or
+    # among the others) the latest expiry.
+    waiver = max(
+        matching,
+        key=lambda w: (w.decision.date <= as_of, w.expires >= as_of, w.expires),
+    )
     expired = waiver.expires < as_of
+    not_yet = waiver.decision.date > as_of  # decided after the audit date: not a waiver yet
     note = WaiverNote(
         reason=waiver.reason,
         approver=waiver.approver,
         decision=f"{waiver.decision.number} ({waiver.decision.date.isoformat()})",
         expires=waiver.expires,
         expired=expired,
+        not_yet_decided=not_yet,
     )
-    if outcome.status in _WAIVABLE and not expired:
+    if outcome.status in _WAIVABLE and not expired and not not_yet:
         return Status.WAIVED, note
     return outcome.status, note
+
+
+def _not_yet_notes(ctx: EvalContext, outcome: Outcome) -> Text2:
+    """The message, with why any evidence it rests on was withdrawn (dated after the audit
+    date) — once, and only when the message does not already say so."""
+    message = outcome.message
+    if not ctx.not_yet:
+        return message
+    for item in outcome.evidence:
+        reason = ctx.not_yet_reason(item.fact)
+        if reason is not None and reason.en not in message.en:
+            message = Text2(vi=f"{message.vi} — {reason.vi}", en=f"{message.en} — {reason.en}")
+    return message
 
 
 def _judge(rule: Rule, ctx: EvalContext) -> Outcome:
@@ -133,6 +153,17 @@ def _finding(
         shown = {e.fact for e in evidence}
         extra = [(key, ctx.fact(key)) for key in rule.explain if key not in shown]
         evidence += tuple(ctx.evidence(key, fact) for key, fact in extra if fact is not None)
+    message = _not_yet_notes(ctx, outcome)
+    if note is not None and note.not_yet_decided:
+        waiver = next(
+            w for w in waivers
+            if note.decision == f"{w.decision.number} ({w.decision.date.isoformat()})"
+        )
+        why = not_yet_text(
+            f"Miễn trừ {waiver.decision.number}", waiver.decision.date, as_of,
+            f"The waiver {waiver.decision.number}",
+        )
+        message = Text2(vi=f"{message.vi} — {why.vi}", en=f"{message.en} — {why.en}")
     return Finding(
         id=_finding_id(rule.id, owner, subject),
         rule_id=rule.id,
@@ -142,7 +173,7 @@ def _finding(
         severity=outcome.severity or rule.severity_at(ctx.level),
         obligation=rule.obligation,
         group=rule.group,
-        message=outcome.message,
+        message=message,
         evidence=evidence,
         waiver=note,
         gate=rule.gate,
@@ -177,6 +208,7 @@ class Engine:
         collections: Mapping[str, tuple[Item, ...]],
         observed: Mapping[str, Fact],
         memo: tuple[dict[str, Fact | None], dict[str, Evidence]],
+        not_yet: Mapping[str, Text2],
     ) -> EvalContext:
         return EvalContext(
             memo=memo[0],
@@ -191,10 +223,14 @@ class Engine:
             attestations=attestations,
             collections=collections,
             builtins=BUILTINS,
+            not_yet=not_yet,
         )
 
     def evaluate_system(
-        self, facts: SystemFacts, scoped: Mapping[str, Mapping[str, Origin]]
+        self,
+        facts: SystemFacts,
+        scoped: Mapping[str, Mapping[str, Origin]],
+        not_yet: Mapping[str, Text2] | None = None,
     ) -> SystemResult:
         system = facts.system
         level = facts.level.effective
@@ -215,6 +251,7 @@ class Engine:
                 facts.collections,
                 observed,
                 memo,
+                not_yet or {},
             )
             if rule.per is None:
                 findings.append(
@@ -278,6 +315,7 @@ class Engine:
         systems: Sequence[SystemResult],
         below: Sequence[Summary],
         register: BodyRegister | None = None,
+        not_yet: Mapping[str, Text2] | None = None,
     ) -> BodyResult:
         """Judge an agency or the organisation; its summary rolls up `below` as well."""
         own: list[Finding] = []
@@ -287,7 +325,8 @@ class Engine:
             if not (in_scope and rule.regimes & regimes):
                 continue
             ctx = self._context(
-                rule, level, values, origins, scoped, attestations, _NO_ITEMS, {}, memo
+                rule, level, values, origins, scoped, attestations, _NO_ITEMS, {}, memo,
+                not_yet or {},
             )
             own.append(_finding(rule, ctx, body_id, None, _judge(rule, ctx), waivers, self.as_of))
         return BodyResult(
@@ -343,6 +382,8 @@ def evaluate(
     observations = observations or {}
     provenance = provenance or Provenance()
     engine = Engine(catalog, as_of, observed)
+    then = inventory_as_of(inventory, as_of)  # only the evidence that existed on `as_of`
+    inventory = then.inventory
     organisation = inventory.organisation
     org_values = body_values(organisation)
     org_origins = provenance.organisation
@@ -368,7 +409,9 @@ def evaluate(
                 observed=observations.get(system.id),
             )
             regimes.add(facts.regime)
-            results.append(engine.evaluate_system(facts, scoped))
+            results.append(
+                engine.evaluate_system(facts, scoped, _scoped_not_yet(then, agency.id, system.id))
+            )
         level = max((r.level.effective for r in results), default=1)
         top_level = max(top_level, level)
         agency_regimes = frozenset(regimes or {_default_regime(as_of)})
@@ -384,6 +427,7 @@ def evaluate(
                 level,
                 agency_regimes,
                 results,
+                _scoped_not_yet(then, agency.id, None),
             )
         )
         system_results.extend(results)
@@ -403,6 +447,7 @@ def evaluate(
         system_results,
         below,
         body_register(organisation),
+        then.organisation,
     )
     return AuditRun(
         schema_version=SCHEMA_VERSION,
@@ -433,6 +478,7 @@ def _agency_result(
     level: int,
     regimes: frozenset[Regime],
     systems: Sequence[SystemResult],
+    not_yet: Mapping[str, Text2],
 ) -> BodyResult:
     body_facts = dict(values)
     body_facts["organisation"] = org_values
@@ -451,4 +497,21 @@ def _agency_result(
         systems,
         [s.summary for s in systems],
         body_register(agency),
+        not_yet,
     )
+
+
+def _scoped_not_yet(then: InventoryAsOf, agency: str, system: str | None) -> dict[str, Text2]:
+    """Withdrawn facts as a system (or, with `system` None, an agency) names them: its own,
+    and its agency's and organisation's under `agency.` and `organisation.`."""
+    found = dict(then.systems.get(system, {})) if system is not None else {}
+    scopes: list[tuple[str, Mapping[str, Text2]]] = [
+        ("organisation.", then.organisation)
+    ]
+    if system is None:
+        found.update(then.agencies.get(agency, {}))
+    else:
+        scopes.append(("agency.", then.agencies.get(agency, {})))
+    for prefix, reasons in scopes:
+        found.update({prefix + key: reason for key, reason in reasons.items()})
+    return found

@@ -29,6 +29,17 @@ class Location:
         return text
 
 
+@dataclass(frozen=True)
+class InputWarning:
+    """Something in an input file that is accepted but almost surely wrong (shown, not fatal)."""
+
+    location: Location
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.location}: {self.message}"
+
+
 class InputError(AuditorError):
     """An input file (inventory, checklist, waiver list...) is not acceptable."""
 

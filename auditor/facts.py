@@ -115,6 +115,14 @@ def _undecided(classification: Classification) -> tuple[OpenCriterionOut, ...]:
     )
 
 
+def _open_facts(classification: Classification) -> dict[str, list[str]]:
+    facts: dict[str, list[str]] = {}
+    for entry in classification.open:
+        names = facts.setdefault(entry.criterion.id, [])
+        names.extend(name for name in entry.unknown if name not in names)
+    return facts
+
+
 def classify_system(
     system: System, organisation_kind: str | None = None
 ) -> dict[Regime, Classification]:
@@ -201,6 +209,8 @@ def system_facts(
         # to a criterion cannot say it does not hold while it may
         "possible": {str(r): sorted(c.open_ids()) for r, c in ordered},
         "deciding_facts": {str(r): list(c.deciding_facts()) for r, c in ordered},
+        # criterion id -> the undeclared facts it waits for (system and components together)
+        "open": {str(r): _open_facts(c) for r, c in ordered},
         "undecided": {
             str(r): [
                 {"id": o.criterion.id, "level": o.criterion.level, "unknown": list(o.unknown)}

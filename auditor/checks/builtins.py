@@ -12,7 +12,6 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from auditor.checks.context import EvalContext, Outcome
-from auditor.model.base import as_date
 from auditor.levels import (
     appraiser_domains,
     competent_appraisers,
@@ -20,6 +19,7 @@ from auditor.levels import (
     competent_approvers,
 )
 from auditor.levels.authority import names
+from auditor.model.base import as_date
 from auditor.model.inventory import (
     Authority,
     DossierComponent,

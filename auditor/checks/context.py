@@ -106,6 +106,13 @@ class EvalContext:
     memo: dict[str, Fact | None] = field(default_factory=dict)
     evidence_memo: dict[str, Evidence] = field(default_factory=dict)
     item_errors: Mapping[str, str] = field(default_factory=dict)
+    #: Facts withdrawn because they are dated after the audit date (auditor/asof.py): the key
+    #: (or an ancestor key) -> why. Such a fact is missing, like an undeclared one.
+    not_yet: Mapping[str, Text2] = field(default_factory=dict)
+
+    def not_yet_reason(self, key: str) -> Text2 | None:
+        """Why the fact at `key` is missing when it is evidence dated after the audit date."""
+        return nearest(self.not_yet, key) if self.not_yet else None
 
     def fact(self, key: str) -> Fact | None:
         """The fact at `key`, observed facts first; None when the inventory does not say."""
@@ -154,6 +161,7 @@ class EvalContext:
             attestations=self.attestations,
             builtins=self.builtins,
             item_errors=item.errors,
+            not_yet={f"system.{k}": v for k, v in self.not_yet.items()},
         )
 
 

@@ -15,6 +15,7 @@ from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import Field, field_validator, model_validator
 
+from auditor.asof import not_yet_text
 from auditor.checks.context import CollectionName, EvalContext, Outcome
 from auditor.model.base import FrozenModel, as_date
 from auditor.model.results import Evidence, Status, Text2
@@ -105,7 +106,8 @@ class _FactCheck(FrozenModel):
         status = Status(self.if_missing)
         return Outcome(
             status=status,
-            message=Text2(
+            message=ctx.not_yet_reason(self.fact)
+            or Text2(
                 vi=f"Không có thông tin '{self.fact}' trong danh mục kiểm kê",
                 en=f"'{self.fact}' is not declared in the inventory",
             ),
@@ -279,12 +281,11 @@ class WithinDays(_FactCheck):
                 ),
             )
         age = (ctx.as_of - day).days
-        if age < 0:
-            return self._verdict(
-                ctx,
-                True,
-                vi=f"'{self.fact}' = {day.isoformat()} (sau ngày đánh giá)",
-                en=f"'{self.fact}' is {day.isoformat()} (after the audit date)",
+        if age < 0:  # it had not happened on the audit date: as if it were not declared
+            return Outcome(
+                Status(self.if_missing),
+                not_yet_text(f"'{self.fact}'", day, ctx.as_of),
+                (ctx.evidence(self.fact, ctx.fact(self.fact)),),
             )
         return self._verdict(
             ctx,
@@ -460,18 +461,27 @@ class Attested(FrozenModel):
             )
         validity = by_level(self.validity_days, ctx.level) or 0
         best: tuple[dt.date, Mapping[str, Any]] | None = None
+        pending: list[tuple[dt.date, str]] = []
         for item in found:
             document = item["document"]
             effective = item.get("effective") or document["date"]
             expires = item.get("valid_until") or effective + dt.timedelta(days=validity)
-            if effective <= ctx.as_of and (best is None or expires > best[0]):
+            # not in force before its effective date, nor before its document existed
+            since = max(effective, document["date"])
+            if since > ctx.as_of:
+                pending.append((since, document["number"]))
+            elif best is None or expires > best[0]:
                 best = (expires, item)
         if best is None:
+            since, number = min(pending)
             return Outcome(
                 Status.MANUAL,
-                Text2(
-                    vi=f"Xác nhận cho '{wanted}' chưa có hiệu lực tại ngày đánh giá",
-                    en=f"The attestation for '{wanted}' is not yet effective at the audit date",
+                not_yet_text(
+                    f"Xác nhận {number} cho '{wanted}'",
+                    since,
+                    ctx.as_of,
+                    f"The attestation {number} for '{wanted}'",
+                    ("có hiệu lực từ ngày", "takes effect on"),
                 ),
             )
         expires, item = best
@@ -685,8 +695,11 @@ class Fired(FrozenModel):
         possible = ctx.fact(possible_key)
         maybe = _matching([str(c) for c in (possible.value or ())] if possible else [], wanted)
         if maybe:
-            facts = ctx.fact(f"level.deciding_facts.{regime}")
-            named = ", ".join(str(f) for f in (facts.value if facts else ()) or ()) or "—"
+            waiting = ctx.fact(f"level.open.{regime}")
+            by_id = waiting.value if waiting is not None else {}
+            named = ", ".join(
+                dict.fromkeys(str(name) for c in maybe for name in by_id.get(c, ()))
+            ) or "—"
             return Outcome(
                 Status.MANUAL,
                 Text2(

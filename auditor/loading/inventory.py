@@ -8,6 +8,7 @@ Every value keeps its origin (file and line, and whether it was inherited).
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -16,9 +17,17 @@ from typing import Any
 
 from pydantic import Field
 
-from auditor.errors import InputError, Location
-from auditor.loading.safe_yaml import DEFAULT_LIMITS, Limits, LineDict, LineList, load_yaml_file
-from auditor.loading.validation import validate
+from auditor.asof import future_evidence
+from auditor.errors import InputError, InputWarning, Location
+from auditor.loading.safe_yaml import (
+    DEFAULT_LIMITS,
+    Limits,
+    LineDict,
+    LineList,
+    line_of,
+    load_yaml_file,
+)
+from auditor.loading.validation import field_path, validate
 from auditor.model.base import FrozenModel
 from auditor.model.inventory import (
     Agency,
@@ -52,6 +61,8 @@ class LoadedInventory:
     system_origins: Mapping[str, Origins] = field(default_factory=dict)
     agency_origins: Mapping[str, Origins] = field(default_factory=dict)
     organisation_origins: Origins = field(default_factory=dict)
+    #: Accepted but almost surely wrong, e.g. a document dated after today (file:line, field).
+    warnings: tuple[InputWarning, ...] = ()
 
 
 def yaml_files(paths: Iterable[Path], what: str = "inventory") -> list[Path]:
@@ -102,9 +113,29 @@ class _Collected:
     # (agency, its raw mapping, file, field path of the agency inside that file)
     agencies: list[tuple[Agency, Any, str, str]] = field(default_factory=list)
     files: list[InputFile] = field(default_factory=list)
+    warnings: list[InputWarning] = field(default_factory=list)
 
 
-def _collect(path: Path, limits: Limits, into: _Collected) -> None:
+def _future_dates(
+    parsed: InventoryFile, data: Any, source: str, today: dt.date
+) -> list[InputWarning]:
+    """Evidence (a decision, document, assessment, attestation…) dated after today cannot exist
+    yet: typically a typing error (2062 for 2026). Deadlines and expiries are not evidence."""
+    found = []
+    for loc, day in future_evidence(parsed, today):
+        location = Location(source, line_of(data, loc), None, field_path(loc))
+        found.append(
+            InputWarning(
+                location,
+                f"dated {day.isoformat()}, after today ({today.isoformat()}): a document or "
+                "assessment cannot be dated in the future (a typing error?); an audit ignores "
+                "it until that date",
+            )
+        )
+    return found
+
+
+def _collect(path: Path, limits: Limits, into: _Collected, today: dt.date) -> None:
     source = str(path)
     data, raw = load_yaml_file(path, limits)
     into.files.append(
@@ -116,6 +147,7 @@ def _collect(path: Path, limits: Limits, into: _Collected) -> None:
             "an inventory file must be a mapping with 'organisation', 'agency' or 'agencies'",
         )
     parsed = validate(InventoryFile, data, source)
+    into.warnings.extend(_future_dates(parsed, data, source, today))
     if parsed.organisation is not None:
         if into.organisation is not None:
             raise InputError(
@@ -201,10 +233,13 @@ def _inherited(origin: Origin, label: str) -> Origin:
     return Origin(source="inherited", file=origin.file, line=origin.line, via=label)
 
 
-def load_inventory(paths: Sequence[Path], limits: Limits = DEFAULT_LIMITS) -> LoadedInventory:
+def load_inventory(
+    paths: Sequence[Path], limits: Limits = DEFAULT_LIMITS, today: dt.date | None = None
+) -> LoadedInventory:
+    """Load and validate; `today` (default: the real date) dates the future-date warnings."""
     collected = _Collected()
     for path in yaml_files(paths):
-        _collect(path, limits, collected)
+        _collect(path, limits, collected, today or dt.date.today())
     if collected.organisation is None:
         raise InputError(
             Location(", ".join(str(p) for p in paths)),
@@ -264,4 +299,5 @@ def load_inventory(paths: Sequence[Path], limits: Limits = DEFAULT_LIMITS) -> Lo
         system_origins=system_origins,
         agency_origins=agency_origins,
         organisation_origins=org_origins,
+        warnings=tuple(collected.warnings),
     )

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Annotated
+from dataclasses import dataclass
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
@@ -41,11 +42,33 @@ class LocalizedText(FrozenModel):
         return self.en if lang == "en" else self.vi
 
 
+@dataclass(frozen=True, slots=True)
+class EvidenceDate:
+    """Marks a date on which something *happened* — a document issued, an assessment made, a
+    drill held — as opposed to a deadline or expiry (contract_end, valid_until, expires,
+    expected_approval…), which is in the future by nature and carries no marker.
+
+    An audit `--as-of D` sees only the evidence that existed on D (auditor/asof.py): when a
+    marked date is after D, `withdraws` says what did not exist yet — "object", the whole
+    object holding the date (a document, an assessment), or "field", the date itself and the
+    sibling fields listed in `with_fields` (e.g. the result of that last assessment).
+    """
+
+    withdraws: Literal["object", "field"] = "field"
+    with_fields: tuple[str, ...] = ()
+
+
+#: The date a document was issued or an assessment made: after --as-of, it did not exist yet.
+EVENT_OF_OBJECT = EvidenceDate("object")
+#: A date something last happened (a drill, a change): after --as-of, it had not happened yet.
+EVENT = EvidenceDate("field")
+
+
 class DocumentRef(FrozenModel):
     """A legal or administrative document: decision, contract, report (số, ngày, cơ quan)."""
 
     number: Text = Field(description="Document number (số hiệu), e.g. '125/QĐ-UBND'")
-    date: dt.date = Field(description="Date of issue (ngày ban hành)")
+    date: Annotated[dt.date, EVENT_OF_OBJECT] = Field(description="Date of issue (ngày ban hành)")
     body: Text | None = Field(default=None, description="Issuing body (cơ quan ban hành)")
     title: Text | None = None
 

@@ -16,7 +16,17 @@ from urllib.parse import urlsplit
 
 from pydantic import AfterValidator, BeforeValidator, Field, field_validator, model_validator
 
-from auditor.model.base import Count, DocumentRef, FrozenModel, Level, Slug, Text
+from auditor.model.base import (
+    EVENT,
+    EVENT_OF_OBJECT,
+    Count,
+    DocumentRef,
+    EvidenceDate,
+    FrozenModel,
+    Level,
+    Slug,
+    Text,
+)
 
 # --------------------------------------------------------------------------------------------
 # Network names and addresses. Anything that may one day reach a probe is validated here, at
@@ -367,7 +377,7 @@ class LevelDossier(FrozenModel):
 
     status: DossierStatus = DossierStatus.DRAFT
     components: frozenset[DossierComponent] = frozenset()
-    submitted: dt.date | None = None
+    submitted: Annotated[dt.date | None, EVENT] = None
     appraised_by: Authority | None = None
     appraisal: DocumentRef | None = Field(default=None, description="Văn bản thẩm định")
     decision: Decision | None = Field(default=None, description="Quyết định phê duyệt cấp độ")
@@ -393,7 +403,7 @@ class SecurityPlan(FrozenModel):
 class Assessment(FrozenModel):
     """An assessment, inspection or test with its result."""
 
-    date: dt.date
+    date: Annotated[dt.date, EVENT_OF_OBJECT]
     result: AssessmentResult
     assessor: Text | None = None
     licence: Text | None = Field(default=None, description="Giấy phép / quyết định chỉ định")
@@ -427,7 +437,9 @@ class Layer3(FrozenModel):
 
     assessor: Text
     licence: Text | None = None
-    last_assessment: dt.date | None = None
+    last_assessment: Annotated[
+        dt.date | None, EvidenceDate("field", with_fields=("result", "report"))
+    ] = None
     result: AssessmentResult | None = None
     report: DocumentRef | None = None
 
@@ -438,7 +450,7 @@ class Layer4(FrozenModel):
     connected: bool = False
     centre: Text | None = None
     confirmation: DocumentRef | None = None
-    last_shared: dt.date | None = None
+    last_shared: Annotated[dt.date | None, EVENT] = None
 
 
 class FourLayer(FrozenModel):
@@ -469,7 +481,7 @@ class MalwareProtection(FrozenModel):
 
 class IncidentResponse(FrozenModel):
     plan: DocumentRef | None = None
-    last_drill: dt.date | None = None
+    last_drill: Annotated[dt.date | None, EVENT] = None
     team: Text | None = None
 
 
@@ -555,7 +567,9 @@ class Attestation(FrozenModel):
     rule: Text = Field(description="Rule id the attestation answers, e.g. 'GOV-16'")
     document: DocumentRef
     attested_by: Text
-    effective: dt.date | None = Field(default=None, description="Defaults to the document date")
+    effective: Annotated[dt.date | None, EVENT] = Field(
+        default=None, description="Defaults to the document date"
+    )
     valid_until: dt.date | None = None
     note: Text | None = None
     subject: Text | None = None
@@ -784,7 +798,7 @@ class System(FrozenModel):
     )
     acceptance_test: DocumentRef | None = Field(default=None, description="Biên bản nghiệm thu")
     pentest: Assessment | None = None
-    last_major_change: dt.date | None = None
+    last_major_change: Annotated[dt.date | None, EVENT] = None
     certification: DocumentRef | None = Field(
         default=None, description="Chứng nhận đủ điều kiện ANM (HTTT quan trọng về ANQG)"
     )
@@ -838,7 +852,7 @@ class Project(FrozenModel):
     """A digital-transformation / IT project and the share of it spent on cybersecurity."""
 
     name: Text
-    approved: dt.date | None = None
+    approved: Annotated[dt.date | None, EVENT_OF_OBJECT] = None
     total_vnd: Annotated[int, Field(gt=0)]
     cybersecurity_vnd: Count
 

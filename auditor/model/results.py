@@ -106,6 +106,7 @@ class WaiverNote:
     decision: str
     expires: dt.date
     expired: bool
+    not_yet_decided: bool = False  # its decision is dated after the audit date: not in force
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,8 +3,10 @@
 Probes never decide compliance; this module only names what they saw:
 
 - collection `tls`: one item per endpoint and address, subject `host:port [address]`, with
-  `protocol`, `tls13`, `chain_verified`, `verify_reason`, `hostname_matches`,
-  `tls1_0_accepted`, `tls1_1_accepted`, `legacy_accepted`, `redirect.*` and `cert.*`;
+  `observed_at` (when the handshake was made, UTC), `verified_at` (the audit-date instant the
+  chain verdict stands for), `protocol`, `tls13`, `chain_verified`, `verify_reason`,
+  `hostname_matches`, `tls1_0_accepted`, `tls1_1_accepted`, `legacy_accepted`, `redirect.*`
+  and `cert.*`;
 - collection `certs`: one item per certificate seen, on an endpoint address (same subject) or
   in a file (`file:<path>`), with `cert.*` and `intermediates_min_days_left`;
 - each declared web endpoint gains `ipv6.*` (internet.nl's web tests) keyed by its URL.
@@ -134,6 +136,8 @@ def tls_items(result: TlsResult) -> tuple[Item, Item]:
         "family": _family(tls.address),
         "kind": target.kind.value,
     }
+    if tls.observed_at is not None:  # when this observation was made (UTC)
+        base["observed_at"] = tls.observed_at.isoformat()
     if tls.error is not None:
         failed = {"": tls.error}
         connection = dict(base)
@@ -153,6 +157,8 @@ def tls_items(result: TlsResult) -> tuple[Item, Item]:
     else:
         values["chain_verified"] = tls.chain_verified
         values["verify_reason"] = tls.verify_reason.value if tls.verify_reason else "ok"
+        if tls.verified_at is not None:  # the instant the verdict stands for (the audit date)
+            values["verified_at"] = tls.verified_at.isoformat()
         if tls.verify_error:
             values["verify_error"] = tls.verify_error
     _legacy(tls, values, errors)

@@ -23,6 +23,7 @@ The timeout bounds connect plus handshake of each attempt; a timeout or reset is
 
 from __future__ import annotations
 
+import _ssl
 import contextlib
 import datetime as dt
 import enum
@@ -31,7 +32,6 @@ import functools
 import ipaddress
 import socket
 import ssl
-import threading
 import time
 import warnings
 from dataclasses import dataclass
@@ -41,6 +41,7 @@ from typing import Any
 from cryptography import x509
 
 from auditor.probes.certinfo import CertFacts, cert_facts, hostname_matches
+from auditor.probes.chaintime import WARNINGS_LOCK, judge_at
 
 
 class VerifyReason(enum.StrEnum):
@@ -81,6 +82,11 @@ class TlsObservation:
     address: str | None
     as_of: dt.date
     error: str | None = None
+    #: When the first handshake began (UTC): the live observation's own time.
+    observed_at: dt.datetime | None = None
+    #: The instant the chain verdict stands for (the audit date, chaintime.py); None when the
+    #: handshake's verdict was kept as it was.
+    verified_at: dt.datetime | None = None
     attempts: int = 0
     protocol: str | None = None
     cipher: str | None = None
@@ -116,8 +122,9 @@ class _LocalRefusalError(Exception):
     """The local OpenSSL refuses to offer a protocol version (not the server's answer)."""
 
 
+_ENCODING_DER = int(getattr(_ssl, "ENCODING_DER", 2))
 # `warnings.catch_warnings` swaps a process-wide filter list; serialise our own uses of it.
-_WARNINGS_LOCK = threading.Lock()
+_WARNINGS_LOCK = WARNINGS_LOCK
 _LEGACY_CIPHERS = "ALL:@SECLEVEL=0"
 # Handshake errors raised before anything is sent: the client, not the server, said no.
 _LOCAL_REFUSALS = frozenset({"NO_PROTOCOLS_AVAILABLE", "NO_CIPHERS_AVAILABLE"})
@@ -256,13 +263,25 @@ def _with_retry(
                 raise
 
 
-def _unverified_chain(tls: ssl.SSLSocket) -> tuple[list[x509.Certificate], str | None]:
+def _chain_der(tls: ssl.SSLSocket) -> list[bytes] | None:
+    """The chain the server sent, as DER; None when this Python cannot read it."""
     getter = getattr(tls, "get_unverified_chain", None)  # Python 3.13+: a list of DER bytes
-    if getter is None:
-        return [], "chain not available: needs Python 3.13+ (SSLSocket.get_unverified_chain)"
+    if getter is not None:
+        return [bytes(der) for der in getter() or []]
+    # Python 3.10-3.12: the same call on the underlying object, returning certificate objects.
+    private = getattr(getattr(tls, "_sslobj", None), "get_unverified_chain", None)
+    if private is not None:
+        return [bytes(cert.public_bytes(_ENCODING_DER)) for cert in private() or []]
+    return None
+
+
+def _unverified_chain(tls: ssl.SSLSocket) -> tuple[list[x509.Certificate], str | None]:
     try:
-        chain = [x509.load_der_x509_certificate(bytes(der)) for der in getter() or []]
-    except ValueError as exc:
+        ders = _chain_der(tls)
+        if ders is None:
+            return [], "chain not available: needs Python 3.13+ (SSLSocket.get_unverified_chain)"
+        chain = [x509.load_der_x509_certificate(der) for der in ders]
+    except (ValueError, AttributeError, TypeError) as exc:
         return [], f"chain unparsable: {exc}"
     return chain, None
 
@@ -357,7 +376,7 @@ def probe_endpoint(
     """Observe one TLS endpoint at `address` (resolved from `host` only if None). Never raises."""
     base: dict[str, Any] = {
         "host": host, "port": port, "server_name": server_name, "address": address,
-        "as_of": as_of,
+        "as_of": as_of, "observed_at": dt.datetime.now(dt.UTC).replace(microsecond=0),
     }
     try:
         if address is None:
@@ -396,8 +415,13 @@ def probe_endpoint(
         return TlsObservation(**base, error=f"certificate unparsable: {exc}", attempts=attempts)
 
     matches = hostname_matches(server_name, facts.san_dns, facts.san_ip)
-    verified, verify_error, reason = (verification.verified, verification.error,
-                                      verification.reason)
+    # Every time-dependent verdict is judged at the audit date, as CERT-01 is (chaintime.py).
+    at = judge_at(
+        (verification.verified, verification.reason, verification.error),
+        leaf, seen.chain, ca_bundle, server_name, matches, as_of, base["observed_at"],
+    )
+    verified, verify_error = at.verified, at.error
+    reason = VerifyReason(at.reason) if at.reason is not None else None
     if verified and not matches:
         verify_error = f"hostname mismatch: certificate is not valid for {server_name!r}"
         reason = VerifyReason.HOSTNAME_MISMATCH
@@ -426,6 +450,7 @@ def probe_endpoint(
         chain_verified=verified,
         verify_error=verify_error,
         verify_reason=reason,
+        verified_at=at.judged_at,
         hostname_matches=matches,
         **legacy,
     )

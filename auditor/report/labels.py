@@ -145,7 +145,9 @@ _UI: Final[dict[str, dict[str, str]]] = {
         "kind_agency": "Cơ quan",
         "kind_system": "Hệ thống",
         "live": "Quan sát trực tiếp",
-        "live_intro": "Điểm truy cập, chứng thư số và IPv6 do công cụ thăm dò trực tiếp (--live).",
+        "live_intro": "Điểm truy cập, chứng thư số và IPv6 do công cụ thăm dò trực tiếp (--live); "
+        "thời hạn và độ tin cậy của chuỗi chứng thư được đánh giá tại ngày đánh giá, mỗi chứng "
+        "thư ghi thời điểm quan sát.",
         "observed_at": "Thời điểm quan sát",
         "live_by_agency": "Kết quả quan sát theo cơ quan",
         "certificates": "Chứng thư số",
@@ -355,7 +357,9 @@ _UI: Final[dict[str, dict[str, str]]] = {
         "kind_agency": "Agency",
         "kind_system": "System",
         "live": "Live observation",
-        "live_intro": "Endpoints, certificates and IPv6 as the auditor's probes saw them (--live).",
+        "live_intro": "Endpoints, certificates and IPv6 as the auditor's probes saw them (--live); "
+        "validity and chain trust are judged at the audit date, and each certificate states "
+        "when it was observed.",
         "observed_at": "Observed at",
         "live_by_agency": "Observations by agency",
         "certificates": "Certificates",

@@ -304,6 +304,7 @@ class CertRow:
     not_after: dt.date | None
     issuer: str  # the issuer's CN, or a short DN
     key: str  # "EC 256", "RSA 2048", "Ed25519"
+    observed_at: str  # when the probe saw it, in the page's conventions; "" for files
     error: str | None  # the whole observation failed: the probe's reason
     problems: tuple[Problem, ...]
     expired: bool
@@ -1130,6 +1131,7 @@ class _Builder:
             not_after=as_date(cert.get("not_after")),
             issuer=self.issuer(cert.get("issuer")),
             key=key_text(cert.get("key_type"), cert.get("key_bits")),
+            observed_at=self.instant(record.values.get("observed_at")),
             error=error,
             problems=problems,
             expired=expired,
@@ -1173,6 +1175,12 @@ class _Builder:
     def observed_at(self) -> str:
         text = self.run.run.observed_at
         if not self.run.run.live or not text:
+            return ""
+        return self.instant(text)
+
+    def instant(self, text: Any) -> str:
+        """An ISO timestamp in the page's conventions (UTC marked); "" when there is none."""
+        if not isinstance(text, str) or not text:
             return ""
         try:
             when = dt.datetime.fromisoformat(text)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from cryptography import x509
 from cryptography.hazmat.primitives import hashes
 from tls_servers import (
     Issued,
@@ -33,6 +34,7 @@ from auditor.probes.tls import TlsObservation, VerifyReason, probe_endpoint
 FIXED_AS_OF = dt.date(2026, 11, 24)
 TODAY = dt.datetime.now(dt.UTC).replace(hour=0, minute=0, second=0, microsecond=0)
 DAY = dt.timedelta(days=1)
+TODAY_DATE = TODAY.date()
 
 
 def _at(y: int, m: int, d: int) -> dt.datetime:
@@ -73,6 +75,7 @@ def pki(tmp_path_factory: pytest.TempPathFactory) -> Pki:
     leaf("wronghost", sans=("other.test",))
     leaf("weak", key=rsa_key(1024))
     leaf("long", not_before=TODAY - 10 * DAY, not_after=TODAY + 800 * DAY)
+    leaf("expired_recently", not_before=TODAY - 60 * DAY, not_after=TODAY - 5 * DAY)
     self_signed = issue("www.test", key=ec_key(), not_before=TODAY - DAY,
                         not_after=TODAY + 30 * DAY, sans=("www.test",))
     write_chain(d, "selfsigned", self_signed)
@@ -106,7 +109,7 @@ def serve(pki: Pki) -> Iterator[object]:
 
 
 def _probe(port: int, *, address: str = "127.0.0.1", ca: Path | None = None,
-           name: str = "www.test", as_of: dt.date = FIXED_AS_OF,
+           name: str = "www.test", as_of: dt.date = TODAY_DATE,
            timeout: float = 3.0, **kw: object) -> TlsObservation:
     return probe_endpoint("www.test", port, name, address, timeout, ca, as_of,
                           **kw)  # type: ignore[arg-type]
@@ -117,7 +120,7 @@ def _probe(port: int, *, address: str = "127.0.0.1", ca: Path | None = None,
 
 def test_valid_chain_verifies_with_the_test_ca_and_facts_are_exact(serve, pki) -> None:  # type: ignore[no-untyped-def]
     server = serve("valid")
-    obs = _probe(server.port, ca=pki.ca_bundle, as_of=TODAY.date())
+    obs = _probe(server.port, ca=pki.ca_bundle)
     assert obs.error is None, obs.error
     assert obs.chain_verified is True and obs.verify_error is None
     assert obs.hostname_matches is True
@@ -137,11 +140,10 @@ def test_valid_chain_verifies_with_the_test_ca_and_facts_are_exact(serve, pki) -
         assert (obs.tls1_0_accepted, obs.tls1_1_accepted) == (False, False)
     else:
         assert obs.legacy_note
-    # Python 3.11 cannot read the presented chain; the observation says so rather than guess.
-    if obs.chain_presented:
-        assert next(i.subject for i in cert.intermediates).endswith("auditor Test Intermediate")
-    else:
-        assert obs.chain_note and "3.13" in obs.chain_note
+    # The presented chain is read (SSLSocket.get_unverified_chain, or the same call on the
+    # underlying object before Python 3.13).
+    assert obs.chain_presented and obs.chain_note is None
+    assert "CN=auditor Test Intermediate" in next(i.subject for i in cert.intermediates)
 
 
 def test_valid_chain_is_untrusted_without_the_ca_bundle(serve) -> None:  # type: ignore[no-untyped-def]
@@ -153,7 +155,7 @@ def test_valid_chain_is_untrusted_without_the_ca_bundle(serve) -> None:  # type:
 
 
 def test_expired_is_observed_with_exact_days(serve, pki) -> None:  # type: ignore[no-untyped-def]
-    obs = _probe(serve("expired").port, ca=pki.ca_bundle)
+    obs = _probe(serve("expired").port, ca=pki.ca_bundle, as_of=FIXED_AS_OF)
     assert obs.error is None and obs.cert is not None
     assert obs.cert.days_left == (dt.date(2021, 1, 1) - FIXED_AS_OF).days == -2153
     assert obs.cert.expired and obs.cert.lifetime_left_fraction == 0.0
@@ -193,6 +195,59 @@ def test_missing_intermediate_is_unknown_issuer(serve, pki) -> None:  # type: ig
     assert obs.chain_verified is False
     assert obs.verify_reason is VerifyReason.UNKNOWN_ISSUER
     assert "local issuer" in (obs.verify_error or "")
+
+
+# --- the chain judged at --as-of, consistently with the certificate's own dates ----------------
+
+
+def _valid_leaf(pki: Pki) -> x509.Certificate:
+    return x509.load_pem_x509_certificate((pki.directory / "valid.pem").read_bytes())
+
+
+def test_chain_verdict_follows_as_of_at_both_ends_of_the_leaf(serve, pki) -> None:  # type: ignore[no-untyped-def]
+    """A chain valid today, audited as of dates around its validity: the verdict at each date
+    is the one the leaf's own facts (what CERT-01 reads) give at that date."""
+    port = serve("valid").port
+    leaf = _valid_leaf(pki)
+    first, last = leaf.not_valid_before_utc.date(), leaf.not_valid_after_utc.date()
+    seen = {}
+    for as_of in (first - DAY, first, last, last + DAY):
+        obs = _probe(port, ca=pki.ca_bundle, as_of=as_of)
+        assert obs.error is None and obs.cert is not None, obs.error
+        valid_then = not obs.cert.expired and not obs.cert.not_yet_valid
+        assert obs.chain_verified is valid_then, (as_of, obs.verify_error)
+        assert obs.verified_at is not None and obs.verified_at.date() == as_of
+        assert obs.observed_at is not None and obs.observed_at.date() >= TODAY.date()
+        seen[as_of] = (obs.chain_verified, obs.verify_reason)
+    assert seen[first - DAY] == (False, VerifyReason.NOT_YET_VALID)
+    assert seen[first] == (True, None)
+    assert seen[last] == (True, None)  # expiring during the audit date: 0 days left, valid
+    assert seen[last + DAY] == (False, VerifyReason.EXPIRED)
+
+
+def test_chain_expired_today_was_trusted_on_an_earlier_audit_date(serve, pki) -> None:  # type: ignore[no-untyped-def]
+    """The handshake (real clock) refuses the expired chain; as of a date when the leaf and the
+    intermediate were both valid, the same chain verifies."""
+    port = serve("expired_recently").port
+    today = _probe(port, ca=pki.ca_bundle)
+    assert (today.chain_verified, today.verify_reason) == (False, VerifyReason.EXPIRED)
+    then = (TODAY - 20 * DAY).date()
+    earlier = _probe(port, ca=pki.ca_bundle, as_of=then)
+    assert earlier.cert is not None and not earlier.cert.expired
+    assert (earlier.chain_verified, earlier.verify_reason) == (True, None)
+    assert earlier.verify_error is None
+
+
+def test_time_never_hides_a_chain_problem(serve, pki) -> None:  # type: ignore[no-untyped-def]
+    """Reasons time does not change stand at any audit date."""
+    for name, reason in (("selfsigned", VerifyReason.SELF_SIGNED),
+                         ("missing", VerifyReason.UNKNOWN_ISSUER)):
+        obs = _probe(serve(name).port, ca=pki.ca_bundle)
+        assert (obs.chain_verified, obs.verify_reason) == (False, reason)
+        assert obs.verified_at is None  # the handshake's verdict, as it was
+    untrusted = _probe(serve("valid").port, ca=None)
+    assert (untrusted.chain_verified, untrusted.verify_reason) == (
+        False, VerifyReason.UNKNOWN_ISSUER)
 
 
 def test_weak_rsa_1024_key_is_observed(serve, pki) -> None:  # type: ignore[no-untyped-def]

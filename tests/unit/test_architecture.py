@@ -13,8 +13,10 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parents[2] / "auditor"
-CORE = ["model", "checks", "levels", "rules.py", "facts.py", "regime.py", "engine.py", "scoring.py",
-        "accounting.py"]
+CORE = [
+    "model", "checks", "levels", "rules.py", "facts.py", "regime.py", "engine.py", "scoring.py",
+    "accounting.py", "asof.py",
+]
 FORBIDDEN_EXTERNAL = {
     "yaml",
     "jinja2",

@@ -101,6 +101,7 @@ def test_registry_is_the_documented_closed_list() -> None:
         "transition_deadlines",
         "assessor_independent",
         "budget_share",
+        "budget_plan_appraised",
         "service_version_supported",
     }
     with pytest.raises(TypeError):
@@ -641,4 +642,33 @@ def test_service_version_supported(product: str, version: str, expected: Status)
     context = EvalContext(as_of=AS_OF, level=3, rule_id="NET-05", values=values, origins={},
                           builtins=BUILTINS)
     outcome = check("service_version_supported", context)
+    assert outcome.status is expected, outcome.message.en
+
+
+# --------------------------------------------------------------------------------------------
+# budget_plan_appraised (GOV-31, Law 116 Art. 40.2.a)
+# --------------------------------------------------------------------------------------------
+
+APPRAISAL = {"number": "12/TĐ-BCA", "date": "2026-08-20", "body": "Bộ Công an"}
+
+
+@pytest.mark.parametrize(
+    ("fields", "expected"),
+    [
+        ({}, Status.MANUAL),  # funding not declared
+        ({"state_budget": False}, Status.NOT_APPLICABLE),
+        ({"state_budget": True, "investment_start": "2024-03-01"}, Status.NOT_APPLICABLE),
+        ({"state_budget": True}, Status.MANUAL),  # no date says when it was set up
+        # the day the law takes effect counts; the day before does not
+        ({"state_budget": True, "investment_start": "2026-06-30"}, Status.NOT_APPLICABLE),
+        ({"state_budget": True, "investment_start": "2026-07-01"}, Status.FAIL),
+        ({"state_budget": True, "investment_start": "2024-03-01",
+          "last_major_change": "2026-09-01"}, Status.FAIL),
+        ({"state_budget": True, "investment_start": "2024-03-01",
+          "last_major_change": "2026-09-01", "security_plan": {"appraisal": APPRAISAL}},
+         Status.PASS),
+    ],
+)
+def test_budget_plan_appraised(fields: dict[str, Any], expected: Status) -> None:
+    outcome = check("budget_plan_appraised", system_ctx(make_system(**fields)))
     assert outcome.status is expected, outcome.message.en

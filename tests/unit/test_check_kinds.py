@@ -432,12 +432,17 @@ def test_within_days_boundary() -> None:
     assert outcome.message.en == "'last_drill' is 2025-11-23, 366 days ago (limit 365 days)"
 
 
-def test_within_days_today_and_future() -> None:
+def test_within_days_today_counts_a_day_later_is_not_evidence_yet() -> None:
     check = {"kind": "within_days", "fact": "d", "days": 30}
     assert status(check, {"d": AS_OF}) is Status.PASS
-    outcome = run(check, {"d": AS_OF + dt.timedelta(days=10)})
-    assert outcome.status is Status.PASS
-    assert outcome.message.en == "'d' is 2026-12-04 (after the audit date)"
+    outcome = run(check, {"d": AS_OF + dt.timedelta(days=1)})
+    assert outcome.status is Status.FAIL  # the check's if_missing: as if not declared
+    assert outcome.message.en == (
+        "'d' dated 25/11/2026, after the audit date 24/11/2026: not evidence yet"
+    )
+    assert outcome.message.vi.startswith("'d' ngày 25/11/2026, sau ngày đánh giá 24/11/2026")
+    lenient = {**check, "if_missing": "manual"}
+    assert status(lenient, {"d": AS_OF + dt.timedelta(days=1)}) is Status.MANUAL
 
 
 def test_within_days_accepts_iso_text_and_datetime() -> None:
@@ -669,8 +674,23 @@ def test_attested_not_yet_effective_is_manual() -> None:
     outcome = run(ATTESTED, attestations=[attestation(effective="2026-12-01")])
     assert outcome.status is Status.MANUAL
     assert outcome.message.en == (
-        "The attestation for 'GOV-16' is not yet effective at the audit date"
+        "The attestation 07/BC-STTTT for 'GOV-16' takes effect on 01/12/2026, after the "
+        "audit date 24/11/2026: not evidence yet"
     )
+    assert "có hiệu lực từ ngày 01/12/2026, sau ngày đánh giá 24/11/2026" in outcome.message.vi
+
+
+def test_attested_document_dated_after_as_of_is_not_evidence_yet() -> None:
+    """Effective on the audit date, but its document was signed a day later: not yet."""
+    later = {"number": "08/BC", "date": (AS_OF + dt.timedelta(days=1)).isoformat()}
+    outcome = run(ATTESTED, attestations=[attestation(document=later, effective=AS_OF.isoformat())])
+    assert outcome.status is Status.MANUAL
+    assert "08/BC" in outcome.message.en and "25/11/2026" in outcome.message.en
+    on_the_day = {**later, "date": AS_OF.isoformat()}
+    outcome = run(
+        ATTESTED, attestations=[attestation(document=on_the_day, effective=AS_OF.isoformat())]
+    )
+    assert outcome.status is Status.PASS
 
 
 def test_attested_effective_on_as_of_passes() -> None:

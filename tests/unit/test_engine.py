@@ -798,3 +798,56 @@ def test_governing_regime_reported_by_evaluate() -> None:
     assert level.regime_reason.en.startswith("Level approved under Decree 85 on 2024-05-10")
     assert level.regime_reason.vi.startswith("Cấp độ phê duyệt theo NĐ 85 ngày 10/05/2024")
     assert level.approved == 1
+
+
+# --------------------------------------------------------------------------------------------
+# A rule that takes effect on a given day (in_force)
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("as_of", "expected"),
+    [(dt.date(2026, 6, 30), Status.NOT_APPLICABLE), (dt.date(2026, 7, 1), Status.FAIL)],
+)
+def test_a_rule_is_not_applicable_before_it_takes_effect(as_of: dt.date, expected: Status) -> None:
+    later = rule("LAW-116", MISSING, in_force="2026-07-01")
+    result = only_system(evaluate(inventory(system()), Catalog(rules=(later,)), as_of))
+    (finding,) = result.findings
+    assert finding.status is expected
+    if expected is Status.NOT_APPLICABLE:
+        assert "takes effect on 2026-07-01" in finding.message.en
+
+
+# --------------------------------------------------------------------------------------------
+# Unknown is not no: a rule whose applicability depends on undeclared classification facts
+# --------------------------------------------------------------------------------------------
+
+# Level-3 product obligation keyed to Decree 85 Art. 9.2.c (online service, >= 10,000 users).
+PRODUCT = rule(
+    "PRODUCT",
+    MISSING,
+    regimes=["nd85"],
+    applies_if={"kind": "any", "checks": [
+        {"kind": "fired", "criteria": ["nd85.9.2.c"]},
+        {"kind": "at_least", "fact": "level.effective", "value": 5},
+    ]},
+    not_applicable={"vi": "Không thuộc diện", "en": "Not concerned"},
+)
+CITIZEN = {
+    "system_type": "citizen_facing", "investment_start": "2025-03-01", "declared_level": 3,
+    "classification": {**PSL3, "info_types": ["personal"], "online_service": True},
+}
+
+
+@pytest.mark.parametrize(
+    ("users", "expected"),
+    [(None, Status.MANUAL), (9_999, Status.NOT_APPLICABLE), (10_000, Status.FAIL)],
+)
+def test_applicability_waits_for_undeclared_facts(users: int | None, expected: Status) -> None:
+    fields = {**CITIZEN, "classification": {**CITIZEN["classification"], "users": users}}
+    result = only_system(evaluate(inventory(system(**fields)), Catalog(rules=(PRODUCT,)), AS_OF))
+    (finding,) = result.findings
+    assert finding.status is expected, finding.message.en
+    if expected is Status.MANUAL:
+        assert "declare: users" in finding.message.en
+        assert "If it applies:" in finding.message.en
