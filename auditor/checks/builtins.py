@@ -370,6 +370,54 @@ def _deadline(
     )
 
 
+# Decree 333/2026 Art. 24.8.b: owners train and certify their people within 36 months of the
+# decree taking effect (19/08/2026).
+OPERATOR_CERTIFICATE_DEADLINE = dt.date(2029, 8, 19)
+
+
+def operators_certified(ctx: EvalContext) -> Outcome:
+    """GOV-30 (Law 116 Art. 34.2): everyone who directly administers or operates a level 3-5
+    system holds the certificate. A shortfall before 19/08/2029 is work in progress on the
+    decree's roadmap (`manual`, with the days left), a failure after it; undeclared figures
+    are a question, never a pass."""
+    evidence = _ev(ctx, "operators.administrators", "operators.certified")
+    people, certified = _get(ctx, "operators.administrators"), _get(ctx, "operators.certified")
+    if people is None or certified is None:
+        return Outcome(
+            Status.MANUAL,
+            Text2(
+                vi="Chưa khai báo số người trực tiếp quản trị, vận hành (operators.administrators) "
+                "hoặc số đã có chứng nhận (operators.certified)",
+                en="'operators.certified' or 'operators.administrators' is not declared",
+            ),
+            evidence,
+        )
+    if people == 0:
+        return Outcome(
+            Status.NOT_APPLICABLE,
+            Text2(vi="Không có người trực tiếp quản trị, vận hành",
+                  en="Nobody directly administers or operates the system"),
+            evidence,
+        )
+    if certified >= people:
+        return Outcome(
+            Status.PASS,
+            Text2(vi=f"{certified}/{people} người đã có chứng nhận",
+                  en=f"{certified}/{people} people hold the certificate"),
+            evidence,
+        )
+    return _deadline(
+        ctx,
+        OPERATOR_CERTIFICATE_DEADLINE,
+        evidence,
+        vi=f"{certified}/{people} người đã có chứng nhận (Nghị định 333/2026 điểm b khoản 8 "
+        "Điều 24)",
+        en=f"{certified}/{people} people hold the certificate (Decree 333/2026 Art. 24.8.b)",
+        missing_vi="chưa đủ",
+        missing_en="not all yet",
+    )
+
+
 def budget_plan_appraised(ctx: EvalContext) -> Outcome:
     """GOV-31 (Law 116 Art. 40.2.a): an owner using the state budget has the security plan
     appraised by a competent state body when it sets up, extends or upgrades the system.
@@ -585,6 +633,7 @@ BUILTINS: Mapping[str, Callable[[EvalContext], Outcome]] = types.MappingProxyTyp
         "assessor_independent": assessor_independent,
         "budget_share": budget_share,
         "budget_plan_appraised": budget_plan_appraised,
+        "operators_certified": operators_certified,
         "service_version_supported": service_version_supported,
     }
 )

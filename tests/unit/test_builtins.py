@@ -102,6 +102,7 @@ def test_registry_is_the_documented_closed_list() -> None:
         "assessor_independent",
         "budget_share",
         "budget_plan_appraised",
+        "operators_certified",
         "service_version_supported",
     }
     with pytest.raises(TypeError):
