@@ -47,6 +47,14 @@ def _level_key(row: SystemRow) -> tuple[Any, ...]:
             row.governing_regime)
 
 
+def _level_changed(old: SystemRow, new: SystemRow) -> bool:
+    """A different level, or different bounds where both runs recorded them (a run from
+    before store revision 0003 has none: that is not a change)."""
+    if _level_key(old) != _level_key(new):
+        return True
+    return old.upper is not None and new.upper is not None and old.upper != new.upper
+
+
 def diff_runs(before: RunDetail, after: RunDetail) -> RunDiff:
     was, now = _open(before.findings), _open(after.findings)
     systems_before = {s.system_id: s for s in before.systems}
@@ -54,7 +62,7 @@ def diff_runs(before: RunDetail, after: RunDetail) -> RunDiff:
     levels = []
     for system_id in sorted(set(systems_before) | set(systems_after)):
         old, new = systems_before.get(system_id), systems_after.get(system_id)
-        if old is None or new is None or _level_key(old) != _level_key(new):
+        if old is None or new is None or _level_changed(old, new):
             name = (new or old).name  # type: ignore[union-attr]  # one of them exists
             levels.append(LevelChange(system_id, name, old, new))
     return RunDiff(
@@ -120,6 +128,13 @@ def system_json(row: SystemRow) -> dict[str, Any]:
         "approved": row.approved,
         "effective": row.effective,
         "computed": dict(row.computed),
+        # None: recorded before level bounds were kept (store revision 0003)
+        "upper": dict(row.upper) if row.upper is not None else None,
+        "undecided": (
+            {regime: [c.id for c in entries] for regime, entries in row.undecided.items()}
+            if row.undecided is not None
+            else None
+        ),
         "governing_regime": row.governing_regime,
         "counts": dict(row.counts),
         "score": row.score,

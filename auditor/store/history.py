@@ -38,6 +38,7 @@ from auditor.model.results import (
     Finding,
     InputFile,
     Obligation,
+    OpenCriterionOut,
     Severity,
     Status,
     StatusCounts,
@@ -569,6 +570,15 @@ def _system_values(run_id: int, systems: Iterable[SystemResult]) -> Iterator[dic
             "computed": dict(level.computed),
             "criteria": {regime: [c.id for c in fired] for regime, fired in level.criteria.items()},
             "governing_regime": level.governing_regime,
+            "upper": dict(level.upper),
+            "undecided": {
+                regime: [
+                    {"id": c.id, "level": c.level, "reference": c.reference,
+                     "component": c.component, "unknown": list(c.unknown)}
+                    for c in entries
+                ]
+                for regime, entries in level.undecided.items()
+            },
             "register": codec.system_register_value(system.register),
             **_summary_values(system.summary),
         }
@@ -724,6 +734,31 @@ def _agency_row(row: RowMapping) -> AgencyRow:
     )
 
 
+def _stored_upper(value: Any) -> dict[str, int] | None:
+    """The stored upper bounds; None for runs recorded before revision 0003."""
+    if value is None:
+        return None
+    return {str(regime): int(level) for regime, level in value.items()}
+
+
+def _stored_undecided(value: Any) -> dict[str, tuple[OpenCriterionOut, ...]] | None:
+    if value is None:
+        return None
+    return {
+        str(regime): tuple(
+            OpenCriterionOut(
+                id=str(c["id"]),
+                level=int(c["level"]),
+                reference=str(c["reference"]),
+                component=c["component"],
+                unknown=tuple(str(name) for name in c["unknown"]),
+            )
+            for c in entries
+        )
+        for regime, entries in value.items()
+    }
+
+
 def _system_row(row: RowMapping) -> SystemRow:
     return SystemRow(
         system_id=row["system_id"],
@@ -738,6 +773,8 @@ def _system_row(row: RowMapping) -> SystemRow:
         governing_regime=row["governing_regime"],
         criteria={regime: tuple(ids) for regime, ids in row["criteria"].items()},
         register=codec.system_register(row["register"]),
+        upper=_stored_upper(row["upper"]),
+        undecided=_stored_undecided(row["undecided"]),
         **_points(row),
     )
 

@@ -9,6 +9,7 @@ from auditor.model.results import (
     BodyRegister,
     InputFile,
     Obligation,
+    OpenCriterionOut,
     Severity,
     Status,
     SystemRegister,
@@ -86,6 +87,10 @@ class SystemRow:
     gate_blocked: bool
     criteria: dict[str, tuple[str, ...]]  # regime -> ids of the criteria that fired
     register: SystemRegister | None = None  # its Form 08 row (NULL before revision 0002)
+    # regime -> how high undeclared facts could take the level; None: not recorded (before 0003)
+    upper: dict[str, int] | None = None
+    # regime -> the criteria above `computed` with the facts each waits for (None before 0003)
+    undecided: dict[str, tuple[OpenCriterionOut, ...]] | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -130,6 +130,9 @@ run_systems = Table(
     *_score_columns(),
     # the Form 08 register entry (auditor.model.results.*Register) as JSON; NULL before 0002
     Column("register", JSON(none_as_null=True), nullable=True),
+    # regime -> upper bound, and regime -> [{id, level, component, unknown}]; NULL before 0003
+    Column("upper", JSON(none_as_null=True), nullable=True),
+    Column("undecided", JSON(none_as_null=True), nullable=True),
     Index(None, "system_id"),
 )
 

@@ -84,6 +84,8 @@ def test_a_recorded_run_reads_back_exactly(location: str) -> None:
         assert stored.computed == level.computed
         assert stored.governing_regime == level.governing_regime
         assert stored.criteria == {r: tuple(c.id for c in cs) for r, cs in level.criteria.items()}
+        assert stored.upper == level.upper  # the bounds come back as recorded (revision 0003)
+        assert stored.undecided == level.undecided
         assert stored.score == system.summary.score.value
         assert stored.counts["fail"] == system.summary.counts.failed
         assert stored.gate_blocked is system.summary.gate_blocked
@@ -260,3 +262,26 @@ def test_recorded_at_defaults_to_now_in_utc(location: str) -> None:
     assert run_id == 1
     assert stamp.endswith("Z")
     assert before <= dt.datetime.fromisoformat(stamp) <= after
+
+
+def test_diff_sees_changed_bounds_but_not_bounds_missing_from_an_old_run(location: str) -> None:
+    from auditor.report.history import diff_runs
+
+    with HistoryStore.open(location) as store:
+        detail = store.run(store.record(example_run(), inventory="x"))
+    assert detail is not None
+    assert diff_runs(detail, detail).levels == ()
+    commune = next(s for s in detail.systems if s.system_id == "trang-ttdt-xa")
+    assert commune.upper is not None and commune.upper["nd85"] == 3
+    # the commune answered the open question: same proven level, the bound closes
+    answered = dataclasses.replace(commune, upper={**commune.upper, "nd85": 2}, undecided={})
+    later = dataclasses.replace(
+        detail, systems=tuple(answered if s is commune else s for s in detail.systems)
+    )
+    assert [c.system_id for c in diff_runs(detail, later).levels] == ["trang-ttdt-xa"]
+    # a run recorded before the bounds were kept (revision < 0003) is not "changed" by them
+    old = dataclasses.replace(
+        detail,
+        systems=tuple(dataclasses.replace(s, upper=None, undecided=None) for s in detail.systems),
+    )
+    assert diff_runs(old, detail).levels == ()

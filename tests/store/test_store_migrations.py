@@ -28,8 +28,8 @@ def test_a_new_store_is_at_the_head_and_matches_the_schema_module(location: str)
     engine = _engine(location)
     try:
         with engine.connect() as connection:
-            assert store_migrations.current_revision(connection) == "0002"
-            assert store_migrations.head_revision() == "0002"
+            assert store_migrations.current_revision(connection) == "0003"
+            assert store_migrations.head_revision() == "0003"
             tables = set(inspect(connection).get_table_names())
             assert tables == {
                 VERSION_TABLE, "auditor_runs", "auditor_run_agencies",
@@ -63,7 +63,7 @@ def test_a_store_made_by_a_newer_auditor_is_refused(location: str) -> None:
     with pytest.raises(StoreError) as caught:
         HistoryStore.open(location)
     message = str(caught.value)
-    assert "made by a newer auditor (schema revision 0042; this version knows up to 0002)" in (
+    assert "made by a newer auditor (schema revision 0042; this version knows up to 0003)" in (
         message
     )
 
@@ -78,17 +78,17 @@ def test_auditor_tables_without_a_version_are_not_taken_over(tmp_path: Path) -> 
         HistoryStore.open(str(path))
 
 
-_REVISION_0003 = '''
+_REVISION_0004 = '''
 """Test-only: runs get a note.
 
-Revision ID: 0003
-Revises: 0002
+Revision ID: 0004
+Revises: 0003
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0003"
-down_revision = "0002"
+revision = "0004"
+down_revision = "0003"
 branch_labels = None
 depends_on = None
 
@@ -113,15 +113,15 @@ def test_an_old_store_with_data_upgrades_through_a_later_revision(
     shutil.copytree(
         store_migrations.SCRIPTS, scripts, ignore=shutil.ignore_patterns("__pycache__")
     )
-    (scripts / "versions" / "v0003_note.py").write_text(textwrap.dedent(_REVISION_0003))
-    assert store_migrations.head_revision(scripts) == "0003"
+    (scripts / "versions" / "v0004_note.py").write_text(textwrap.dedent(_REVISION_0004))
+    assert store_migrations.head_revision(scripts) == "0004"
 
     engine = _engine(location)
     try:
         assert store_migrations.upgrade(engine, scripts) is True
         assert store_migrations.upgrade(engine, scripts) is False  # already there
         with engine.connect() as connection:
-            assert store_migrations.current_revision(connection) == "0003"
+            assert store_migrations.current_revision(connection) == "0004"
             rows = connection.execute(text("SELECT id, note, findings FROM auditor_runs")).all()
             count = connection.scalar(
                 text("SELECT count(*) FROM auditor_findings WHERE run_id = :id"), {"id": run_id}
@@ -130,7 +130,7 @@ def test_an_old_store_with_data_upgrades_through_a_later_revision(
         engine.dispose()
     assert [tuple(r) for r in rows] == [(run_id, "upgraded from v1", finding_count(run))]
     assert count == finding_count(run)
-    # and this auditor, which knows only up to 0002, now refuses the upgraded store
+    # and this auditor, which knows only up to 0003, now refuses the upgraded store
     with pytest.raises(StoreError, match="made by a newer auditor"):
         HistoryStore.open(location)
 
@@ -155,7 +155,8 @@ def test_a_store_of_revision_0001_upgrades_and_its_runs_read_without_register(
     shutil.copytree(
         store_migrations.SCRIPTS, first_release, ignore=shutil.ignore_patterns("__pycache__")
     )
-    for later in first_release.glob("versions/v0002_*.py"):
+    for later in [*first_release.glob("versions/v0002_*.py"),
+                  *first_release.glob("versions/v0003_*.py")]:
         later.unlink()
     assert store_migrations.head_revision(first_release) == "0001"
     old_engine = _engine(location)
@@ -166,7 +167,7 @@ def test_a_store_of_revision_0001_upgrades_and_its_runs_read_without_register(
             for table in ("auditor_runs", "auditor_run_agencies", "auditor_run_systems",
                           "auditor_findings"):  # fmt: skip
                 old_columns = {c["name"] for c in inspect(writing).get_columns(table)}
-                assert "register" not in old_columns
+                assert not {"register", "upper", "undecided"} & old_columns
                 rows = [
                     {k: v for k, v in row.items() if k in old_columns}
                     for row in reading.execute(
@@ -178,16 +179,19 @@ def test_a_store_of_revision_0001_upgrades_and_its_runs_read_without_register(
         old_engine.dispose()
         source_engine.dispose()
 
-    with HistoryStore.open(location) as store:  # upgrades 0001 -> 0002
+    with HistoryStore.open(location) as store:  # upgrades 0001 -> 0003
         upgraded = store.run(run_id)
         snapshots = store.latest_per_system(until=run.run.as_of)
     assert upgraded is not None
     assert upgraded.run.register is None
     assert all(s.register is None for s in upgraded.systems)
+    assert all(s.upper is None and s.undecided is None for s in upgraded.systems)
     assert all(a.register is None for a in upgraded.agencies)
     # everything else is as recorded
     strip = dataclasses.replace
-    assert [strip(s, register=None) for s in expected.systems] == list(upgraded.systems)
+    assert [strip(s, register=None, upper=None, undecided=None) for s in expected.systems] == (
+        list(upgraded.systems)
+    )
     assert upgraded.findings == expected.findings
     assert strip(expected.run, register=None) == upgraded.run
     assert len(snapshots) == len(run.systems)
