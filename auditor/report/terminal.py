@@ -43,7 +43,7 @@ _LABELS: dict[str, dict[str, str]] = {
         "criteria": "Tiêu chí",
         "approval": "Phê duyệt",
         "to_declare": "Cần khai báo",
-        "if_declared": "tới {level} tùy {facts} ({ids})",
+        "if_declared": "có thể tới {level} tùy {facts} ({ids})",
         "undecided": "{system} — {regime}: cấp độ {low}; {detail}",
         "undecided_title": "Cấp độ chưa xác định được do thiếu thông tin:",
         "level_legend": (
@@ -89,7 +89,7 @@ _LABELS: dict[str, dict[str, str]] = {
         "criteria": "Criteria",
         "approval": "Approval",
         "to_declare": "To declare",
-        "if_declared": "up to {level} depending on {facts} ({ids})",
+        "if_declared": "possibly up to {level} depending on {facts} ({ids})",
         "undecided": "{system} — {regime}: level {low}; {detail}",
         "undecided_title": "Levels the undeclared facts could still raise:",
         "level_legend": (
@@ -272,8 +272,8 @@ def level_table(
             escape(system.name),
             system.agency,
             declared + flag,
-            _level_cell(level, "nd85"),
-            _level_cell(level, "nd331"),
+            escape(_level_cell(level, "nd85")),
+            escape(_level_cell(level, "nd331")),
             regime,
             ", ".join(facts) or t["none"],
             escape(approvals.get(system.id, t["none"])),

@@ -55,6 +55,10 @@ def years(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     year2 = base / "year2"
     shutil.copytree(EXAMPLE, year2)
     _edit(year2 / "so-giao-duc.yaml", "trained: 2 ", "trained: 5 ")
+    # ...and the commune has answered the example's one open classification question, so its
+    # website's level is proven (GOV-02 can pass) in this period.
+    _edit(year2 / "ubnd-xa-binh-son.yaml", "        admin_procedures: false\n",
+          "        admin_procedures: false\n        conditional_business_line: false\n")
     runs["2026a"] = _audit(year2, "2025-12-20", db, base / "2026a.json")
     # 24/11/2026: only the commune's file (with the organisation's): its two security staff
     # trained, and its website's level dossier sent back for appraisal (no longer approved).
