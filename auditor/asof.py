@@ -296,13 +296,15 @@ def future_evidence(model: BaseModel, after: dt.date) -> Iterator[tuple[Location
 
 def _future(node: Any, after: dt.date, loc: Location) -> Iterator[tuple[Location, dt.date]]:
     if isinstance(node, BaseModel):
-        marked = dict(_evidence_fields(node))
-        for name in type(node).model_fields:
+        # Only the marked dates and the fields that can hold marked dates deeper down (the
+        # same per-class plan as the as-of view, attestations and waivers included here).
+        cls = type(node)
+        for name, _ in _marked(cls):
             value = getattr(node, name)
-            if name in marked and isinstance(value, dt.date) and value > after:
+            if isinstance(value, dt.date) and value > after:
                 yield (*loc, name), value
-            else:
-                yield from _future(value, after, (*loc, name))
+        for name in _deeper(cls):
+            yield from _future(getattr(node, name), after, (*loc, name))
     elif isinstance(node, tuple):
         for index, value in enumerate(node):
             yield from _future(value, after, (*loc, index))
