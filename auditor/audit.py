@@ -17,10 +17,11 @@ from pathlib import Path
 from typing import Any
 
 from auditor.engine import evaluate
+from auditor.errors import InputError, combine
 from auditor.facts import Provenance
 from auditor.loading.catalog import load_catalog
 from auditor.loading.inventory import LoadedInventory, load_inventory
-from auditor.model.results import AuditRun, Status
+from auditor.model.results import AuditRun, InputFile, Status
 from auditor.probes.observe import system_observations
 from auditor.probes.runner import ProbeOptions, ProbeResults, ProgressListener, run_probes
 from auditor.probes.targets import plan_probes
@@ -93,9 +94,25 @@ def run_audit(request: AuditRequest) -> AuditOutcome:
         return _run(request)
 
 
+def _load(request: AuditRequest) -> tuple[LoadedInventory, Catalog, list[InputFile]]:
+    """The inventory and the checklists; the problems of both are reported together."""
+    problems: list[InputError] = []
+    loaded: LoadedInventory | None = None
+    try:
+        loaded = load_inventory(request.inventory_paths)
+    except InputError as exc:
+        problems.append(exc)
+    try:
+        catalog, checklist_inputs = load_catalog(request.checklist_paths)
+    except InputError as exc:
+        problems.append(exc)
+    if problems or loaded is None:
+        raise combine(problems)
+    return loaded, catalog, checklist_inputs
+
+
 def _run(request: AuditRequest) -> AuditOutcome:
-    loaded = load_inventory(request.inventory_paths)
-    catalog, checklist_inputs = load_catalog(request.checklist_paths)
+    loaded, catalog, checklist_inputs = _load(request)
     provenance = Provenance(
         systems=loaded.system_origins,
         agencies=loaded.agency_origins,

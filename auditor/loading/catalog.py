@@ -10,7 +10,7 @@ from pydantic import BaseModel
 
 from auditor.checks.builtins import BUILTINS
 from auditor.checks.kinds import Builtin
-from auditor.errors import InputError, Location
+from auditor.errors import InputError, Location, combine
 from auditor.loading.inventory import yaml_files
 from auditor.loading.safe_yaml import DEFAULT_LIMITS, Limits, LineDict, line_of, load_yaml_file
 from auditor.loading.validation import field_path, validate
@@ -46,32 +46,53 @@ def _check_builtins(rule: Rule, index: int, data: object, source: str) -> None:
 def load_catalog_files(
     paths: Sequence[Path], limits: Limits = DEFAULT_LIMITS
 ) -> tuple[list[tuple[str, CatalogFile]], list[InputFile]]:
+    """Read and validate checklist files; every problem found is raised at once."""
     files: list[tuple[str, CatalogFile]] = []
     inputs: list[InputFile] = []
     seen: dict[str, str] = {}
-    for path in yaml_files(paths, "checklist"):
-        source = str(path)
-        data, raw = load_yaml_file(path, limits)
-        if not isinstance(data, LineDict):
-            raise InputError(
-                Location(source, 1), "a checklist file must be a mapping with 'catalog' and 'rules'"
-            )
-        parsed = validate(CatalogFile, data, source)
-        for index, rule in enumerate(parsed.rules):
+    problems: list[InputError] = []
+    for path in yaml_files(paths, "checklist", problems=problems):
+        try:
+            parsed, raw = _load_file(path, limits, seen, problems)
+        except InputError as exc:
+            problems.append(exc)
+            continue
+        files.append((str(path), parsed))
+        inputs.append(
+            InputFile(path=str(path), kind="checklist", sha256=hashlib.sha256(raw).hexdigest())
+        )
+    if problems:
+        raise combine(problems)
+    return files, inputs
+
+
+def _load_file(
+    path: Path, limits: Limits, seen: dict[str, str], problems: list[InputError]
+) -> tuple[CatalogFile, bytes]:
+    source = str(path)
+    data, raw = load_yaml_file(path, limits)
+    if not isinstance(data, LineDict):
+        raise InputError(
+            Location(source, 1), "a checklist file must be a mapping with 'catalog' and 'rules'"
+        )
+    parsed = validate(CatalogFile, data, source)
+    for index, rule in enumerate(parsed.rules):
+        try:
             _check_builtins(rule, index, data, source)
-            if rule.id in seen:
-                raise InputError(
+        except InputError as exc:
+            problems.append(exc)
+        if rule.id in seen:
+            problems.append(
+                InputError(
                     Location(
                         source, line_of(data, ("rules", index, "id")), None, f"rules[{index}].id"
                     ),
                     f"rule id '{rule.id}' is already defined in {seen[rule.id]}",
                 )
+            )
+        else:
             seen[rule.id] = source
-        files.append((source, parsed))
-        inputs.append(
-            InputFile(path=source, kind="checklist", sha256=hashlib.sha256(raw).hexdigest())
-        )
-    return files, inputs
+    return parsed, raw
 
 
 def load_catalog(

@@ -9,7 +9,10 @@ Every value keeps its origin (file and line, and whether it was inherited).
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import hashlib
+import os
+import stat
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,7 +21,7 @@ from typing import Any
 from pydantic import Field
 
 from auditor.asof import future_evidence
-from auditor.errors import InputError, InputWarning, Location
+from auditor.errors import InputError, InputWarning, Location, combine
 from auditor.loading.safe_yaml import (
     DEFAULT_LIMITS,
     Limits,
@@ -26,6 +29,8 @@ from auditor.loading.safe_yaml import (
     LineList,
     line_of,
     load_yaml_file,
+    not_a_file,
+    os_reason,
 )
 from auditor.loading.validation import field_path, validate
 from auditor.model.base import FrozenModel
@@ -65,25 +70,109 @@ class LoadedInventory:
     warnings: tuple[InputWarning, ...] = ()
 
 
-def yaml_files(paths: Iterable[Path], what: str = "inventory") -> list[Path]:
-    """The YAML files named by `paths` (folders are searched recursively, in sorted order)."""
+def yaml_files(
+    paths: Iterable[Path],
+    what: str = "inventory",
+    problems: list[InputError] | None = None,
+    notes: list[InputWarning] | None = None,
+) -> list[Path]:
+    """The YAML files named by `paths` (folders are searched recursively, in sorted order).
+
+    Nothing that looks like an input file is skipped in silence: an unreadable folder, a
+    dangling or looping symbolic link named *.yaml, or a pipe or device is a problem naming
+    it. A folder behind a symbolic link is not searched (a note says so). A file named twice
+    (the same path, or through a folder and a link) is read once. Problems are appended to
+    `problems` when given (the caller reports them with the rest), else raised together.
+    """
+    collected: list[InputError] = [] if problems is None else problems
+    before = len(collected)
     found: list[Path] = []
+    seen: set[tuple[int, int]] = set()
     for path in paths:
-        if path.is_dir():
-            found.extend(
-                sorted(
-                    p
-                    for p in path.rglob("*")
-                    if p.suffix in YAML_SUFFIXES and p.is_file() and not p.name.startswith(".")
-                )
-            )
-        elif path.exists():
-            found.append(path)
+        candidates: list[tuple[Path, os.stat_result]] = []
+        try:
+            info = path.stat()
+        except OSError as exc:
+            reason = "no such file or folder" if exc.errno == errno.ENOENT else None
+            if reason is None or path.is_symlink():
+                reason = os_reason(path, exc)
+            collected.append(InputError(Location(str(path)), reason))
+            continue
+        if stat.S_ISDIR(info.st_mode):
+            _search(path, candidates, collected, notes)
+            candidates.sort(key=lambda item: item[0])
         else:
-            raise InputError(Location(str(path)), "no such file or folder")
-    if not found:
+            problem = not_a_file(info.st_mode)
+            if problem is not None:
+                collected.append(InputError(Location(str(path)), problem))
+                continue
+            candidates.append((path, info))
+        for candidate, info in candidates:
+            identity = (info.st_dev, info.st_ino)
+            if identity not in seen:
+                seen.add(identity)
+                found.append(candidate)
+    if problems is None and collected:
+        raise combine(collected)
+    if not found and len(collected) == before:
         raise InputError(Location(", ".join(str(p) for p in paths)), f"no YAML {what} files found")
     return found
+
+
+def _search(
+    folder: Path,
+    into: list[tuple[Path, os.stat_result]],
+    problems: list[InputError],
+    notes: list[InputWarning] | None,
+) -> None:
+    """Every *.yaml / *.yml file under `folder` (not hidden ones), without recursion."""
+    pending = [folder]
+    while pending:
+        current = pending.pop()
+        try:
+            with os.scandir(current) as entries:
+                listed = list(entries)
+        except OSError as exc:
+            problems.append(
+                InputError(Location(str(current)), f"cannot read folder: {exc.strerror or exc}")
+            )
+            continue
+        for entry in listed:
+            path = current / entry.name
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    pending.append(path)
+                    continue
+            except OSError:
+                pass  # not a folder we can tell; treated as a file below
+            if entry.name.startswith("."):
+                continue  # hidden files (editor backups, .gitlab-ci.yml...) are not inventory
+            named = path.suffix in YAML_SUFFIXES
+            if not named and not entry.is_symlink():
+                continue
+            try:
+                info = path.stat()
+            except OSError as exc:
+                if named:
+                    problems.append(InputError(Location(str(path)), os_reason(path, exc)))
+                continue
+            if stat.S_ISDIR(info.st_mode):  # a symbolic link to a folder
+                if notes is not None:
+                    notes.append(
+                        InputWarning(
+                            Location(str(path)),
+                            "a symbolic link to a folder is not searched: name the folder "
+                            "itself on the command line if it belongs to the inventory",
+                        )
+                    )
+                continue
+            if not named:
+                continue
+            problem = not_a_file(info.st_mode)
+            if problem is not None:
+                problems.append(InputError(Location(str(path)), problem))
+                continue
+            into.append((path, info))
 
 
 def _record_origins(
@@ -236,15 +325,29 @@ def _inherited(origin: Origin, label: str) -> Origin:
 def load_inventory(
     paths: Sequence[Path], limits: Limits = DEFAULT_LIMITS, today: dt.date | None = None
 ) -> LoadedInventory:
-    """Load and validate; `today` (default: the real date) dates the future-date warnings."""
+    """Load and validate; `today` (default: the real date) dates the future-date warnings.
+
+    Every problem found is reported at once (an CombinedInputError, grouped by file): a file that
+    cannot be read, parsed or validated stops that file only; the others are still checked."""
     collected = _Collected()
-    for path in yaml_files(paths):
-        _collect(path, limits, collected, today or dt.date.today())
-    if collected.organisation is None:
-        raise InputError(
-            Location(", ".join(str(p) for p in paths)),
-            "no 'organisation:' section found in the inventory",
+    problems: list[InputError] = []
+    notes: list[InputWarning] = []
+    for path in yaml_files(paths, problems=problems, notes=notes):
+        try:
+            _collect(path, limits, collected, today or dt.date.today())
+        except InputError as exc:
+            problems.append(exc)
+    collected.warnings[:0] = notes
+    problems.extend(_duplicate_ids(collected))
+    if collected.organisation is None and not problems:
+        problems.append(
+            InputError(
+                Location(", ".join(str(p) for p in paths)),
+                "no 'organisation:' section found in the inventory",
+            )
         )
+    if problems or collected.organisation is None:
+        raise combine(problems)
     organisation, raw_org, org_file = collected.organisation
     org_origins: Origins = {"": Origin(source="declared", file=org_file, line=raw_org.line)}
     _record_origins(raw_org, org_file, "", org_origins)
@@ -252,16 +355,7 @@ def load_inventory(
     agencies: list[Agency] = []
     agency_origins: dict[str, Origins] = {}
     system_origins: dict[str, Origins] = {}
-    seen_agencies: dict[str, str] = {}
-    seen_systems: dict[str, str] = {}
-    for agency, raw_agency, file, field_prefix in collected.agencies:
-        where = f"{file}:{raw_agency.line}"
-        if agency.id in seen_agencies:
-            raise InputError(
-                Location(file, raw_agency.key_lines.get("id"), None, f"{field_prefix}.id"),
-                f"agency id '{agency.id}' is already used at {seen_agencies[agency.id]}",
-            )
-        seen_agencies[agency.id] = where
+    for agency, raw_agency, file, _ in collected.agencies:
         own: Origins = {"": Origin(source="declared", file=file, line=raw_agency.line)}
         _record_origins(raw_agency, file, "", own)
         agency_origins[agency.id] = own
@@ -273,18 +367,7 @@ def load_inventory(
         )
         systems: list[System] = []
         raw_systems = raw_agency.get("systems") or LineList()
-        for index, (system, raw_system) in enumerate(zip(agency.systems, raw_systems, strict=True)):
-            if system.id in seen_systems:
-                raise InputError(
-                    Location(
-                        file,
-                        raw_system.key_lines.get("id"),
-                        None,
-                        f"{field_prefix}.systems[{index}].id",
-                    ),
-                    f"system id '{system.id}' is already used at {seen_systems[system.id]}",
-                )
-            seen_systems[system.id] = f"{file}:{raw_system.line}"
+        for system, raw_system in zip(agency.systems, raw_systems, strict=True):
             origins: Origins = {"": Origin(source="declared", file=file, line=raw_system.line)}
             _record_origins(raw_system, file, "", origins)
             update = inheritance.update_for(system, origins)
@@ -301,3 +384,37 @@ def load_inventory(
         organisation_origins=org_origins,
         warnings=tuple(collected.warnings),
     )
+
+
+def _duplicate_ids(collected: _Collected) -> list[InputError]:
+    """Agency and system ids used twice, each named at its second use (with the first)."""
+    found: list[InputError] = []
+    seen_agencies: dict[str, str] = {}
+    seen_systems: dict[str, str] = {}
+    for agency, raw_agency, file, field_prefix in collected.agencies:
+        if agency.id in seen_agencies:
+            found.append(
+                InputError(
+                    Location(file, raw_agency.key_lines.get("id"), None, f"{field_prefix}.id"),
+                    f"agency id '{agency.id}' is already used at {seen_agencies[agency.id]}",
+                )
+            )
+        else:
+            seen_agencies[agency.id] = f"{file}:{raw_agency.line}"
+        raw_systems = raw_agency.get("systems") or LineList()
+        for index, (system, raw_system) in enumerate(zip(agency.systems, raw_systems, strict=True)):
+            if system.id in seen_systems:
+                found.append(
+                    InputError(
+                        Location(
+                            file,
+                            raw_system.key_lines.get("id"),
+                            None,
+                            f"{field_prefix}.systems[{index}].id",
+                        ),
+                        f"system id '{system.id}' is already used at {seen_systems[system.id]}",
+                    )
+                )
+            else:
+                seen_systems[system.id] = f"{file}:{raw_system.line}"
+    return found

@@ -10,6 +10,10 @@ What this adds to yaml.safe_load:
 from __future__ import annotations
 
 import codecs
+import errno
+import os
+import stat
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -54,24 +58,50 @@ class LineList(list[Any]):
         self.item_lines: list[int] = []
 
 
+_KINDS = (
+    (stat.S_ISDIR, "a folder"),
+    (stat.S_ISFIFO, "a named pipe"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+)
+
+
+def not_a_file(mode: int) -> str | None:
+    """Why a file of this mode cannot be an input (None for a regular file)."""
+    if stat.S_ISREG(mode):
+        return None
+    kind = next((name for test, name in _KINDS if test(mode)), "not a file")
+    return f"{kind}, not a regular file: save the YAML text to a file and give its path"
+
+
 def read_text(path: Path, limits: Limits = DEFAULT_LIMITS) -> tuple[str, bytes]:
-    """Read a file as UTF-8 text within the size limit; return (text, raw bytes)."""
+    """Read a regular file as UTF-8 text within the size limit; return (text, raw bytes).
+
+    Pipes, devices and sockets are refused without waiting for a writer: the file is opened
+    non-blocking and checked before anything is read."""
     source = str(path)
     try:
-        size = path.stat().st_size
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except OSError as exc:
-        raise InputError(Location(source), f"cannot read: {exc.strerror or exc}") from exc
-    if size > limits.max_bytes:
-        raise InputError(
-            Location(source),
-            f"file is {size:,} bytes, larger than the limit of {limits.max_bytes:,} bytes",
-        )
-    try:
-        # Read at most one byte past the limit: st_size says nothing for pipes and devices.
-        with path.open("rb") as handle:
+        raise InputError(Location(source), f"cannot read: {os_reason(path, exc)}") from exc
+    info = os.fstat(fd)
+    problem = not_a_file(info.st_mode)
+    if problem is not None:
+        os.close(fd)
+        raise InputError(Location(source), problem)
+    with os.fdopen(fd, "rb") as handle:
+        if info.st_size > limits.max_bytes:
+            raise InputError(
+                Location(source),
+                f"file is {info.st_size:,} bytes, larger than the limit of "
+                f"{limits.max_bytes:,} bytes",
+            )
+        try:
+            # Read at most one byte past the limit, in case the file grows meanwhile.
             raw = handle.read(limits.max_bytes + 1)
-    except OSError as exc:
-        raise InputError(Location(source), f"cannot read: {exc.strerror or exc}") from exc
+        except OSError as exc:
+            raise InputError(Location(source), f"cannot read: {exc.strerror or exc}") from exc
     if len(raw) > limits.max_bytes:
         raise InputError(
             Location(source), f"file is larger than the limit of {limits.max_bytes:,} bytes"
@@ -100,6 +130,31 @@ _MAP_TAG = "tag:yaml.org,2002:map"
 _SEQ_TAG = "tag:yaml.org,2002:seq"
 _MERGE_TAG = "tag:yaml.org,2002:merge"
 _STR_TAG = "tag:yaml.org,2002:str"
+_EXPECTED = {  # what each scalar tag accepts, for the message when its text is not that
+    "tag:yaml.org,2002:int": "an integer",
+    "tag:yaml.org,2002:float": "a number",
+    "tag:yaml.org,2002:bool": "true or false",
+    "tag:yaml.org,2002:timestamp": "a date (YYYY-MM-DD) or an ISO 8601 date and time",
+}
+
+
+def field_path(loc: Sequence[Any]) -> str:
+    """A location (keys and list indexes) -> 'agencies[0].systems[2].hosts[0].name'."""
+    text = ""
+    for part in loc:
+        if isinstance(part, int) and not isinstance(part, bool):
+            text += f"[{part}]"
+        else:
+            text += ("." if text else "") + str(part)
+    return text
+
+
+def _short_tag(tag: str) -> str:
+    return "!!" + tag[len("tag:yaml.org,2002:") :] if tag.startswith("tag:yaml.org,2002:") else tag
+
+
+_NOT_CACHED = object()
+_MERGE = object()
 
 
 class _Builder:
@@ -120,12 +175,27 @@ class _Builder:
         self.expanded = 0
         self.cache: dict[tuple[str, str], Any] = {}
         self.plain_cache: dict[str, Any] = {}
+        self.stack: list[_Frame] = []
 
-    def error(self, mark: Any, message: str, key: Any = None) -> InputError:
+    def path(self) -> list[Any]:
+        """Where the builder is: the keys and list indexes leading to the next value."""
+        parts: list[Any] = []
+        for frame in self.stack:
+            if isinstance(frame.container, LineList):
+                parts.append(len(frame.container))
+            elif frame.key is not _NOT_CACHED:
+                parts.append(frame.key)
+            else:  # the next value is a key of this mapping
+                break
+        return parts
+
+    def error(self, mark: Any, message: str, key: Any = _NOT_CACHED) -> InputError:
+        """An error at `mark`, with the field path of the value being built (plus `key`)."""
+        parts = self.path()
+        if key is not _NOT_CACHED:
+            parts.append(key)
         return InputError(
-            Location(
-                self.source, mark.line + 1, mark.column + 1, None if key is None else str(key)
-            ),
+            Location(self.source, mark.line + 1, mark.column + 1, field_path(parts) or None),
             message,
         )
 
@@ -173,14 +243,26 @@ class _Builder:
             node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark)
             try:
                 value = self.constructor.yaml_constructors[tag](self.constructor, node)
-            except (ValueError, yaml.YAMLError) as exc:
-                raise self.error(event.start_mark, f"invalid value {event.value!r}: {exc}") from exc
+            except Exception as exc:
+                raise self._invalid(event, tag, exc) from exc
         if len(self.cache) < 100_000:
             self.cache[cache_key] = value
         return value
 
+    def _invalid(self, event: Any, tag: str, exc: Exception) -> InputError:
+        """A tagged (or implicitly typed) scalar whose text is not of its type."""
+        expected = _EXPECTED.get(tag, "a " + _short_tag(tag) + " value")
+        reason = str(exc) if isinstance(exc, ValueError) else ""
+        if reason.startswith(("could not convert", "invalid literal")):
+            reason = ""  # Python's wording for "not a number": ours says it better
+        if event.tag is not None and event.tag != "!":  # the user wrote the tag
+            message = f"{_short_tag(tag)} needs {expected}" + (f" ({reason})" if reason else "")
+        else:  # plain text that looks like a date or number but is not a valid one
+            message = reason or f"not {expected}"
+        return self.error(event.start_mark, f"invalid value {event.value!r}: {message}")
+
     def build(self, parser: Any) -> Any:
-        stack: list[_Frame] = []
+        stack = self.stack
         root: Any = None
         documents = 0
         get_event = parser.get_event
@@ -242,9 +324,6 @@ class _Builder:
                 root = value
         return root
 
-
-_NOT_CACHED = object()
-_MERGE = object()
 
 
 class _Frame:
@@ -339,6 +418,21 @@ def parse_yaml(text: str, source: str, limits: Limits = DEFAULT_LIMITS) -> Any:
         dispose = getattr(parser, "dispose", None)
         if dispose is not None:
             dispose()
+
+
+def os_reason(path: Path, exc: OSError) -> str:
+    """An OSError on opening `path` in words, naming a symbolic link's problem."""
+    if exc.errno == errno.ELOOP:
+        return "symbolic link loop (not followed)"
+    if exc.errno == errno.ENOENT and path.is_symlink():
+        try:
+            target = os.readlink(path)
+        except OSError:
+            target = "?"
+        return f"dangling symbolic link (to '{target}', which does not exist)"
+    if exc.errno == errno.ENOENT:
+        return "no such file"
+    return str(exc.strerror or exc)
 
 
 def load_yaml_file(path: Path, limits: Limits = DEFAULT_LIMITS) -> tuple[Any, bytes]:

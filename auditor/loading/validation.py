@@ -2,27 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from auditor.errors import InputError, Location
-from auditor.loading.safe_yaml import line_of
+from auditor.errors import MAX_REPORTED, CombinedInputError, InputError, Location
+from auditor.loading.safe_yaml import field_path, line_of
 
 M = TypeVar("M", bound=BaseModel)
 
-_MAX_REPORTED = 10
-
-
-def field_path(loc: tuple[int | str, ...]) -> str:
-    """pydantic location -> 'agencies[0].systems[2].hosts[0].name'."""
-    text = ""
-    for part in loc:
-        if isinstance(part, int):
-            text += f"[{part}]"
-        else:
-            text += ("." if text else "") + str(part)
-    return text
+__all__ = ["field_path", "validate"]
 
 
 def _clean_loc(loc: tuple[int | str, ...], data: Any) -> tuple[int | str, ...]:
@@ -52,6 +43,25 @@ def _clean_loc(loc: tuple[int | str, ...], data: Any) -> tuple[int | str, ...]:
     return tuple(cleaned)
 
 
+_QUOTED_MAX = 80  # characters of an offending value quoted in a message
+_USERINFO = re.compile(r"(//)[^/@\s]*@")
+_NOT_QUOTED = frozenset({"extra_forbidden", "missing", "value_error", "assertion_error"})
+
+
+def _quoted(value: Any) -> str | None:
+    """The offending value as the message shows it: short, escaped, no password."""
+    if isinstance(value, bool | int | float | dt.date | dt.time):
+        text = repr(value) if isinstance(value, bool | int | float) else value.isoformat()
+    elif isinstance(value, str):
+        shown = _USERINFO.sub(r"\1***@", value)
+        if len(shown) > _QUOTED_MAX:
+            shown = shown[: _QUOTED_MAX - 1] + "…"
+        text = repr(shown)
+    else:
+        return None  # a mapping or a list: the field path says where it is
+    return text if len(text) <= _QUOTED_MAX + 10 else text[: _QUOTED_MAX + 9] + "…"
+
+
 def _describe(error: Any) -> str:
     kind = error["type"]
     message = str(error["msg"])
@@ -61,27 +71,26 @@ def _describe(error: Any) -> str:
         return "required field is missing"
     if message.startswith("Value error, "):
         message = message[len("Value error, ") :]
+    if kind not in _NOT_QUOTED:  # our own validators quote the value themselves
+        shown = _quoted(error.get("input"))
+        if shown is not None and shown not in message:
+            message += f" (got {shown})"
     return message
 
 
 def validate(model: type[M], data: Any, source: str) -> M:
-    """Validate `data` (read from `source`) as `model`, or raise one InputError for all errors."""
+    """Validate `data` (read from `source`) as `model`, or raise one InputError for all errors.
+
+    Several problems become an CombinedInputError (each with its line and field path; at most
+    MAX_REPORTED are kept, with the total count)."""
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        problems: list[tuple[Location, str]] = []
-        for error in exc.errors()[:_MAX_REPORTED]:
+        problems: list[InputError] = []
+        for error in exc.errors()[:MAX_REPORTED]:
             loc = _clean_loc(tuple(error["loc"]), data)
             location = Location(source, line_of(data, loc), None, field_path(loc) or None)
-            problems.append((location, _describe(error)))
+            problems.append(InputError(location, _describe(error)))
         if len(problems) == 1:
-            raise InputError(*problems[0]) from None
-        lines = [f"{location}: {text}" for location, text in problems]
-        extra = exc.error_count() - _MAX_REPORTED
-        if extra > 0:
-            lines.append(f"... and {extra} more errors")
-        first = problems[0][0]
-        raise InputError(
-            Location(source, first.line, None, first.field),
-            f"{exc.error_count()} problems:\n  " + "\n  ".join(lines),
-        ) from None
+            raise problems[0] from None
+        raise CombinedInputError(problems, exc.error_count()) from None

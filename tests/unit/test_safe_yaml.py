@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import os
 from pathlib import Path
 
 import pytest
@@ -480,3 +481,50 @@ def test_control_character_names_its_line() -> None:
     error = refused("a: 1\nb: x\x1b[31m\n")
     assert error.location.line == 2
     assert "\n" not in error.message
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("x: !!timestamp not-a-date\n", "invalid value 'not-a-date': !!timestamp needs a date"),
+        ("x: !!timestamp 2026-13-01\n", "!!timestamp needs a date"),
+        ("x: !!bool maybe\n", "invalid value 'maybe': !!bool needs true or false"),
+        ("x: !!int ''\n", "invalid value '': !!int needs an integer"),
+        ("x: !!int\n", "invalid value '': !!int needs an integer"),
+        ("x: !!int 0b\n", "invalid value '0b': !!int needs an integer"),
+        ("x: !!float ''\n", "invalid value '': !!float needs a number"),
+        ("x: !!float abc\n", "invalid value 'abc': !!float needs a number"),
+    ],
+    ids=["timestamp", "timestamp-month", "bool", "int-empty", "int-nothing", "int-0b",
+         "float-empty", "float-text"],
+)
+def test_a_tagged_scalar_of_the_wrong_type_is_an_input_error(text: str, message: str) -> None:
+    """PyYAML's constructors raise KeyError, IndexError or AttributeError on these: each is
+    an InputError with line, column and field, never a traceback."""
+    error = refused(text)
+    assert (error.location.line, error.location.column) == (1, 4)
+    assert error.location.field == "x"
+    assert message in error.message
+
+
+def test_errors_inside_the_document_name_the_field_path() -> None:
+    error = refused("a:\n  - b: 1\n  - b: [1, !!bool perhaps]\n")
+    assert error.location.field == "a[1].b[1]"
+    assert (error.location.line, error.location.column) == (3, 12)
+    duplicate = refused("a:\n  - {b: 1, b: 2}\n")
+    assert duplicate.location.field == "a[0].b"
+    assert refused("a: {b: !!python/none x}\n").location.field == "a.b"
+
+
+def test_a_named_pipe_is_refused_without_waiting_for_a_writer(tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe.yaml"
+    os.mkfifo(fifo)
+    with pytest.raises(InputError) as info:
+        read_text(fifo)  # no writer: an ordinary open() would wait forever
+    assert info.value.message.startswith("a named pipe, not a regular file")
+
+
+def test_a_folder_is_not_read_as_a_file(tmp_path: Path) -> None:
+    with pytest.raises(InputError) as info:
+        read_text(tmp_path)
+    assert info.value.message.startswith("a folder, not a regular file")
