@@ -307,3 +307,18 @@ def test_at_most_a_hundred_problems_are_shown(cli: Cli, tmp_path: Path) -> None:
     shown = result.stderr.splitlines()[1:]
     assert len(shown) == 101
     assert shown[-1].startswith("  ... and 30 more")
+
+
+def test_a_folder_behind_a_symlink_is_not_searched_and_says_so(cli: Cli, tmp_path: Path) -> None:
+    province = _province(tmp_path)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (province / "so-y-te.yaml").rename(elsewhere / "so-y-te.yaml")
+    link = province / "so-y-te"
+    link.symlink_to(elsewhere)
+    result = cli("validate", province, "--as-of", AS_OF)
+    assert result.code == 0, result.stderr
+    assert f"auditor: warning: {link}: a symbolic link to a folder is not searched" in (
+        result.stderr
+    )
+    assert result.stdout.startswith("ok: 6 inventory file(s), ")
