@@ -71,7 +71,7 @@ def run_annual(request: AnnualRequest) -> AnnualOutcome:
             browser = pdf.find_browser(request.browser)
         except pdf.PdfError as error:
             raise ExportError(str(error)) from error
-    with HistoryStore.open(request.db, must_exist=True) as store:
+    with HistoryStore.open_reader(request.db) as store:
         figures = collect_figures(
             store, request.period, targets.targets, request.organisation, citations(catalog)
         )

@@ -719,6 +719,10 @@ def scan(paths: tuple[str, ...], system_id: str | None, time_limit: float | None
     click.echo(f"saved: {save_path}", err=True)
 
 
+# A run id: a positive whole number that fits a 64-bit database column.
+RUN_ID = click.IntRange(1, 2**63 - 1)
+
+
 @cli.group()
 def history() -> None:
     """List, show and compare the audit runs recorded in the history store."""
@@ -731,7 +735,7 @@ def history() -> None:
 @lang_option
 def history_list(db: str | None, organisation: str | None, as_json: bool, lang: str) -> None:
     """The recorded runs, newest first."""
-    with HistoryStore.open(db) as store:
+    with HistoryStore.open_reader(db) as store:
         rows = store.runs(organisation=organisation)
     if as_json:
         _echo_json([history_views.run_json(r) for r in rows])
@@ -747,13 +751,13 @@ def _detail(store: HistoryStore, run_id: int) -> RunDetail:
 
 
 @history.command("show")
-@click.argument("run_id", metavar="RUN", type=int)
+@click.argument("run_id", metavar="RUN", type=RUN_ID)
 @db_option
 @click.option("--json", "as_json", is_flag=True, help="Print the run as JSON.")
 @lang_option
 def history_show(run_id: int, db: str | None, as_json: bool, lang: str) -> None:
     """One run: its counts, systems and open findings."""
-    with HistoryStore.open(db) as store:
+    with HistoryStore.open_reader(db) as store:
         detail = _detail(store, run_id)
     if as_json:
         _echo_json(history_views.detail_json(detail))
@@ -762,8 +766,8 @@ def history_show(run_id: int, db: str | None, as_json: bool, lang: str) -> None:
 
 
 @history.command("diff")
-@click.argument("before", metavar="RUN_A", type=int, required=False)
-@click.argument("after", metavar="RUN_B", type=int, required=False)
+@click.argument("before", metavar="RUN_A", type=RUN_ID, required=False)
+@click.argument("after", metavar="RUN_B", type=RUN_ID, required=False)
 @db_option
 @click.option("--json", "as_json", is_flag=True, help="Print the differences as JSON.")
 @lang_option
@@ -771,7 +775,7 @@ def history_diff(before: int | None, after: int | None, db: str | None, as_json:
                  lang: str) -> None:
     """What changed from RUN_A to RUN_B (default: the two latest runs): new, resolved and
     persisting findings, and level changes."""
-    with HistoryStore.open(db) as store:
+    with HistoryStore.open_reader(db) as store:
         if before is None or after is None:
             latest = store.runs()
             if len(latest) < 2:
