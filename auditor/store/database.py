@@ -51,12 +51,12 @@ def _is_url(value: str) -> bool:
     return bool(sep) and scheme.replace("+", "").replace("-", "").replace(".", "").isalnum()
 
 
-def database_url(value: str, *, must_exist: bool = False) -> str:
+def database_url(value: str, *, must_exist: bool = False, create: bool = True) -> str:
     """A database URL as is (`postgresql://` means psycopg 3); a path → sqlite:///ABSPATH.
 
     The parent folder of an SQLite file is created if it does not exist — unless
     `must_exist`, for commands that only read: then a missing file is an error, and nothing
-    is created.
+    is created. Nor with `create` false.
     """
     value = value.strip()
     if not value:
@@ -73,7 +73,8 @@ def database_url(value: str, *, must_exist: bool = False) -> str:
             "audit` records its run; --db or $AUDITOR_DB choose the store)"
         )
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        if create and not must_exist:
+            path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise StoreError(
             f"cannot create the folder of the history store {path}: {error.strerror}"
@@ -215,3 +216,11 @@ def writable_location(url: URL) -> None:
     if not folder.is_dir() or not os.access(folder, os.W_OK | os.X_OK):
         raise StoreError(f"{path}: the history store cannot be written: the folder {folder} "
                          "is read-only")
+
+
+def store_file(location: str | None) -> Path | None:
+    """The file of an SQLite store at `location` (None: the default), None for a server."""
+    where = (location if location is not None else default_location()).strip()
+    if not where or _is_url(where):
+        return None
+    return Path(where).expanduser().absolute()

@@ -60,6 +60,7 @@ from auditor.store.database import (
     display_name,
     make_engine,
     parse_url,
+    writable_location,
 )
 from auditor.store.rows import (
     AgencyRow,
@@ -124,6 +125,32 @@ class HistoryStore:
             engine.dispose()
             raise _open_error(error, name, url) from error
         return cls(engine, name)
+
+    @classmethod
+    def check_writable(cls, location: str | None = None) -> None:
+        """Fail now (StoreError) where recording into the store would surely fail later: an
+        SQLite file or folder that cannot be written, a file that is not a store of this
+        auditor's, a server that cannot be reached. Creates and writes nothing."""
+        where = location if location is not None else default_location()
+        url = parse_url(database_url(where, create=False))
+        name = display_name(url)
+        writable_location(url)
+        if url.get_backend_name() == "sqlite" and not Path(url.database or "").exists():
+            return  # a new store: its folder can be written
+        try:
+            engine = make_engine(url, read_only=True)
+        except ImportError as error:
+            raise StoreError(
+                f"{name}: the database driver is not installed ({error.name or error})"
+            ) from error
+        try:
+            with engine.connect() as connection:
+                migrations.needs_upgrade(connection)
+                connection.rollback()
+        except BaseException as error:
+            raise _open_error(error, name, url) from error
+        finally:
+            engine.dispose()
 
     @classmethod
     def open_reader(cls, location: str | None = None) -> HistoryStore:
