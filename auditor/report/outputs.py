@@ -29,7 +29,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import BinaryIO, Self
+from typing import Self
 
 from auditor.errors import AuditorError
 
@@ -182,8 +182,6 @@ class Staging:
     def __init__(self, outputs: Sequence[Output]) -> None:
         self._outputs = list(outputs)
         self._staged: dict[Output, Path] = {}
-        self._stdout: BinaryIO | None = None
-        self._committed = False
 
     def __enter__(self) -> Self:
         return self
@@ -253,7 +251,7 @@ class Staging:
             with temp.open("rb") as source:
                 shutil.copyfileobj(source, sys.stdout.buffer)
             sys.stdout.buffer.flush()
-        self._committed = True
+        self._staged.clear()
 
     def discard(self) -> None:
         """Remove every temporary file still there (all of them, unless committed)."""
