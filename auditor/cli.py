@@ -28,10 +28,12 @@ from auditor.probes.runner import PROBES, ProbeOptions, run_probes
 from auditor.probes.targets import plan_probes
 from auditor.report import history as history_views
 from auditor.report import probe_tables, terminal
+from auditor.report.console import terminal_console
 from auditor.report.files import write_atomic
 from auditor.report.html import render_html
 from auditor.report.json_out import json_chunks, results_schema
 from auditor.report.progress import ProbeProgress
+from auditor.safe_text import safe_layout, safe_text
 from auditor.scan.model import merge_runs
 from auditor.scan.nmap_runner import Profile, ScanOptions, run_scan, validate_ports
 from auditor.scan.observe import scan_observations
@@ -300,15 +302,12 @@ db_option = click.option(
 def _warn(warnings: Sequence[InputWarning]) -> None:
     """Input accepted but almost surely wrong: one line each on stderr (never fatal)."""
     for warning in warnings:
-        click.echo(f"auditor: warning: {warning}", err=True)
+        click.echo(f"auditor: warning: {safe_text(str(warning))}", err=True)
 
 
 def _console() -> Console:
-    # Piped output (CI logs, files) gets a wide fixed width instead of rich's 80 columns.
-    console = Console(highlight=False, soft_wrap=False)
-    if not console.is_terminal:
-        console = Console(highlight=False, soft_wrap=False, width=160)
-    return console
+    # Control and bidi characters in inventory text are shown escaped, never sent raw.
+    return terminal_console()
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -323,7 +322,7 @@ def cli() -> None:
 def _warn_unused(run: AuditRun) -> None:
     """Every attestation no rule reads, with its file:line and the reason (on stderr)."""
     for unused in unused_attestations(run):
-        click.echo(f"auditor: warning: {unused}", err=True)
+        click.echo(f"auditor: warning: {safe_text(str(unused))}", err=True)
 
 
 @cli.command()
@@ -909,7 +908,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         click.echo("Aborted.", err=True)
         sys.exit(ExitCode.BAD_INPUT)
     except AuditorError as exc:
-        click.echo(f"auditor: error: {exc}", err=True)
+        click.echo(f"auditor: error: {safe_layout(str(exc))}", err=True)
         sys.exit(ExitCode.BAD_INPUT)
     except OSError as exc:
         click.echo(
