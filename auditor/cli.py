@@ -25,7 +25,7 @@ from auditor.model.results import AuditRun, LevelResult, Severity, Status, Syste
 from auditor.probes.dns import ResolverConfig, parse_resolver
 from auditor.probes.observe import system_observations
 from auditor.probes.runner import PROBES, ProbeOptions, run_probes
-from auditor.probes.targets import plan_probes
+from auditor.probes.targets import cert_roots, plan_probes
 from auditor.report import history as history_views
 from auditor.report import probe_tables, terminal
 from auditor.report.console import terminal_console
@@ -152,6 +152,15 @@ _LIVE_OPTIONS = (
         "an error (not checked).",
     ),
     click.option(
+        "--allow-cert-path",
+        "allow_cert_paths",
+        multiple=True,
+        type=click.Path(file_okay=False),
+        metavar="DIR",
+        help="Also read certificate files named in the inventory from this folder "
+        "(repeatable); by default only files inside the inventory's folder tree are read.",
+    ),
+    click.option(
         "--time-limit",
         type=click.FloatRange(1, 86400),
         default=None,
@@ -195,7 +204,8 @@ def _live_request(
     if not live["live"]:
         return None
     bundle = Path(live["ca_bundle"]) if live["ca_bundle"] else None
-    return LiveRequest(_probe_options(as_of, live), bundle, progress)
+    allowed = tuple(_paths(live["allow_cert_paths"]))
+    return LiveRequest(_probe_options(as_of, live), bundle, progress, allowed)
 
 
 _LIVE_KEYS = (
@@ -208,6 +218,7 @@ _LIVE_KEYS = (
     "workers",
     "per_host",
     "time_limit",
+    "allow_cert_paths",
 )
 
 
@@ -634,6 +645,7 @@ def _probe_command(
             loaded.system_origins,
             ca_bundle=Path(live["ca_bundle"]) if live["ca_bundle"] else None,
             only_system=system_id,
+            cert_roots=cert_roots(_paths(paths), _paths(live["allow_cert_paths"])),
         )
         with ProbeProgress(lang, enabled=not as_json) as progress:
             results = run_probes(plan, _probe_options(as_of, live, probes), progress)
