@@ -25,9 +25,10 @@ from auditor.model.results import AuditRun, LevelResult, Severity, Status, Syste
 from auditor.probes.dns import ResolverConfig, parse_resolver
 from auditor.probes.observe import system_observations
 from auditor.probes.runner import PROBES, ProbeOptions, run_probes
-from auditor.probes.targets import plan_probes
+from auditor.probes.targets import cert_roots, plan_probes
 from auditor.report import history as history_views
 from auditor.report import probe_tables, terminal
+from auditor.report.console import terminal_console
 from auditor.report.html import render_html
 from auditor.report.json_out import json_chunks, results_schema
 from auditor.report.outputs import (
@@ -38,6 +39,7 @@ from auditor.report.outputs import (
     plan_outputs,
 )
 from auditor.report.progress import ProbeProgress
+from auditor.safe_text import safe_layout, safe_text
 from auditor.scan.model import merge_runs
 from auditor.scan.nmap_runner import Profile, ScanOptions, run_scan, validate_ports
 from auditor.scan.observe import scan_observations
@@ -157,6 +159,15 @@ _LIVE_OPTIONS = (
         "an error (not checked).",
     ),
     click.option(
+        "--allow-cert-path",
+        "allow_cert_paths",
+        multiple=True,
+        type=click.Path(file_okay=False),
+        metavar="DIR",
+        help="Also read certificate files named in the inventory from this folder "
+        "(repeatable); by default only files inside the inventory's folder tree are read.",
+    ),
+    click.option(
         "--time-limit",
         type=click.FloatRange(1, 86400),
         default=None,
@@ -200,7 +211,8 @@ def _live_request(
     if not live["live"]:
         return None
     bundle = Path(live["ca_bundle"]) if live["ca_bundle"] else None
-    return LiveRequest(_probe_options(as_of, live), bundle, progress)
+    allowed = tuple(_paths(live["allow_cert_paths"]))
+    return LiveRequest(_probe_options(as_of, live), bundle, progress, allowed)
 
 
 _LIVE_KEYS = (
@@ -213,6 +225,7 @@ _LIVE_KEYS = (
     "workers",
     "per_host",
     "time_limit",
+    "allow_cert_paths",
 )
 
 
@@ -307,15 +320,12 @@ db_option = click.option(
 def _warn(warnings: Sequence[InputWarning]) -> None:
     """Input accepted but almost surely wrong: one line each on stderr (never fatal)."""
     for warning in warnings:
-        click.echo(f"auditor: warning: {warning}", err=True)
+        click.echo(f"auditor: warning: {safe_text(str(warning))}", err=True)
 
 
 def _console() -> Console:
-    # Piped output (CI logs, files) gets a wide fixed width instead of rich's 80 columns.
-    console = Console(highlight=False, soft_wrap=False)
-    if not console.is_terminal:
-        console = Console(highlight=False, soft_wrap=False, width=160)
-    return console
+    # Control and bidi characters in inventory text are shown escaped, never sent raw.
+    return terminal_console()
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -330,7 +340,7 @@ def cli() -> None:
 def _warn_unused(run: AuditRun) -> None:
     """Every attestation no rule reads, with its file:line and the reason (on stderr)."""
     for unused in unused_attestations(run):
-        click.echo(f"auditor: warning: {unused}", err=True)
+        click.echo(f"auditor: warning: {safe_text(str(unused))}", err=True)
 
 
 def _command_inputs(
@@ -681,6 +691,7 @@ def _probe_command(
             loaded.system_origins,
             ca_bundle=Path(live["ca_bundle"]) if live["ca_bundle"] else None,
             only_system=system_id,
+            cert_roots=cert_roots(_paths(paths), _paths(live["allow_cert_paths"])),
         )
         with ProbeProgress(lang, enabled=not as_json) as progress:
             results = run_probes(plan, _probe_options(as_of, live, probes), progress)
@@ -965,7 +976,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         click.echo("Aborted.", err=True)
         sys.exit(ExitCode.BAD_INPUT)
     except AuditorError as exc:
-        click.echo(f"auditor: error: {exc}", err=True)
+        click.echo(f"auditor: error: {safe_layout(str(exc))}", err=True)
         sys.exit(ExitCode.BAD_INPUT)
     except OSError as exc:
         click.echo(
