@@ -1,9 +1,10 @@
 """`auditor report annual`: the history store → the annual report and its exports.
 
-Everything that can fail on the user's input fails before any file is written: the targets
-file is read, the browser for `--pdf` is found, the store is opened and the figures are
-built first. Each output is then written whole or not at all (a temporary file renamed
-into place), so a failed export never leaves a half-written file behind.
+Everything that can fail on the user's input fails before any file is written: every
+destination is checked (`auditor.report.outputs`), the targets file is read, the browser for
+`--pdf` is found, the store is opened (read only) and the figures are built first. The
+outputs are then written to temporary files and renamed into place only when all are
+complete, so a failed export leaves no file behind, neither its own nor another's.
 """
 
 from __future__ import annotations
@@ -15,18 +16,21 @@ from pathlib import Path
 
 from auditor.errors import AuditorError
 from auditor.loading.catalog import load_catalog
+from auditor.loading.inventory import YAML_SUFFIXES
 from auditor.loading.targets import load_targets
 from auditor.model.targets import TargetsFile
 from auditor.report.annual.collect import collect_figures
-from auditor.report.annual.csv_out import write_csv
+from auditor.report.annual.csv_out import csv_chunks
 from auditor.report.annual.figures import AnnualFigures, Period
 from auditor.report.annual.html import render_annual
 from auditor.report.annual.json_out import figures_json
 from auditor.report.annual.kpis import citations
 from auditor.report.annual.page import PRINT_ANNEX_MAX
-from auditor.report.annual.xlsx import write_xlsx
-from auditor.report.files import write_atomic
+from auditor.report.annual.xlsx import workbook_chunks
+from auditor.report.outputs import Output, Staging, input_files, plan_outputs
+from auditor.rules import Catalog
 from auditor.store import HistoryStore
+from auditor.store.database import store_file
 
 
 class ExportError(AuditorError):
@@ -56,11 +60,20 @@ class AnnualRequest:
 @dataclass(frozen=True)
 class AnnualOutcome:
     figures: AnnualFigures
-    written: tuple[Path, ...]
+    written: tuple[Output, ...]
     store: str
 
 
 def run_annual(request: AnnualRequest) -> AnnualOutcome:
+    outputs = plan_outputs(
+        [("--output", request.html), ("--pdf", request.pdf), ("--xlsx", request.xlsx),
+         ("--csv", request.csv), ("--json", request.json)],
+        inputs=[
+            *([request.targets] if request.targets else []),
+            *input_files(request.checklists, YAML_SUFFIXES),
+            *filter(None, [store_file(request.db)]),
+        ],
+    )
     targets = load_targets(request.targets) if request.targets else TargetsFile()
     catalog, _ = load_catalog(list(request.checklists))
     browser = None
@@ -71,38 +84,50 @@ def run_annual(request: AnnualRequest) -> AnnualOutcome:
             browser = pdf.find_browser(request.browser)
         except pdf.PdfError as error:
             raise ExportError(str(error)) from error
-    with HistoryStore.open(request.db, must_exist=True) as store:
+    with HistoryStore.open_reader(request.db) as store:
         figures = collect_figures(
             store, request.period, targets.targets, request.organisation, citations(catalog)
         )
         store_name = store.name
     today = request.today or dt.date.today()
-    written: list[Path] = []
-    if request.pdf:  # first: the export most likely to fail (a browser) writes first
-        from auditor.report import pdf
+    with Staging(outputs) as staged:
+        for output in outputs:  # in option order: --pdf, the most likely to fail, first
+            if output.option == "--pdf":
+                _stage_pdf(staged, output, figures, catalog, request, targets, today, browser)
+            elif output.option == "--output":
+                html = render_annual(figures, catalog, request.lang, targets, today)
+                staged.write(output, html.encode("utf-8"))
+            elif output.option == "--xlsx":
+                staged.write(output, workbook_chunks(figures, request.lang))
+            elif output.option == "--csv":
+                staged.write(output, csv_chunks(figures, request.lang))
+            else:
+                staged.write(output, figures_json(figures))
+        staged.commit()
+    return AnnualOutcome(figures, tuple(outputs), store_name)
 
-        printed = render_annual(
-            figures, catalog, request.lang, targets, today, annex_limit=PRINT_ANNEX_MAX
-        )
-        with tempfile.TemporaryDirectory(prefix="auditor-annual-") as scratch:
-            page = Path(scratch) / "annual.html"
-            page.write_text(printed, encoding="utf-8")
-            try:
-                pdf.html_to_pdf(page, request.pdf, browser=browser)
-            except pdf.PdfError as error:
-                raise ExportError(f"{request.pdf}: {error}") from error
-        written.append(request.pdf)
-    if request.html:
-        html = render_annual(figures, catalog, request.lang, targets, today)
-        write_atomic(request.html, html.encode("utf-8"))
-        written.append(request.html)
-    if request.xlsx:
-        write_xlsx(figures, request.xlsx, request.lang)
-        written.append(request.xlsx)
-    if request.csv:
-        write_csv(figures, request.csv, request.lang)
-        written.append(request.csv)
-    if request.json:
-        write_atomic(request.json, figures_json(figures))
-        written.append(request.json)
-    return AnnualOutcome(figures, tuple(written), store_name)
+
+def _stage_pdf(
+    staged: Staging,
+    output: Output,
+    figures: AnnualFigures,
+    catalog: Catalog,
+    request: AnnualRequest,
+    targets: TargetsFile,
+    today: dt.date,
+    browser: Path | None,
+) -> None:
+    from auditor.report import pdf
+
+    printed = render_annual(
+        figures, catalog, request.lang, targets, today, annex_limit=PRINT_ANNEX_MAX
+    )
+    temp = staged.temporary(output)
+    with tempfile.TemporaryDirectory(prefix="auditor-annual-") as scratch:
+        page = Path(scratch) / "annual.html"
+        page.write_text(printed, encoding="utf-8")
+        try:
+            pdf.html_to_pdf(page, temp, browser=browser)
+        except pdf.PdfError as error:
+            message = str(error).replace(str(temp), output.name)
+            raise ExportError(f"{output.name}: {message}") from error

@@ -24,7 +24,7 @@ from auditor.loading.inventory import LoadedInventory, load_inventory
 from auditor.model.results import AuditRun, InputFile, Status
 from auditor.probes.observe import system_observations
 from auditor.probes.runner import ProbeOptions, ProbeResults, ProgressListener, run_probes
-from auditor.probes.targets import plan_probes
+from auditor.probes.targets import cert_roots, plan_probes
 from auditor.rules import Catalog
 from auditor.scan.model import ScanRun
 from auditor.scan.nmap_runner import ScanOptions, run_scan
@@ -40,6 +40,8 @@ class LiveRequest:
     options: ProbeOptions
     ca_bundle: Path | None = None
     listener: ProgressListener | None = None
+    #: Folders certificate files may also be read from, besides the inventory's own tree.
+    allow_cert_paths: tuple[Path, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -193,5 +195,6 @@ def _observe(request: AuditRequest, loaded: LoadedInventory) -> ProbeResults:
         loaded.system_origins,
         ca_bundle=request.live.ca_bundle,
         only_system=request.golive_system,
+        cert_roots=cert_roots(request.inventory_paths, request.live.allow_cert_paths),
     )
     return run_probes(plan, request.live.options, request.live.listener)

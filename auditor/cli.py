@@ -19,26 +19,35 @@ from auditor.audit import AuditRequest, LiveRequest, ScanRequest, run_audit
 from auditor.errors import AuditorError, InputWarning
 from auditor.exit_codes import ExitCode
 from auditor.loading.catalog import load_catalog
-from auditor.loading.inventory import InventoryFile, load_inventory
+from auditor.loading.inventory import YAML_SUFFIXES, InventoryFile, load_inventory
 from auditor.model.inventory import DossierStatus, Regime
 from auditor.model.results import AuditRun, LevelResult, Severity, Status, SystemResult
 from auditor.probes.dns import ResolverConfig, parse_resolver
 from auditor.probes.observe import system_observations
 from auditor.probes.runner import PROBES, ProbeOptions, run_probes
-from auditor.probes.targets import plan_probes
+from auditor.probes.targets import cert_roots, plan_probes
 from auditor.report import history as history_views
 from auditor.report import probe_tables, terminal
-from auditor.report.files import write_atomic
+from auditor.report.console import terminal_console
 from auditor.report.html import render_html
 from auditor.report.json_out import json_chunks, results_schema
+from auditor.report.outputs import (
+    Output,
+    Staging,
+    check_not_inputs,
+    input_files,
+    plan_outputs,
+)
 from auditor.report.progress import ProbeProgress
+from auditor.safe_text import safe_layout, safe_text
 from auditor.scan.model import merge_runs
 from auditor.scan.nmap_runner import Profile, ScanOptions, run_scan, validate_ports
 from auditor.scan.observe import scan_observations
-from auditor.scan.store import load_scan, save_scan
+from auditor.scan.store import load_scan, scan_bytes
 from auditor.scan.targets import scan_targets
 from auditor.scoring import gate_blocking
 from auditor.store import DB_ENV, HistoryStore, RunDetail
+from auditor.store.database import store_file
 
 SEVERITIES = [s.value for s in Severity]
 _LEVEL_ADAPTER: TypeAdapter[LevelResult] = TypeAdapter(LevelResult)
@@ -150,6 +159,15 @@ _LIVE_OPTIONS = (
         "an error (not checked).",
     ),
     click.option(
+        "--allow-cert-path",
+        "allow_cert_paths",
+        multiple=True,
+        type=click.Path(file_okay=False),
+        metavar="DIR",
+        help="Also read certificate files named in the inventory from this folder "
+        "(repeatable); by default only files inside the inventory's folder tree are read.",
+    ),
+    click.option(
         "--time-limit",
         type=click.FloatRange(1, 86400),
         default=None,
@@ -193,7 +211,8 @@ def _live_request(
     if not live["live"]:
         return None
     bundle = Path(live["ca_bundle"]) if live["ca_bundle"] else None
-    return LiveRequest(_probe_options(as_of, live), bundle, progress)
+    allowed = tuple(_paths(live["allow_cert_paths"]))
+    return LiveRequest(_probe_options(as_of, live), bundle, progress, allowed)
 
 
 _LIVE_KEYS = (
@@ -206,6 +225,7 @@ _LIVE_KEYS = (
     "workers",
     "per_host",
     "time_limit",
+    "allow_cert_paths",
 )
 
 
@@ -300,15 +320,12 @@ db_option = click.option(
 def _warn(warnings: Sequence[InputWarning]) -> None:
     """Input accepted but almost surely wrong: one line each on stderr (never fatal)."""
     for warning in warnings:
-        click.echo(f"auditor: warning: {warning}", err=True)
+        click.echo(f"auditor: warning: {safe_text(str(warning))}", err=True)
 
 
 def _console() -> Console:
-    # Piped output (CI logs, files) gets a wide fixed width instead of rich's 80 columns.
-    console = Console(highlight=False, soft_wrap=False)
-    if not console.is_terminal:
-        console = Console(highlight=False, soft_wrap=False, width=160)
-    return console
+    # Control and bidi characters in inventory text are shown escaped, never sent raw.
+    return terminal_console()
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -323,7 +340,28 @@ def cli() -> None:
 def _warn_unused(run: AuditRun) -> None:
     """Every attestation no rule reads, with its file:line and the reason (on stderr)."""
     for unused in unused_attestations(run):
-        click.echo(f"auditor: warning: {unused}", err=True)
+        click.echo(f"auditor: warning: {safe_text(str(unused))}", err=True)
+
+
+def _command_inputs(
+    paths: Sequence[str],
+    checklists: Sequence[str] = (),
+    others: Sequence[str | None] = (),
+    ca_bundle: str | None = None,
+    db: str | None = None,
+    *,
+    store: bool = True,
+) -> list[Path]:
+    """Every file a command reads (or records into): no output may be written over one."""
+    found = input_files(_paths([*paths, *checklists]), YAML_SUFFIXES)
+    found += [Path(o) for o in (*others, ca_bundle) if o]
+    where = store_file(db) if store else None
+    return [*found, *([where] if where else [])]
+
+
+def _to_stdout(outputs: Sequence[Output]) -> bool:
+    """Whether an output goes to standard output (then nothing else is printed there)."""
+    return any(o.path is None for o in outputs)
 
 
 @cli.command()
@@ -395,6 +433,12 @@ def audit(
     Without --live it reads the inventory and checklists only and does no network I/O; with
     --live it first probes what the inventory names (and nothing else)."""
     live = _take_live(kwargs)
+    outputs = plan_outputs(
+        [("--json", json_path), ("--output", html_path)],
+        _command_inputs(paths, checklists, kwargs["scan_results"], live["ca_bundle"], db),
+    )
+    if not no_history:
+        HistoryStore.check_writable(db)
     with ProbeProgress(lang, enabled=not quiet) as progress:
         outcome = run_audit(
             AuditRequest(
@@ -409,15 +453,20 @@ def audit(
     run = outcome.run
     _warn(outcome.loaded.warnings)
     _warn_unused(run)
-    if json_path:
-        write_atomic(Path(json_path), json_chunks(run))
-    if html_path:
-        write_atomic(Path(html_path), render_html(run, outcome.catalog, lang).encode("utf-8"))
-    if not no_history:
-        with HistoryStore.open(db) as store:
-            run_id = store.record(run, inventory=", ".join(paths))
-        if not quiet:
-            click.echo(f"recorded as run {run_id} in {store.name}", err=True)
+    check_not_inputs(outputs, [Path(f.path) for f in run.run.inputs])
+    with Staging(outputs) as staged:
+        for output in outputs:
+            if output.option == "--json":
+                staged.write(output, json_chunks(run))
+            else:
+                staged.write(output, render_html(run, outcome.catalog, lang).encode("utf-8"))
+        if not no_history:  # the last thing that may fail: then no output is written
+            with HistoryStore.open(db) as store:
+                run_id = store.record(run, inventory=", ".join(paths))
+            if not quiet:
+                click.echo(f"recorded as run {run_id} in {store.name}", err=True)
+        staged.commit()
+    quiet = quiet or _to_stdout(outputs)
     if not quiet:
         terminal.audit_summary(run, _console(), lang)
     if fail_on is not None:
@@ -512,6 +561,11 @@ def gate(
     Exit 0 only if it may be put into operation; otherwise exit 1 with the reasons. With
     --live the system's endpoints and certificates are probed first (that system only)."""
     live = _take_live(kwargs)
+    outputs = plan_outputs(
+        [("--json", json_path)],
+        _command_inputs(paths, checklists, kwargs["scan_results"], live["ca_bundle"],
+                        store=False),
+    )
     with ProbeProgress(lang) as progress:
         outcome = run_audit(
             AuditRequest(
@@ -529,7 +583,7 @@ def gate(
     system = next(s for s in outcome.run.systems if s.id == system_id)
     blocking = gate_blocking(system.findings)
     rules_by_id = {r.id: r for r in outcome.catalog}
-    if json_path:
+    for output in outputs:
         data = {
             "system": system.id,
             "as_of": as_of.isoformat(),
@@ -550,11 +604,13 @@ def gate(
                 if f.gate and f.status is Status.NOT_APPLICABLE
             ],
         }
-        write_atomic(
-            Path(json_path),
-            (json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode(),
-        )
-    terminal.gate_report(system, blocking, _console(), lang, rules_by_id)
+        check_not_inputs(outputs, [Path(f.path) for f in outcome.run.run.inputs])
+        with Staging(outputs) as staged:
+            text = json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+            staged.write(output, text.encode())
+            staged.commit()
+    if not _to_stdout(outputs):
+        terminal.gate_report(system, blocking, _console(), lang, rules_by_id)
     if blocking:
         sys.exit(ExitCode.FINDINGS)
 
@@ -635,6 +691,7 @@ def _probe_command(
             loaded.system_origins,
             ca_bundle=Path(live["ca_bundle"]) if live["ca_bundle"] else None,
             only_system=system_id,
+            cert_roots=cert_roots(_paths(paths), _paths(live["allow_cert_paths"])),
         )
         with ProbeProgress(lang, enabled=not as_json) as progress:
             results = run_probes(plan, _probe_options(as_of, live, probes), progress)
@@ -690,6 +747,9 @@ def scan(paths: tuple[str, ...], system_id: str | None, time_limit: float | None
 
     Only declared addresses, host names and networks are scanned, each validated before it
     reaches nmap. The observations are saved for `auditor audit --scan-results`."""
+    outputs = plan_outputs([("--save", save_path)], _command_inputs(paths, (), imports))
+    if as_json and _to_stdout(outputs):
+        raise click.UsageError("--json and --save - both write to standard output")
     loaded = load_inventory(_paths(paths))
     if system_id is not None:
         _require_known([system_id], {s.id for _, s in loaded.inventory.systems()})
@@ -701,7 +761,9 @@ def scan(paths: tuple[str, ...], system_id: str | None, time_limit: float | None
         with ProbeProgress(lang, enabled=not as_json) as progress:
             runs = [run_scan(targets, options, progress)]
     merged = merge_runs(runs)
-    save_scan(merged, Path(save_path))
+    with Staging(outputs) as staged:
+        staged.write(outputs[0], scan_bytes(merged))
+        staged.commit()
     observations, unmatched = scan_observations(loaded.inventory, [merged], as_of, system_id)
     if as_json:
         data = {
@@ -715,8 +777,13 @@ def scan(paths: tuple[str, ...], system_id: str | None, time_limit: float | None
         }
         click.echo(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True))
         return
-    probe_tables.ports_table(observations, unmatched, merged.notes, _console(), lang)
-    click.echo(f"saved: {save_path}", err=True)
+    if not _to_stdout(outputs):
+        probe_tables.ports_table(observations, unmatched, merged.notes, _console(), lang)
+    click.echo(f"saved: {outputs[0].name}", err=True)
+
+
+# A run id: a positive whole number that fits a 64-bit database column.
+RUN_ID = click.IntRange(1, 2**63 - 1)
 
 
 @cli.group()
@@ -731,7 +798,7 @@ def history() -> None:
 @lang_option
 def history_list(db: str | None, organisation: str | None, as_json: bool, lang: str) -> None:
     """The recorded runs, newest first."""
-    with HistoryStore.open(db) as store:
+    with HistoryStore.open_reader(db) as store:
         rows = store.runs(organisation=organisation)
     if as_json:
         _echo_json([history_views.run_json(r) for r in rows])
@@ -747,13 +814,13 @@ def _detail(store: HistoryStore, run_id: int) -> RunDetail:
 
 
 @history.command("show")
-@click.argument("run_id", metavar="RUN", type=int)
+@click.argument("run_id", metavar="RUN", type=RUN_ID)
 @db_option
 @click.option("--json", "as_json", is_flag=True, help="Print the run as JSON.")
 @lang_option
 def history_show(run_id: int, db: str | None, as_json: bool, lang: str) -> None:
     """One run: its counts, systems and open findings."""
-    with HistoryStore.open(db) as store:
+    with HistoryStore.open_reader(db) as store:
         detail = _detail(store, run_id)
     if as_json:
         _echo_json(history_views.detail_json(detail))
@@ -762,8 +829,8 @@ def history_show(run_id: int, db: str | None, as_json: bool, lang: str) -> None:
 
 
 @history.command("diff")
-@click.argument("before", metavar="RUN_A", type=int, required=False)
-@click.argument("after", metavar="RUN_B", type=int, required=False)
+@click.argument("before", metavar="RUN_A", type=RUN_ID, required=False)
+@click.argument("after", metavar="RUN_B", type=RUN_ID, required=False)
 @db_option
 @click.option("--json", "as_json", is_flag=True, help="Print the differences as JSON.")
 @lang_option
@@ -771,7 +838,7 @@ def history_diff(before: int | None, after: int | None, db: str | None, as_json:
                  lang: str) -> None:
     """What changed from RUN_A to RUN_B (default: the two latest runs): new, resolved and
     persisting findings, and level changes."""
-    with HistoryStore.open(db) as store:
+    with HistoryStore.open_reader(db) as store:
         if before is None or after is None:
             latest = store.runs()
             if len(latest) < 2:
@@ -874,9 +941,9 @@ def report_annual(
     if not request.outputs():
         raise click.UsageError("nothing to write: give --output, --pdf, --xlsx, --csv or --json")
     outcome = run_annual(request)
-    for path in outcome.written:
-        click.echo(f"written: {path}", err=True)
-    if not quiet:
+    for output in outcome.written:
+        click.echo(f"written: {output.name}", err=True)
+    if not quiet and not _to_stdout(outcome.written):
         annual_terminal.annual_summary(outcome.figures, _console(), lang)
 
 
@@ -909,7 +976,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         click.echo("Aborted.", err=True)
         sys.exit(ExitCode.BAD_INPUT)
     except AuditorError as exc:
-        click.echo(f"auditor: error: {exc}", err=True)
+        click.echo(f"auditor: error: {safe_layout(str(exc))}", err=True)
         sys.exit(ExitCode.BAD_INPUT)
     except OSError as exc:
         click.echo(

@@ -22,6 +22,7 @@ from pydantic import Field
 
 from auditor.asof import future_evidence
 from auditor.errors import InputError, InputWarning, Location, combine
+from auditor.loading.control_chars import control_char_warnings
 from auditor.loading.safe_yaml import (
     DEFAULT_LIMITS,
     Limits,
@@ -237,6 +238,7 @@ def _collect(path: Path, limits: Limits, into: _Collected, today: dt.date) -> No
         )
     parsed = validate(InventoryFile, data, source)
     into.warnings.extend(_future_dates(parsed, data, source, today))
+    into.warnings.extend(control_char_warnings(data, raw, source))
     if parsed.organisation is not None:
         if into.organisation is not None:
             raise InputError(

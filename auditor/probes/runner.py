@@ -254,12 +254,12 @@ def _file_task(target: CertFileTarget, as_of: dt.date) -> _Task[FileResult]:
     def failed(reason: str) -> FileResult:
         return FileResult(target, CertFileObservation(path=target.path, as_of=as_of, error=reason))
 
-    return _Task(
-        "files",
-        f"file {target.path}",
-        lambda: FileResult(target, read_certificate_file(Path(target.resolved), as_of=as_of)),
-        failed,
-    )
+    def run() -> FileResult:
+        if target.refused is not None:  # outside the allowed folders: never opened
+            return failed(target.refused)
+        return FileResult(target, read_certificate_file(Path(target.resolved), as_of=as_of))
+
+    return _Task("files", f"file {target.path}", run, failed)
 
 
 def _dedupe(

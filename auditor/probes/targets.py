@@ -9,7 +9,8 @@ can never begin with '-'), and addresses are `ipaddress` objects.
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import Mapping
+import os
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -43,6 +44,35 @@ class CertFileTarget:
     system: str
     path: str  # as written in the inventory
     resolved: Path
+    #: Why the file is not read (outside the folders certificate files may be read from).
+    refused: str | None = None
+
+
+CERT_PATH_REFUSED = (
+    "not read: the path is outside the inventory's folder tree (after following symbolic "
+    "links); pass --allow-cert-path DIR to read certificate files there"
+)
+
+
+def cert_roots(inventory_paths: Sequence[Path], allowed: Sequence[Path] = ()) -> tuple[Path, ...]:
+    """The folder trees certificate files may be read from: each inventory path given on the
+    command line (a file's folder), plus the folders the user allowed explicitly."""
+    roots = [p if p.is_dir() else p.parent for p in inventory_paths]
+    return tuple(dict.fromkeys(_real(p) for p in (*roots, *allowed)))
+
+
+def _real(path: Path) -> Path:
+    return Path(os.path.realpath(path))
+
+
+def _outside(path: Path, roots: Sequence[Path]) -> bool:
+    """Whether `path`, symbolic links followed, lies outside every root. The answer is the
+    same whether or not the file exists (nothing about it is told to the user)."""
+    try:
+        real = _real(path)
+    except (OSError, RuntimeError, ValueError):  # a link loop, a NUL byte: not read either
+        return True
+    return not any(real == root or real.is_relative_to(root) for root in roots)
 
 
 @dataclass(frozen=True)
@@ -97,11 +127,15 @@ def plan_probes(
     ca_bundle: Path | None = None,
     only_system: str | None = None,
     base: Path = Path(),
+    cert_roots: Sequence[Path] | None = None,
 ) -> ProbePlan:
     """Endpoints and certificate files of every system (or one), in inventory order.
 
-    `ca_bundle` (from the command line) is used where the inventory names none.
+    `ca_bundle` (from the command line) is used where the inventory names none. With
+    `cert_roots` (see `cert_roots()`), a certificate file that resolves outside all of them
+    is planned as refused and never opened.
     """
+    roots = None if cert_roots is None else tuple(_real(r) for r in cert_roots)
     endpoints: list[EndpointTarget] = []
     files: list[CertFileTarget] = []
     systems: list[str] = []
@@ -144,5 +178,7 @@ def plan_probes(
             if ref.file is None:
                 continue
             where = nearest(origins, "certificates")  # list items share their list's file
-            files.append(CertFileTarget(system.id, ref.file, _relative_to(where, ref.file, base)))
+            resolved = _relative_to(where, ref.file, base)
+            refused = CERT_PATH_REFUSED if roots is not None and _outside(resolved, roots) else None
+            files.append(CertFileTarget(system.id, ref.file, resolved, refused))
     return ProbePlan(tuple(endpoints), tuple(files), tuple(systems))

@@ -8,6 +8,8 @@ from types import TracebackType
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from auditor.report.console import SafeConsole
+
 _TITLE = {"vi": "Thăm dò trực tiếp", "en": "Probing"}
 
 
@@ -17,7 +19,7 @@ class ProbeProgress:
     def __init__(
         self, lang: str = "vi", console: Console | None = None, *, enabled: bool = True
     ) -> None:
-        self.console = console or Console(stderr=True)
+        self.console = console or SafeConsole(stderr=True)
         self.enabled = enabled and self.console.is_terminal
         self.completed = 0
         self.total = 0

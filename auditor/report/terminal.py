@@ -20,6 +20,7 @@ from auditor.model.results import (
 )
 from auditor.report.level_groups import undecided_groups
 from auditor.rules import Rule
+from auditor.safe_text import safe_text
 
 _LABELS: dict[str, dict[str, str]] = {
     "vi": {
@@ -156,7 +157,7 @@ def audit_summary(run: AuditRun, console: Console, lang: str) -> None:
         blocked = sum(1 for s in systems if s.summary.gate_blocked)
         summary = agency.summary
         table.add_row(
-            escape(agency.name),
+            escape(safe_text(agency.name)),
             str(len(systems)),
             _score(summary.score, lang),
             _score(summary.score_without_waivers, lang),
@@ -269,7 +270,7 @@ def level_table(
         )
         table.add_row(
             system.id,
-            escape(system.name),
+            escape(safe_text(system.name)),
             system.agency,
             declared + flag,
             escape(_level_cell(level, "nd85")),
@@ -333,10 +334,12 @@ def gate_report(
     t = labels(lang)
     rules = rules or {}
     if not blocking:
-        text = t["gate_open"].format(system=system.id, name=system.name)
+        text = t["gate_open"].format(system=system.id, name=safe_text(system.name))
         console.print(f"[green]{escape(text)}[/]")
     else:
-        text = t["gate_closed"].format(system=system.id, name=system.name, n=len(blocking))
+        text = t["gate_closed"].format(
+            system=system.id, name=safe_text(system.name), n=len(blocking)
+        )
         console.print(f"[red]{escape(text)}[/]")
     for finding in blocking:
         marker = {Status.FAIL: "✗", Status.MANUAL: "?", Status.ERROR: "!"}.get(finding.status, "·")

@@ -15,6 +15,7 @@ import sqlite3
 import time
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
@@ -50,12 +51,12 @@ def _is_url(value: str) -> bool:
     return bool(sep) and scheme.replace("+", "").replace("-", "").replace(".", "").isalnum()
 
 
-def database_url(value: str, *, must_exist: bool = False) -> str:
+def database_url(value: str, *, must_exist: bool = False, create: bool = True) -> str:
     """A database URL as is (`postgresql://` means psycopg 3); a path → sqlite:///ABSPATH.
 
     The parent folder of an SQLite file is created if it does not exist — unless
     `must_exist`, for commands that only read: then a missing file is an error, and nothing
-    is created.
+    is created. Nor with `create` false.
     """
     value = value.strip()
     if not value:
@@ -72,7 +73,8 @@ def database_url(value: str, *, must_exist: bool = False) -> str:
             "audit` records its run; --db or $AUDITOR_DB choose the store)"
         )
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        if create and not must_exist:
+            path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise StoreError(
             f"cannot create the folder of the history store {path}: {error.strerror}"
@@ -100,9 +102,10 @@ def parse_url(url: str) -> URL:
     return parsed
 
 
-def make_engine(url: URL) -> Engine:
+def make_engine(url: URL, *, read_only: bool = False) -> Engine:
+    """An engine for the store; `read_only` (SQLite): connections that can never write."""
     if url.get_backend_name() == "sqlite":
-        return _sqlite_engine(url)
+        return _sqlite_reader(url) if read_only else _sqlite_engine(url)
     connect_args: dict[str, Any] = {}
     if "connect_timeout" not in url.query:
         connect_args["connect_timeout"] = CONNECT_TIMEOUT
@@ -144,3 +147,80 @@ def _sqlite_engine(url: URL) -> Engine:
         connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
     return engine
+
+
+def _sqlite_reader(url: URL) -> Engine:
+    """SQLite connections that never create, upgrade or write the store.
+
+    The file is opened `mode=rw` (never created) with `query_only`, so SQLite itself refuses
+    any change and the last connection still removes its `-wal`/`-shm` files on closing. A
+    file or folder that cannot be written is opened `mode=ro`; a WAL store in a folder that
+    cannot be written (where SQLite cannot create the `-shm` file) is opened `immutable`: no
+    process can write it there either, as a writer would have to create the `-wal` file.
+    """
+    path = Path(url.database or "")
+    base = "file:" + quote(str(path.absolute()), safe="/")
+    modes = ("mode=rw", "mode=ro", "mode=ro&immutable=1")
+
+    def connect() -> sqlite3.Connection:
+        error: sqlite3.Error | None = None
+        for mode in modes:
+            try:
+                connection = sqlite3.connect(
+                    f"{base}?{mode}", uri=True, timeout=BUSY_TIMEOUT, check_same_thread=False
+                )
+            except sqlite3.OperationalError as failed:
+                error = failed
+                continue
+            try:
+                connection.execute("PRAGMA query_only = ON")
+                connection.execute("PRAGMA schema_version").fetchall()  # opens the WAL index
+            except sqlite3.OperationalError as failed:
+                connection.close()
+                error = failed
+                continue
+            return connection
+        assert error is not None  # noqa: S101 - the loop ran at least once
+        raise error
+
+    engine = create_engine("sqlite://", creator=connect)
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Connection) -> None:
+        connection.exec_driver_sql("BEGIN")
+
+    return engine
+
+
+def writable_location(url: URL) -> None:
+    """Fail (StoreError) unless an SQLite store at `url` could be created or written.
+
+    Checks only what the file system says (the store itself is checked by opening it read
+    only); PostgreSQL URLs are not checked here.
+    """
+    if url.get_backend_name() != "sqlite" or not url.database:
+        return
+    path = Path(url.database)
+    if path.exists():
+        if not path.is_file():
+            raise StoreError(f"{path}: not a history store (not a regular file)")
+        if not os.access(path, os.W_OK):
+            raise StoreError(f"{path}: the history store is read-only")
+    folder = path.parent
+    while not folder.exists():
+        folder = folder.parent
+    if not folder.is_dir() or not os.access(folder, os.W_OK | os.X_OK):
+        raise StoreError(f"{path}: the history store cannot be written: the folder {folder} "
+                         "is read-only")
+
+
+def store_file(location: str | None) -> Path | None:
+    """The file of an SQLite store at `location` (None: the default), None for a server."""
+    where = (location if location is not None else default_location()).strip()
+    if not where or _is_url(where):
+        return None
+    return Path(where).expanduser().absolute()

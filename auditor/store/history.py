@@ -21,9 +21,14 @@ are all complete.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
+import os
+import sqlite3
+import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from itertools import islice
+from pathlib import Path
 from types import TracebackType
 from typing import Any, Self, TypeVar
 
@@ -55,6 +60,7 @@ from auditor.store.database import (
     display_name,
     make_engine,
     parse_url,
+    writable_location,
 )
 from auditor.store.rows import (
     AgencyRow,
@@ -71,6 +77,8 @@ from auditor.store.schema import findings, run_agencies, run_systems, runs
 _T = TypeVar("_T")
 
 CHUNK = 5_000  # findings per INSERT batch: bounded memory, few round trips
+# The largest run id each database can hold (SQLite: a 64-bit rowid; PostgreSQL: INTEGER).
+MAX_RUN_ID = {"sqlite": 2**63 - 1, "postgresql": 2**31 - 1}
 
 # StatusCounts field -> the Status value it counts, the keys of every `counts` dict.
 _COUNT_KEYS = {
@@ -86,10 +94,13 @@ _COUNT_KEYS = {
 class HistoryStore:
     """An open history store. Use `HistoryStore.open()`; close it (or use `with`)."""
 
-    def __init__(self, engine: Engine, name: str) -> None:
+    def __init__(
+        self, engine: Engine, name: str, cleanup: Callable[[], None] | None = None
+    ) -> None:
         self._engine = engine
         self.name = name  # the file, or the URL without its password, for messages
         self.dialect = engine.dialect.name  # "sqlite" | "postgresql"
+        self._cleanup = cleanup
 
     # -- opening ---------------------------------------------------------------------------
 
@@ -110,29 +121,114 @@ class HistoryStore:
             ) from error
         try:
             migrations.upgrade(engine)
-        except migrations.NewerSchemaError as error:
+        except BaseException as error:
             engine.dispose()
-            raise StoreError(
-                f"{name}: the history store was made by a newer auditor (schema revision "
-                f"{error.revision}; this version knows up to {migrations.head_revision()}); "
-                "upgrade auditor to use it"
-            ) from error
-        except migrations.ForeignDatabaseError as error:
-            engine.dispose()
-            raise StoreError(
-                f"{name}: has auditor tables but no schema version; not a history store "
-                "this program made"
-            ) from error
-        except Exception as error:
-            engine.dispose()
-            if _is_database_error(error):
-                reason = _reason(error, url)
-                raise StoreError(f"cannot open the history store {name}: {reason}") from error
-            raise
+            raise _open_error(error, name, url) from error
         return cls(engine, name)
+
+    @classmethod
+    def check_writable(cls, location: str | None = None) -> None:
+        """Fail now (StoreError) where recording into the store would surely fail later: an
+        SQLite file or folder that cannot be written, a file that is not a store of this
+        auditor's, a server that cannot be reached. Creates and writes nothing."""
+        where = location if location is not None else default_location()
+        url = parse_url(database_url(where, create=False))
+        name = display_name(url)
+        writable_location(url)
+        if url.get_backend_name() == "sqlite" and not Path(url.database or "").exists():
+            return  # a new store: its folder can be written
+        try:
+            engine = make_engine(url, read_only=True)
+        except ImportError as error:
+            raise StoreError(
+                f"{name}: the database driver is not installed ({error.name or error})"
+            ) from error
+        try:
+            with engine.connect() as connection:
+                migrations.needs_upgrade(connection)
+                connection.rollback()
+        except BaseException as error:
+            raise _open_error(error, name, url) from error
+        finally:
+            engine.dispose()
+
+    @classmethod
+    def open_reader(cls, location: str | None = None) -> HistoryStore:
+        """Open an existing store to read it: nothing is created, upgraded or written.
+
+        A store that does not exist is an error (StoreError). A store recorded by an older
+        auditor is read through an upgraded private copy (SQLite: a temporary file, removed
+        on close); on PostgreSQL it is refused until an audit records into it (which
+        upgrades it), since a reader may not change the schema.
+        """
+        where = location if location is not None else default_location()
+        url = parse_url(database_url(where, must_exist=True))
+        name = display_name(url)
+        if url.get_backend_name() == "sqlite" and not Path(url.database or "").is_file():
+            raise StoreError(f"{name}: not a history store (not a regular file)")
+        try:
+            engine = make_engine(url, read_only=True)
+        except ImportError as error:
+            raise StoreError(
+                f"{name}: the database driver is not installed ({error.name or error})"
+            ) from error
+        try:
+            with engine.connect() as connection:
+                behind = migrations.needs_upgrade(connection)
+                connection.rollback()
+        except BaseException as error:
+            engine.dispose()
+            raise _open_error(error, name, url) from error
+        if not behind:
+            return cls(engine, name)
+        try:
+            if url.get_backend_name() != "sqlite":
+                raise StoreError(
+                    f"{name}: the history store was recorded by an older auditor; the next "
+                    "`auditor audit` recording into it upgrades it, then it can be read"
+                )
+            return cls._upgraded_copy(engine, name)
+        finally:
+            engine.dispose()
+
+    @classmethod
+    def _upgraded_copy(cls, engine: Engine, name: str) -> HistoryStore:
+        """A private copy of an SQLite store, upgraded to this auditor's schema."""
+        fd, temp_name = tempfile.mkstemp(prefix="auditor-history-", suffix=".sqlite")
+        os.close(fd)
+        copy = Path(temp_name)
+
+        def remove() -> None:
+            for suffix in ("", "-wal", "-shm", "-journal"):
+                Path(f"{copy}{suffix}").unlink(missing_ok=True)
+
+        try:
+            source = engine.raw_connection()
+            try:
+                target = sqlite3.connect(copy)
+                try:
+                    source.driver_connection.backup(target)  # type: ignore[union-attr]
+                finally:
+                    target.close()
+            finally:
+                source.close()
+            copy_url = parse_url(database_url(str(copy)))
+            copied = make_engine(copy_url)
+            try:
+                migrations.upgrade(copied)
+            except BaseException:
+                copied.dispose()
+                raise
+        except BaseException as error:
+            remove()
+            raise _open_error(error, name, None) from error
+        return cls(copied, name, remove)
 
     def close(self) -> None:
         self._engine.dispose()
+        if self._cleanup is not None:
+            self._cleanup()
+            self._cleanup = None
 
     def __enter__(self) -> Self:
         return self
@@ -217,7 +313,10 @@ class HistoryStore:
             return [_run_row(row) for row in connection.execute(query).mappings()]
 
     def run(self, run_id: int, *, with_findings: bool = True) -> RunDetail | None:
-        """One run with its agencies, systems and (unless told not to) every finding."""
+        """One run with its agencies, systems and (unless told not to) every finding; None if
+        there is no run `run_id` (also for ids no database column could hold)."""
+        if not 0 < run_id <= MAX_RUN_ID[self.dialect]:
+            return None
         with self._reading() as connection:
             row = connection.execute(select(runs).where(runs.c.id == run_id)).mappings().first()
             if row is None:
@@ -237,7 +336,7 @@ class HistoryStore:
             finding_rows: tuple[FindingRow, ...] = ()
             if with_findings:
                 finding_rows = tuple(self._findings(connection, run_id))
-        return RunDetail(_run_row(row), system_rows, finding_rows, agency_rows)
+            return RunDetail(_run_row(row), system_rows, finding_rows, agency_rows)
 
     def findings(
         self,
@@ -464,6 +563,11 @@ class _Reading:
             self._connection.close()
         if isinstance(exc, SQLAlchemyError):
             raise StoreError(f"{self._store.name}: cannot read: {_reason(exc)}") from exc
+        if isinstance(exc, json.JSONDecodeError | DamagedRowError):
+            raise StoreError(
+                f"{self._store.name}: damaged data in the history store ({exc}); it was "
+                "changed outside auditor"
+            ) from exc
 
 
 def _latest_rows(
@@ -686,6 +790,27 @@ def _utc_stamp(recorded_at: str | None) -> str:
 # -- rows → dataclasses -----------------------------------------------------------------------
 
 
+class DamagedRowError(Exception):
+    """A stored row does not have the shape this auditor wrote (changed outside auditor)."""
+
+
+_Converted = TypeVar("_Converted")
+
+
+def _decoded(convert: Callable[[Any], _Converted]) -> Callable[[Any], _Converted]:
+    """`convert`, with a row of the wrong shape reported as DamagedRowError (not a traceback)."""
+
+    @functools.wraps(convert)
+    def decode(row: Any) -> _Converted:
+        try:
+            return convert(row)
+        except (KeyError, TypeError, ValueError, AttributeError) as error:
+            what = convert.__name__.strip("_").replace("_", " ")
+            raise DamagedRowError(f"{what}: {type(error).__name__}: {error}") from error
+
+    return decode
+
+
 def _points(row: RowMapping) -> dict[str, Any]:
     return {
         "counts": dict(row["counts"]),
@@ -702,6 +827,7 @@ def _points(row: RowMapping) -> dict[str, Any]:
     }
 
 
+@_decoded
 def _run_row(row: RowMapping) -> RunRow:
     return RunRow(
         id=row["id"],
@@ -724,6 +850,7 @@ def _run_row(row: RowMapping) -> RunRow:
     )
 
 
+@_decoded
 def _agency_row(row: RowMapping) -> AgencyRow:
     return AgencyRow(
         agency_id=row["agency_id"],
@@ -759,6 +886,7 @@ def _stored_undecided(value: Any) -> dict[str, tuple[OpenCriterionOut, ...]] | N
     }
 
 
+@_decoded
 def _system_row(row: RowMapping) -> SystemRow:
     return SystemRow(
         system_id=row["system_id"],
@@ -814,6 +942,7 @@ _SEVERITY = {s.value: s for s in Severity}
 _OBLIGATION = {o.value: o for o in Obligation}
 
 
+@_decoded
 def _finding(values: tuple[Any, ...]) -> FindingRow:
     (fid, rule, owner, kind, system, agency, subject, status, measured, severity, group,
      obligation, gate, vi, en, waiver) = values  # fmt: skip
@@ -837,6 +966,7 @@ def _finding(values: tuple[Any, ...]) -> FindingRow:
     )
 
 
+@_decoded
 def _brief(values: tuple[Any, ...]) -> FindingBrief:
     rule, subject, status, measured, severity, group, obligation = values
     return FindingBrief(
@@ -871,6 +1001,26 @@ def _stream(connection: Connection, query: Executable) -> Iterator[Any]:
     result = connection.execute(query, execution_options={"yield_per": CHUNK})
     for batch in result.partitions():
         yield from batch
+
+
+def _open_error(error: BaseException, name: str, url: URL | None) -> BaseException:
+    """What opening a store failed with, as the StoreError to report (others unchanged)."""
+    if isinstance(error, StoreError):
+        return error
+    if isinstance(error, migrations.NewerSchemaError):
+        return StoreError(
+            f"{name}: the history store was made by a newer auditor (schema revision "
+            f"{error.revision}; this version knows up to {migrations.head_revision()}); "
+            "upgrade auditor to use it"
+        )
+    if isinstance(error, migrations.ForeignDatabaseError):
+        return StoreError(
+            f"{name}: has auditor tables but no schema version; not a history store "
+            "this program made"
+        )
+    if _is_database_error(error):
+        return StoreError(f"cannot open the history store {name}: {_reason(error, url)}")
+    return error
 
 
 def _is_database_error(error: BaseException) -> bool:

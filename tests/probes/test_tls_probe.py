@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 import ssl
 import time
 import warnings
@@ -12,7 +13,6 @@ from pathlib import Path
 
 import pytest
 from cryptography import x509
-from cryptography.hazmat.primitives import hashes
 from tls_servers import (
     Issued,
     LoopbackServer,
@@ -34,6 +34,7 @@ from auditor.probes.tls import TlsObservation, VerifyReason, probe_endpoint
 FIXED_AS_OF = dt.date(2026, 11, 24)
 TODAY = dt.datetime.now(dt.UTC).replace(hour=0, minute=0, second=0, microsecond=0)
 DAY = dt.timedelta(days=1)
+SHA1_CERT = Path(__file__).resolve().parent.parent / "data" / "certs" / "sha1-self-signed.pem"
 TODAY_DATE = TODAY.date()
 
 
@@ -47,7 +48,6 @@ class Pki:
     root: Issued
     intermediate: Issued
     ca_bundle: Path
-    sha1_error: str | None
 
 
 @pytest.fixture(scope="module")
@@ -82,15 +82,11 @@ def pki(tmp_path_factory: pytest.TempPathFactory) -> Pki:
     missing = issue("www.test", key=ec_key(), not_before=TODAY - DAY, not_after=TODAY + 30 * DAY,
                     issuer=inter, sans=("www.test",))
     write_chain(d, "missing", missing)  # the intermediate is not sent
-    sha1_error = None
-    try:
-        sha1 = issue("www.test", key=rsa_key(2048), not_before=TODAY - DAY,
-                     not_after=TODAY + 30 * DAY, issuer=inter, sans=("www.test",),
-                     hash_algorithm=hashes.SHA1())  # noqa: S303 - testing that it is detected
-        write_chain(d, "sha1", sha1, inter.cert)
-    except Exception as exc:  # cryptography/OpenSSL may refuse SHA-1 signatures
-        sha1_error = f"{type(exc).__name__}: {exc}"
-    return Pki(d, root, inter, ca_bundle, sha1_error)
+    # SHA-1: a static certificate (tests/data/certs), since cryptography and OpenSSL 3 refuse
+    # to make SHA-1 signatures at runtime; self-signed, so only its signature hash is judged.
+    for suffix in ("pem", "key"):
+        shutil.copyfile(SHA1_CERT.with_suffix(f".{suffix}"), d / f"sha1.{suffix}")
+    return Pki(d, root, inter, ca_bundle)
 
 
 @pytest.fixture
@@ -258,11 +254,10 @@ def test_weak_rsa_1024_key_is_observed(serve, pki) -> None:  # type: ignore[no-u
 
 
 def test_sha1_signature_is_observed(serve, pki) -> None:  # type: ignore[no-untyped-def]
-    if pki.sha1_error:
-        pytest.skip(f"this cryptography/OpenSSL refuses to sign with SHA-1: {pki.sha1_error}")
     obs = _probe(serve("sha1", weak=True).port, ca=pki.ca_bundle)
     assert obs.error is None, obs.error
     assert obs.cert is not None and obs.cert.signature_hash == "sha1"
+    assert obs.cert.key_type == "rsa" and obs.cert.san_dns == ("www.test",)
 
 
 def test_long_lifetime_exceeds_public_limit(serve, pki) -> None:  # type: ignore[no-untyped-def]

@@ -10,7 +10,9 @@ own file. The whole shipped catalog is evaluated, so a case also proves the rule
 for that level and regime.
 
 A case holds `name`, `expect` (a status, or `absent`: the rule is not selected at all),
-optionally `message` (text the English message of a finding must contain), `as_of`,
+optionally `message` (text the English message of a finding must contain), `severity` (the
+severity every finding must have at the case's level) and `gate` (whether the findings block
+the go-live gate), `as_of`,
 `organisation` / `agency` / `system` overrides, `subject` (judge only the findings of that
 subject, e.g. one address of a `per: tls` rule), `body` (`organisation`, `agency` or
 `system`: judge only the findings for that kind of subject, for rules judged both for each
@@ -66,7 +68,7 @@ CASES = HERE / "cases"
 AS_OF = dt.date(2026, 11, 24)
 FAILING = {"fail", "manual"}
 CASE_KEYS = {"name", "expect", "message", "as_of", "organisation", "agency", "system",
-             "subject", "body", "observed", "known_issue"}
+             "subject", "body", "observed", "known_issue", "severity", "gate"}
 OVERLAY_KEYS = {"organisation", "agency", "system", "replace", "observed"}
 ORIGIN = Origin(source="observed", via="fixture")
 _ITEM_KEYS = {"template", "subject", "values", "errors", "failed"}
@@ -250,6 +252,12 @@ def test_rule_fixture(rule_id: str, case: dict[str, Any]) -> None:
     if "message" in case:
         assert any(case["message"] in f.message.en for f in findings), (
             case["name"], [f.message.en for f in findings])
+    if "severity" in case:
+        assert {f.severity.value for f in findings} == {case["severity"]}, (
+            case["name"], [f.severity for f in findings])
+    if "gate" in case:
+        assert {f.gate for f in findings} == {case["gate"]}, (
+            case["name"], [f.gate for f in findings])
 
 
 #: What the probes see of the compliant base: every template once.

@@ -12,6 +12,8 @@ is for programs and for opening in a spreadsheet:
 - formula injection: a text cell starting with "=", "+", "-", "@", tab or CR gets a leading
   single quote, as OWASP recommends, so a spreadsheet shows it as text instead of running
   it. Numbers are never prefixed (they are not text; a negative number stays a number).
+- control and bidi characters (ESC, CR, U+202E…) from inventory text are written as visible
+  escapes (`\x1b`, `\r`, `\u202e`), never raw.
 
 Streaming: rows are encoded and written in chunks, never held whole in memory, and the file
 is written beside its destination and renamed into place (`write_atomic`), so a failure
@@ -31,6 +33,7 @@ from auditor.report.annual import columns
 from auditor.report.annual.columns import FORMULA_START, Cell
 from auditor.report.annual.figures import AnnualFigures
 from auditor.report.files import write_atomic
+from auditor.safe_text import safe_text
 
 BOM: Final = "\ufeff"
 _ROWS_PER_CHUNK: Final = 500
@@ -41,6 +44,7 @@ def csv_text(value: Cell) -> str:
     if value is None:
         return ""
     if isinstance(value, str):
+        value = safe_text(value)  # control and bidi characters shown, never raw (\x1b, \u202e)
         return "'" + value if value.startswith(FORMULA_START) else value
     if isinstance(value, dt.date):
         return value.isoformat()

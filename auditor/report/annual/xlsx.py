@@ -316,6 +316,12 @@ def _workbook_chunks(figures: AnnualFigures, lang: str) -> Iterator[bytes]:
             yield chunk
 
 
+def workbook_chunks(figures: AnnualFigures, lang: str) -> Iterator[bytes]:
+    """The workbook's bytes in chunks, for a writer that puts them somewhere of its own."""
+    columns.check_lang(lang)
+    return _workbook_chunks(figures, lang)
+
+
 def write_xlsx(figures: AnnualFigures, path: Path, lang: str) -> None:
     """Write the annual report's workbook to `path` in `lang` ("vi" or "en"), atomically.
 
