@@ -56,3 +56,11 @@ def cli() -> Callable[..., CliResult]:
 @pytest.fixture
 def as_of() -> dt.date:
     return AS_OF
+
+
+@pytest.fixture
+def nmap_required() -> None:
+    """Use with `pytest.mark.usefixtures("nmap_required")`: fail as root if nmap is missing."""
+    from components import require_nmap
+
+    require_nmap()

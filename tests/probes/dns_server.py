@@ -32,7 +32,7 @@ import dns.message
 import dns.query
 import dns.rdatatype
 import dns.zone
-import pytest
+from components import require_component
 
 from auditor.probes.dns import ResolverConfig
 
@@ -42,9 +42,8 @@ _SOA = "@ SOA ns1.{origin} hostmaster.{origin} 1 3600 600 86400 300"
 
 
 def require_nsd() -> None:
-    """Skip the calling test (or module fixture) if NSD is not installed."""
-    if not NSD.exists():
-        pytest.skip(f"{NSD} is not installed (Debian package nsd)")
+    """Fail the calling test (skip when not root) if NSD is not installed: tests/components.py."""
+    require_component(NSD.exists(), str(NSD), "apt-get install nsd")
 
 
 def free_port() -> int:

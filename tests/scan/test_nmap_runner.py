@@ -59,7 +59,7 @@ SETPRIV = shutil.which("setpriv")
 LOOPBACK = frozenset({"127.0.0.1", "::1"})
 NOBODY = 65534
 ROOT = os.geteuid() == 0
-needs_nmap = pytest.mark.skipif(NMAP is None, reason="nmap is not installed (apt-get install nmap)")
+needs_nmap = pytest.mark.usefixtures("nmap_required")  # fails as root when nmap is missing
 V4 = ScanTarget("127.0.0.1", "address", "ipv4")
 V6 = ScanTarget("::1", "address", "ipv6")
 

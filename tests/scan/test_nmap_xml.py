@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from components import require_component
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes
 from probes.tls_servers import (
@@ -45,9 +46,7 @@ from auditor.scan.nmap_xml import (
 )
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "nmap"
-needs_nmap = pytest.mark.skipif(
-    not NMAP.exists(), reason=f"{NMAP} is not installed (apt-get install nmap)"
-)
+needs_nmap = pytest.mark.usefixtures("nmap_required")  # fails as root when nmap is missing
 SSH_BANNER = b"SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u3\r\n"
 
 
@@ -93,8 +92,7 @@ class Ipv4Scan:
 def ipv4_scan(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Ipv4Scan]:
     """One connect scan of 127.0.0.1: a TLS listener, a plain TCP listener and a closed
     port, with ssl-cert and ssl-enum-ciphers forced (+) onto the ephemeral ports."""
-    if not NMAP.exists():
-        pytest.skip(f"{NMAP} is not installed (apt-get install nmap)")
+    require_component(NMAP.exists(), str(NMAP), "apt-get install nmap")
     directory = tmp_path_factory.mktemp("nmap4")
     now = dt.datetime.now(dt.UTC).replace(microsecond=0)
     leaf = issue("scan.anbinh.test", key=ec_key(), not_before=now - dt.timedelta(days=1),

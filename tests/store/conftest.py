@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from components import require_component
 
 from store.pg_server import PostgresServer, find_bindir
 
@@ -14,11 +15,12 @@ from store.pg_server import PostgresServer, find_bindir
 def postgres_server() -> Iterator[PostgresServer]:
     """One PostgreSQL server for the whole session, started on first use."""
     bindir = find_bindir()
-    if bindir is None:
-        pytest.skip(
-            "PostgreSQL server binaries not found (/usr/lib/postgresql/*/bin/initdb): "
-            "apt-get install postgresql"
-        )
+    require_component(
+        bindir is not None,
+        "PostgreSQL server binaries (/usr/lib/postgresql/*/bin/initdb)",
+        "apt-get install postgresql",
+    )
+    assert bindir is not None
     server = PostgresServer(bindir)
     try:
         server.start()
