@@ -35,6 +35,7 @@ from probes.tls_servers import (
 NOW = dt.datetime.now(dt.UTC).replace(hour=0, minute=0, second=0, microsecond=0)
 TODAY = NOW.date()
 DAY = dt.timedelta(days=1)
+DECOY = "127.0.0.3"  # a loopback address no name of the inventory resolves to
 PAGE = "<html><body><h1>Cổng thông tin tỉnh An Bình</h1><p>{nonce}</p></body></html>"
 
 
@@ -79,6 +80,8 @@ class World:
     ca_bundle: Path
     ports: dict[str, int]
     servers: list[LoopbackServer] = field(default_factory=list)
+    # Listeners behind names the zone has but the inventory does not list (negative control).
+    decoys: list[LoopbackServer] = field(default_factory=list)
 
 
 def _web(context: ssl.SSLContext, nonce: str) -> Callable[[socket.socket, threading.Event], None]:
@@ -185,7 +188,12 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     inventory = _inventory(inventory_dir, ports, Path("signing.pem"))
     (inventory / "signing.pem").write_bytes(pem(signing.cert))
 
+    # Decoys: the zone apex and www, on another loopback address, listening on the very ports
+    # the inventory's endpoints use. Scope holds only if nothing ever connects to them.
+    decoys = [FixedPortServer(DECOY, _web(portal_tls, "decoy"), fixed_port=ports[name]).start()
+              for name in ("portal", "portal_http")]
     zone = [
+        "@ A " + DECOY, "www A " + DECOY,
         "@ NS ns1", "@ NS ns2",
         "ns1 A 127.0.0.1", "ns1 AAAA ::1", "ns2 A 127.0.0.1", "ns2 AAAA ::1",
         "portal A 127.0.0.1", "portal AAAA ::1",
@@ -193,8 +201,9 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     ]
     (d / "nsd").mkdir()
     with NsdServer(d / "nsd", {"anbinh.test": zone}) as nsd:
-        yield World(inventory, f"127.0.0.1:{nsd.port}", nsd.port, ca_bundle, ports, servers)
-    for server in servers:
+        yield World(inventory, f"127.0.0.1:{nsd.port}", nsd.port, ca_bundle, ports, servers,
+                    decoys)
+    for server in (*servers, *decoys):
         server.stop()
 
 
@@ -328,3 +337,24 @@ def test_bad_resolver_is_a_usage_error(world: World) -> None:
     result = run_cli("audit", world.inventory, "--live", "--resolver", "-oX", "-q")
     assert result.code == 2
     assert "resolver" in result.stderr.lower() and "Traceback" not in result.stderr
+
+
+def test_names_the_inventory_does_not_list_are_never_contacted(world: World) -> None:
+    """Negative control: the zone's apex and www resolve to listeners on the ports the
+    inventory's endpoints use; audit, probes and gate with --live must never connect there."""
+    args = _live_args(world)
+    runs = [
+        run_cli("audit", world.inventory, *args, "--no-history", "-q"),
+        run_cli("probe", "tls", world.inventory, *args[1:], "--json"),
+        run_cli("probe", "ipv6", world.inventory, *args[1:], "--json"),
+        run_cli("gate", world.inventory, "--system", "cong-ttdt", *args),
+    ]
+    assert all(r.code in (0, 1) for r in runs), [r.stderr for r in runs]
+    assert [len(d._conns) for d in world.decoys] == [0, 0]
+    # ...and the control can see a connection: make one and it is counted.
+    with socket.create_connection((DECOY, world.decoys[0].port), timeout=2):
+        pass
+    deadline = dt.datetime.now() + dt.timedelta(seconds=2)
+    while not world.decoys[0]._conns and dt.datetime.now() < deadline:
+        threading.Event().wait(0.02)
+    assert len(world.decoys[0]._conns) == 1
