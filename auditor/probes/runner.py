@@ -204,6 +204,8 @@ def _tls_task(
         return TlsResult(target, observation)
 
     def run() -> TlsResult:
+        if target.refused is not None:  # its CA bundle may not be read: not connected to
+            return failed(target.refused)
         if address is None:
             return failed(unresolved or f"name does not resolve: {target.host}")
         observation = probe_endpoint(

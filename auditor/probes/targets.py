@@ -33,6 +33,9 @@ class EndpointTarget:
     http_url: str | None  # the plain-HTTP address that must redirect (web + https only)
     declared: tuple[str, ...]  # addresses the inventory declares for `host`
     ca_bundle: Path | None
+    #: Why the endpoint is not probed: the CA bundle the inventory names lies outside the
+    #: folders files may be read from (judging trust without it would mislead).
+    refused: str | None = None
 
     @property
     def host_is_ip(self) -> bool:
@@ -51,6 +54,13 @@ class CertFileTarget:
 CERT_PATH_REFUSED = (
     "not read: the path is outside the inventory's folder tree (after following symbolic "
     "links); pass --allow-cert-path DIR to read certificate files there"
+)
+
+
+CA_BUNDLE_REFUSED = (
+    "not probed: the CA bundle the inventory names (tls_policy.ca_bundle) is outside the "
+    "inventory's folder tree (after following symbolic links); pass --allow-cert-path DIR to "
+    "read it there"
 )
 
 
@@ -145,9 +155,12 @@ def plan_probes(
         systems.append(system.id)
         origins = system_origins.get(system.id, {})
         bundle = ca_bundle
+        bundle_refused = None
         policy = system.tls_policy
         if policy is not None and policy.ca_bundle:
             bundle = _relative_to(nearest(origins, "tls_policy.ca_bundle"), policy.ca_bundle, base)
+            if roots is not None and _outside(bundle, roots):
+                bundle, bundle_refused = None, CA_BUNDLE_REFUSED  # never opened
         addresses = _declared_addresses(system)
         urls: dict[str, EndpointKind] = {e.url: e.kind for e in system.endpoints}
         http_urls = {e.url: e.http_url for e in system.endpoints}
@@ -172,6 +185,7 @@ def plan_probes(
                     http_url=http_url,
                     declared=addresses.get(host, (host,) if _is_ip(host) else ()),
                     ca_bundle=bundle,
+                    refused=bundle_refused,
                 )
             )
         for ref in system.certificates:

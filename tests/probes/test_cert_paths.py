@@ -16,7 +16,7 @@ from conftest import run_cli
 from tls_servers import ec_key, issue, pem
 
 from auditor.loading.inventory import load_inventory
-from auditor.probes.targets import CERT_PATH_REFUSED, cert_roots, plan_probes
+from auditor.probes.targets import CA_BUNDLE_REFUSED, CERT_PATH_REFUSED, cert_roots, plan_probes
 
 AS_OF = "2026-11-24"
 
@@ -147,3 +147,58 @@ def test_plan_without_roots_is_unconfined_and_with_roots_refuses(layout: dict[st
         loaded.inventory, loaded.system_origins, cert_roots=cert_roots([inventory])
     )
     assert [t.refused for t in confined.cert_files] == [CERT_PATH_REFUSED, None]
+
+
+def _bundle_inventory(folder: Path, bundle: str, port: int) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "inventory.yaml"
+    path.write_text(
+        "organisation: {id: tinh-thu, name: Tỉnh Thử}\n"
+        "agencies:\n"
+        "  - id: so-a\n"
+        "    name: Sở A\n"
+        "    systems:\n"
+        "      - id: cong\n"
+        "        name: Cổng\n"
+        "        system_type: internal\n"
+        "        lifecycle: production\n"
+        f"        tls_policy: {{ca_bundle: {json.dumps(bundle)}}}\n"
+        f"        endpoints: [{{url: 'https://127.0.0.1:{port}/', kind: api}}]\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+@pytest.mark.parametrize("where", ["outside", "missing-outside", "inside"])
+def test_a_ca_bundle_outside_the_tree_is_not_read_and_the_endpoint_not_contacted(
+    layout: dict[str, Path], where: str
+) -> None:
+    from tls_servers import LoopbackServer
+
+    (layout["dir"] / "keys" / "ca.pem").write_bytes(layout["inside"].read_bytes())
+    bundle = {
+        "outside": str(layout["outside"]),
+        "missing-outside": "../../../../../../../../etc/no-such-bundle.pem",
+        "inside": "keys/ca.pem",
+    }[where]
+    listener = LoopbackServer("127.0.0.1", lambda conn, _stop: conn.close()).start()
+    try:
+        inventory = _bundle_inventory(layout["dir"], bundle, listener.port)
+        loaded = load_inventory([inventory])
+        plan = plan_probes(
+            loaded.inventory, loaded.system_origins, cert_roots=cert_roots([inventory])
+        )
+        (target,) = plan.endpoints
+        result = run_cli("probe", "tls", inventory, "--as-of", AS_OF, "--json", "--timeout", "1")
+        assert result.code == 0, result.stderr
+        tls = [r for r in json.loads(result.stdout)["observations"] if r["collection"] == "tls"]
+    finally:
+        listener.stop()
+    if where == "inside":
+        assert target.refused is None and target.ca_bundle is not None
+        assert listener._conns  # probed
+        return
+    # Refused alike whether the bundle exists or not; never opened, and no connection made.
+    assert (target.refused, target.ca_bundle) == (CA_BUNDLE_REFUSED, None)
+    assert listener._conns == []
+    assert tls and all(set(r["errors"].values()) == {CA_BUNDLE_REFUSED} for r in tls), tls
