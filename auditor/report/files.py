@@ -7,6 +7,18 @@ import os
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
+from typing import BinaryIO
+
+
+def write_durably(handle: BinaryIO, data: bytes | Iterable[bytes]) -> None:
+    """Write `data` (whole, or in chunks so a large output is never whole in memory) and
+    flush it to disk before the caller renames the file into place."""
+    if isinstance(data, bytes):
+        handle.write(data)
+    else:
+        handle.writelines(data)
+    handle.flush()
+    os.fsync(handle.fileno())
 
 
 def write_atomic(path: Path, data: bytes | Iterable[bytes]) -> None:
@@ -20,12 +32,7 @@ def write_atomic(path: Path, data: bytes | Iterable[bytes]) -> None:
         os.umask(umask)
         os.fchmod(fd, 0o666 & ~umask)
         with os.fdopen(fd, "wb") as handle:
-            if isinstance(data, bytes):
-                handle.write(data)
-            else:  # large outputs arrive in chunks, so they are never whole in memory
-                handle.writelines(data)
-            handle.flush()
-            os.fsync(handle.fileno())
+            write_durably(handle, data)
         os.replace(temp_name, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):

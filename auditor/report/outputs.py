@@ -32,6 +32,7 @@ from types import TracebackType
 from typing import Self
 
 from auditor.errors import AuditorError
+from auditor.report.files import write_durably
 
 STDOUT = "-"
 
@@ -217,12 +218,7 @@ class Staging:
         temp = self.temporary(output)
         try:
             with temp.open("wb") as handle:
-                if isinstance(data, bytes):
-                    handle.write(data)
-                else:  # large outputs arrive in chunks, so they are never whole in memory
-                    handle.writelines(data)
-                handle.flush()
-                os.fsync(handle.fileno())
+                write_durably(handle, data)
         except OSError as error:
             raise OutputError(f"cannot write {output.name}: {error.strerror or error}") from error
 
