@@ -1,6 +1,6 @@
 """The HTML report: one self-contained page (inline CSS, no script, font or image).
 
-Templates only lay out the view models of `report/views.py`; every piece of data is escaped
+Templates only lay out the view models of `report/views/`; every piece of data is escaped
 (autoescape on, nothing marked safe), and a misspelt name fails the render (StrictUndefined).
 """
 
