@@ -183,6 +183,7 @@ def worker_steps(db: str, out: Path) -> dict[str, Any]:
     """The steps of auditor.annual.run_annual (HTML, XLSX, CSV, JSON), each timed alone."""
     steps: list[dict[str, Any]] = []
     start = time.perf_counter()
+    from auditor.files import write_atomic
     from auditor.loading.catalog import load_catalog
     from auditor.model.targets import TargetsFile
     from auditor.report.annual.collect import collect_figures
@@ -191,7 +192,6 @@ def worker_steps(db: str, out: Path) -> dict[str, Any]:
     from auditor.report.annual.html import render_annual
     from auditor.report.annual.json_out import figures_json
     from auditor.report.annual.xlsx import write_xlsx
-    from auditor.report.files import write_atomic
     from auditor.store import HistoryStore
 
     _step(steps, "imports", time.perf_counter() - start)

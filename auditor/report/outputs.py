@@ -32,7 +32,7 @@ from types import TracebackType
 from typing import Self
 
 from auditor.errors import AuditorError
-from auditor.report.files import write_durably
+from auditor.files import write_durably
 
 STDOUT = "-"
 

@@ -14,7 +14,7 @@ from typing import Any
 from pydantic import TypeAdapter, ValidationError
 
 from auditor.errors import InputError, Location
-from auditor.report.files import write_atomic
+from auditor.files import write_atomic
 from auditor.scan.model import ScanRun
 from auditor.scan.nmap_xml import parse_nmap_xml
 

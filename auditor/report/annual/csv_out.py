@@ -29,10 +29,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Final
 
+from auditor.files import write_atomic
 from auditor.report.annual import columns
 from auditor.report.annual.columns import FORMULA_START, Cell
 from auditor.report.annual.figures import AnnualFigures
-from auditor.report.files import write_atomic
 from auditor.safe_text import safe_text
 
 BOM: Final = "\ufeff"

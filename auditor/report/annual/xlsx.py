@@ -19,7 +19,7 @@ Safety:
   keeps it text even when someone edits the cell, just as if it had been typed after an
   apostrophe;
 - nothing is half-written: the file is written beside its destination and renamed into
-  place (`auditor.report.files.write_atomic`), and removed if anything fails.
+  place (`auditor.files.write_atomic`), and removed if anything fails.
 """
 
 from __future__ import annotations
@@ -39,6 +39,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.dimensions import ColumnDimension, DimensionHolder, RowDimension
 from openpyxl.worksheet.filters import AutoFilter
 
+from auditor.files import write_atomic
 from auditor.report.annual import columns
 from auditor.report.annual.columns import COLUMNS, FORMULA_START, Cell, Kind, word
 from auditor.report.annual.figures import (
@@ -47,7 +48,6 @@ from auditor.report.annual.figures import (
     AnnualFigures,
     KpiValue,
 )
-from auditor.report.files import write_atomic
 from auditor.report.filters import DASH
 
 _DATE_FORMAT: Final = {"vi": "dd/mm/yyyy", "en": "yyyy-mm-dd"}

@@ -1,4 +1,7 @@
-"""Writing output files atomically: readers never see a half-written result."""
+"""Writing files atomically and durably: readers never see a half-written file.
+
+Below every layer that writes (report outputs, saved scans): plain file I/O, nothing about
+what is written."""
 
 from __future__ import annotations
 
