@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from itertools import chain, zip_longest
 from pathlib import Path
-from typing import Generic, Protocol, TypeVar
+from typing import Generic, TypeVar
 
 from auditor.probes.certfile import CertFileObservation, read_certificate_file
 from auditor.probes.dns import Addresses, Resolver, ResolverConfig
@@ -31,27 +31,13 @@ from auditor.probes.http import Redirect, SiteComparison, check_redirect, compar
 from auditor.probes.ipv6 import Ipv6Observation, probe_web_ipv6
 from auditor.probes.targets import CertFileTarget, EndpointTarget, ProbePlan
 from auditor.probes.tls import TlsObservation, probe_endpoint
+from auditor.progress import ProgressListener as ProgressListener  # audit.py imports it here
+from auditor.progress import Silent
 
 _log = logging.getLogger(__name__)
 
 R = TypeVar("R")
 PROBES = ("tls", "ipv6", "files")
-
-
-class ProgressListener(Protocol):
-    """Told how much work there is and when each piece is done (the CLI draws a bar)."""
-
-    def planned(self, tasks: int) -> None: ...
-
-    def done(self, label: str) -> None: ...
-
-
-class _Silent:
-    def planned(self, tasks: int) -> None:
-        pass
-
-    def done(self, label: str) -> None:
-        pass
 
 
 @dataclass(frozen=True)
@@ -284,7 +270,7 @@ def run_probes(
 ) -> ProbeResults:
     """Probe everything the plan names. Never raises for a target's failure."""
     results = ProbeResults(started_at=_now())
-    pool = _Pool(options, listener or _Silent())
+    pool = _Pool(options, listener or Silent())
     resolver = Resolver(options.resolver)
     wanted = options.probes
     web = [t for t in plan.endpoints if t.kind.value == "web"]

@@ -44,16 +44,14 @@ from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
 import nmap  # type: ignore[import-untyped]
 
 from auditor.errors import AuditorError
+from auditor.progress import ProgressListener, Silent
 from auditor.scan.model import HostObservation, ScanRun
 from auditor.scan.nmap_xml import NmapXmlError, parse_nmap_xml
-
-if TYPE_CHECKING:  # a Protocol: only annotations need it (keeps the probe stack unimported)
-    from auditor.probes.runner import ProgressListener
 
 Family = Literal["ipv4", "ipv6"]
 _IpNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
@@ -551,14 +549,6 @@ def _matched(batch: _Batch, hosts: Iterable[HostObservation],
     return out
 
 
-class _Silent:
-    def planned(self, tasks: int) -> None:
-        pass
-
-    def done(self, label: str) -> None:
-        pass
-
-
 def _now() -> str:
     return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
 
@@ -576,7 +566,7 @@ def run_scan(
     """Scan every target: one nmap process per batch and family. Raises `ScanTargetError` for a
     bad target before anything is scanned; never raises for what happens during the scan."""
     checked = check_targets(targets, options)
-    listener = listener or _Silent()
+    listener = listener or Silent()
     started = _now()
     state = _State(scanner=None, privileged=_is_root())
     items = _items(checked, state.notes)
