@@ -27,8 +27,9 @@ from typing import Generic, TypeVar
 
 from auditor.probes.certfile import CertFileObservation, read_certificate_file
 from auditor.probes.dns import Addresses, Resolver, ResolverConfig
-from auditor.probes.http import Redirect, SiteComparison, check_redirect, compare_sites, fetch
+from auditor.probes.http import Redirect, check_redirect, fetch
 from auditor.probes.ipv6 import Ipv6Observation, probe_web_ipv6
+from auditor.probes.samesite import SiteComparison, compare_sites
 from auditor.probes.targets import CertFileTarget, EndpointTarget, ProbePlan
 from auditor.probes.tls import TlsObservation, probe_endpoint
 from auditor.progress import ProgressListener as ProgressListener  # audit.py imports it here

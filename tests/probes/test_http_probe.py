@@ -28,14 +28,11 @@ from tls_servers import (
     write_chain,
 )
 
-from auditor.probes.http import (
-    HttpResponse,
-    Redirect,
+from auditor.probes.http import HttpResponse, Redirect, check_redirect, fetch
+from auditor.probes.samesite import (
     SiteComparison,
-    check_redirect,
     compare_sites,
     content_difference,
-    fetch,
     remove_nonces,
 )
 

@@ -316,10 +316,11 @@ def _probe_layouts() -> dict[str, tuple[dict[str, Any], dict[str, str]]]:
     """What observe.py makes of healthy probe results: the layouts the templates must have."""
     from auditor.probes.certfile import CertFileObservation
     from auditor.probes.certinfo import CertFacts, IntermediateFacts
-    from auditor.probes.http import Redirect, SiteComparison
+    from auditor.probes.http import Redirect
     from auditor.probes.ipv6 import Ipv6Observation, NameServerIpv6, Reachability
     from auditor.probes.observe import file_item, ipv6_values, tls_items
     from auditor.probes.runner import FileResult, Ipv6Result, TlsResult
+    from auditor.probes.samesite import SiteComparison
     from auditor.probes.targets import CertFileTarget, EndpointTarget
     from auditor.probes.tls import TlsObservation
 
