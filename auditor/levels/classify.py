@@ -3,7 +3,7 @@
 A system is at the highest level of any criterion it meets, and of any of its components
 (Decree 85 Art. 5; Decree 331 Art. 8.2). Most kinds of fact land in the same place in both
 decrees, only under different clause numbers, so they are read by shared rules through a
-per-regime clause table (`_Clauses`); the citizen-facing clause (Art. 8.2/9.2 vs 12.2/13.2)
+per-regime clause table (`levels/clauses.py`); the citizen-facing clause (Art. 8.2/9.2 vs 12.2/13.2)
 changed in substance and has one function per regime.
 
 **Unknown is not no.** Every classification fact is three-valued: declared true/false or a
@@ -36,11 +36,19 @@ province's systems are provincial (`national_possible`).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from types import MappingProxyType
 
-from auditor.levels.criteria import CRITERIA, Criterion
+from auditor.levels.clauses import (
+    CLAUSES,
+    NON_PUBLIC,
+    PRIVATE_OR_PERSONAL,
+    PROVEN,
+    Clauses,
+    Hit,
+    Unknown,
+)
+from auditor.levels.criteria import Criterion
 from auditor.model.inventory import (
     ClassificationAttributes,
     Component,
@@ -53,25 +61,8 @@ from auditor.model.inventory import (
     SystemType,
 )
 
-# Thresholds of the "other online service" point (ND85 Art. 8.2.c/9.2.c; ND331 Art. 12.2.b/13.2.c).
-ND85_USERS_THRESHOLD = 10_000
-ND331_BASIC_SUBJECTS_THRESHOLD = 100_000
-ND331_SENSITIVE_SUBJECTS_THRESHOLD = 10_000
-
-_NON_PUBLIC = frozenset({InfoType.PRIVATE, InfoType.PERSONAL, InfoType.STATE_SECRET})
-_PRIVATE_OR_PERSONAL = frozenset({InfoType.PRIVATE, InfoType.PERSONAL})
-
-# Decree 43/2011 levels 1-2 are "information and online public services up to level 2" (ND85
-# Art. 8.2.a). Decree 42/2022 replaced the levels with "một phần" (partial) and "toàn trình"
-# (full); treating them as level 3 and 4 — hence Art. 9.2.a — is common practice, not text
-# (regulations.md §1.2 and §8).
-_DVC_UP_TO_LEVEL_2 = frozenset({PublicServiceLevel.L1, PublicServiceLevel.L2})
-
 # Harm levels a state-secret / defence system could still have when the harm is not declared.
 _ANY_HARM = (Harm.HARM, Harm.SERIOUS, Harm.STRATEGIC)
-
-Unknown = tuple[str, ...]
-"""Names of the undeclared classification facts a criterion still depends on."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,240 +140,6 @@ class Classification:
         return tuple(sorted({name for o in self.undecided() for name in o.unknown}))
 
 
-def _c(criterion_id: str) -> Criterion:
-    # Tables below name clauses by id; a typo fails at import time, not in an audit.
-    return CRITERIA[criterion_id]
-
-
-# A rule's output: each criterion with the undeclared facts it still depends on (() = proven).
-_Hit = tuple[Criterion, Unknown]
-_PROVEN: Unknown = ()
-
-
-def _personal(attrs: ClassificationAttributes) -> bool | None:
-    """Whether private or personal information is processed; None when not declared."""
-    if attrs.info_types is None:
-        return None
-    return bool(attrs.info_types & _PRIVATE_OR_PERSONAL)
-
-
-def _nd85_citizen_facing(attrs: ClassificationAttributes) -> Iterator[_Hit]:
-    """ND85 Arts. 8.2 and 9.2: online public-service level, conditional lines, user count."""
-    level = attrs.public_service_level
-    if level is None:
-        yield _c("nd85.9.2.a"), ("public_service_level",)
-    elif level is not PublicServiceLevel.NONE:
-        yield _c("nd85.8.2.a" if level in _DVC_UP_TO_LEVEL_2 else "nd85.9.2.a"), _PROVEN
-    if attrs.information_portal:
-        yield _c("nd85.8.2.a"), _PROVEN
-    yield from _online_service(attrs, _c("nd85.8.2.b"), _c("nd85.9.2.b"))
-    users = attrs.users
-    personal = _personal(attrs)
-    if users is not None and users >= ND85_USERS_THRESHOLD:
-        yield _c("nd85.9.2.c"), _PROVEN
-    elif users:  # a positive count is of users whose private/personal data is processed
-        yield _c("nd85.8.2.c"), _PROVEN
-    elif users is None and personal is not False:
-        # The count decides between 8.2.c and 9.2.c; never assume it is below the threshold.
-        yield _c("nd85.9.2.c"), ("users",) if personal else ("info_types", "users")
-    elif users == 0 and personal:
-        yield _c("nd85.8.2.c"), _PROVEN
-
-
-def _online_service(
-    attrs: ClassificationAttributes, not_listed: Criterion, listed: Criterion
-) -> Iterator[_Hit]:
-    """The online-service point of either regime: on the conditional list or not."""
-    listed_line = attrs.conditional_business_line
-    if listed_line:
-        yield listed, _PROVEN
-    elif attrs.online_service is False:
-        return
-    elif listed_line is None:
-        yield listed, ("conditional_business_line",)
-    elif attrs.online_service:
-        yield not_listed, _PROVEN
-
-
-def _nd331_citizen_facing(attrs: ClassificationAttributes) -> Iterator[_Hit]:
-    """ND331 Arts. 12.2 and 13.2: conditional lines, administrative procedures, data subjects.
-
-    The online public-service level is no longer a criterion; administrative procedures are.
-    The legacy `users` figure is not a proxy for data subjects: it counts users with private
-    *or* personal data, not data subjects by category.
-    """
-    yield from _online_service(attrs, _c("nd331.12.2.a"), _c("nd331.13.2.a"))
-    if attrs.admin_procedures:
-        yield _c("nd331.13.2.b"), _PROVEN
-    elif attrs.admin_procedures is None:
-        yield _c("nd331.13.2.b"), ("admin_procedures",)
-    basic, sensitive = attrs.basic_pd_subjects, attrs.sensitive_pd_subjects
-    if (basic is not None and basic >= ND331_BASIC_SUBJECTS_THRESHOLD) or (
-        sensitive is not None and sensitive >= ND331_SENSITIVE_SUBJECTS_THRESHOLD
-    ):
-        yield _c("nd331.13.2.c"), _PROVEN
-        return
-    counts_unknown = tuple(
-        name
-        for name, value in (("basic_pd_subjects", basic), ("sensitive_pd_subjects", sensitive))
-        if value is None
-    )
-    personal = _personal(attrs)
-    has_subjects = bool(basic) or bool(sensitive) or personal is True
-    if has_subjects:
-        if counts_unknown:
-            yield _c("nd331.13.2.c"), counts_unknown
-        else:
-            yield _c("nd331.12.2.b"), _PROVEN
-    elif personal is None and counts_unknown:
-        yield _c("nd331.13.2.c"), ("info_types", *counts_unknown)
-
-
-@dataclass(frozen=True, slots=True)
-class _Clauses:
-    """Where each kind of fact lands in one regime."""
-
-    internal_public: Criterion
-    internal_private: Criterion
-    harm: Mapping[Harm, Criterion]
-    infra_scope: Mapping[InfraScope, Criterion]
-    nationwide_24x7: Criterion
-    national_egov_24x7: Criterion
-    international_link: Criterion
-    critical_data_store: Criterion
-    ics: Mapping[IcsGrade, Criterion]
-    pm_designated: Mapping[int, Criterion]
-    risk_assessed: Mapping[int, Criterion]
-    citizen_facing: Callable[[ClassificationAttributes], Iterator[_Hit]]
-    citizen_type: Criterion
-    infrastructure_type: Criterion
-    ics_type: Criterion
-    default: Criterion
-
-
-_ND85_CLAUSES = _Clauses(
-    internal_public=_c("nd85.7"),
-    internal_private=_c("nd85.8.1"),
-    harm=MappingProxyType(
-        {
-            Harm.HARM: _c("nd85.9.1"),
-            Harm.SERIOUS: _c("nd85.10.1"),
-            Harm.ESPECIALLY_SERIOUS: _c("nd85.11.1"),
-            Harm.STRATEGIC: _c("nd85.11.1"),
-        }
-    ),
-    infra_scope=MappingProxyType(
-        {
-            InfraScope.ONE_ORG: _c("nd85.8.3"),
-            # Decree 85 names "one sector"; a ministry's bodies are one sector. A nationwide
-            # infrastructure that need not run 24/7 misses Art. 10.3 and is at least Art. 9.3.
-            InfraScope.SECTOR_OR_PROVINCES: _c("nd85.9.3"),
-            InfraScope.MINISTRY: _c("nd85.9.3"),
-            InfraScope.NATIONAL: _c("nd85.9.3"),
-            InfraScope.INTERNATIONAL: _c("nd85.11.3"),
-        }
-    ),
-    nationwide_24x7=_c("nd85.10.3"),
-    national_egov_24x7=_c("nd85.10.2"),
-    international_link=_c("nd85.11.3"),
-    critical_data_store=_c("nd85.11.2"),
-    ics=MappingProxyType(
-        {
-            IcsGrade.IV: _c("nd85.9.4"),
-            IcsGrade.III: _c("nd85.9.4"),
-            IcsGrade.II: _c("nd85.9.4"),
-            IcsGrade.I: _c("nd85.10.4"),
-            IcsGrade.SPECIAL: _c("nd85.11.4"),
-            IcsGrade.NATIONAL_SECURITY: _c("nd85.11.4"),
-        }
-    ),
-    # Only level 5 is a clause of Decree 85; lower PM decisions are pseudo-criteria.
-    pm_designated=MappingProxyType(
-        {
-            1: _c("nd85.pm.1"),
-            2: _c("nd85.pm.2"),
-            3: _c("nd85.pm.3"),
-            4: _c("nd85.pm.4"),
-            5: _c("nd85.11.5"),
-        }
-    ),
-    # Decree 85 has no risk-framework path: a risk-assessed level does not classify.
-    risk_assessed=MappingProxyType({}),
-    citizen_facing=_nd85_citizen_facing,
-    citizen_type=_c("nd85.6.2.b"),
-    infrastructure_type=_c("nd85.6.2.c"),
-    ics_type=_c("nd85.6.2.d"),
-    default=_c("nd85.default"),
-)
-
-# Decree 331 names the PM decision and the risk framework in the same clause at every level
-# (Art. 11.2 mentions only the risk framework; a PM decision at level 1 is filed there too).
-_ND331_PM_OR_RISK = MappingProxyType(
-    {
-        1: _c("nd331.11.2"),
-        2: _c("nd331.12.4"),
-        3: _c("nd331.13.5"),
-        4: _c("nd331.14.4"),
-        5: _c("nd331.15.5"),
-    }
-)
-
-_ND331_CLAUSES = _Clauses(
-    internal_public=_c("nd331.11.1"),
-    internal_private=_c("nd331.12.1"),
-    harm=MappingProxyType(
-        {
-            Harm.HARM: _c("nd331.13.1"),
-            Harm.SERIOUS: _c("nd331.14.1"),
-            # Art. 15.1 is "strategic, especially serious harm"; an especially serious harm is
-            # treated as strategic, since Art. 14.1 stops at "serious".
-            Harm.ESPECIALLY_SERIOUS: _c("nd331.15.1"),
-            Harm.STRATEGIC: _c("nd331.15.1"),
-        }
-    ),
-    infra_scope=MappingProxyType(
-        {
-            InfraScope.ONE_ORG: _c("nd331.12.3"),
-            InfraScope.SECTOR_OR_PROVINCES: _c("nd331.13.3"),
-            InfraScope.MINISTRY: _c("nd331.13.3"),  # "một bộ" is explicit in Art. 13.3
-            InfraScope.NATIONAL: _c("nd331.13.3"),  # nationwide but not 24/7: as in ND85
-            InfraScope.INTERNATIONAL: _c("nd331.15.3"),
-        }
-    ),
-    # Art. 14.2 merged Decree 85's Arts. 10.2 and 10.3 into one clause.
-    nationwide_24x7=_c("nd331.14.2"),
-    national_egov_24x7=_c("nd331.14.2"),
-    international_link=_c("nd331.15.3"),
-    critical_data_store=_c("nd331.15.2"),
-    ics=MappingProxyType(
-        {
-            IcsGrade.IV: _c("nd331.13.4"),
-            IcsGrade.III: _c("nd331.13.4"),
-            IcsGrade.II: _c("nd331.13.4"),
-            IcsGrade.I: _c("nd331.14.3"),
-            IcsGrade.SPECIAL: _c("nd331.15.4"),
-            IcsGrade.NATIONAL_SECURITY: _c("nd331.15.4"),
-        }
-    ),
-    pm_designated=_ND331_PM_OR_RISK,
-    # Art. 10.5: a risk assessment above the criteria obliges the owner to propose the higher
-    # level, so the assessed level classifies like any other criterion.
-    risk_assessed=_ND331_PM_OR_RISK,
-    citizen_facing=_nd331_citizen_facing,
-    citizen_type=_c("nd331.9.2.b"),
-    infrastructure_type=_c("nd331.9.2.c"),
-    ics_type=_c("nd331.9.2.d"),
-    default=_c("nd331.default"),
-)
-
-_CLAUSES: Mapping[Regime, _Clauses] = MappingProxyType(
-    {
-        Regime.ND85: _ND85_CLAUSES,
-        Regime.ND331: _ND331_CLAUSES,
-    }
-)
-
-
 # --------------------------------------------------------------------------------------------
 # Rules: each reads one kind of fact and yields the criteria it meets or could meet.
 # --------------------------------------------------------------------------------------------
@@ -397,21 +154,21 @@ class _Subject:
     national_possible: bool
 
 
-_Rule = Callable[[_Subject, _Clauses], Iterable[_Hit]]
+_Rule = Callable[[_Subject, Clauses], Iterable[Hit]]
 
 
-def _internal(subject: _Subject, clauses: _Clauses) -> Iterator[_Hit]:
+def _internal(subject: _Subject, clauses: Clauses) -> Iterator[Hit]:
     if subject.system_type is not SystemType.INTERNAL:
         return
     info = subject.attrs.info_types
     if info is None:
         yield clauses.internal_private, ("info_types",)
-    elif not info & _NON_PUBLIC:
-        yield clauses.internal_public, _PROVEN
-    elif info & _PRIVATE_OR_PERSONAL and InfoType.STATE_SECRET not in info:
+    elif not info & NON_PUBLIC:
+        yield clauses.internal_public, PROVEN
+    elif info & PRIVATE_OR_PERSONAL and InfoType.STATE_SECRET not in info:
         # State-secret systems are excluded from level 2 by the clause's own words; they are
         # placed by the state-secret rule instead.
-        yield clauses.internal_private, _PROVEN
+        yield clauses.internal_private, PROVEN
 
 
 def _serves_citizens(subject: _Subject) -> bool:
@@ -428,7 +185,7 @@ def _serves_citizens(subject: _Subject) -> bool:
     )
 
 
-def _citizen_facing(subject: _Subject, clauses: _Clauses) -> Iterator[_Hit]:
+def _citizen_facing(subject: _Subject, clauses: Clauses) -> Iterator[Hit]:
     if not _serves_citizens(subject):
         return
     hits = list(clauses.citizen_facing(subject.attrs))
@@ -440,22 +197,22 @@ def _citizen_facing(subject: _Subject, clauses: _Clauses) -> Iterator[_Hit]:
     ):
         # Art. 6.2.b / 9.2.b: such a system provides online services, so one of the two
         # online-service points holds whichever way the conditional-list question goes.
-        hits.append((floor, _PROVEN))
+        hits.append((floor, PROVEN))
     yield from hits
 
 
-def _state_secret(subject: _Subject, clauses: _Clauses) -> Iterator[_Hit]:
+def _state_secret(subject: _Subject, clauses: Clauses) -> Iterator[Hit]:
     """Arts. 9.1-11.1 / 13.1-15.1: state secrets or defence/security, by the harm sabotage does."""
     attrs = subject.attrs
     secret = None if attrs.info_types is None else InfoType.STATE_SECRET in attrs.info_types
     harm = attrs.state_secret_harm
     if harm is not None and harm is not Harm.NONE:
-        yield clauses.harm[harm], _PROVEN
+        yield clauses.harm[harm], PROVEN
     elif secret:
         # A state secret is by law information whose disclosure may harm national interests
         # (Law 29/2018/QH14 on State Secrets, Art. 2.1), so at least the lowest clause holds;
         # how serious the harm is decides the rest.
-        yield clauses.harm[Harm.HARM], _PROVEN
+        yield clauses.harm[Harm.HARM], PROVEN
         if harm is None:
             for worse in _ANY_HARM[1:]:
                 yield clauses.harm[worse], ("state_secret_harm",)
@@ -473,34 +230,34 @@ def _state_secret(subject: _Subject, clauses: _Clauses) -> Iterator[_Hit]:
             yield clauses.harm[level], (*unknown, "state_secret_harm")
 
 
-def _infrastructure(subject: _Subject, clauses: _Clauses) -> Iterator[_Hit]:
+def _infrastructure(subject: _Subject, clauses: Clauses) -> Iterator[Hit]:
     attrs = subject.attrs
     scope = attrs.infra_scope
     if scope is None and subject.system_type is not SystemType.INFRASTRUCTURE:
         pass  # the type says it is not shared infrastructure: its scope is no question
     elif scope is None:
-        yield clauses.infrastructure_type, _PROVEN
+        yield clauses.infrastructure_type, PROVEN
         yield clauses.infra_scope[InfraScope.SECTOR_OR_PROVINCES], ("infra_scope",)
         if attrs.requires_24x7 is not False:
             yield clauses.nationwide_24x7, ("infra_scope", "requires_24x7")
         if attrs.international_link is not False:
             yield clauses.infra_scope[InfraScope.INTERNATIONAL], ("infra_scope",)
     elif scope is InfraScope.NATIONAL and attrs.requires_24x7:
-        yield clauses.nationwide_24x7, _PROVEN
+        yield clauses.nationwide_24x7, PROVEN
     else:
-        yield clauses.infra_scope[scope], _PROVEN
+        yield clauses.infra_scope[scope], PROVEN
         if scope is InfraScope.NATIONAL and attrs.requires_24x7 is None:
             yield clauses.nationwide_24x7, ("requires_24x7",)
     if attrs.international_link:
-        yield clauses.international_link, _PROVEN
+        yield clauses.international_link, PROVEN
 
 
-def _national(subject: _Subject, clauses: _Clauses) -> Iterator[_Hit]:
+def _national(subject: _Subject, clauses: Clauses) -> Iterator[Hit]:
     # A national e-government system that may stop for planned maintenance only is not named by
     # either decree; it is classified by its other facts.
     attrs = subject.attrs
     if attrs.national_egov and attrs.requires_24x7:
-        yield clauses.national_egov_24x7, _PROVEN
+        yield clauses.national_egov_24x7, PROVEN
     elif (
         subject.national_possible
         and attrs.national_egov is not False
@@ -516,27 +273,27 @@ def _national(subject: _Subject, clauses: _Clauses) -> Iterator[_Hit]:
         )
         yield clauses.national_egov_24x7, unknown
     if attrs.national_critical_data_store:
-        yield clauses.critical_data_store, _PROVEN
+        yield clauses.critical_data_store, PROVEN
     elif subject.national_possible and attrs.national_critical_data_store is None:
         yield clauses.critical_data_store, ("national_critical_data_store",)
 
 
-def _industrial_control(subject: _Subject, clauses: _Clauses) -> Iterator[_Hit]:
+def _industrial_control(subject: _Subject, clauses: Clauses) -> Iterator[Hit]:
     grade = subject.attrs.ics_works_grade
     if grade is not None:
-        yield clauses.ics[grade], _PROVEN
+        yield clauses.ics[grade], PROVEN
     elif subject.system_type is SystemType.INDUSTRIAL_CONTROL:
-        yield clauses.ics_type, _PROVEN
+        yield clauses.ics_type, PROVEN
         yield clauses.ics[IcsGrade.I], ("ics_works_grade",)
         yield clauses.ics[IcsGrade.SPECIAL], ("ics_works_grade",)
 
 
-def _designated(subject: _Subject, clauses: _Clauses) -> Iterator[_Hit]:
+def _designated(subject: _Subject, clauses: Clauses) -> Iterator[Hit]:
     attrs = subject.attrs
     if attrs.pm_designated_level is not None:
-        yield clauses.pm_designated[attrs.pm_designated_level], _PROVEN
+        yield clauses.pm_designated[attrs.pm_designated_level], PROVEN
     if attrs.risk_assessed_level is not None and attrs.risk_assessed_level in clauses.risk_assessed:
-        yield clauses.risk_assessed[attrs.risk_assessed_level], _PROVEN
+        yield clauses.risk_assessed[attrs.risk_assessed_level], PROVEN
 
 
 _RULES: tuple[_Rule, ...] = (
@@ -550,7 +307,7 @@ _RULES: tuple[_Rule, ...] = (
 )
 
 
-def _hits(subject: _Subject, clauses: _Clauses) -> tuple[set[Criterion], dict[Criterion, Unknown]]:
+def _hits(subject: _Subject, clauses: Clauses) -> tuple[set[Criterion], dict[Criterion, Unknown]]:
     """Proven criteria, and open ones with the facts they depend on.
 
     A criterion proven by one rule is not also open; two rules leaving the same criterion open
@@ -584,7 +341,7 @@ def classify(
     national_possible: bool = False,
 ) -> Classification:
     """Classify a system and its components under one regime; the highest level wins."""
-    clauses = _CLAUSES[regime]
+    clauses = CLAUSES[regime]
     fired: set[FiredCriterion] = set()
     open_: set[OpenCriterion] = set()
     parts: list[tuple[str | None, _Subject]] = [
