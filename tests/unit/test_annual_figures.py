@@ -12,12 +12,8 @@ from auditor.loading.catalog import load_catalog
 from auditor.loading.targets import load_targets
 from auditor.model.results import Obligation, Severity, Status
 from auditor.model.targets import AnnualTargets, TargetsFile
-from auditor.report.annual.figures import (
-    AnnualFigures,
-    build_figures,
-    custom_period,
-    statutory_period,
-)
+from auditor.report.annual.build import build_figures
+from auditor.report.annual.figures import AnnualFigures, custom_period, statutory_period
 from auditor.report.annual.html import render_annual
 from auditor.report.annual.kpis import KPIS, KpiStatus, system_status
 from auditor.store import FindingRow, RunRow, SystemRow, SystemSnapshot

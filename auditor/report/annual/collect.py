@@ -8,7 +8,8 @@ from collections.abc import Mapping
 from auditor.errors import AuditorError
 from auditor.model.results import Status
 from auditor.model.targets import AnnualTargets
-from auditor.report.annual.figures import AnnualFigures, Gap, Period, build_figures
+from auditor.report.annual.build import build_figures
+from auditor.report.annual.figures import AnnualFigures, Gap, Period
 from auditor.store import HistoryStore
 
 

@@ -274,7 +274,7 @@ def _score(line: SystemLine, _agency: str, _lang: str) -> Cell:
 
 def _kpi(kpi: KpiDef) -> Getter:
     def get(line: SystemLine, _agency: str, lang: str) -> Cell:
-        # Absent means none of its rules applied, as figures.py counts it.
+        # Absent means none of its rules applied, as build.py counts it.
         status = line.kpis.get(kpi.id, KpiStatus.NOT_APPLICABLE)
         return word(f"kpi.{status.value}", lang)
 
