@@ -37,6 +37,8 @@ _FAIL: Final = Status.FAIL  # a plain constant: tested on every finding of obser
 
 
 class ObservedTables:
+    """Builds each agency's observation tables; the row builders keep their per-page caches."""
+
     def __init__(self, ctx: Context) -> None:
         self.live = ctx.run.run.live
         self.live_tables = LiveTables(ctx)
