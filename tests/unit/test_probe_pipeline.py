@@ -29,11 +29,11 @@ from auditor.probes.runner import (
     _dedupe,
     _Pool,
     _round_robin,
-    _Silent,
     _Task,
 )
 from auditor.probes.targets import EndpointTarget, plan_probes
 from auditor.probes.tls import TlsObservation, VerifyReason
+from auditor.progress import Silent
 
 AS_OF = dt.date(2026, 12, 1)
 
@@ -152,7 +152,7 @@ def test_per_host_limit_is_respected() -> None:
             running["a"] -= 1
         return "ok"
 
-    pool = _Pool(ProbeOptions(as_of=AS_OF, workers=16, per_host=3), _Silent())
+    pool = _Pool(ProbeOptions(as_of=AS_OF, workers=16, per_host=3), Silent())
     results = pool.map([_Task("a", "t", work, lambda reason: reason) for _ in range(12)])
     assert results == ["ok"] * 12 and peak["a"] == 3
 
@@ -161,7 +161,7 @@ def test_a_task_that_raises_becomes_an_internal_error_for_its_target_only() -> N
     def boom() -> str:
         raise RuntimeError("bug in a probe")
 
-    pool = _Pool(ProbeOptions(as_of=AS_OF), _Silent())
+    pool = _Pool(ProbeOptions(as_of=AS_OF), Silent())
     results = pool.map([
         _Task("a", "bad", boom, lambda reason: f"error: {reason}"),
         _Task("b", "good", lambda: "observed", lambda reason: f"error: {reason}"),
@@ -170,7 +170,7 @@ def test_a_task_that_raises_becomes_an_internal_error_for_its_target_only() -> N
 
 
 def test_tasks_not_started_by_the_time_limit_are_reported_not_dropped() -> None:
-    pool = _Pool(ProbeOptions(as_of=AS_OF, workers=1, time_limit=1.0), _Silent())
+    pool = _Pool(ProbeOptions(as_of=AS_OF, workers=1, time_limit=1.0), Silent())
 
     def slow() -> str:
         time.sleep(1.2)
