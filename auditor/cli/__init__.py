@@ -15,7 +15,7 @@ One module per group of commands, each importing what it uses only when its comm
 
 So `auditor --version` imports click alone, and `auditor validate` neither the history store
 (SQLAlchemy, Alembic), nor the probes, nmap, Jinja2 or the report renderers
-(tests/unit/test_cli_lazy.py keeps it that way; bench/startup.py measures it).
+(tests/e2e/test_cli_lazy.py keeps it that way; bench/startup.py measures it).
 """
 
 from auditor.cli.core import cli, main

@@ -151,7 +151,7 @@ def audit(
 
                     staged.write(output, render_html(run, outcome.catalog, lang).encode("utf-8"))
             if not no_history:  # the last thing that may fail: then no output is written
-                progress.outputs(len(outputs), steps, "history")
+                progress.recording(len(outputs), steps)
                 with HistoryStore.open(db) as store:
                     run_id = store.record(run, inventory=", ".join(paths))
             progress.outputs(steps, steps)

@@ -2,7 +2,7 @@
 
 Importing this module must stay cheap (click and the standard library): every command
 imports it. The choices of --fail-on and --regime are written out here instead of read from
-the model's enums, which would import pydantic models; tests/unit/test_cli_lazy.py checks
+the model's enums, which would import pydantic models; tests/e2e/test_cli_lazy.py checks
 that they are the same.
 """
 

@@ -26,6 +26,7 @@ LABELS = {
     "systems": {"vi": "Đánh giá hệ thống", "en": "Judging systems"},
     "outputs": {"vi": "Ghi báo cáo", "en": "Writing the report"},
 }
+HISTORY = {"vi": "kho lịch sử", "en": "history store"}
 
 
 def _is_terminal(stream: Any) -> bool:
@@ -116,7 +117,9 @@ class CommandProgress:
                 task = self._progress.add_task(LABELS[kind][self.lang], total=total, current="")
                 self._tasks[kind] = task
             assert self._progress is not None  # noqa: S101 - a task implies the display
-            self._progress.update(task, completed=done, total=total, current=current[:60])
+            from rich.markup import escape
+
+            self._progress.update(task, completed=done, total=total, current=escape(current[:60]))
 
     def files(self, done: int, total: int) -> None:
         """Inventory files read so far, of all."""
@@ -129,6 +132,10 @@ class CommandProgress:
     def outputs(self, done: int, total: int, current: str = "") -> None:
         """Outputs written so far, of all; `current` names the one being written."""
         self._show("outputs", done, total, current)
+
+    def recording(self, done: int, total: int) -> None:
+        """Outputs written so far, of all, the run now being recorded in the history store."""
+        self._show("outputs", done, total, HISTORY[self.lang])
 
     def planned(self, tasks: int) -> None:
         with self._lock:
