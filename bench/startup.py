@@ -1,7 +1,7 @@
 """Benchmark: how long the CLI takes to start, against a bare `python -c "import click, yaml"`.
 
     python bench/startup.py                  # best of 15 rounds
-    python bench/startup.py --repeat 30 --importtime
+    python bench/startup.py --repeat 30 --importtime --instructions
 
 Every command runs in a **fresh interpreter** (`python -m auditor ...`, as the tests and most
 users run it), in rounds: each round runs every command once, so a slow spell of the machine
@@ -16,7 +16,9 @@ Goal (issue 13): `--version`, `validate` and `gate` on the example province (off
 3x the floor. The `loaded` column lists which heavy packages each command imported (from one
 extra, unmeasured run under `python -X importtime`); with --importtime the whole import log of
 each command is written to bench/out/startup-importtime-<command>.txt and the auditor modules
-that cost most are printed.
+that cost most are printed. With --instructions each command also runs once under valgrind's
+callgrind, which counts the instructions it executes: a measure that a busy shared machine
+does not disturb (times on it vary by a factor of two or more).
 
 The children import from byte-code in a cache folder of their own (PYTHONPYCACHEPREFIX under
 bench/out/), filled by one unmeasured round, as an installed auditor does, even where
@@ -31,13 +33,15 @@ import datetime as dt
 import json
 import os
 import platform
+import re
+import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -60,13 +64,12 @@ class Command:
     argv: tuple[str, ...]  # after the interpreter
     goal: bool = False  # within GOAL_RATIO x the floor
     codes: tuple[int, ...] = (0,)  # the exit codes it may end with
+    repo: Path = REPO  # the checkout whose auditor runs (its folder is the working directory)
 
 
-def commands(scratch: Path) -> list[Command]:
+def auditor_commands(scratch: Path) -> list[Command]:
     auditor = ("-m", "auditor")
     return [
-        Command("floor: import click, yaml", ("-c", "import click, yaml")),
-        Command("interpreter: pass", ("-c", "pass")),
         Command("auditor --version", (*auditor, "--version"), goal=True),
         Command("auditor --help", (*auditor, "--help")),
         Command("auditor validate EXAMPLE", (*auditor, "validate", EXAMPLE), goal=True),
@@ -85,6 +88,20 @@ def commands(scratch: Path) -> list[Command]:
     ]
 
 
+def commands(scratch: Path, compare: Path | None) -> list[Command]:
+    jobs = [
+        Command("floor: import click, yaml", ("-c", "import click, yaml")),
+        Command("interpreter: pass", ("-c", "pass")),
+        *auditor_commands(scratch),
+    ]
+    if compare is not None:  # the same commands of another checkout, in the same rounds
+        jobs += [
+            replace(job, name=f"{job.name} [{compare.name}]", goal=False, repo=compare)
+            for job in auditor_commands(scratch)
+        ]
+    return jobs
+
+
 @dataclass(frozen=True)
 class Measured:
     wall_s: float
@@ -92,26 +109,29 @@ class Measured:
     rss_mib: float
 
 
-def _env(pycache: Path, scratch: Path) -> dict[str, str]:
+def _env(command: Command, scratch: Path) -> dict[str, str]:
     env = dict(os.environ)
     env.pop("PYTHONDONTWRITEBYTECODE", None)
-    env["PYTHONPYCACHEPREFIX"] = str(pycache)
-    env["PYTHONPATH"] = str(REPO)  # this checkout's auditor, not an installed one
+    # Byte-code of each checkout in a folder of its own (both are named auditor/...).
+    which = "" if command.repo == REPO else "-" + command.repo.name
+    env["PYTHONPYCACHEPREFIX"] = str(OUT / f"startup-pycache{which}")
+    env["PYTHONPATH"] = str(command.repo)  # this checkout's auditor, not an installed one
     env["PYTHONIOENCODING"] = "utf-8"
     env["AUDITOR_DB"] = str(scratch / "history.sqlite")  # never the user's store
     return env
 
 
-def spawn(command: Command, env: dict[str, str], *, extra: Sequence[str] = ()) -> tuple[
+def spawn(command: Command, scratch: Path, *, extra: Sequence[str] = ()) -> tuple[
     Measured, bytes
 ]:
     """Run one command; wall time, CPU time and peak RSS of that child alone (wait4)."""
     argv = [sys.executable, *extra, *command.argv]
+    env = _env(command, scratch)
     with tempfile.TemporaryFile() as err:
         start = time.perf_counter()
         proc = subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
-            argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=err, cwd=REPO,
-            env=env,
+            argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=err,
+            cwd=command.repo, env=env,
         )
         _, status, usage = os.wait4(proc.pid, 0)
         wall = time.perf_counter() - start
@@ -122,6 +142,27 @@ def spawn(command: Command, env: dict[str, str], *, extra: Sequence[str] = ()) -
         tail = stderr.decode(errors="replace")[-2000:]
         raise SystemExit(f"{command.name}: exit {proc.returncode}\n{tail}")
     return Measured(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024), stderr
+
+
+def instructions(command: Command, scratch: Path) -> int | None:
+    """Instructions the command executes (valgrind's callgrind `Ir`): unlike time, the same on
+    a busy machine as on an idle one. None when valgrind is not installed."""
+    valgrind = shutil.which("valgrind")
+    if valgrind is None:
+        return None
+    out = scratch / "callgrind.out"
+    done = subprocess.run(  # noqa: S603 - valgrind and our own interpreter and arguments
+        [valgrind, "--tool=callgrind", f"--callgrind-out-file={out}", sys.executable,
+         *command.argv],
+        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        cwd=command.repo, env=_env(command, scratch), check=False,
+    )
+    out.unlink(missing_ok=True)
+    found = re.search(rb"Collected : (\d+)", done.stderr)
+    if done.returncode not in command.codes or found is None:
+        raise SystemExit(f"{command.name} under valgrind: exit {done.returncode}\n"
+                         f"{done.stderr.decode(errors='replace')[-2000:]}")
+    return int(found.group(1))
 
 
 def imported(log: bytes) -> list[tuple[int, int, str]]:
@@ -147,34 +188,46 @@ def top_auditor(rows: list[tuple[int, int, str]], count: int) -> list[str]:
             for own, cum, name in mine[:count]]
 
 
-def slug(name: str) -> str:
-    words = name.removeprefix("auditor ").split()
-    return "-".join(w.strip("-").lower() for w in words[:2] if w.strip("-")) or "floor"
+def slug(command: Command) -> str:
+    words = command.name.removeprefix("auditor ").split(" [")[0].split()
+    name = "-".join(w.strip("-").lower() for w in words[:2] if w.strip("-"))
+    return name + ("" if command.repo == REPO else f"-{command.repo.name}")
 
 
-def render(results: list[dict[str, Any]], repeat: int, code: str) -> str:
+def render(
+    results: list[dict[str, Any]], repeat: int, code: str, compare: Path | None = None
+) -> str:
     floor = results[0]["best_s"]
+    floor_ir = results[0]["instructions"]
+    counted = floor_ir is not None
     lines = [
         "# auditor start-up",
         "",
         f"- date of run: {dt.datetime.now(dt.UTC).strftime('%Y-%m-%d %H:%M UTC')}",
         f"- {os.cpu_count()} CPUs; Python {platform.python_version()}; {platform.platform()}",
         f"- code: {code}",
+        *([f"- rows marked [{compare.name}]: the same commands of {compare}"] if compare else []),
         f"- best and median of {repeat} rounds; every command in a fresh interpreter; "
         f"ratio = best / best of the floor ({floor:.3f} s); goal ≤ {GOAL_RATIO:g}× on the marked "
         "rows",
+        *(["- instructions: valgrind --tool=callgrind, one run each (Ir, millions)"]
+          if counted else []),
         "",
         "| command | best s | median s | ratio to floor | goal | CPU s (median) "
-        "| peak RSS MiB | loaded |",
-        "|---|---:|---:|---:|---|---:|---:|---|",
+        "| peak RSS MiB |" + (" M instructions | ratio |" if counted else "") + " loaded |",
+        "|---|---:|---:|---:|---|---:|---:|" + ("---:|---:|" if counted else "") + "---|",
     ]
     for r in results:
         goal = ""
         if r["goal"]:
             goal = "met" if r["ratio"] <= GOAL_RATIO else "**missed**"
+        ir = ""
+        if counted:
+            ir = f" {r['instructions'] / 1e6:,.0f} | {r['instructions'] / floor_ir:.2f}× |"
         lines.append(
             f"| `{r['name']}` | {r['best_s']:.3f} | {r['median_s']:.3f} | {r['ratio']:.2f}× "
-            f"| {goal} | {r['cpu_s']:.3f} | {r['rss_mib']:.0f} | {', '.join(r['loaded']) or '–'} |"
+            f"| {goal} | {r['cpu_s']:.3f} | {r['rss_mib']:.0f} |{ir} "
+            f"{', '.join(r['loaded']) or '–'} |"
         )
     return "\n".join(lines) + "\n"
 
@@ -190,24 +243,40 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeat", type=int, default=15, help="rounds (default 15)")
     parser.add_argument(
+        "--instructions", action="store_true",
+        help="also count each command's instructions once under valgrind (callgrind): "
+        "deterministic, unlike time on a shared machine; slow (about a minute)",
+    )
+    parser.add_argument(
+        "--compare", type=Path, metavar="CHECKOUT",
+        help="also run the auditor commands of another checkout (e.g. an older commit "
+        "exported with `git archive`) in the same rounds, against the same floor",
+    )
+    parser.add_argument(
         "--importtime", action="store_true",
         help="write each command's -X importtime log to bench/out/ and print the costliest "
         "auditor modules",
     )
     args = parser.parse_args(argv)
+    if args.compare is not None:
+        args.compare = args.compare.resolve()
+        if not (args.compare / "auditor" / "__main__.py").is_file():
+            parser.error(f"{args.compare} holds no auditor package")
     OUT.mkdir(exist_ok=True)
     code = code_state()
     with tempfile.TemporaryDirectory(prefix="auditor-startup-") as tmp:
         scratch = Path(tmp)
-        env = _env(OUT / "startup-pycache", scratch)
-        jobs = commands(scratch)
+        jobs = commands(scratch, args.compare)
         for job in jobs:  # fills the byte-code cache; not measured
-            spawn(job, env)
-        logs = {job.name: spawn(job, env, extra=("-X", "importtime"))[1] for job in jobs}
+            spawn(job, scratch)
+        logs = {job.name: spawn(job, scratch, extra=("-X", "importtime"))[1] for job in jobs}
+        counted = {
+            job.name: instructions(job, scratch) if args.instructions else None for job in jobs
+        }
         runs: dict[str, list[Measured]] = {job.name: [] for job in jobs}
         for round_ in range(args.repeat):
             for job in jobs:
-                runs[job.name].append(spawn(job, env)[0])
+                runs[job.name].append(spawn(job, scratch)[0])
             print(f"round {round_ + 1}/{args.repeat}", file=sys.stderr, end="\r", flush=True)
         print(file=sys.stderr)
     floor = min(m.wall_s for m in runs[jobs[0].name])
@@ -226,11 +295,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             "cpu_s": statistics.median(m.cpu_s for m in measured),
             "rss_mib": max(m.rss_mib for m in measured),
             "loaded": loaded(rows),
+            "instructions": counted[job.name],
             "walls_s": [m.wall_s for m in measured],
         })
         if args.importtime:
-            (OUT / f"startup-importtime-{slug(job.name)}.txt").write_bytes(logs[job.name])
-    table = render(results, args.repeat, code)
+            (OUT / f"startup-importtime-{slug(job)}.txt").write_bytes(logs[job.name])
+    table = render(results, args.repeat, code, args.compare)
     print(table)
     if args.importtime:
         for job in jobs[2:]:
