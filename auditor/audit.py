@@ -10,27 +10,28 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from auditor.engine import evaluate
 from auditor.errors import InputError, combine
-from auditor.facts import Provenance
+from auditor.facts import Provenance, SystemObservations
 from auditor.loading.catalog import load_catalog
 from auditor.loading.inventory import LoadedInventory, load_inventory
 from auditor.model.results import AuditRun, InputFile, Status
-from auditor.probes.observe import system_observations
-from auditor.probes.runner import ProbeOptions, ProbeResults, ProgressListener, run_probes
-from auditor.probes.targets import cert_roots, plan_probes
 from auditor.rules import Catalog
-from auditor.scan.model import ScanRun
-from auditor.scan.nmap_runner import ScanOptions, run_scan
-from auditor.scan.observe import merge_observations, scan_observations
-from auditor.scan.store import load_scan
-from auditor.scan.targets import scan_targets
+
+if TYPE_CHECKING:
+    # The probes and nmap are imported when an audit probes or scans (start-up time).
+    from auditor.probes.runner import ProbeOptions, ProbeResults, ProgressListener
+    from auditor.scan.model import ScanRun
+    from auditor.scan.nmap_runner import ScanOptions
+
+#: Told `(done, total)` as work advances (inventory files read, systems judged).
+Progress = Callable[[int, int], None]
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,8 @@ class AuditRequest:
     golive_system: str | None = None
     live: LiveRequest | None = None
     scan: ScanRequest | None = None
+    files_progress: Progress | None = None  # after each inventory file read
+    systems_progress: Progress | None = None  # after each system judged
 
 
 @dataclass(frozen=True)
@@ -101,7 +104,7 @@ def _load(request: AuditRequest) -> tuple[LoadedInventory, Catalog, list[InputFi
     problems: list[InputError] = []
     loaded: LoadedInventory | None = None
     try:
-        loaded = load_inventory(request.inventory_paths)
+        loaded = load_inventory(request.inventory_paths, progress=request.files_progress)
     except InputError as exc:
         problems.append(exc)
     try:
@@ -122,10 +125,15 @@ def _run(request: AuditRequest) -> AuditOutcome:
     )
     probes = _observe(request, loaded) if request.live is not None else None
     scans = _scans(request, loaded) if request.scan is not None else ()
-    observations = merge_observations(
-        system_observations(probes) if probes is not None else {},
-        scan_observations(loaded.inventory, scans, request.as_of)[0] if scans else {},
-    )
+    observations: dict[str, SystemObservations] = {}
+    if probes is not None or scans:
+        from auditor.probes.observe import system_observations
+        from auditor.scan.observe import merge_observations, scan_observations
+
+        observations = merge_observations(
+            system_observations(probes) if probes is not None else {},
+            scan_observations(loaded.inventory, scans, request.as_of)[0] if scans else {},
+        )
     run = evaluate(
         loaded.inventory,
         catalog,
@@ -137,6 +145,7 @@ def _run(request: AuditRequest) -> AuditOutcome:
         live=probes is not None or (request.scan is not None and request.scan.options is not None),
         observations=observations,
         observed_at=_observed_at(probes, scans),
+        progress=request.systems_progress,
     )
     run = replace(run, extra={**run.extra, **unverified_sources(run, catalog)})
     return AuditOutcome(run=run, loaded=loaded, catalog=catalog, probes=probes, scans=scans)
@@ -179,6 +188,10 @@ def _observed_at(probes: ProbeResults | None, scans: Sequence[ScanRun]) -> str |
 def _scans(request: AuditRequest, loaded: LoadedInventory) -> tuple[ScanRun, ...]:
     """Saved scans first (read and validated before any network I/O), then a new scan."""
     assert request.scan is not None  # noqa: S101 - the caller checked
+    from auditor.scan.nmap_runner import run_scan
+    from auditor.scan.store import load_scan
+    from auditor.scan.targets import scan_targets
+
     saved = [load_scan(path) for path in request.scan.results]
     if request.scan.options is None:
         return tuple(saved)
@@ -190,6 +203,9 @@ def _scans(request: AuditRequest, loaded: LoadedInventory) -> tuple[ScanRun, ...
 def _observe(request: AuditRequest, loaded: LoadedInventory) -> ProbeResults:
     """The live probes: for the go-live gate only the system at the gate is probed."""
     assert request.live is not None  # noqa: S101 - the caller checked
+    from auditor.probes.runner import run_probes
+    from auditor.probes.targets import cert_roots, plan_probes
+
     plan = plan_probes(
         loaded.inventory,
         loaded.system_origins,

@@ -7,7 +7,7 @@ so the JSON written from it is byte-identical.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from auditor import __version__
@@ -373,11 +373,13 @@ def evaluate(
     golive_system: str | None = None,
     observations: Mapping[str, SystemObservations] | None = None,
     observed_at: str | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> AuditRun:
     """Judge every system, agency and the organisation; `golive_system` is judged as if live.
 
     `observed` holds system-level facts a probe saw; `observations` what the live probes saw
-    of each system's endpoints and certificates (see SystemObservations).
+    of each system's endpoints and certificates (see SystemObservations). `progress`, when
+    given, is called as `progress(done, total)` after each system is judged.
     """
     observations = observations or {}
     provenance = provenance or Provenance()
@@ -391,6 +393,7 @@ def evaluate(
     system_results: list[SystemResult] = []
     all_regimes: set[Regime] = set()
     top_level = 1
+    total = sum(len(agency.systems) for agency in inventory.agencies)
     for agency in inventory.agencies:
         agency_values = body_values(agency)
         agency_origins = provenance.agencies.get(agency.id, {})
@@ -412,6 +415,8 @@ def evaluate(
             results.append(
                 engine.evaluate_system(facts, scoped, _scoped_not_yet(then, agency.id, system.id))
             )
+            if progress is not None:
+                progress(len(system_results) + len(results), total)
         level = max((r.level.effective for r in results), default=1)
         top_level = max(top_level, level)
         agency_regimes = frozenset(regimes or {_default_regime(as_of)})

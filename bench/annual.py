@@ -292,7 +292,7 @@ class Measured:
 # writing __pycache__ folders into the repository.
 PYCACHE: Path | None = None
 WARM_UP = (
-    "import auditor.cli, auditor.annual, auditor.report.annual.terminal, "
+    "import auditor.cli.report, auditor.annual, auditor.report.annual.terminal, "
     "auditor.report.annual.xlsx, auditor.report.annual.csv_out, auditor.report.annual.html"
 )
 

@@ -13,7 +13,7 @@ import errno
 import hashlib
 import os
 import stat
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -325,20 +325,27 @@ def _inherited(origin: Origin, label: str) -> Origin:
 
 
 def load_inventory(
-    paths: Sequence[Path], limits: Limits = DEFAULT_LIMITS, today: dt.date | None = None
+    paths: Sequence[Path],
+    limits: Limits = DEFAULT_LIMITS,
+    today: dt.date | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> LoadedInventory:
     """Load and validate; `today` (default: the real date) dates the future-date warnings.
 
     Every problem found is reported at once (an CombinedInputError, grouped by file): a file that
-    cannot be read, parsed or validated stops that file only; the others are still checked."""
+    cannot be read, parsed or validated stops that file only; the others are still checked.
+    `progress`, when given, is called as `progress(done, total)` after each file is read."""
     collected = _Collected()
     problems: list[InputError] = []
     notes: list[InputWarning] = []
-    for path in yaml_files(paths, problems=problems, notes=notes):
+    files = yaml_files(paths, problems=problems, notes=notes)
+    for done, path in enumerate(files, start=1):
         try:
             _collect(path, limits, collected, today or dt.date.today())
         except InputError as exc:
             problems.append(exc)
+        if progress is not None:
+            progress(done, len(files))
     collected.warnings[:0] = notes
     problems.extend(_duplicate_ids(collected))
     if collected.organisation is None and not problems:

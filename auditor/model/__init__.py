@@ -1,1 +1,1 @@
-"""Typed data: the inventory, and the results of an audit."""
+"""Typed data: the inventory, the results of an audit, and the annual report's targets."""

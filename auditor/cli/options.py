@@ -1,0 +1,144 @@
+"""Options and helpers that several commands share.
+
+Importing this module must stay cheap (click and the standard library): every command
+imports it. The choices of --fail-on and --regime are written out here instead of read from
+the model's enums, which would import pydantic models; tests/e2e/test_cli_lazy.py checks
+that they are the same.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from auditor.safe_text import safe_text
+
+if TYPE_CHECKING:
+    from auditor.errors import InputWarning
+    from auditor.model.results import AuditRun
+    from auditor.report.console import SafeConsole
+    from auditor.report.outputs import Output
+
+#: auditor.model.results.Severity, most severe first (the order --help shows).
+SEVERITIES = ("critical", "high", "medium", "low", "info")
+#: auditor.model.inventory.Regime.
+REGIMES = ("nd85", "nd331")
+#: auditor.store.DB_ENV: the environment variable naming the history store.
+DB_ENV = "AUDITOR_DB"
+
+
+def parse_date(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.date:
+    if value is None:
+        return dt.date.today()
+    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return dt.datetime.strptime(value, fmt).date()
+        except ValueError:
+            continue
+    raise click.BadParameter(f"'{value}' is not a date (use YYYY-MM-DD or dd/mm/yyyy)")
+
+
+def optional_date(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.date | None:
+    return None if value is None else parse_date(ctx, param, value)
+
+
+def as_paths(values: Sequence[str]) -> list[Path]:
+    return [Path(v) for v in values]
+
+
+as_of_option = click.option(
+    "--as-of",
+    "as_of",
+    callback=parse_date,
+    metavar="DATE",
+    help="Audit date (YYYY-MM-DD or dd/mm/yyyy); default today. Makes re-runs reproducible.",
+)
+checklist_option = click.option(
+    "--checklist",
+    "checklists",
+    multiple=True,
+    type=click.Path(dir_okay=True),
+    help="Extra checklist file or folder, validated like the shipped ones (repeatable).",
+)
+lang_option = click.option(
+    "--lang",
+    type=click.Choice(["vi", "en"]),
+    default="vi",
+    show_default=True,
+    help="Language of messages and tables.",
+)
+inventory_argument = click.argument(
+    "paths", nargs=-1, required=True, type=click.Path(dir_okay=True)
+)
+db_option = click.option(
+    "--db",
+    metavar="PATH|URL",
+    help=f"History store: a SQLite file or a database URL (postgresql+psycopg://…); default "
+    f"${DB_ENV}, else ~/.local/share/auditor/history.sqlite.",
+)
+
+
+def warn(warnings: Sequence[InputWarning]) -> None:
+    """Input accepted but almost surely wrong: one line each on stderr (never fatal)."""
+    for warning in warnings:
+        click.echo(f"auditor: warning: {safe_text(str(warning))}", err=True)
+
+
+def warn_unused(run: AuditRun) -> None:
+    """Every attestation no rule reads, with its file:line and the reason (on stderr)."""
+    from auditor.accounting import unused_attestations
+
+    for unused in unused_attestations(run):
+        click.echo(f"auditor: warning: {safe_text(str(unused))}", err=True)
+
+
+def console() -> SafeConsole:
+    # Control and bidi characters in inventory text are shown escaped, never sent raw.
+    from auditor.report.console import terminal_console
+
+    return terminal_console()
+
+
+def command_inputs(
+    paths: Sequence[str],
+    checklists: Sequence[str] = (),
+    others: Sequence[str | None] = (),
+    ca_bundle: str | None = None,
+    db: str | None = None,
+    *,
+    store: bool = True,
+) -> list[Path]:
+    """Every file a command reads (or records into): no output may be written over one."""
+    from auditor.loading.inventory import YAML_SUFFIXES
+    from auditor.report.outputs import input_files
+
+    found = input_files(as_paths([*paths, *checklists]), YAML_SUFFIXES)
+    found += [Path(o) for o in (*others, ca_bundle) if o]
+    if not store:
+        return found
+    from auditor.store.database import store_file
+
+    where = store_file(db)
+    return [*found, *([where] if where else [])]
+
+
+def to_stdout(outputs: Sequence[Output]) -> bool:
+    """Whether an output goes to standard output (then nothing else is printed there)."""
+    return any(o.path is None for o in outputs)
+
+
+def require_known(wanted: Sequence[str], known: set[str]) -> None:
+    unknown = [s for s in wanted if s not in known]
+    if unknown:
+        raise click.BadParameter(
+            f"unknown system id(s): {', '.join(unknown)}", param_hint="--system"
+        )
+
+
+def echo_json(data: Any) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True))
