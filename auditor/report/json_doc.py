@@ -74,7 +74,10 @@ class FindingOut:
     """One finding; an absent field takes the value its description names."""
 
     rule_id: str
-    id: Annotated[str | None, Field(description="absent: RULE_ID:OWNER_ID[:SUBJECT]")] = None
+    id: Annotated[
+        str | None,
+        Field(description="absent: RULE_ID:OWNER_ID, then :SUBJECT if the subject is not empty"),
+    ] = None
     subject: str | None = None
     status: Status
     measured_status: Annotated[Status | None, Field(description="absent: = status")] = None
