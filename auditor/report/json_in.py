@@ -102,10 +102,11 @@ def _read(data: bytes, name: str) -> AuditRun:
             return expand(DOCUMENT.validate_python(parsed), name)
         except ValidationError as error:
             raise _invalid(name, error) from error
+    newer = major.isdigit() and int(major) > int(SCHEMA_MAJOR)
     raise ResultsError(
         Location(name, field="schema_version"),
-        f"results schema {version!r} is not one this auditor reads (1.x, {SCHEMA_MAJOR}.x); "
-        "a newer auditor wrote it",
+        f"results schema {version!r} is not one this auditor reads (1.x, {SCHEMA_MAJOR}.x)"
+        + ("; a newer auditor wrote it" if newer else ""),
     )
 
 
@@ -221,7 +222,8 @@ def _finding_id(rule_id: str, owner: str, subject: str | None) -> str:
 
 def upgrade_1x(document: dict[str, Any]) -> AuditRun:
     """The AuditRun of a parsed 1.x document (1.0 – 1.3); pydantic ValidationError if it is
-    not one. Fields a version did not have take their defaults."""
+    not one. Fields a version did not have take their defaults; the early 1.0 shapes are
+    converted in `document` itself (it is changed)."""
     run = document.get("run")
     if isinstance(run, dict) and isinstance(run.get("score_method"), str):
         run["score_method"] = _both(run["score_method"])

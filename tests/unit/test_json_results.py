@@ -196,6 +196,7 @@ def _origin_says(origin: dict[str, Any], text: str, where: str) -> None:
         (b"not json", "not JSON"),
         (b"[1, 2]", "no schema_version"),
         (b'{"schema_version": "3.0"}', "'3.0' is not one this auditor reads"),
+        (b'{"schema_version": "0.9"}', "'0.9' is not one this auditor reads (1.x, 2.x)\n"),
         (b'{"schema_version": "2.0", "run": {}}', "field required"),
         (b'{"schema_version": "1.3", "run": {}}', "field required"),
     ],
@@ -204,7 +205,7 @@ def test_what_is_not_results_is_one_clear_error(data: bytes, says: str) -> None:
     with pytest.raises(ResultsError) as raised:
         results_from_bytes(data, "r.json")
     assert str(raised.value).startswith("r.json")
-    assert says.lower() in str(raised.value).lower()
+    assert says.lower() in str(raised.value).lower() + "\n"
 
 
 def test_a_reference_to_nothing_is_an_error(example: AuditRun) -> None:
