@@ -24,6 +24,7 @@ from auditor.facts import (
 )
 from auditor.model.inventory import Agency, Inventory, Regime, Waiver
 from auditor.model.results import (
+    SCHEMA_VERSION,
     AttestationRecord,
     AuditRun,
     BodyRegister,
@@ -46,8 +47,6 @@ from auditor.register import body_register, system_register
 from auditor.rules import Catalog, Rule
 from auditor.scoring import SCORE_METHOD, combine, summarise
 
-SCHEMA_VERSION = "1.3"  # 1.1: systems[].observed (live probes); 1.2: register (Form 08 rows);
-# 1.3: level bounds (systems[].level.upper, .undecided, criteria[].decisive)
 #: Keys a probe adds to a declared endpoint (see probes/observe.py).
 _ENDPOINT_OBSERVED = frozenset({"ipv6", "redirect"})
 _WAIVABLE = frozenset({Status.FAIL, Status.MANUAL, Status.ERROR})

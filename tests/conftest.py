@@ -9,6 +9,7 @@ import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -22,6 +23,19 @@ class CliResult:
     code: int
     stdout: str
     stderr: str
+
+
+def read_results_json(path: Path) -> dict[str, Any]:
+    """A results file (any schema) as its full form: every finding with its own message,
+    severity, evidence (fact, value, origin), …, as schema 1.x spelled them out. Schema 2.0
+    files keep those once per run or owner; `auditor.report.json_in` expands them."""
+    from pydantic import TypeAdapter
+
+    from auditor.model.results import AuditRun
+    from auditor.report.json_in import read_results
+
+    full: dict[str, Any] = TypeAdapter(AuditRun).dump_python(read_results(path), mode="json")
+    return full
 
 
 def run_cli(*args: str | Path, cwd: Path | None = None, timeout: float = 120) -> CliResult:

@@ -11,6 +11,13 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+# The version of the JSON results (auditor.report.json_doc). 1.1: systems[].observed (live
+# probes); 1.2: register (Form 08 rows); 1.3: level bounds (systems[].level.upper, .undecided,
+# criteria[].decisive); 2.0: the compact document — rule data in `catalog`, shared messages
+# in `texts`, each owner's evidence once in `facts`, defaults left out (not readable by a 1.x
+# reader; auditor.report.json_in reads 1.x and 2.x).
+SCHEMA_VERSION = "2.0"
+
 
 class Status(StrEnum):
     PASS = "pass"

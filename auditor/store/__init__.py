@@ -1,6 +1,7 @@
 """The audit history store: recorded runs, systems' levels and findings (SQLite or PostgreSQL).
 
-See `auditor.store.history` for the API and `auditor.store.migrations` for schema upgrades.
+`HistoryStore` (auditor.store.history) opens a store; its queries are in auditor.store.reads,
+recording a run in auditor.store.writes, schema upgrades in auditor.store.migrations.
 """
 
 from auditor.store.database import DB_ENV, StoreError, database_url, default_location

@@ -27,6 +27,7 @@ DB_ENV = "AUDITOR_DB"
 BUSY_TIMEOUT = 300.0  # seconds a writer waits for another one (a 10,000-system run: ~15 s)
 CONNECT_TIMEOUT = 10  # seconds, PostgreSQL
 WRITE = "auditor_write"  # execution option: this connection's transaction writes
+CHUNK = 5_000  # rows per INSERT batch and per fetched batch: bounded memory, few round trips
 
 
 class StoreError(AuditorError):

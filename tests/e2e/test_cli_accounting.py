@@ -9,14 +9,13 @@ won).
 
 from __future__ import annotations
 
-import json
 import re
 import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import EXAMPLE, CliResult, run_cli
+from conftest import EXAMPLE, CliResult, read_results_json, run_cli
 
 AS_OF = "2026-11-24"
 SYSTEM = "cong-dvc-tinh"
@@ -90,7 +89,7 @@ def audited(
     out = tmp_path_factory.mktemp("accounting-out")
     result = run_cli("audit", folder, "--as-of", AS_OF, "--json", out / "r.json",
                      "--output", out / "r.html", "--lang", "en", "--no-history", "--quiet")
-    data = json.loads((out / "r.json").read_text(encoding="utf-8"))
+    data = read_results_json(out / "r.json")
     return result, data, (out / "r.html").read_text(encoding="utf-8")
 
 

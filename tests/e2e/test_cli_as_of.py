@@ -4,12 +4,11 @@ does not pass on it and says why; evidence dated after today is warned about at 
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from conftest import EXAMPLE, CliResult
+from conftest import EXAMPLE, CliResult, read_results_json
 
 from auditor.loading.inventory import load_inventory
 
@@ -20,7 +19,7 @@ def _audit(cli: Callable[..., CliResult], as_of: dt.date, out: Path) -> dict[str
     result = cli("audit", EXAMPLE, "--as-of", as_of.isoformat(), "--json", out, "--lang", "en",
                  "--no-history", "--quiet")
     assert result.code == 0, result.stderr
-    data: dict[str, Any] = json.loads(out.read_text(encoding="utf-8"))
+    data: dict[str, Any] = read_results_json(out)
     return data
 
 

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import EXAMPLE, REPO, CliResult, run_cli
+from conftest import EXAMPLE, REPO, CliResult, read_results_json, run_cli
 
 AS_OF = "2026-11-24"
 
@@ -19,7 +19,7 @@ AS_OF = "2026-11-24"
 def audit_json(tmp_path_factory: pytest.TempPathFactory) -> tuple[CliResult, dict[str, Any], Path]:
     out = tmp_path_factory.mktemp("audit") / "results.json"
     result = run_cli("audit", EXAMPLE, "--as-of", AS_OF, "--json", out)
-    return result, json.loads(out.read_text(encoding="utf-8")), out
+    return result, read_results_json(out), out
 
 
 def _system(data: dict[str, Any], system_id: str) -> dict[str, Any]:
@@ -42,7 +42,7 @@ def test_audit_of_the_example_succeeds_and_prints_the_summary(audit_json: Any) -
 
 def test_json_has_the_versioned_contract(audit_json: Any) -> None:
     _, data, _ = audit_json
-    assert data["schema_version"] == "1.3"  # 1.2 added register (Form 08 rows), 1.3 level bounds
+    assert data["schema_version"] == "2.0"  # 2.0: the compact document (auditor.report.json_doc)
     assert data["run"]["as_of"] == AS_OF
     assert data["run"]["live"] is False and data["run"]["observed_at"] is None
     for system in data["systems"]:
@@ -213,7 +213,7 @@ def test_user_checklist_is_added_and_validated(tmp_path: Path) -> None:
     out = tmp_path / "r.json"
     assert run_cli("audit", EXAMPLE, "--as-of", AS_OF, "--checklist", extra, "--json", out,
                    "-q").code == 0
-    data = json.loads(out.read_text(encoding="utf-8"))
+    data = read_results_json(out)
     statuses = {f["status"] for s in data["systems"] for f in s["findings"]
                 if f["rule_id"] == "PROV-01"}
     assert statuses and statuses <= {"pass", "fail"}

@@ -4,12 +4,11 @@ advisory findings that never trip it (whatever their severity)."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import REPO, run_cli
+from conftest import REPO, read_results_json, run_cli
 
 INVENTORY = REPO / "tests" / "data" / "bad" / "_valid" / "inventory.yaml"
 CHECKLIST = REPO / "tests" / "data" / "fail_on_checklist.yaml"
@@ -21,7 +20,7 @@ def _audit(tmp_path: Path, *extra: str | Path) -> tuple[int, dict[str, Any]]:
     result = run_cli("audit", INVENTORY, "--as-of", AS_OF, "--no-history", "-q", "--json", out,
                      *extra)
     assert result.code in (0, 1), result.stderr
-    return result.code, json.loads(out.read_text(encoding="utf-8"))
+    return result.code, read_results_json(out)
 
 
 def test_the_scaffold_worst_open_finding_is_high(tmp_path: Path) -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import EXAMPLE, run_cli
+from conftest import EXAMPLE, read_results_json, run_cli
 
 OPEN = {"fail", "error"}
 
@@ -39,8 +39,8 @@ def two_runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     assert second.code == 0, second.stderr
     return {
         "db": db,
-        "r1": json.loads((base / "r1.json").read_text(encoding="utf-8")),
-        "r2": json.loads((base / "r2.json").read_text(encoding="utf-8")),
+        "r1": read_results_json(base / "r1.json"),
+        "r2": read_results_json(base / "r2.json"),
         "inventory": inventory,
     }
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import AS_OF, EXAMPLE, CliResult, run_cli
+from conftest import AS_OF, EXAMPLE, CliResult, read_results_json, run_cli
 
 ORGANISATION = """\
 organisation:
@@ -113,7 +113,7 @@ def results(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str,
     done = run_cli("audit", corpus, "--as-of", AS_OF.isoformat(), "--json", out, "--no-history",
                    "--quiet")
     assert done.code in (0, 1), done.stderr
-    data: dict[str, Any] = json.loads(out.read_text(encoding="utf-8"))
+    data: dict[str, Any] = read_results_json(out)
     return data
 
 

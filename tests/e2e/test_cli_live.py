@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import run_cli
+from conftest import read_results_json, run_cli
 from probes.dns_server import NsdServer, require_nsd
 from probes.tls_servers import (
     Issued,
@@ -218,7 +218,7 @@ def audited(world: World, tmp_path_factory: pytest.TempPathFactory) -> dict[str,
     result = run_cli("audit", world.inventory, *_live_args(world), "--json", out / "r.json",
                      "--output", out / "report.html", "--lang", "en")
     assert result.code == 0, result.stderr
-    data = json.loads((out / "r.json").read_text(encoding="utf-8"))
+    data = read_results_json(out / "r.json")
     data["_html"] = (out / "report.html").read_text(encoding="utf-8")
     return data
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import run_cli
+from conftest import read_results_json, run_cli
 
 NMAP = shutil.which("nmap")
 pytestmark = pytest.mark.usefixtures("nmap_required")  # fails as root when nmap is missing
@@ -145,7 +145,7 @@ def test_scan_finds_each_open_port_per_family(scanned: tuple[Path, dict[str, Any
 
 
 def _findings(results: Path) -> dict[tuple[str, str | None], dict[str, Any]]:
-    data = json.loads(results.read_text(encoding="utf-8"))
+    data = read_results_json(results)
     (system,) = data["systems"]
     return {(f["rule_id"], f["subject"]): f for f in system["findings"]}
 

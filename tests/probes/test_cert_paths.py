@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import run_cli
+from conftest import read_results_json, run_cli
 from tls_servers import ec_key, issue, pem
 
 from auditor.loading.inventory import load_inventory
@@ -119,7 +119,7 @@ def test_audit_live_reports_a_refused_path_as_an_error_finding(
         "audit", inventory, "--as-of", AS_OF, "--live", "--no-history", "-q", "--json", out,
     )
     assert result.code == 0, result.stderr
-    data = json.loads(out.read_text(encoding="utf-8"))
+    data = read_results_json(out)
     findings = [
         f for s in data["systems"] for f in s["findings"] if f.get("subject") == "file:/etc/passwd"
     ]
