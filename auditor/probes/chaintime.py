@@ -122,6 +122,7 @@ _EE_POLICY = ExtensionPolicy.permit_all().require_present(
 )
 
 
+@functools.lru_cache(maxsize=4096)
 def _subject(
     leaf: x509.Certificate, server_name: str, matches: bool
 ) -> DNSName | IPAddress | None:

@@ -308,6 +308,9 @@ def _unverified_chain(tls: ssl.SSLSocket) -> tuple[tuple[x509.Certificate, ...],
     return chain, None
 
 
+_matches = functools.lru_cache(maxsize=_CACHE_SIZE)(hostname_matches)
+
+
 @functools.lru_cache(maxsize=_CACHE_SIZE)
 def _facts(
     leaf: x509.Certificate, chain: tuple[x509.Certificate, ...], as_of: dt.date
@@ -443,7 +446,7 @@ def probe_endpoint(
     except ValueError as exc:
         return TlsObservation(**base, error=f"certificate unparsable: {exc}", attempts=attempts)
 
-    matches = hostname_matches(server_name, facts.san_dns, facts.san_ip)
+    matches = _matches(server_name, facts.san_dns, facts.san_ip)
     # Every time-dependent verdict is judged at the audit date, as CERT-01 is (chaintime.py).
     at = judge_at(
         (verification.verified, verification.reason, verification.error),
