@@ -21,7 +21,9 @@
      a floor: bench/tls_floor.py, one verifying handshake per endpoint and the peer
        certificate's notAfter with a minimal stdlib `ssl` client at auditor's concurrency,
        to separate Python's and OpenSSL's cost from auditor's;
-     python -m auditor --version, the CLI's start-up alone.
+     python -m auditor --version, the CLI's start-up alone;
+     a projection: bench/tls_lean.py makes the `probe tls` command's library calls after
+       importing only what they need, i.e. the same probe with a lean CLI start-up.
    Python children import from byte-code in a cache folder of their own (as an installed
    auditor does; this machine sets PYTHONDONTWRITEBYTECODE, which would otherwise make every
    auditor start-up compile its sources again), filled by one unmeasured run.
@@ -481,7 +483,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-warmup", action="store_true")
     parser.add_argument("--skip", default="",
                         help="comma-separated: nmap,nmap-extra (keep only nmap -T4),sslyze,"
-                        "floor,legacy,system-store,startup")
+                        "floor,legacy,system-store,startup,lean")
     parser.add_argument("--baseline", type=Path, action="append", default=[], metavar="SRC",
                         help="also run auditor's defaults row from this source tree (a folder "
                         "holding auditor/, e.g. `git archive COMMIT auditor | tar -x -C SRC`); "
@@ -546,6 +548,11 @@ def main(argv: list[str] | None = None) -> int:
                               [sys.executable, str(BENCH / "tls_floor.py"),
                                str(tmp / "ports.json"), str(ca), str(args.floor_threads)],
                               parse_floor, python=True))
+        if "lean" not in skip:
+            tools.append(Tool("projection: the same probe with a lean start-up "
+                              "(bench/tls_lean.py, only the modules `probe tls` runs)",
+                              [sys.executable, str(BENCH / "tls_lean.py"), str(inventory),
+                               str(ca)], parse_auditor, python=True))
         if "startup" not in skip:
             tools.append(Tool("python -m auditor --version (CLI start-up alone)",
                               [sys.executable, "-m", "auditor", "--version"], lambda _d: {},
