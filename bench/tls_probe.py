@@ -396,8 +396,8 @@ def fill_pycache(tools: Sequence[Tool]) -> None:
 
 def measure(tools: Sequence[Tool], server: Server, repeat: int, timeout: float,
             warmup: bool) -> None:
-    """Warm up, then `repeat` rounds; each round runs every tool once, in order, so a slow
-    spell of the (shared, virtual) machine hits every tool rather than one."""
+    """Warm up, then `repeat` rounds; each round runs every tool once, so a slow spell of the
+    (shared, virtual) machine hits every tool rather than one; the order rotates by round."""
 
     def attempt(tool: Tool, keep: bool) -> None:
         try:
@@ -417,7 +417,10 @@ def measure(tools: Sequence[Tool], server: Server, repeat: int, timeout: float,
             if tool.repeat is None:
                 attempt(tool, keep=False)
     for round_ in range(repeat):
-        for tool in live:
+        # Each round starts with the next tool, so none is always first (right after the
+        # previous round's last tool) or always last.
+        shift = round_ % len(live) if live else 0
+        for tool in live[shift:] + live[:shift]:
             if tool.error is None and round_ < (tool.repeat or repeat):
                 attempt(tool, keep=True)
 
