@@ -11,13 +11,22 @@
    endpoints `https://127.0.0.1:PORT/` each (IP literals: no DNS query, no redirect check).
 4. Runs every tool once to warm up, then `--repeat` times (median reported), each a
    subprocess with an argument list and a timeout, timed with time.perf_counter:
-     auditor probe tls --json --no-legacy (observe + verify: the certificate-expiry job), for
-       several --workers/--per-host settings; and once with the legacy TLS 1.0/1.1 checks;
+     auditor probe tls --json --no-legacy (verify, and observe only when verification fails:
+       the certificate-expiry job), for several --workers/--per-host settings; once with the
+       legacy TLS 1.0/1.1 checks; optionally the same from another source tree (`--baseline`,
+       e.g. a `git archive` of an earlier commit), so before and after run in the same rounds;
      nmap -Pn -n -sT -p PORTS --script +ssl-cert 127.0.0.1 -oX out.xml (Debian's nmap);
      sslyze --certinfo --json_out out.json 127.0.0.1:PORT ... (PyPI, in its own venv under
        ~/.cache/auditor-bench/sslyze-venv, because it pins its own nassl/cryptography);
-     a floor: the same two handshakes per endpoint done by a 30-line stdlib `ssl` client
-       (this file's `--floor-client` mode), to separate Python's cost from auditor's.
+     a floor: bench/tls_floor.py, one verifying handshake per endpoint and the peer
+       certificate's notAfter with a minimal stdlib `ssl` client at auditor's concurrency,
+       to separate Python's and OpenSSL's cost from auditor's;
+     python -m auditor --version, the CLI's start-up alone;
+     a projection: bench/tls_lean.py makes the `probe tls` command's library calls after
+       importing only what they need, i.e. the same probe with a lean CLI start-up.
+   Python children import from byte-code in a cache folder of their own (as an installed
+   auditor does; this machine sets PYTHONDONTWRITEBYTECODE, which would otherwise make every
+   auditor start-up compile its sources again), filled by one unmeasured run.
    Each tool's output is parsed and every endpoint's notAfter date checked against the leaf
    the server presented on that port.
 5. Prints a Markdown table (also written to bench/out/tls_probe.md, raw numbers to
@@ -37,7 +46,6 @@ import os
 import platform
 import resource
 import shutil
-import socket
 import ssl
 import statistics
 import subprocess
@@ -46,7 +54,6 @@ import tempfile
 import time
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -233,6 +240,9 @@ class Tool:
     argv: list[str]
     parse: Callable[[subprocess.CompletedProcess[str]], Found]
     note: str = ""
+    cwd: Path = REPO  # `python -m auditor` imports auditor from here (sys.path[0])
+    python: bool = False  # one of our Python children: byte-code from the bench's cache
+    checked: bool = True  # False: finds no certificates (the start-up row)
     repeat: int | None = None  # runs for a slow tool: no warm-up, this many runs
     runs: list[dict[str, float]] = field(default_factory=list)
     found: Found = field(default_factory=dict)
@@ -295,38 +305,6 @@ def parse_sslyze(json_path: Path) -> Callable[[subprocess.CompletedProcess[str]]
     return parse
 
 
-def floor_client(ports_file: Path, ca: Path, workers: int) -> int:
-    """`--floor-client`: observe (no verification) + verify handshake per port, stdlib only.
-
-    The least any Python tool doing auditor's two handshakes can spend: one shared context of
-    each kind, a thread pool, no per-host limit, no certificate parsing beyond notAfter.
-    """
-    ports = json.loads(ports_file.read_text(encoding="utf-8"))
-    observe = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
-    observe.check_hostname = False
-    observe.verify_mode = ssl.CERT_NONE
-    verify = ssl.create_default_context(cafile=str(ca))
-    verify.check_hostname = False
-
-    def one(port: int) -> tuple[int, str]:
-        not_after = ""
-        for ctx in (observe, verify):
-            with socket.create_connection((HOST, port), timeout=5) as sock, \
-                    ctx.wrap_socket(sock) as tls:
-                der = tls.getpeercert(binary_form=True)
-            if ctx is observe and der:
-                from cryptography import x509
-
-                not_after = x509.load_der_x509_certificate(der).not_valid_after_utc.date()\
-                    .isoformat()
-        return port, not_after
-
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        found = dict(pool.map(one, ports))
-    print(json.dumps(found))
-    return 0
-
-
 def parse_floor(done: subprocess.CompletedProcess[str]) -> Found:
     return {int(k): v for k, v in json.loads(done.stdout).items()}
 
@@ -376,13 +354,25 @@ def _children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
+def child_env(cwd: Path, python: bool) -> dict[str, str]:
+    env = {**os.environ, "PYTHONPATH": str(cwd)}
+    if python and PYCACHE is not None:
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+        env["PYTHONPYCACHEPREFIX"] = str(PYCACHE)
+    return env
+
+
+#: Byte-code cache of the Python children (set in main; None: the environment's own setting).
+PYCACHE: Path | None = None
+
+
 def run_once(tool: Tool, server: Server, timeout: float) -> tuple[dict[str, float], Found]:
     before = server.stats()
     cpu = _children_cpu()
     start = time.perf_counter()
     done = subprocess.run(  # noqa: S603 - argument lists built here, no shell
-        tool.argv, capture_output=True, text=True, timeout=timeout, cwd=REPO,
-        env={**os.environ, "PYTHONPATH": str(REPO)},
+        tool.argv, capture_output=True, text=True, timeout=timeout, cwd=tool.cwd,
+        env=child_env(tool.cwd, tool.python),
     )
     wall = time.perf_counter() - start
     client_cpu = _children_cpu() - cpu
@@ -394,10 +384,20 @@ def run_once(tool: Tool, server: Server, timeout: float) -> tuple[dict[str, floa
     return delta, tool.parse(done)
 
 
+def fill_pycache(tools: Sequence[Tool]) -> None:
+    """Compile what the Python children import into PYCACHE, once, unmeasured."""
+    code = "import auditor.cli, cryptography.x509, concurrent.futures, json, socket, ssl"
+    for cwd in dict.fromkeys(t.cwd for t in tools):
+        subprocess.run(  # noqa: S603 - our own interpreter, fixed code
+            [sys.executable, "-c", code], cwd=cwd, env=child_env(cwd, python=True),
+            check=True, capture_output=True, timeout=300,
+        )
+
+
 def measure(tools: Sequence[Tool], server: Server, repeat: int, timeout: float,
             warmup: bool) -> None:
-    """Warm up, then `repeat` rounds; each round runs every tool once, in order, so a slow
-    spell of the (shared, virtual) machine hits every tool rather than one."""
+    """Warm up, then `repeat` rounds; each round runs every tool once, so a slow spell of the
+    (shared, virtual) machine hits every tool rather than one; the order rotates by round."""
 
     def attempt(tool: Tool, keep: bool) -> None:
         try:
@@ -417,7 +417,10 @@ def measure(tools: Sequence[Tool], server: Server, repeat: int, timeout: float,
             if tool.repeat is None:
                 attempt(tool, keep=False)
     for round_ in range(repeat):
-        for tool in live:
+        # Each round starts with the next tool, so none is always first (right after the
+        # previous round's last tool) or always last.
+        shift = round_ % len(live) if live else 0
+        for tool in live[shift:] + live[:shift]:
             if tool.error is None and round_ < (tool.repeat or repeat):
                 attempt(tool, keep=True)
 
@@ -446,17 +449,25 @@ def table(tools: Sequence[Tool], expected: dict[int, str]) -> tuple[str, list[di
         # handshakes: TLS handshakes the server saw begin (completed + refused), not bare
         # TCP connects (nmap's port scan) that closed before a ClientHello
         handshakes = mid["completed"] + mid["refused"]
+        cpu = statistics.median(r["client_cpu_s"] for r in tool.runs)
+        server_cpu = statistics.median(r["server_cpu_s"] for r in tool.runs)
+        if not tool.checked:
+            rows.append(f"| {tool.name} | – | {median:.2f} ({min(walls):.2f}–{max(walls):.2f}) "
+                        f"| – | – | {cpu:.2f} | – | – |")
+            raw.append({"tool": tool.name, "argv": tool.argv, "runs": tool.runs,
+                        "median_wall_s": median, "median_client_cpu_s": cpu})
+            continue
         right, wrong = check(tool.found, expected)
         verdict = f"{right}/{n}" + (f" (e.g. {'; '.join(wrong[:2])})" if wrong else "")
         rows.append(
             f"| {tool.name} | {mid['accepted'] / n:.1f} ({mid['completed'] / n:.1f}) | "
             f"{median:.2f} ({min(walls):.2f}–{max(walls):.2f}) | {n / median:,.0f} | "
             f"{handshakes / median:,.0f} | "
-            f"{mid['client_cpu_s']:.2f} | {mid['server_cpu_s']:.2f} | {verdict} |"
+            f"{cpu:.2f} | {server_cpu:.2f} | {verdict} |"
         )
         raw.append({"tool": tool.name, "argv": tool.argv, "note": tool.note,
-                    "runs": tool.runs, "median_wall_s": median, "correct": right,
-                    "mismatches": wrong})
+                    "runs": tool.runs, "median_wall_s": median, "median_client_cpu_s": cpu,
+                    "median_server_cpu_s": server_cpu, "correct": right, "mismatches": wrong})
     return "\n".join(rows), raw
 
 
@@ -474,13 +485,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--timeout", type=float, default=300.0, help="seconds per tool run")
     parser.add_argument("--no-warmup", action="store_true")
     parser.add_argument("--skip", default="",
-                        help="comma-separated: nmap,sslyze,floor,legacy,system-store")
+                        help="comma-separated: nmap,nmap-extra (keep only nmap -T4),sslyze,"
+                        "floor,legacy,system-store,startup,lean")
+    parser.add_argument("--baseline", type=Path, action="append", default=[], metavar="SRC",
+                        help="also run auditor's defaults row from this source tree (a folder "
+                        "holding auditor/, e.g. `git archive COMMIT auditor | tar -x -C SRC`); "
+                        "repeatable")
+    parser.add_argument("--floor-threads", type=int, default=4,
+                        help="threads of the stdlib floor (auditor's defaults allow 4 "
+                        "connections to one address)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
-    parser.add_argument("--floor-client", type=Path, help=argparse.SUPPRESS)
-    parser.add_argument("--ca", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    if args.floor_client:
-        return floor_client(args.floor_client, args.ca, int(args.workers.split(",")[0]))
 
     skip = set(filter(None, args.skip.split(",")))
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
@@ -490,6 +505,8 @@ def main(argv: list[str] | None = None) -> int:
                            (wanted if hard == resource.RLIM_INFINITY else min(wanted, hard), hard))
     OUT.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix="auditor-tls-bench-"))
+    global PYCACHE  # one setting for every Python child of this run
+    PYCACHE = tmp / "pycache"
     server: Server | None = None
     try:
         print(f"PKI and inventory in {tmp}", file=sys.stderr)
@@ -505,35 +522,54 @@ def main(argv: list[str] | None = None) -> int:
                 "--timeout", "5"]
         auditor = [*base, "--ca-bundle", str(ca)]
         tools: list[Tool] = [Tool("auditor --no-legacy (defaults: --workers 32 --per-host 4)",
-                                  [*auditor, "--no-legacy"], parse_auditor)]
+                                  [*auditor, "--no-legacy"], parse_auditor, python=True)]
+        for src in args.baseline:
+            src = src.resolve()
+            if not (src / "auditor" / "__main__.py").is_file():
+                raise SystemExit(f"--baseline {src}: no auditor/__main__.py there")
+            tools.append(Tool(f"auditor --no-legacy (defaults), baseline {src.name}",
+                              [*auditor, "--no-legacy"], parse_auditor, cwd=src, python=True))
         for w in (int(x) for x in args.workers.split(",") if x):
             per_host = min(w, 64)  # every endpoint is on one address: the per-host limit binds
             tools.append(Tool(f"auditor --no-legacy --workers {w} --per-host {per_host}",
                               [*auditor, "--no-legacy", "--workers", str(w),
-                               "--per-host", str(per_host)], parse_auditor))
+                               "--per-host", str(per_host)], parse_auditor, python=True))
         if "legacy" not in skip:
             tools.append(Tool("auditor with legacy checks --workers 64 --per-host 64",
-                              [*auditor, "--workers", "64", "--per-host", "64"], parse_auditor))
+                              [*auditor, "--workers", "64", "--per-host", "64"], parse_auditor,
+                              python=True))
         if "system-store" not in skip:
             # No --ca-bundle: verification uses the system trust store (chains then fail as
             # unknown issuer; the expiry is still read from the observe handshake).
             tools.append(Tool(f"auditor --no-legacy --workers 64 --per-host 64, no --ca-bundle "
                               f"(system trust store; {args.slow_repeat} run, no warm-up)",
                               [*base, "--no-legacy", "--workers", "64", "--per-host", "64"],
-                              parse_auditor, repeat=args.slow_repeat))
+                              parse_auditor, repeat=args.slow_repeat, python=True))
         if "floor" not in skip:
-            tools.append(Tool("floor: stdlib ssl, same 2 handshakes, 64 threads",
-                              [sys.executable, str(Path(__file__).resolve()), "--floor-client",
-                               str(tmp / "ports.json"), "--ca", str(ca), "--workers", "64"],
-                              parse_floor))
+            tools.append(Tool(f"floor: stdlib ssl, 1 verifying handshake + peer cert, "
+                              f"{args.floor_threads} threads",
+                              [sys.executable, str(BENCH / "tls_floor.py"),
+                               str(tmp / "ports.json"), str(ca), str(args.floor_threads)],
+                              parse_floor, python=True))
+        if "lean" not in skip:
+            tools.append(Tool("projection: the same probe with a lean start-up "
+                              "(bench/tls_lean.py, only the modules `probe tls` runs)",
+                              [sys.executable, str(BENCH / "tls_lean.py"), str(inventory),
+                               str(ca)], parse_auditor, python=True))
+        if "startup" not in skip:
+            tools.append(Tool("python -m auditor --version (CLI start-up alone)",
+                              [sys.executable, "-m", "auditor", "--version"], lambda _d: {},
+                              python=True, checked=False))
         port_list = ",".join(map(str, ports))
         if "nmap" not in skip and Path(NMAP).exists():
             version = subprocess.run(  # noqa: S603 - fixed arguments
                 [NMAP, "--version"], capture_output=True, text=True, timeout=30, check=False,
             ).stdout.split("\n", 1)[0]
-            for label, extra in (("nmap", []), ("nmap -T4", ["-T4"]),
-                                 ("nmap -T4 --min-parallelism 64",
-                                  ["-T4", "--min-parallelism", "64"])):
+            variants: list[tuple[str, list[str]]] = [("nmap -T4", ["-T4"])]
+            if "nmap-extra" not in skip:
+                variants = [("nmap", []), *variants,
+                            ("nmap -T4 --min-parallelism 64", ["-T4", "--min-parallelism", "64"])]
+            for label, extra in variants:
                 xml = tmp / f"nmap-{len(tools)}.xml"
                 # `+ssl-cert`: run the script on every open port; without `+` its portrule
                 # only accepts well-known TLS ports or ports -sV found to speak TLS.
@@ -555,6 +591,7 @@ def main(argv: list[str] | None = None) -> int:
                         "--json_out", str(out_json), *(f"{HOST}:{p}" for p in ports),
                     ], parse_sslyze(out_json), note=sslyze_note, repeat=args.slow_repeat))
 
+        fill_pycache([t for t in tools if t.python])
         measure(tools, server, args.repeat, args.timeout, warmup=not args.no_warmup)
         text, raw = table(tools, expected)
     finally:

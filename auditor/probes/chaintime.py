@@ -122,6 +122,7 @@ _EE_POLICY = ExtensionPolicy.permit_all().require_present(
 )
 
 
+@functools.lru_cache(maxsize=4096)
 def _subject(
     leaf: x509.Certificate, server_name: str, matches: bool
 ) -> DNSName | IPAddress | None:
@@ -157,6 +158,20 @@ def _verify(
     when: dt.datetime,
 ) -> str | None:
     """None when the chain verifies at `when`, else the verifier's reason."""
+    return _verify_once(leaf, tuple(c for c in chain if c != leaf), store, subject, when)
+
+
+@functools.lru_cache(maxsize=4096)
+def _verify_once(
+    leaf: x509.Certificate,
+    intermediates: tuple[x509.Certificate, ...],
+    store: Store,
+    subject: DNSName | IPAddress,
+    when: dt.datetime,
+) -> str | None:
+    """A pure function of its arguments (a `Store` is immutable, and `trust_store` gives one
+    object per bundle and process), whose signature checks cost about a third of a handshake:
+    a chain an estate serves on many endpoints is verified once per instant, not once each."""
     verifier = (
         PolicyBuilder()
         .store(store)
@@ -164,9 +179,8 @@ def _verify(
         .extension_policies(ca_policy=_CA_POLICY, ee_policy=_EE_POLICY)
         .build_server_verifier(subject)
     )
-    intermediates = [c for c in chain if c != leaf]
     try:
-        verifier.verify(leaf, intermediates)
+        verifier.verify(leaf, list(intermediates))
     except VerificationError as exc:
         return str(exc)
     return None

@@ -15,7 +15,7 @@ import datetime as dt
 import logging
 import threading
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -135,7 +135,12 @@ class _Pool:
         self.listener.planned(len(tasks))
         order = _round_robin(range(len(tasks)), key=lambda i: tasks[i].key)
         results: dict[int, R] = {}
-        workers = max(1, min(self.options.workers, len(tasks)))
+        # No more threads than can ever run at once: at most `per_host` per address. A thread
+        # beyond that would only take a task and wait for its address, and every finished task
+        # would then wake another thread (1,000 endpoints on one address: 32 threads, 4 busy).
+        per_key = Counter(task.key for task in tasks)
+        busy = sum(min(self.options.per_host, n) for n in per_key.values())
+        workers = max(1, min(self.options.workers, busy))
         with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="probe") as pool:
             futures = {i: pool.submit(self._one, tasks[i]) for i in order}
             for i, future in futures.items():

@@ -123,6 +123,10 @@ class _LocalRefusalError(Exception):
 
 
 _ENCODING_DER = int(getattr(_ssl, "ENCODING_DER", 2))
+#: Parsed certificates and their facts are pure functions of the bytes the server sent (and the
+#: audit date). An estate serves one certificate on many endpoints (a wildcard, a load balancer,
+#: a shared front end), so each distinct one is parsed and judged once per process; bounded.
+_CACHE_SIZE = 4096
 # `warnings.catch_warnings` swaps a process-wide filter list; serialise our own uses of it.
 _WARNINGS_LOCK = WARNINGS_LOCK
 _LEGACY_CIPHERS = "ALL:@SECLEVEL=0"
@@ -175,11 +179,18 @@ def _legacy_context(version: ssl.TLSVersion) -> ssl.SSLContext:
     return ctx
 
 
-def _sockaddr(address: str, port: int) -> tuple[socket.AddressFamily, tuple[Any, ...]]:
+@functools.lru_cache(maxsize=_CACHE_SIZE)
+def _ip_literal(address: str) -> tuple[socket.AddressFamily, str]:
+    """(family, canonical text) of an IP literal; ValueError for anything else (a name)."""
     ip = ipaddress.ip_address(address.strip("[]"))
-    if ip.version == 6:
-        return socket.AF_INET6, (str(ip), port, 0, 0)
-    return socket.AF_INET, (str(ip), port)
+    return (socket.AF_INET6 if ip.version == 6 else socket.AF_INET), str(ip)
+
+
+def _sockaddr(address: str, port: int) -> tuple[socket.AddressFamily, tuple[Any, ...]]:
+    family, text = _ip_literal(address)
+    if family == socket.AF_INET6:
+        return family, (text, port, 0, 0)
+    return family, (text, port)
 
 
 def _os_reason(exc: OSError) -> _ProbeError:
@@ -230,7 +241,7 @@ def _handshake(
 
 def _is_ip(name: str) -> bool:
     try:
-        ipaddress.ip_address(name.strip("[]"))
+        _ip_literal(name)
     except ValueError:
         return False
     return True
@@ -263,27 +274,48 @@ def _with_retry(
                 raise
 
 
-def _chain_der(tls: ssl.SSLSocket) -> list[bytes] | None:
+def _chain_der(tls: ssl.SSLSocket) -> tuple[bytes, ...] | None:
     """The chain the server sent, as DER; None when this Python cannot read it."""
     getter = getattr(tls, "get_unverified_chain", None)  # Python 3.13+: a list of DER bytes
     if getter is not None:
-        return [bytes(der) for der in getter() or []]
+        return tuple(bytes(der) for der in getter() or [])
     # Python 3.10-3.12: the same call on the underlying object, returning certificate objects.
     private = getattr(getattr(tls, "_sslobj", None), "get_unverified_chain", None)
     if private is not None:
-        return [bytes(cert.public_bytes(_ENCODING_DER)) for cert in private() or []]
+        return tuple(bytes(cert.public_bytes(_ENCODING_DER)) for cert in private() or [])
     return None
 
 
-def _unverified_chain(tls: ssl.SSLSocket) -> tuple[list[x509.Certificate], str | None]:
+@functools.lru_cache(maxsize=_CACHE_SIZE)
+def _load(der: bytes) -> x509.Certificate:
+    """One DER certificate, parsed once per process (the object is immutable, shared)."""
+    return x509.load_der_x509_certificate(der)
+
+
+@functools.lru_cache(maxsize=_CACHE_SIZE)
+def _load_chain(ders: tuple[bytes, ...]) -> tuple[x509.Certificate, ...]:
+    return tuple(_load(der) for der in ders)
+
+
+def _unverified_chain(tls: ssl.SSLSocket) -> tuple[tuple[x509.Certificate, ...], str | None]:
     try:
         ders = _chain_der(tls)
         if ders is None:
-            return [], "chain not available: needs Python 3.13+ (SSLSocket.get_unverified_chain)"
-        chain = [x509.load_der_x509_certificate(der) for der in ders]
+            return (), "chain not available: needs Python 3.13+ (SSLSocket.get_unverified_chain)"
+        chain = _load_chain(ders)
     except (ValueError, AttributeError, TypeError) as exc:
-        return [], f"chain unparsable: {exc}"
+        return (), f"chain unparsable: {exc}"
     return chain, None
+
+
+_matches = functools.lru_cache(maxsize=_CACHE_SIZE)(hostname_matches)
+
+
+@functools.lru_cache(maxsize=_CACHE_SIZE)
+def _facts(
+    leaf: x509.Certificate, chain: tuple[x509.Certificate, ...], as_of: dt.date
+) -> CertFacts:
+    return cert_facts(leaf, chain, as_of=as_of)
 
 
 def _resolve(host: str, port: int) -> str:
@@ -300,7 +332,7 @@ class _Seen:
     der: bytes | None
     protocol: str | None
     cipher: str | None
-    chain: list[x509.Certificate]
+    chain: tuple[x509.Certificate, ...]
     chain_note: str | None
 
 
@@ -409,12 +441,12 @@ def probe_endpoint(
     if not seen.der:
         return TlsObservation(**base, error="server presented no certificate", attempts=attempts)
     try:
-        leaf = x509.load_der_x509_certificate(seen.der)
-        facts = cert_facts(leaf, seen.chain, as_of=as_of)
+        leaf = _load(seen.der)  # the chain's first certificate: parsed once, not twice
+        facts = _facts(leaf, seen.chain, as_of)
     except ValueError as exc:
         return TlsObservation(**base, error=f"certificate unparsable: {exc}", attempts=attempts)
 
-    matches = hostname_matches(server_name, facts.san_dns, facts.san_ip)
+    matches = _matches(server_name, facts.san_dns, facts.san_ip)
     # Every time-dependent verdict is judged at the audit date, as CERT-01 is (chaintime.py).
     at = judge_at(
         (verification.verified, verification.reason, verification.error),

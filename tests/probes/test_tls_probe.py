@@ -246,6 +246,28 @@ def test_time_never_hides_a_chain_problem(serve, pki) -> None:  # type: ignore[n
         False, VerifyReason.UNKNOWN_ISSUER)
 
 
+def test_one_certificate_on_many_endpoints_is_judged_per_endpoint(serve, pki) -> None:  # type: ignore[no-untyped-def]
+    """Parsed certificates, their facts and chain verdicts are memoised per process (tls.py,
+    chaintime.py): what differs between endpoints serving the same chain (the name asked for,
+    the trust, the audit date) must still give each its own verdict, in any order."""
+    port, other = serve("valid").port, serve("valid").port
+    for _ in range(2):  # the second round is served from the memos
+        good = _probe(port, ca=pki.ca_bundle)
+        assert (good.chain_verified, good.hostname_matches, good.verify_reason) == (
+            True, True, None)
+        wrong = _probe(other, ca=pki.ca_bundle, name="wrong.test")
+        assert (wrong.chain_verified, wrong.hostname_matches, wrong.verify_reason) == (
+            True, False, VerifyReason.HOSTNAME_MISMATCH)
+        untrusted = _probe(other, ca=None)
+        assert (untrusted.chain_verified, untrusted.verify_reason) == (
+            False, VerifyReason.UNKNOWN_ISSUER)
+        later = _probe(port, ca=pki.ca_bundle, as_of=TODAY_DATE + 81 * DAY)
+        assert (later.chain_verified, later.verify_reason) == (False, VerifyReason.EXPIRED)
+        assert later.cert is not None and later.cert.days_left == -1
+        assert good.cert == wrong.cert == untrusted.cert  # the same facts, whoever asked
+        assert good.cert is not None and good.cert.days_left == 80
+
+
 def test_weak_rsa_1024_key_is_observed(serve, pki) -> None:  # type: ignore[no-untyped-def]
     obs = _probe(serve("weak", weak=True).port, ca=pki.ca_bundle)
     assert obs.error is None, obs.error
