@@ -7,7 +7,7 @@ import functools
 import threading
 import time
 
-from auditor.probes.runner import ProbeOptions, _Pool, _Silent, _Task
+from auditor.probes.runner import ProbeOptions, Silent, _Pool, _Task
 
 AS_OF = dt.date(2026, 12, 1)
 
@@ -32,7 +32,7 @@ def test_no_more_threads_than_the_per_host_limits_let_run() -> None:
         return key
 
     keys = ["a"] * 12 + ["b"]
-    pool = _Pool(ProbeOptions(as_of=AS_OF, workers=16, per_host=3), _Silent())
+    pool = _Pool(ProbeOptions(as_of=AS_OF, workers=16, per_host=3), Silent())
     results = pool.map([_Task(k, k, functools.partial(work, k), lambda r: r) for k in keys])
     assert results == keys
     assert peak == {"a": 3, "b": 1, "all": 4} and len(threads) == 4
@@ -46,6 +46,6 @@ def test_workers_still_bound_the_threads() -> None:
         time.sleep(0.02)
         return "ok"
 
-    pool = _Pool(ProbeOptions(as_of=AS_OF, workers=2, per_host=4), _Silent())
+    pool = _Pool(ProbeOptions(as_of=AS_OF, workers=2, per_host=4), Silent())
     tasks = [_Task(str(i % 5), "t", work, lambda r: r) for i in range(10)]
     assert pool.map(tasks) == ["ok"] * 10 and len(seen) <= 2
