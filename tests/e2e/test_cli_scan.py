@@ -32,11 +32,17 @@ def _listen(host: str, port: int = 0) -> socket.socket:
     return sock
 
 
-def _free(host: str) -> int:
-    sock = _listen(host)
-    port = int(sock.getsockname()[1])
-    sock.close()
-    return port
+def _reserve(host: str, port: int = 0) -> socket.socket:
+    """Bound, not listening: a connection is refused (the port is closed), and no other process
+    on this shared machine can listen there while the socket is held."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    try:
+        sock.bind((host, port))
+    except OSError:
+        sock.close()
+        raise
+    return sock
 
 
 @dataclass
@@ -61,8 +67,19 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
         sockets += [web4, web6]
         break
     undeclared = _listen("127.0.0.1")
-    v6_only = _listen("::1")
-    sockets += [undeclared, v6_only]
+    sockets.append(undeclared)
+    # Open over IPv6 only: the same port number is held closed over IPv4.
+    for _ in range(20):
+        v6_only = _listen("::1")
+        try:
+            sockets.append(_reserve("127.0.0.1", int(v6_only.getsockname()[1])))
+        except OSError:
+            v6_only.close()
+            continue
+        sockets.append(v6_only)
+        break
+    down = _reserve("127.0.0.1")
+    sockets.append(down)
     risky = None
     for candidate in RISKY_CANDIDATES:
         try:
@@ -77,7 +94,7 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
         "undeclared": int(undeclared.getsockname()[1]),
         "v6_only": int(v6_only.getsockname()[1]),
         "risky": int(risky.getsockname()[1]),
-        "down": _free("127.0.0.1"),
+        "down": int(down.getsockname()[1]),
     }
     folder = tmp_path_factory.mktemp("scan") / "inventory"
     folder.mkdir()
