@@ -48,6 +48,8 @@ from cryptography.x509.verification import (
     VerificationError,
 )
 
+from auditor.probes.memo import Memo
+
 _PEM = re.compile(
     rb"-----BEGIN CERTIFICATE-----\s.+?\s-----END CERTIFICATE-----", re.DOTALL
 )
@@ -56,6 +58,8 @@ WARNINGS_LOCK = threading.Lock()
 _STORE_LOCK = threading.Lock()
 #: Time-dependent reasons a handshake may give (VerifyReason values).
 TIME_REASONS = frozenset({"expired", "not_yet_valid"})
+_SHA256 = hashes.SHA256()
+_VERDICTS: Memo[str | None] = Memo(1024)
 
 
 def _certificates(data: bytes) -> list[x509.Certificate]:
@@ -122,7 +126,6 @@ _EE_POLICY = ExtensionPolicy.permit_all().require_present(
 )
 
 
-@functools.lru_cache(maxsize=4096)
 def _subject(
     leaf: x509.Certificate, server_name: str, matches: bool
 ) -> DNSName | IPAddress | None:
@@ -157,21 +160,31 @@ def _verify(
     subject: DNSName | IPAddress,
     when: dt.datetime,
 ) -> str | None:
-    """None when the chain verifies at `when`, else the verifier's reason."""
-    return _verify_once(leaf, tuple(c for c in chain if c != leaf), store, subject, when)
+    """None when the chain verifies at `when`, else the verifier's reason.
+
+    A pure function of its arguments (a `Store` is immutable, and `trust_store` gives one
+    object per bundle and process) whose signature checks cost about a third of a handshake:
+    a chain an estate serves on many endpoints is verified once per instant (memo.py), keyed
+    by the certificates' SHA-256 fingerprints."""
+    intermediates = [c for c in chain if c != leaf]
+    key = (
+        leaf.fingerprint(_SHA256),
+        tuple(c.fingerprint(_SHA256) for c in intermediates),
+        store,
+        type(subject).__name__,
+        str(subject.value),
+        when,
+    )
+    return _VERDICTS.get(key, lambda: _verify_now(leaf, intermediates, store, subject, when))
 
 
-@functools.lru_cache(maxsize=4096)
-def _verify_once(
+def _verify_now(
     leaf: x509.Certificate,
-    intermediates: tuple[x509.Certificate, ...],
+    intermediates: list[x509.Certificate],
     store: Store,
     subject: DNSName | IPAddress,
     when: dt.datetime,
 ) -> str | None:
-    """A pure function of its arguments (a `Store` is immutable, and `trust_store` gives one
-    object per bundle and process), whose signature checks cost about a third of a handshake:
-    a chain an estate serves on many endpoints is verified once per instant, not once each."""
     verifier = (
         PolicyBuilder()
         .store(store)
@@ -180,7 +193,7 @@ def _verify_once(
         .build_server_verifier(subject)
     )
     try:
-        verifier.verify(leaf, list(intermediates))
+        verifier.verify(leaf, intermediates)
     except VerificationError as exc:
         return str(exc)
     return None

@@ -42,6 +42,7 @@ from cryptography import x509
 
 from auditor.probes.certinfo import CertFacts, cert_facts, hostname_matches
 from auditor.probes.chaintime import WARNINGS_LOCK, judge_at
+from auditor.probes.memo import Memo
 
 
 class VerifyReason(enum.StrEnum):
@@ -123,10 +124,9 @@ class _LocalRefusalError(Exception):
 
 
 _ENCODING_DER = int(getattr(_ssl, "ENCODING_DER", 2))
-#: Parsed certificates and their facts are pure functions of the bytes the server sent (and the
-#: audit date). An estate serves one certificate on many endpoints (a wildcard, a load balancer,
-#: a shared front end), so each distinct one is parsed and judged once per process; bounded.
-_CACHE_SIZE = 4096
+#: A certificate's facts are a pure function of the bytes the server sent and the audit date:
+#: computed once per distinct (leaf, chain, date) and process, for the last 1,024 (memo.py).
+_FACTS: Memo[CertFacts] = Memo(1024)
 # `warnings.catch_warnings` swaps a process-wide filter list; serialise our own uses of it.
 _WARNINGS_LOCK = WARNINGS_LOCK
 _LEGACY_CIPHERS = "ALL:@SECLEVEL=0"
@@ -179,7 +179,7 @@ def _legacy_context(version: ssl.TLSVersion) -> ssl.SSLContext:
     return ctx
 
 
-@functools.lru_cache(maxsize=_CACHE_SIZE)
+@functools.lru_cache(maxsize=1024)
 def _ip_literal(address: str) -> tuple[socket.AddressFamily, str]:
     """(family, canonical text) of an IP literal; ValueError for anything else (a name)."""
     ip = ipaddress.ip_address(address.strip("[]"))
@@ -286,36 +286,22 @@ def _chain_der(tls: ssl.SSLSocket) -> tuple[bytes, ...] | None:
     return None
 
 
-@functools.lru_cache(maxsize=_CACHE_SIZE)
-def _load(der: bytes) -> x509.Certificate:
-    """One DER certificate, parsed once per process (the object is immutable, shared)."""
-    return x509.load_der_x509_certificate(der)
-
-
-@functools.lru_cache(maxsize=_CACHE_SIZE)
-def _load_chain(ders: tuple[bytes, ...]) -> tuple[x509.Certificate, ...]:
-    return tuple(_load(der) for der in ders)
-
-
-def _unverified_chain(tls: ssl.SSLSocket) -> tuple[tuple[x509.Certificate, ...], str | None]:
+def _unverified_chain(
+    tls: ssl.SSLSocket,
+) -> tuple[tuple[x509.Certificate, ...], tuple[bytes, ...], str | None]:
+    """(the parsed chain, its DER, a note); empty with the reason when it cannot be read."""
     try:
         ders = _chain_der(tls)
         if ders is None:
-            return (), "chain not available: needs Python 3.13+ (SSLSocket.get_unverified_chain)"
-        chain = _load_chain(ders)
+            return (), (), ("chain not available: needs Python 3.13+ "
+                            "(SSLSocket.get_unverified_chain)")
+        chain = tuple(x509.load_der_x509_certificate(der) for der in ders)
     except (ValueError, AttributeError, TypeError) as exc:
-        return (), f"chain unparsable: {exc}"
-    return chain, None
+        return (), (), f"chain unparsable: {exc}"
+    return chain, ders, None
 
 
-_matches = functools.lru_cache(maxsize=_CACHE_SIZE)(hostname_matches)
-
-
-@functools.lru_cache(maxsize=_CACHE_SIZE)
-def _facts(
-    leaf: x509.Certificate, chain: tuple[x509.Certificate, ...], as_of: dt.date
-) -> CertFacts:
-    return cert_facts(leaf, chain, as_of=as_of)
+_matches = functools.lru_cache(maxsize=1024)(hostname_matches)  # plain strings in, a bool out
 
 
 def _resolve(host: str, port: int) -> str:
@@ -333,15 +319,22 @@ class _Seen:
     protocol: str | None
     cipher: str | None
     chain: tuple[x509.Certificate, ...]
+    chain_der: tuple[bytes, ...]  # the DER of `chain` (empty when it could not be read)
     chain_note: str | None
+
+    def leaf(self) -> x509.Certificate:
+        """The peer certificate, parsed once: it is the chain's first when the chain was read."""
+        if self.der is not None and self.chain_der[:1] == (self.der,):
+            return self.chain[0]
+        return x509.load_der_x509_certificate(self.der or b"")
 
 
 def _seen(tls: ssl.SSLSocket) -> _Seen:
     try:
         cipher_info = tls.cipher()
-        chain, note = _unverified_chain(tls)
+        chain, chain_der, note = _unverified_chain(tls)
         return _Seen(tls.getpeercert(binary_form=True), tls.version(),
-                     cipher_info[0] if cipher_info else None, chain, note)
+                     cipher_info[0] if cipher_info else None, chain, chain_der, note)
     finally:
         tls.close()
 
@@ -441,8 +434,9 @@ def probe_endpoint(
     if not seen.der:
         return TlsObservation(**base, error="server presented no certificate", attempts=attempts)
     try:
-        leaf = _load(seen.der)  # the chain's first certificate: parsed once, not twice
-        facts = _facts(leaf, seen.chain, as_of)
+        leaf = seen.leaf()
+        facts = _FACTS.get((seen.der, seen.chain_der, as_of),
+                           lambda: cert_facts(leaf, seen.chain, as_of=as_of))
     except ValueError as exc:
         return TlsObservation(**base, error=f"certificate unparsable: {exc}", attempts=attempts)
 

@@ -28,6 +28,7 @@ from tls_servers import (
     write_chain,
 )
 
+from auditor.probes import chaintime, tls
 from auditor.probes.certinfo import cert_facts, hostname_matches
 from auditor.probes.tls import TlsObservation, VerifyReason, probe_endpoint
 
@@ -266,6 +267,12 @@ def test_one_certificate_on_many_endpoints_is_judged_per_endpoint(serve, pki) ->
         assert later.cert is not None and later.cert.days_left == -1
         assert good.cert == wrong.cert == untrusted.cert  # the same facts, whoever asked
         assert good.cert is not None and good.cert.days_left == 80
+    # The memos hold plain keys (DER, digests, dates): a parsed certificate would keep its
+    # parsed extensions alive, ~40 objects each, for every garbage collection to scan.
+    for memo in (tls._FACTS, chaintime._VERDICTS):
+        for key in list(memo._data):
+            flat = [q for part in key for q in (part if isinstance(part, tuple) else (part,))]
+            assert not any(isinstance(q, x509.Certificate) for q in flat), key
 
 
 def test_weak_rsa_1024_key_is_observed(serve, pki) -> None:  # type: ignore[no-untyped-def]
