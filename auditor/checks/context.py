@@ -58,6 +58,10 @@ class Outcome:
     undecided: bool = False
 
 
+#: A check compiled into a function of the context (see checks/kinds.py, `compile`).
+Compiled = Callable[["EvalContext"], Outcome]
+
+
 @dataclass(frozen=True, slots=True)
 class Item:
     """One element of a collection (host, endpoint, certificate, observed TLS connection).
@@ -109,6 +113,12 @@ class EvalContext:
     #: Facts withdrawn because they are dated after the audit date (auditor/asof.py): the key
     #: (or an ancestor key) -> why. Such a fact is missing, like an undeclared one.
     not_yet: Mapping[str, Text2] = field(default_factory=dict)
+    #: The outcome of each `applies_if` condition of the compiled plan, by its number: many
+    #: rules share a condition ("the system is operating"), judged once per subject.
+    conditions: dict[int, Outcome] = field(default_factory=dict)
+    #: The context of each item (host, endpoint…) once made: rules over the same items share
+    #: it, and with it its memo of facts (item id -> (item, context)).
+    items: dict[int, tuple[Item, EvalContext]] = field(default_factory=dict)
 
     def not_yet_reason(self, key: str) -> Text2 | None:
         """Why the fact at `key` is missing when it is evidence dated after the audit date."""
@@ -151,6 +161,13 @@ class EvalContext:
 
     def with_item(self, item: Item) -> EvalContext:
         """A context for one host/endpoint/certificate; `system.*` still reaches the system."""
+        made = self.items.get(id(item))
+        if made is not None and made[0] is item:  # the cache holds the item: its id is its own
+            return made[1]
+        context = self.items[id(item)] = item, self._item_context(item)
+        return context[1]
+
+    def _item_context(self, item: Item) -> EvalContext:
         return EvalContext(
             as_of=self.as_of,
             level=self.level,
