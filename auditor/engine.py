@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -31,6 +31,7 @@ from auditor.model.results import (
     BodyRegister,
     BodyResult,
     Fact,
+    Finding,
     InputFile,
     ObservedRecord,
     Origin,
@@ -186,9 +187,7 @@ class _Audit:
             observed=_records(facts.collections),
             register=system_register(system),
             attestations=self._account(
-                facts.attestations,
-                facts.origins,
-                Judged("system", level, frozenset({facts.regime}), findings),
+                facts.attestations, facts.origins, "system", level, {facts.regime}, findings
             ),
         )
 
@@ -196,10 +195,14 @@ class _Audit:
         self,
         attestations: Sequence[Mapping[str, Any]],
         origins: Mapping[str, Origin],
-        judged: Judged,
+        kind: str,
+        level: int,
+        regimes: Iterable[Regime],
+        findings: Sequence[Finding],
     ) -> tuple[AttestationRecord, ...]:
         if not attestations:
             return ()
+        judged = Judged(kind, level, frozenset(regimes), findings)
         return account(attestations, origins, judged, self.plan.attestation_index, self.as_of)
 
     def body(
@@ -232,7 +235,7 @@ class _Audit:
             summary=combine([summarise(own), *below]),
             systems=tuple(s.id for s in systems),
             register=register,
-            attestations=self._account(attestations, origins, Judged(kind, level, regimes, own)),
+            attestations=self._account(attestations, origins, kind, level, regimes, own),
         )
 
     def agency(self, view: _AgencyView, results: Sequence[SystemResult]) -> BodyResult:

@@ -14,7 +14,7 @@ from typing import Any
 from auditor.asof import not_yet_text
 from auditor.checks.builtins import BUILTINS
 from auditor.checks.context import EvalContext, Item, Outcome
-from auditor.checks.text import LazyText, appended, deferred, with_reasons
+from auditor.checks.text import appended, deferred, with_reasons
 from auditor.model.inventory import Waiver
 from auditor.model.results import (
     Evidence,
@@ -29,7 +29,7 @@ from auditor.plan import Plan, RulePlan
 from auditor.rules import Rule
 
 _WAIVABLE = frozenset({Status.FAIL, Status.MANUAL, Status.ERROR})
-_PASS, _ERROR, _NA, _MANUAL = Status.PASS, Status.ERROR, Status.NOT_APPLICABLE, Status.MANUAL
+_PASS = Status.PASS
 
 
 def _finding_id(rule_id: str, owner: str, subject: str | None) -> str:
@@ -65,45 +65,6 @@ def _apply_waiver(
     if outcome.status in _WAIVABLE and not expired and not not_yet:
         return Status.WAIVED, note
     return outcome.status, note
-
-
-def _if_it_applies(en: bool, condition: Text2, outcome: Text2) -> str:
-    if en:
-        return f"{condition.en}. If it applies: {outcome.en}"
-    return f"{condition.vi}. Nếu áp dụng: {outcome.vi}"
-
-
-def _maybe_applies(rule: RulePlan, ctx: EvalContext, condition: Outcome) -> Outcome:
-    """Whether the rule applies depends on undeclared facts: a check that is met either way
-    stands; anything else waits for those facts (`manual`), never `not_applicable`."""
-    outcome = rule.check(ctx)
-    if outcome.status is _PASS or outcome.status is _ERROR:
-        return outcome
-    return Outcome(
-        _MANUAL,
-        LazyText(_if_it_applies, condition.message, outcome.message),
-        (*condition.evidence, *outcome.evidence),
-        outcome.severity,
-    )
-
-
-def judge(rule: RulePlan, ctx: EvalContext, plan: Plan) -> Outcome:
-    """The rule's outcome for the subject of `ctx`, before waivers."""
-    if rule.not_in_force is not None:
-        return rule.not_in_force
-    number = rule.condition
-    if number is not None:
-        condition = ctx.conditions.get(number)
-        if condition is None:
-            condition = ctx.conditions[number] = plan.conditions[number](ctx)
-        status = condition.status
-        if status is _ERROR:  # cannot tell whether it applies: say why
-            return condition
-        if condition.undecided:
-            return _maybe_applies(rule, ctx, condition)
-        if status is not _PASS:
-            return Outcome(_NA, rule.not_applicable or condition.message, condition.evidence)
-    return rule.check(ctx)
 
 
 def _explained(rule: RulePlan, ctx: EvalContext, evidence: tuple[Evidence, ...]) -> Any:
@@ -157,23 +118,44 @@ class Judge:
         waivers: Sequence[Waiver],
     ) -> list[Finding]:
         """One finding per rule (per item for a rule over a collection), in rule order."""
-        plan = self.plan
         waived = {w.rule for w in waivers}
         found: list[Finding] = []
         add = found.append
+        plain = not waived and not ctx.not_yet
+        level = ctx.level
         for rule in rules:
-            if rule.per is None:
-                outcome = judge(rule, ctx, plan)
-                add(self.finding(rule, ctx, owner, None, outcome, waivers, rule.id in waived))
+            if rule.per is not None:
+                for item in ctx.collections.get(rule.per, ()):
+                    item_ctx = ctx.with_item(item)
+                    outcome = rule.run(item_ctx)
+                    add(
+                        self.finding(
+                            rule, item_ctx, owner, item.subject, outcome, waivers,
+                            rule.id in waived,
+                        )
+                    )
                 continue
-            for item in ctx.collections.get(rule.per, ()):
-                item_ctx = ctx.with_item(item)
-                outcome = judge(rule, item_ctx, plan)
+            outcome = rule.run(ctx)
+            if plain and (not rule.explain or outcome.status is _PASS):
+                # the common case, made here: no waiver, nothing withdrawn, nothing explained
                 add(
-                    self.finding(
-                        rule, item_ctx, owner, item.subject, outcome, waivers, rule.id in waived
+                    Finding(
+                        f"{rule.id}:{owner}",
+                        rule.id,
+                        None,
+                        outcome.status,
+                        outcome.status,
+                        outcome.severity or rule.severities[level],
+                        rule.obligation,
+                        rule.group,
+                        outcome.message,
+                        outcome.evidence,
+                        None,
+                        rule.gate,
                     )
                 )
+            else:
+                add(self.finding(rule, ctx, owner, None, outcome, waivers, rule.id in waived))
         return found
 
     def finding(

@@ -20,13 +20,15 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from auditor.accounting import AttestationIndex, walk
-from auditor.checks.context import Compiled, Outcome
+from auditor.checks.context import Compiled, EvalContext, Outcome
 from auditor.checks.kinds import Attested, CheckSpec
+from auditor.checks.text import LazyText
 from auditor.model.inventory import Regime
 from auditor.model.results import Obligation, Severity, Status, Text2
 from auditor.rules import Catalog, Rule
 
 LEVELS = (1, 2, 3, 4, 5)
+_PASS, _ERROR, _NA, _MANUAL = Status.PASS, Status.ERROR, Status.NOT_APPLICABLE, Status.MANUAL
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +51,8 @@ class RulePlan:
     not_applicable: Text2 | None
     check: Compiled
     explain: tuple[str, ...]
+    #: The rule's outcome for a subject, before waivers: in force, applies, then its check.
+    run: Compiled
 
     def severity_at(self, level: int) -> Severity:
         if 1 <= level <= 5:
@@ -127,8 +131,62 @@ class _Conditions:
         return found
 
 
+def _if_it_applies(en: bool, condition: Text2, outcome: Text2) -> str:
+    if en:
+        return f"{condition.en}. If it applies: {outcome.en}"
+    return f"{condition.vi}. Nếu áp dụng: {outcome.vi}"
+
+
+def _runner(
+    not_in_force: Outcome | None,
+    number: int | None,
+    condition: Compiled | None,
+    not_applicable: Text2 | None,
+    check: Compiled,
+) -> Compiled:
+    """The rule's outcome: not in force; else its condition (judged once per subject and
+    kept in EvalContext.conditions) decides whether `check` runs."""
+    if not_in_force is not None:
+        return lambda ctx: not_in_force
+    if number is None or condition is None:
+        return check
+
+    def run(ctx: EvalContext) -> Outcome:
+        memo = ctx.conditions
+        found = memo.get(number)
+        if found is None:
+            found = memo[number] = condition(ctx)
+        status = found.status
+        if status is _PASS and not found.undecided:
+            return check(ctx)
+        if status is _ERROR:  # cannot tell whether it applies: say why
+            return found
+        if found.undecided:
+            # Whether it applies depends on undeclared facts: a check met either way stands;
+            # anything else waits for those facts (`manual`), never `not_applicable`.
+            outcome = check(ctx)
+            if outcome.status is _PASS or outcome.status is _ERROR:
+                return outcome
+            return Outcome(
+                _MANUAL,
+                LazyText(_if_it_applies, found.message, outcome.message),
+                (*found.evidence, *outcome.evidence),
+                outcome.severity,
+            )
+        if status is not _PASS:
+            return Outcome(_NA, not_applicable or found.message, found.evidence)
+        return check(ctx)
+
+    return run
+
+
 def _rule_plan(rule: Rule, as_of: dt.date, conditions: _Conditions) -> RulePlan:
     reason = rule.not_applicable
+    not_in_force = _not_in_force(rule, as_of)
+    number = None if rule.applies_if is None else conditions.number(rule.applies_if, rule.id)
+    condition = None if number is None else conditions.compiled[number]
+    not_applicable = None if reason is None else Text2(vi=reason.vi, en=reason.en)
+    check = rule.check.compile(rule.id)
     return RulePlan(
         rule=rule,
         id=rule.id,
@@ -137,11 +195,12 @@ def _rule_plan(rule: Rule, as_of: dt.date, conditions: _Conditions) -> RulePlan:
         obligation=rule.obligation,
         gate=rule.gate,
         severities=(rule.severity_at(1), *(rule.severity_at(level) for level in LEVELS)),
-        not_in_force=_not_in_force(rule, as_of),
-        condition=None if rule.applies_if is None else conditions.number(rule.applies_if, rule.id),
-        not_applicable=None if reason is None else Text2(vi=reason.vi, en=reason.en),
-        check=rule.check.compile(rule.id),
+        not_in_force=not_in_force,
+        condition=number,
+        not_applicable=not_applicable,
+        check=check,
         explain=rule.explain,
+        run=_runner(not_in_force, number, condition, not_applicable, check),
     )
 
 

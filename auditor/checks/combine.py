@@ -29,19 +29,24 @@ def evidence_of(outcomes: Sequence[Outcome]) -> tuple[Evidence, ...]:
 
 def combine_all(outcomes: Sequence[Outcome]) -> Outcome:
     """All parts must pass; not-applicable parts are ignored unless everything is."""
-    if outcomes:
-        worst = min(outcomes, key=_rank).status
-        if worst in _RANK:
-            chosen = [o for o in outcomes if o.status is worst]
-            severities = [o.severity for o in chosen if o.severity is not None]
-            return Outcome(
-                worst,
-                joined([o.message for o in chosen]),
-                evidence_of(outcomes),
-                max(severities, key=lambda s: s.rank) if severities else None,
-                any(o.undecided for o in chosen),
-            )
-    return _NO_CHECKS
+    worst, rank = None, _UNRANKED
+    for outcome in outcomes:  # the first of the worst status (min over the precedence)
+        found = _RANK.get(outcome.status, _UNRANKED)
+        if found < rank:
+            worst, rank = outcome.status, found
+    if worst is None:
+        return _NO_CHECKS
+    if len(outcomes) == 1:
+        return outcomes[0]  # its own message, evidence, severity and undecidedness
+    chosen = [o for o in outcomes if o.status is worst]
+    severities = [o.severity for o in chosen if o.severity is not None]
+    return Outcome(
+        worst,
+        joined([o.message for o in chosen]),
+        evidence_of(outcomes),
+        max(severities, key=lambda s: s.rank) if severities else None,
+        any(o.undecided for o in chosen),
+    )
 
 
 def compile_all(parts: Sequence[Compiled]) -> Compiled:

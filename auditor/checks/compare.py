@@ -41,7 +41,7 @@ def compile_present(key: str, if_missing: str) -> Compiled:
         value = fact.value
         empty = isinstance(value, str | tuple | list | set | frozenset | dict) and not value
         ok = value is not False and not empty
-        return Outcome(_PASS if ok else _FAIL, texts[ok], (ctx.evidence(key, fact),))
+        return Outcome(_PASS if ok else _FAIL, texts[ok], ctx.cite(key, fact))
 
     return fact_check(key, if_missing, judge)
 
@@ -60,7 +60,7 @@ def compile_equals(key: str, if_missing: str, wanted: Any) -> Compiled:
         return Outcome(
             _PASS if same(value, wanted) else _FAIL,
             LazyText(_equals, key, value, required),
-            (ctx.evidence(key, fact),),
+            ctx.cite(key, fact),
         )
 
     return fact_check(key, if_missing, judge)
@@ -81,7 +81,7 @@ def compile_one_of(key: str, if_missing: str, values: tuple[Any, ...]) -> Compil
         return Outcome(
             _PASS if ok else _FAIL,
             LazyText(_one_of, key, value, allowed),
-            (ctx.evidence(key, fact),),
+            ctx.cite(key, fact),
         )
 
     return fact_check(key, if_missing, judge)
@@ -118,14 +118,14 @@ def compile_bound(key: str, if_missing: str, value: Any, at_least: bool) -> Comp
         found = fact.value
         if not is_number(found):
             return Outcome(
-                _ERROR, LazyText(_not_number, key, found), (ctx.evidence(key, fact),)
+                _ERROR, LazyText(_not_number, key, found), ctx.cite(key, fact)
             )
         number = float(found)
         ok = number >= limit if at_least else number <= limit
         return Outcome(
             _PASS if ok else _FAIL,
             LazyText(words, key, number, limit),
-            (ctx.evidence(key, fact),),
+            ctx.cite(key, fact),
         )
 
     return fact_check(key, if_missing, judge)
@@ -146,7 +146,7 @@ def compile_matches(key: str, if_missing: str, pattern: str) -> Compiled:
         return Outcome(
             _PASS if ok else _FAIL,
             LazyText(_matches, key, value, pattern),
-            (ctx.evidence(key, fact),),
+            ctx.cite(key, fact),
         )
 
     return fact_check(key, if_missing, judge)
@@ -190,13 +190,13 @@ def compile_contains(key: str, if_missing: str, values: Any) -> Compiled:
             held = [enum_value(v) for v in value]
         else:
             return Outcome(
-                _ERROR, LazyText(_not_a_list, key, value), (ctx.evidence(key, fact),)
+                _ERROR, LazyText(_not_a_list, key, value), ctx.cite(key, fact)
             )
         missing = [w for w in wanted if not any(same(h, w) for h in held)]
         if not missing:
-            return Outcome(_PASS, LazyText(_holds_all, key, wanted), (ctx.evidence(key, fact),))
+            return Outcome(_PASS, LazyText(_holds_all, key, wanted), ctx.cite(key, fact))
         return Outcome(
-            _FAIL, LazyText(_lacks, key, held, missing), (ctx.evidence(key, fact),)
+            _FAIL, LazyText(_lacks, key, held, missing), ctx.cite(key, fact)
         )
 
     return fact_check(key, if_missing, judge)

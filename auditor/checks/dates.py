@@ -62,12 +62,12 @@ def compile_within_days(key: str, if_missing: str, days: Any) -> Compiled:
         age = (ctx.as_of - day).days
         if age < 0:  # it had not happened on the audit date: as if it were not declared
             return Outcome(
-                later, deferred(not_yet_text, quoted, day, ctx.as_of), (ctx.evidence(key, fact),)
+                later, deferred(not_yet_text, quoted, day, ctx.as_of), ctx.cite(key, fact)
             )
         return Outcome(
             _PASS if age <= limit else _FAIL,
             LazyText(_within, key, day, age, limit),
-            (ctx.evidence(key, fact),),
+            ctx.cite(key, fact),
         )
 
     return fact_check(key, if_missing, judge)
@@ -94,7 +94,7 @@ def compile_not_expired(key: str, if_missing: str) -> Compiled:
         if day is None:
             return Outcome(_ERROR, LazyText(_not_a_date, key, value))
         left = (day - ctx.as_of).days
-        evidence = (ctx.evidence(key, fact),)
+        evidence = ctx.cite(key, fact)
         if left >= 0:
             return Outcome(_PASS, LazyText(_days_left, key, day, left), evidence)
         return Outcome(_FAIL, LazyText(_expired, key, day, -left), evidence)

@@ -92,6 +92,7 @@ def _not_declared(en: bool, key: str) -> str:
 
 
 Judge = Callable[[EvalContext, Fact], Outcome]
+_UNSEEN: Any = object()
 
 
 def fact_check(key: str, if_missing: str, judge: Judge) -> Compiled:
@@ -102,7 +103,9 @@ def fact_check(key: str, if_missing: str, judge: Judge) -> Compiled:
     missing = Outcome(status, LazyText(_not_declared, key), absent)
 
     def check(ctx: EvalContext) -> Outcome:
-        fact = ctx.fact(key)
+        fact = ctx.memo.get(key, _UNSEEN)
+        if fact is _UNSEEN:
+            fact = ctx.fact(key)
         if fact is None:
             if ctx.not_yet:
                 reason = ctx.not_yet_reason(key)
@@ -110,7 +113,7 @@ def fact_check(key: str, if_missing: str, judge: Judge) -> Compiled:
                     return Outcome(status, reason, absent)
             return missing
         if fact.error is not None:
-            return unobserved(key, fact.error, (ctx.evidence(key, fact),))
+            return unobserved(key, fact.error, ctx.cite(key, fact))
         return judge(ctx, fact)
 
     return check
