@@ -255,6 +255,13 @@ class InventoryAsOf:
     organisation: Mapping[str, Text2]
 
 
+def view_as_of(model: M, as_of: dt.date) -> tuple[M, dict[str, Text2]]:
+    """One system, agency or organisation as it stood on the audit date, and why each
+    withdrawn fact is missing (an agency's systems are not part of its view: view each)."""
+    walk = _Walk(as_of)
+    return _view(model, walk, ""), walk.reasons
+
+
 def inventory_as_of(inventory: Inventory, as_of: dt.date) -> InventoryAsOf:
     systems: dict[str, Mapping[str, Text2]] = {}
     agencies: dict[str, Mapping[str, Text2]] = {}
@@ -262,18 +269,16 @@ def inventory_as_of(inventory: Inventory, as_of: dt.date) -> InventoryAsOf:
     for agency in inventory.agencies:
         kept = []
         for system in agency.systems:
-            walk = _Walk(as_of)
-            kept.append(_view(system, walk, ""))
-            if walk.reasons:
-                systems[system.id] = walk.reasons
-        walk = _Walk(as_of)
-        seen = _view(agency, walk, "")
-        if walk.reasons:
-            agencies[agency.id] = walk.reasons
+            seen_system, reasons = view_as_of(system, as_of)
+            kept.append(seen_system)
+            if reasons:
+                systems[system.id] = reasons
+        seen, reasons = view_as_of(agency, as_of)
+        if reasons:
+            agencies[agency.id] = reasons
         new_agencies.append(seen.model_copy(update={"systems": tuple(kept)}))
-    walk = _Walk(as_of)
-    organisation = _view(inventory.organisation, walk, "")
-    if not systems and not agencies and not walk.reasons:
+    organisation, org_reasons = view_as_of(inventory.organisation, as_of)
+    if not systems and not agencies and not org_reasons:
         return InventoryAsOf(inventory, {}, {}, {})
     return InventoryAsOf(
         inventory.model_copy(
@@ -281,7 +286,7 @@ def inventory_as_of(inventory: Inventory, as_of: dt.date) -> InventoryAsOf:
         ),
         systems,
         agencies,
-        walk.reasons,
+        org_reasons,
     )
 
 

@@ -2,345 +2,75 @@
 
 No I/O happens here and nothing depends on the clock: the same inputs give the same run,
 so the JSON written from it is byte-identical.
+
+How: the catalog is compiled once into a plan (auditor/plan.py); each system is then judged
+on its own — its view at the audit date, its facts, its findings (auditor/judging.py) — on
+several cores when the inventory is large (auditor/parallel.py), results taken in inventory
+order; last, each agency and the organisation, whose summaries roll up their systems.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping, Sequence
+import gc
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
 from auditor import __version__
-from auditor.accounting import AttestationIndex, Judged, account
-from auditor.asof import InventoryAsOf, inventory_as_of, not_yet_text
-from auditor.checks.builtins import BUILTINS
-from auditor.checks.context import OBSERVED_COLLECTIONS, EvalContext, Item, Outcome, plain
-from auditor.facts import (
-    Provenance,
-    SystemFacts,
-    SystemObservations,
-    body_values,
-    system_facts,
-)
-from auditor.model.inventory import Agency, Inventory, Regime, Waiver
+from auditor.accounting import Judged, account
+from auditor.asof import view_as_of
+from auditor.checks.context import OBSERVED_COLLECTIONS, Item, plain
+from auditor.facts import Provenance, SystemObservations, body_values, system_facts
+from auditor.judging import Judge, _apply_waiver, _finding_id
+from auditor.model.inventory import Agency, Inventory, Organisation, Regime, System
 from auditor.model.results import (
     SCHEMA_VERSION,
     AttestationRecord,
     AuditRun,
     BodyRegister,
     BodyResult,
-    Evidence,
     Fact,
     Finding,
     InputFile,
     ObservedRecord,
     Origin,
     RunInfo,
-    Status,
     Summary,
     SystemResult,
     Text2,
-    WaiverNote,
 )
+from auditor.parallel import judge_all, workers_for
+from auditor.plan import Plan, RulePlan, compile_plan
 from auditor.regime import LAW_116_IN_FORCE
 from auditor.register import body_register, system_register
-from auditor.rules import Catalog, Rule
+from auditor.rules import Catalog
 from auditor.scoring import SCORE_METHOD, combine, summarise
+
+__all__ = ["SCHEMA_VERSION", "_apply_waiver", "_finding_id", "evaluate"]
 
 #: Keys a probe adds to a declared endpoint (see probes/observe.py).
 _ENDPOINT_OBSERVED = frozenset({"ipv6", "redirect"})
-_WAIVABLE = frozenset({Status.FAIL, Status.MANUAL, Status.ERROR})
 _NO_ITEMS: Mapping[str, tuple[Item, ...]] = {}
 
-
-def _finding_id(rule_id: str, owner: str, subject: str | None) -> str:
-    return f"{rule_id}:{owner}" + (f":{subject}" if subject else "")
+Progress = Callable[[int, int], None]
 
 
-def _apply_waiver(
-    rule: Rule, outcome: Outcome, subject: str | None, waivers: Sequence[Waiver], as_of: dt.date
-) -> tuple[Status, WaiverNote | None]:
-    matching = [w for w in waivers if w.rule == rule.id and w.subject in (None, subject)]
-    if not matching:
-        return outcome.status, None
-    # Prefer a waiver in force (decided by the audit date and not expired); among those (or
-    # among the others) the latest expiry.
-    waiver = max(
-        matching,
-        key=lambda w: (w.decision.date <= as_of, w.expires >= as_of, w.expires),
-    )
-    expired = waiver.expires < as_of
-    not_yet = waiver.decision.date > as_of  # decided after the audit date: not a waiver yet
-    note = WaiverNote(
-        reason=waiver.reason,
-        approver=waiver.approver,
-        decision=f"{waiver.decision.number} ({waiver.decision.date.isoformat()})",
-        expires=waiver.expires,
-        expired=expired,
-        not_yet_decided=not_yet,
-    )
-    if outcome.status in _WAIVABLE and not expired and not not_yet:
-        return Status.WAIVED, note
-    return outcome.status, note
+@contextmanager
+def _cyclic_gc_paused() -> Iterator[None]:
+    """Millions of small acyclic objects (facts, outcomes, findings): the cyclic collector
+    would rescan them all many times over (bench/README.md). Reference counting frees them."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
-def _not_yet_notes(ctx: EvalContext, outcome: Outcome) -> Text2:
-    """The message, with why any evidence it rests on was withdrawn (dated after the audit
-    date) — once, and only when the message does not already say so."""
-    message = outcome.message
-    if not ctx.not_yet:
-        return message
-    for item in outcome.evidence:
-        reason = ctx.not_yet_reason(item.fact)
-        if reason is not None and reason.en not in message.en:
-            message = Text2(vi=f"{message.vi} — {reason.vi}", en=f"{message.en} — {reason.en}")
-    return message
-
-
-def _judge(rule: Rule, ctx: EvalContext) -> Outcome:
-    if rule.in_force is not None and ctx.as_of < rule.in_force:
-        day = rule.in_force
-        return Outcome(
-            Status.NOT_APPLICABLE,
-            Text2(
-                vi=f"Yêu cầu có hiệu lực từ ngày {day:%d/%m/%Y}, sau ngày đánh giá",
-                en=f"The requirement takes effect on {day.isoformat()}, after the audit date",
-            ),
-        )
-    if rule.applies_if is not None:
-        condition = rule.applies_if.evaluate(ctx)
-        if condition.status is Status.ERROR:  # cannot tell whether it applies: say why
-            return condition
-        if condition.undecided:
-            return _maybe_applies(rule, ctx, condition)
-        if condition.status is not Status.PASS:
-            reason = rule.not_applicable
-            message = Text2(vi=reason.vi, en=reason.en) if reason is not None else condition.message
-            return Outcome(Status.NOT_APPLICABLE, message, condition.evidence)
-    return rule.check.evaluate(ctx)
-
-
-def _maybe_applies(rule: Rule, ctx: EvalContext, condition: Outcome) -> Outcome:
-    """Whether the rule applies depends on undeclared facts: a check that is met either way
-    stands; anything else waits for those facts (`manual`), never `not_applicable`."""
-    outcome = rule.check.evaluate(ctx)
-    if outcome.status in (Status.PASS, Status.ERROR):
-        return outcome
-    return Outcome(
-        Status.MANUAL,
-        Text2(
-            vi=f"{condition.message.vi}. Nếu áp dụng: {outcome.message.vi}",
-            en=f"{condition.message.en}. If it applies: {outcome.message.en}",
-        ),
-        (*condition.evidence, *outcome.evidence),
-        outcome.severity,
-    )
-
-
-def _finding(
-    rule: Rule,
-    ctx: EvalContext,
-    owner: str,
-    subject: str | None,
-    outcome: Outcome,
-    waivers: Sequence[Waiver],
-    as_of: dt.date,
-) -> Finding:
-    status, note = _apply_waiver(rule, outcome, subject, waivers, as_of)
-    evidence = outcome.evidence
-    if rule.explain and outcome.status is not Status.PASS:
-        shown = {e.fact for e in evidence}
-        extra = [(key, ctx.fact(key)) for key in rule.explain if key not in shown]
-        evidence += tuple(ctx.evidence(key, fact) for key, fact in extra if fact is not None)
-    message = _not_yet_notes(ctx, outcome)
-    if note is not None and note.not_yet_decided:
-        waiver = next(
-            w for w in waivers
-            if note.decision == f"{w.decision.number} ({w.decision.date.isoformat()})"
-        )
-        why = not_yet_text(
-            f"Miễn trừ {waiver.decision.number}", waiver.decision.date, as_of,
-            f"The waiver {waiver.decision.number}",
-        )
-        message = Text2(vi=f"{message.vi} — {why.vi}", en=f"{message.en} — {why.en}")
-    return Finding(
-        id=_finding_id(rule.id, owner, subject),
-        rule_id=rule.id,
-        subject=subject,
-        status=status,
-        measured_status=outcome.status,
-        severity=outcome.severity or rule.severity_at(ctx.level),
-        obligation=rule.obligation,
-        group=rule.group,
-        message=message,
-        evidence=evidence,
-        waiver=note,
-        gate=rule.gate,
-    )
-
-
-class Engine:
-    """Evaluates a catalog against an inventory at a fixed audit date."""
-
-    def __init__(
-        self,
-        catalog: Catalog,
-        as_of: dt.date,
-        observed: Mapping[str, Mapping[str, Fact]] | None = None,
-    ) -> None:
-        self.catalog = catalog
-        self.as_of = as_of
-        self.observed = observed or {}
-        self.system_rules = [r for r in catalog if r.judged_for("system")]
-        self.agency_rules = [r for r in catalog if r.judged_for("agency")]
-        self.organisation_rules = [r for r in catalog if r.judged_for("organisation")]
-        self.attestation_index = AttestationIndex.build(catalog)
-
-    def _context(
-        self,
-        rule: Rule,
-        level: int,
-        values: Mapping[str, Any],
-        origins: Mapping[str, Origin],
-        scoped: Mapping[str, Mapping[str, Origin]],
-        attestations: Sequence[Mapping[str, Any]],
-        collections: Mapping[str, tuple[Item, ...]],
-        observed: Mapping[str, Fact],
-        memo: tuple[dict[str, Fact | None], dict[str, Evidence]],
-        not_yet: Mapping[str, Text2],
-    ) -> EvalContext:
-        return EvalContext(
-            memo=memo[0],
-            evidence_memo=memo[1],
-            as_of=self.as_of,
-            level=level,
-            rule_id=rule.id,
-            values=values,
-            origins=origins,
-            observed=observed,
-            scoped_origins=scoped,
-            attestations=attestations,
-            collections=collections,
-            builtins=BUILTINS,
-            not_yet=not_yet,
-        )
-
-    def evaluate_system(
-        self,
-        facts: SystemFacts,
-        scoped: Mapping[str, Mapping[str, Origin]],
-        not_yet: Mapping[str, Text2] | None = None,
-    ) -> SystemResult:
-        system = facts.system
-        level = facts.level.effective
-        observed = self.observed.get(system.id, {})
-        waivers = system.waivers
-        findings: list[Finding] = []
-        memo: tuple[dict[str, Fact | None], dict[str, Evidence]] = ({}, {})
-        for rule in self.system_rules:
-            if not rule.applies_to(level, facts.regime):
-                continue
-            ctx = self._context(
-                rule,
-                level,
-                facts.values,
-                facts.origins,
-                scoped,
-                facts.attestations,
-                facts.collections,
-                observed,
-                memo,
-                not_yet or {},
-            )
-            if rule.per is None:
-                findings.append(
-                    _finding(rule, ctx, system.id, None, _judge(rule, ctx), waivers, self.as_of)
-                )
-                continue
-            for item in facts.collections.get(rule.per, ()):
-                item_ctx = ctx.with_item(item)
-                findings.append(
-                    _finding(
-                        rule,
-                        item_ctx,
-                        system.id,
-                        item.subject,
-                        _judge(rule, item_ctx),
-                        waivers,
-                        self.as_of,
-                    )
-                )
-        return SystemResult(
-            id=system.id,
-            name=system.name,
-            agency=facts.agency.id,
-            lifecycle=str(system.lifecycle),
-            system_type=str(system.system_type),
-            level=facts.level,
-            findings=tuple(findings),
-            summary=summarise(findings),
-            observed=_records(facts.collections),
-            register=system_register(system),
-            attestations=self._account(
-                facts.attestations,
-                facts.origins,
-                Judged("system", level, frozenset({facts.regime}), findings),
-            ),
-        )
-
-    def _account(
-        self,
-        attestations: Sequence[Mapping[str, Any]],
-        origins: Mapping[str, Origin],
-        judged: Judged,
-    ) -> tuple[AttestationRecord, ...]:
-        if not attestations:
-            return ()
-        return account(attestations, origins, judged, self.attestation_index, self.as_of)
-
-    def evaluate_body(
-        self,
-        rules: Sequence[Rule],
-        kind: str,
-        body_id: str,
-        name: str,
-        values: Mapping[str, Any],
-        origins: Mapping[str, Origin],
-        scoped: Mapping[str, Mapping[str, Origin]],
-        attestations: Sequence[Mapping[str, Any]],
-        waivers: Sequence[Waiver],
-        level: int,
-        regimes: frozenset[Regime],
-        systems: Sequence[SystemResult],
-        below: Sequence[Summary],
-        register: BodyRegister | None = None,
-        not_yet: Mapping[str, Text2] | None = None,
-    ) -> BodyResult:
-        """Judge an agency or the organisation; its summary rolls up `below` as well."""
-        own: list[Finding] = []
-        memo: tuple[dict[str, Fact | None], dict[str, Evidence]] = ({}, {})
-        for rule in rules:
-            in_scope = rule.levels.min_level <= level <= rule.levels.max_level
-            if not (in_scope and rule.regimes & regimes):
-                continue
-            ctx = self._context(
-                rule, level, values, origins, scoped, attestations, _NO_ITEMS, {}, memo,
-                not_yet or {},
-            )
-            own.append(_finding(rule, ctx, body_id, None, _judge(rule, ctx), waivers, self.as_of))
-        return BodyResult(
-            id=body_id,
-            name=name,
-            kind=kind,
-            findings=tuple(own),
-            summary=combine([summarise(own), *below]),
-            systems=tuple(s.id for s in systems),
-            register=register,
-            attestations=self._account(attestations, origins, Judged(kind, level, regimes, own)),
-        )
-
-
-def _records(collections: Mapping[str, tuple[Item, ...]]) -> tuple[ObservedRecord, ...]:
+def _records(collections: Mapping[str, Sequence[Item]]) -> tuple[ObservedRecord, ...]:
     """The observations behind the findings, for the results and the report tables."""
     records = [
         ObservedRecord(name, item.subject, plain(dict(item.values)), dict(item.errors))
@@ -360,6 +90,176 @@ def _default_regime(as_of: dt.date) -> Regime:
     return Regime.ND331 if as_of >= LAW_116_IN_FORCE else Regime.ND85
 
 
+def _prefixed(prefix: str, reasons: Mapping[str, Text2]) -> dict[str, Text2]:
+    return {prefix + key: reason for key, reason in reasons.items()}
+
+
+@dataclass(frozen=True)
+class _AgencyView:
+    """An agency as the audit date saw it, with what its systems inherit from it."""
+
+    agency: Agency
+    values: dict[str, Any]
+    origins: Mapping[str, Origin]
+    reasons: dict[str, Text2]  # its own withdrawn facts
+    scoped: Mapping[str, Mapping[str, Origin]]  # what `agency.*` / `organisation.*` cite
+    inherited: dict[str, Text2]  # withdrawn `organisation.*` and `agency.*` facts
+
+
+class _Audit:
+    """One evaluation: the plan, the bodies at the audit date, and the job of judging the
+    system at a position of the inventory (what the worker processes inherit)."""
+
+    def __init__(
+        self,
+        inventory: Inventory,
+        plan: Plan,
+        provenance: Provenance,
+        observed: Mapping[str, Mapping[str, Fact]],
+        observations: Mapping[str, SystemObservations],
+        golive_system: str | None,
+    ) -> None:
+        self.plan = plan
+        self.judge = Judge(plan)
+        self.as_of = as_of = plan.as_of
+        self.provenance = provenance
+        self.observed = observed
+        self.observations = observations
+        self.golive_system = golive_system
+        organisation, self.org_reasons = view_as_of(inventory.organisation, as_of)
+        self.organisation: Organisation = organisation
+        self.org_values = body_values(organisation)
+        org_inherited = _prefixed("organisation.", self.org_reasons)
+        self.agencies: list[_AgencyView] = []
+        self.jobs: list[tuple[_AgencyView, System]] = []
+        for agency in inventory.agencies:
+            seen, reasons = view_as_of(agency, as_of)
+            origins = provenance.agencies.get(agency.id, {})
+            view = _AgencyView(
+                seen,
+                body_values(seen),
+                origins,
+                reasons,
+                {"agency": origins, "organisation": provenance.organisation},
+                {**org_inherited, **_prefixed("agency.", reasons)},
+            )
+            self.agencies.append(view)
+            self.jobs.extend((view, system) for system in agency.systems)
+
+    def system(self, index: int) -> SystemResult:
+        """Judge the system at this position (in inventory order)."""
+        view, declared = self.jobs[index]
+        system, reasons = view_as_of(declared, self.as_of)
+        facts = system_facts(
+            view.agency,
+            system,
+            view.values,
+            self.org_values,
+            self.provenance.systems.get(system.id, {}),
+            self.as_of,
+            assume_golive=system.id == self.golive_system,
+            observed=self.observations.get(system.id),
+        )
+        level = facts.level.effective
+        not_yet = {**reasons, **view.inherited} if reasons or view.inherited else {}
+        ctx = self.judge.context(
+            level,
+            facts.values,
+            facts.origins,
+            view.scoped,
+            facts.attestations,
+            facts.collections,
+            self.observed.get(system.id, {}),
+            not_yet,
+        )
+        rules = self.plan.system_rules(level, facts.regime)
+        findings = self.judge.findings(rules, ctx, system.id, system.waivers)
+        return SystemResult(
+            id=system.id,
+            name=system.name,
+            agency=view.agency.id,
+            lifecycle=str(system.lifecycle),
+            system_type=str(system.system_type),
+            level=facts.level,
+            findings=tuple(findings),
+            summary=summarise(findings),
+            observed=_records(facts.collections),
+            register=system_register(system),
+            attestations=self._account(
+                facts.attestations, facts.origins, "system", level, {facts.regime}, findings
+            ),
+        )
+
+    def _account(
+        self,
+        attestations: Sequence[Mapping[str, Any]],
+        origins: Mapping[str, Origin],
+        kind: str,
+        level: int,
+        regimes: Iterable[Regime],
+        findings: Sequence[Finding],
+    ) -> tuple[AttestationRecord, ...]:
+        if not attestations:
+            return ()
+        judged = Judged(kind, level, frozenset(regimes), findings)
+        return account(attestations, origins, judged, self.plan.attestation_index, self.as_of)
+
+    def body(
+        self,
+        rules: Sequence[RulePlan],
+        kind: str,
+        body: Agency | Organisation,
+        values: Mapping[str, Any],
+        origins: Mapping[str, Origin],
+        scoped: Mapping[str, Mapping[str, Origin]],
+        level: int,
+        regimes: frozenset[Regime],
+        systems: Sequence[SystemResult],
+        below: Sequence[Summary],
+        register: BodyRegister | None,
+        not_yet: Mapping[str, Text2],
+    ) -> BodyResult:
+        """Judge an agency or the organisation; its summary rolls up `below` as well."""
+        attestations = tuple(a.model_dump() for a in body.attestations)
+        ctx = self.judge.context(
+            level, values, origins, scoped, attestations, _NO_ITEMS, {}, not_yet
+        )
+        in_scope = self.plan.body_rules(rules, level, regimes)
+        own = self.judge.findings(in_scope, ctx, body.id, body.waivers)
+        return BodyResult(
+            id=body.id,
+            name=body.name,
+            kind=kind,
+            findings=tuple(own),
+            summary=combine([summarise(own), *below]),
+            systems=tuple(s.id for s in systems),
+            register=register,
+            attestations=self._account(attestations, origins, kind, level, regimes, own),
+        )
+
+    def agency(self, view: _AgencyView, results: Sequence[SystemResult]) -> BodyResult:
+        level = max((r.level.effective for r in results), default=1)
+        regimes = frozenset(Regime(r.level.governing_regime) for r in results) or frozenset(
+            {_default_regime(self.as_of)}
+        )
+        body_facts = dict(view.values)
+        body_facts["organisation"] = self.org_values
+        return self.body(
+            self.plan.agencies,
+            "agency",
+            view.agency,
+            body_facts,
+            view.origins,
+            {"organisation": self.provenance.organisation},
+            level,
+            regimes,
+            results,
+            [s.summary for s in results],
+            body_register(view.agency),
+            {**view.reasons, **_prefixed("organisation.", self.org_reasons)},
+        )
+
+
 def evaluate(
     inventory: Inventory,
     catalog: Catalog,
@@ -372,86 +272,72 @@ def evaluate(
     golive_system: str | None = None,
     observations: Mapping[str, SystemObservations] | None = None,
     observed_at: str | None = None,
-    progress: Callable[[int, int], None] | None = None,
+    progress: Progress | None = None,
+    workers: int | None = None,
 ) -> AuditRun:
     """Judge every system, agency and the organisation; `golive_system` is judged as if live.
 
     `observed` holds system-level facts a probe saw; `observations` what the live probes saw
-    of each system's endpoints and certificates (see SystemObservations). `progress`, when
-    given, is called as `progress(done, total)` after each system is judged.
+    of each system's endpoints and certificates (see SystemObservations).
+
+    `progress(done, total)` is called as systems are judged (first with done = 0; from worker
+    processes, as each chunk of results comes back, in order). `workers`: processes to judge
+    systems on; None decides from the inventory's size and the cores (auditor/parallel.py),
+    1 keeps everything in this process.
     """
-    observations = observations or {}
-    provenance = provenance or Provenance()
-    engine = Engine(catalog, as_of, observed)
-    then = inventory_as_of(inventory, as_of)  # only the evidence that existed on `as_of`
-    inventory = then.inventory
-    organisation = inventory.organisation
-    org_values = body_values(organisation)
-    org_origins = provenance.organisation
+    with _cyclic_gc_paused():
+        audit = _Audit(
+            inventory,
+            compile_plan(catalog, as_of),
+            provenance or Provenance(),
+            observed or {},
+            observations or {},
+            golive_system,
+        )
+        count = len(audit.jobs)
+        results = judge_all(count, audit.system, workers_for(count, workers), progress)
+        return _run(audit, results, catalog, as_of, lang, inputs, live, observed_at)
+
+
+def _run(
+    audit: _Audit,
+    systems: list[SystemResult],
+    catalog: Catalog,
+    as_of: dt.date,
+    lang: str,
+    inputs: Sequence[InputFile],
+    live: bool,
+    observed_at: str | None,
+) -> AuditRun:
+    """The agencies and the organisation, once their systems are judged."""
     agency_results: list[BodyResult] = []
-    system_results: list[SystemResult] = []
     all_regimes: set[Regime] = set()
     top_level = 1
-    total = sum(len(agency.systems) for agency in inventory.agencies)
-    for agency in inventory.agencies:
-        agency_values = body_values(agency)
-        agency_origins = provenance.agencies.get(agency.id, {})
-        scoped = {"agency": agency_origins, "organisation": org_origins}
-        results: list[SystemResult] = []
-        regimes: set[Regime] = set()
-        for system in agency.systems:
-            facts = system_facts(
-                agency,
-                system,
-                agency_values,
-                org_values,
-                provenance.systems.get(system.id, {}),
-                as_of,
-                assume_golive=system.id == golive_system,
-                observed=observations.get(system.id),
-            )
-            regimes.add(facts.regime)
-            results.append(
-                engine.evaluate_system(facts, scoped, _scoped_not_yet(then, agency.id, system.id))
-            )
-            if progress is not None:
-                progress(len(system_results) + len(results), total)
-        level = max((r.level.effective for r in results), default=1)
-        top_level = max(top_level, level)
-        agency_regimes = frozenset(regimes or {_default_regime(as_of)})
-        all_regimes |= agency_regimes
-        agency_results.append(
-            _agency_result(
-                engine,
-                agency,
-                agency_values,
-                agency_origins,
-                org_values,
-                org_origins,
-                level,
-                agency_regimes,
-                results,
-                _scoped_not_yet(then, agency.id, None),
-            )
-        )
-        system_results.extend(results)
-    below = [a.summary for a in agency_results]  # each already rolls up its systems
-    org_result = engine.evaluate_body(
-        engine.organisation_rules,
+    position = 0
+    for view in audit.agencies:
+        count = len(view.agency.systems)
+        results = systems[position : position + count]
+        position += count
+        agency = audit.agency(view, results)
+        agency_results.append(agency)
+        top_level = max(top_level, max((r.level.effective for r in results), default=1))
+        all_regimes |= {Regime(r.level.governing_regime) for r in results} or {
+            _default_regime(as_of)
+        }
+    organisation = audit.organisation
+    org_result = audit.body(
+        audit.plan.organisation,
         "organisation",
-        organisation.id,
-        organisation.name,
-        org_values,
-        org_origins,
+        organisation,
+        audit.org_values,
+        audit.provenance.organisation,
         {},
-        tuple(a.model_dump() for a in organisation.attestations),
-        organisation.waivers,
         top_level,
         frozenset(all_regimes or {_default_regime(as_of)}),
-        system_results,
-        below,
+        systems,
+        [a.summary for a in agency_results],
         body_register(organisation),
-        then.organisation,
+        audit.org_reasons,
     )
     return AuditRun(
         schema_version=SCHEMA_VERSION,
@@ -467,55 +353,6 @@ def evaluate(
         ),
         organisation=org_result,
         agencies=tuple(agency_results),
-        systems=tuple(system_results),
+        systems=tuple(systems),
         summary=org_result.summary,
     )
-
-
-def _agency_result(
-    engine: Engine,
-    agency: Agency,
-    values: Mapping[str, Any],
-    origins: Mapping[str, Origin],
-    org_values: Mapping[str, Any],
-    org_origins: Mapping[str, Origin],
-    level: int,
-    regimes: frozenset[Regime],
-    systems: Sequence[SystemResult],
-    not_yet: Mapping[str, Text2],
-) -> BodyResult:
-    body_facts = dict(values)
-    body_facts["organisation"] = org_values
-    return engine.evaluate_body(
-        engine.agency_rules,
-        "agency",
-        agency.id,
-        agency.name,
-        body_facts,
-        origins,
-        {"organisation": org_origins},
-        tuple(a.model_dump() for a in agency.attestations),
-        agency.waivers,
-        level,
-        regimes,
-        systems,
-        [s.summary for s in systems],
-        body_register(agency),
-        not_yet,
-    )
-
-
-def _scoped_not_yet(then: InventoryAsOf, agency: str, system: str | None) -> dict[str, Text2]:
-    """Withdrawn facts as a system (or, with `system` None, an agency) names them: its own,
-    and its agency's and organisation's under `agency.` and `organisation.`."""
-    found = dict(then.systems.get(system, {})) if system is not None else {}
-    scopes: list[tuple[str, Mapping[str, Text2]]] = [
-        ("organisation.", then.organisation)
-    ]
-    if system is None:
-        found.update(then.agencies.get(agency, {}))
-    else:
-        scopes.append(("agency.", then.agencies.get(agency, {})))
-    for prefix, reasons in scopes:
-        found.update({prefix + key: reason for key, reason in reasons.items()})
-    return found

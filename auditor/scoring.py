@@ -75,20 +75,52 @@ def gate_blocking(findings: Iterable[Finding]) -> list[Finding]:
     ]
 
 
+_MET = frozenset({Status.PASS, Status.WAIVED})
+
+
 def summarise(findings: list[Finding]) -> Summary:
-    # Advisory findings inform; they never count towards --fail-on.
-    by_severity = Counter(
-        f.severity
-        for f in findings
-        if f.status in _OPEN and f.obligation is not Obligation.ADVISORY
-    )
+    """counts, both scores, open severities, expired waivers and the gate, in one pass over
+    the findings (what `counts`, `score` and `gate_blocking` compute, a million at a time)."""
+    tally: Counter[Status] = Counter()
+    by_severity: Counter[Severity] = Counter()
+    earned = possible = earned_measured = possible_measured = expired = 0
+    blocked = False
+    advisory, not_applicable = Obligation.ADVISORY, Status.NOT_APPLICABLE
+    for f in findings:
+        status = f.status
+        tally[status] += 1
+        if f.waiver is not None and f.waiver.expired:
+            expired += 1
+        if f.obligation is advisory:  # advisory findings inform; they never count
+            continue
+        if status in _OPEN:  # towards --fail-on
+            by_severity[f.severity] += 1
+        if f.gate and status in _BLOCKING:
+            blocked = True
+        weight = SEVERITY_WEIGHT[f.severity]
+        if status is not not_applicable:
+            possible += weight
+            if status in _MET:
+                earned += weight
+        measured = f.measured_status
+        if measured is not not_applicable:
+            possible_measured += weight
+            if measured in _MET:
+                earned_measured += weight
     return Summary(
-        counts=counts(findings),
-        score=score(findings, with_waivers=True),
-        score_without_waivers=score(findings, with_waivers=False),
+        counts=StatusCounts(
+            passed=tally[Status.PASS],
+            failed=tally[Status.FAIL],
+            manual=tally[Status.MANUAL],
+            not_applicable=tally[Status.NOT_APPLICABLE],
+            error=tally[Status.ERROR],
+            waived=tally[Status.WAIVED],
+        ),
+        score=_ratio(earned, possible),
+        score_without_waivers=_ratio(earned_measured, possible_measured),
         by_severity={s.value: by_severity.get(s, 0) for s in Severity},
-        expired_waivers=sum(1 for f in findings if f.waiver is not None and f.waiver.expired),
-        gate_blocked=bool(gate_blocking(findings)),
+        expired_waivers=expired,
+        gate_blocked=blocked,
     )
 
 

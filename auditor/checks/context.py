@@ -14,6 +14,7 @@ from typing import Any, Literal, TypeVar
 from auditor.model.results import Evidence, Fact, Origin, Severity, Status, Text2
 
 _MISSING = object()
+_DECLARED = Origin(source="declared")
 
 #: Collections a rule may run over, one finding (or one check) per element: the inventory's
 #: hosts, endpoints and certificates, and what the live probes saw — `tls`, one element per
@@ -38,16 +39,20 @@ def lookup(data: Mapping[str, Any], key: str) -> Any:
         parts = _SPLIT[key] = tuple(key.split("."))
     node: Any = data
     for part in parts:
-        if isinstance(node, Mapping) and part in node:
+        if (type(node) is dict or isinstance(node, Mapping)) and part in node:
             node = node[part]
         else:
             return _MISSING
     return node
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Outcome:
-    """The result of evaluating one check (before waivers)."""
+    """The result of evaluating one check (before waivers).
+
+    Never changed once made (plans share constant outcomes between subjects); not a frozen
+    dataclass only because a large audit makes millions and a frozen one costs three times
+    as much to make (bench/README.md)."""
 
     status: Status
     message: Text2
@@ -56,6 +61,10 @@ class Outcome:
     # The result depends on facts the inventory does not declare (unknown, not "no"): in an
     # `any`, such a part keeps the whole undecided instead of letting a failing part decide.
     undecided: bool = False
+
+
+#: A check compiled into a function of the context (see checks/kinds.py, `compile`).
+Compiled = Callable[["EvalContext"], Outcome]
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +118,13 @@ class EvalContext:
     #: Facts withdrawn because they are dated after the audit date (auditor/asof.py): the key
     #: (or an ancestor key) -> why. Such a fact is missing, like an undeclared one.
     not_yet: Mapping[str, Text2] = field(default_factory=dict)
+    #: The outcome of each `applies_if` condition of the compiled plan, by its number: many
+    #: rules share a condition ("the system is operating"), judged once per subject.
+    conditions: dict[int, Outcome] = field(default_factory=dict)
+    cited: dict[str, tuple[Evidence]] = field(default_factory=dict)
+    #: The context of each item (host, endpoint…) once made: rules over the same items share
+    #: it, and with it its memo of facts (item id -> (item, context)).
+    items: dict[int, tuple[Item, EvalContext]] = field(default_factory=dict)
 
     def not_yet_reason(self, key: str) -> Text2 | None:
         """Why the fact at `key` is missing when it is evidence dated after the audit date."""
@@ -137,7 +153,7 @@ class EvalContext:
         origins = self.origins
         if head in self.scoped_origins:  # e.g. "agency.security_unit" -> the agency's file
             origins, key = self.scoped_origins[head], rest
-        return nearest(origins, key) or Origin(source="declared")
+        return nearest(origins, key) or _DECLARED
 
     def evidence(self, key: str, fact: Fact | None) -> Evidence:
         if fact is None:
@@ -149,8 +165,25 @@ class EvalContext:
         self.evidence_memo[key] = made
         return made
 
+    def cite(self, key: str, fact: Fact) -> tuple[Evidence]:
+        """`(evidence(key, fact),)`, the evidence of a check of one fact, made once per key."""
+        cited = self.cited.get(key)
+        if cited is not None and self.memo.get(key) is fact:
+            return cited
+        made = (self.evidence(key, fact),)
+        if self.memo.get(key) is fact:
+            self.cited[key] = made
+        return made
+
     def with_item(self, item: Item) -> EvalContext:
         """A context for one host/endpoint/certificate; `system.*` still reaches the system."""
+        made = self.items.get(id(item))
+        if made is not None and made[0] is item:  # the cache holds the item: its id is its own
+            return made[1]
+        context = self.items[id(item)] = item, self._item_context(item)
+        return context[1]
+
+    def _item_context(self, item: Item) -> EvalContext:
         return EvalContext(
             as_of=self.as_of,
             level=self.level,
@@ -170,8 +203,11 @@ _SCALARS = (str, int, float, bool, type(None))
 
 def plain(value: Any) -> Any:
     """Evidence values are JSON-friendly: dates as ISO text, sets as sorted lists."""
-    if type(value) in _SCALARS:
+    kind = type(value)
+    if kind in _SCALARS:
         return value
+    if kind is dict:
+        return {str(k): plain(v) for k, v in value.items()}
     if isinstance(value, Enum):
         return value.value
     if isinstance(value, dt.date):

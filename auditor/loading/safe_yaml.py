@@ -154,6 +154,12 @@ def _short_tag(tag: str) -> str:
 
 
 _NOT_CACHED = object()
+#: The first characters of the plain scalars an implicit YAML type (bool, int, float, null,
+#: timestamp, merge…) may take; any other plain scalar is a string, no resolver needed.
+_RESOLVED_FIRST: frozenset[Any] = frozenset(yaml.resolver.Resolver.yaml_implicit_resolvers)
+#: A resolver registered for any first character (None) would make every plain scalar a
+#: candidate: then each one goes through the resolver.
+_EVERY_FIRST = None in _RESOLVED_FIRST
 _MERGE = object()
 
 
@@ -217,11 +223,19 @@ class _Builder:
             cached = self.plain_cache.get(event.value, _NOT_CACHED)
             if cached is not _NOT_CACHED:  # a plain scalar's type depends on its text alone
                 return cached
-            value = self._scalar_slow(event)
-            if len(self.plain_cache) < 200_000:
-                self.plain_cache[event.value] = value
-            return value
+            return self._plain(event)
         return self._scalar_slow(event)
+
+    def _plain(self, event: Any) -> Any:
+        """A plain scalar not seen before: resolved and remembered."""
+        text = event.value
+        if text and not _EVERY_FIRST and text[0] not in _RESOLVED_FIRST:
+            value: Any = text  # no implicit type starts with this character: a string
+        else:
+            value = self._scalar_slow(event)
+        if len(self.plain_cache) < 200_000:
+            self.plain_cache[text] = value
+        return value
 
     def _scalar_slow(self, event: Any) -> Any:
         tag = event.tag
@@ -267,24 +281,36 @@ class _Builder:
         documents = 0
         get_event = parser.get_event
         limit = self.limits.max_nodes
+        plain_cache = self.plain_cache
+        scalar_event, alias_event = yaml.ScalarEvent, yaml.AliasEvent
+        mapping_start, sequence_start = yaml.MappingStartEvent, yaml.SequenceStartEvent
+        mapping_end, sequence_end = yaml.MappingEndEvent, yaml.SequenceEndEvent
         while True:
             event = get_event()
             kind = type(event)
-            if kind is yaml.ScalarEvent:  # most events are scalars: test them first
+            if kind is scalar_event:  # most events are scalars: test them first
                 self.expanded += 1
                 if self.expanded > limit:
                     self.count(event.start_mark, 0)
-                value = self.scalar(event)
+                if event.tag is None:  # the common cases of `scalar`, inline
+                    if not event.implicit[0]:
+                        value = event.value
+                    else:
+                        value = plain_cache.get(event.value, _NOT_CACHED)
+                        if value is _NOT_CACHED:
+                            value = self._plain(event)
+                else:
+                    value = self._scalar_slow(event)
                 if value is _MERGE and not (stack and stack[-1].awaiting_key()):
                     value = "<<"  # only a mapping key '<<' merges; elsewhere it is text
                 if event.anchor:
                     self.anchors[event.anchor] = (value, 1)
                 mark = event.start_mark
-            elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
+            elif kind is mapping_start or kind is sequence_start:
                 start: Any = event.start_mark
                 if len(stack) >= self.limits.max_depth:
                     raise self.error(start, f"nesting deeper than {self.limits.max_depth} levels")
-                is_map = kind is yaml.MappingStartEvent
+                is_map = kind is mapping_start
                 if event.tag not in (None, "!", _MAP_TAG if is_map else _SEQ_TAG):
                     raise self.error(start, f"unsupported YAML tag '{event.tag}'")
                 self.count(start, 1)
@@ -294,14 +320,14 @@ class _Builder:
                     self.pending_anchors.add(event.anchor)
                 stack.append(_Frame(container, event.anchor, self.expanded - 1, start))
                 continue
-            elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+            elif kind is mapping_end or kind is sequence_end:
                 frame = stack.pop()
                 value = frame.finish(self)
                 if frame.anchor:
                     self.pending_anchors.discard(frame.anchor)
                     self.anchors[frame.anchor] = (value, self.expanded - frame.start)
                 mark = frame.start_mark  # a collection is "where it starts", not where it ends
-            elif kind is yaml.AliasEvent:
+            elif kind is alias_event:
                 if event.anchor in self.pending_anchors:
                     raise self.error(event.start_mark, f"recursive alias '*{event.anchor}'")
                 if event.anchor not in self.anchors:
@@ -318,21 +344,39 @@ class _Builder:
                 break
             else:  # stream start, document end
                 continue
-            if stack:
-                stack[-1].add(self, value, mark)
-            else:
+            if not stack:
                 root = value
+                continue
+            frame = stack[-1]  # _Frame.add, its common cases inline
+            if not frame.is_map:
+                frame.container.append(value)
+                frame.container.item_lines.append(mark.line + 1)
+            elif frame.key is _NOT_CACHED or frame.key is _MERGE:
+                frame.add(self, value, mark)
+            else:
+                key, frame.key = frame.key, _NOT_CACHED
+                mapping = frame.container
+                if key in mapping:
+                    raise self.error(
+                        frame.key_mark,
+                        f"duplicate key '{key}' (first written on line {mapping.key_lines[key]})",
+                        key,
+                    )
+                mapping[key] = value
+                mapping.key_lines[key] = frame.key_mark.line + 1
         return root
 
 
-
 class _Frame:
-    __slots__ = ("anchor", "container", "key", "key_mark", "merges", "start", "start_mark")
+    __slots__ = (
+        "anchor", "container", "is_map", "key", "key_mark", "merges", "start", "start_mark"
+    )
 
     def __init__(
         self, container: LineDict | LineList, anchor: str | None, start: int, start_mark: Any
     ) -> None:
-        self.container = container
+        self.container: Any = container
+        self.is_map = isinstance(container, LineDict)
         self.anchor = anchor
         self.start = start
         self.start_mark = start_mark

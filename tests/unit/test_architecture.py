@@ -1,8 +1,9 @@
 """The dependency rule, enforced: the core does no I/O and knows nothing of the edges.
 
-model, checks, levels, rules, facts, regime, engine and scoring may not import YAML, Jinja2,
-network, database or terminal libraries, nor the loading / report / probes / store / cli
-layers. If this test fails, the import belongs at an edge (loading, report, cli) instead.
+model, checks, levels, rules, facts, regime, engine (with plan, judging, parallel) and scoring
+may not import YAML, Jinja2, network, database or terminal libraries, nor the loading /
+report / probes / store / cli layers. If this test fails, the import belongs at an edge
+(loading, report, cli) instead.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import pytest
 PACKAGE = Path(__file__).resolve().parents[2] / "auditor"
 CORE = [
     "model", "checks", "levels", "rules.py", "facts.py", "regime.py", "engine.py", "scoring.py",
-    "accounting.py", "asof.py",
+    "accounting.py", "asof.py", "plan.py", "judging.py", "parallel.py",
 ]
 FORBIDDEN_EXTERNAL = {
     "yaml",
