@@ -6,6 +6,7 @@ import datetime as dt
 import json
 import sys
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,7 @@ from auditor.errors import AuditorError, InputWarning
 from auditor.exit_codes import ExitCode
 from auditor.loading.catalog import load_catalog
 from auditor.loading.inventory import YAML_SUFFIXES, InventoryFile, load_inventory
+from auditor.messages import DEFAULT_LANG, LANGS, Msg, os_error
 from auditor.model.inventory import DossierStatus, Regime
 from auditor.model.results import AuditRun, LevelResult, Severity, Status, SystemResult
 from auditor.probes.dns import ResolverConfig, parse_resolver
@@ -32,6 +34,7 @@ from auditor.report.console import terminal_console
 from auditor.report.html import render_html
 from auditor.report.json_out import json_chunks, results_schema
 from auditor.report.outputs import (
+    CommitError,
     Output,
     Staging,
     check_not_inputs,
@@ -39,7 +42,7 @@ from auditor.report.outputs import (
     plan_outputs,
 )
 from auditor.report.progress import ProbeProgress
-from auditor.safe_text import safe_layout, safe_text
+from auditor.safe_text import json_safe, safe_layout, safe_text
 from auditor.scan.model import merge_runs
 from auditor.scan.nmap_runner import Profile, ScanOptions, run_scan, validate_ports
 from auditor.scan.observe import scan_observations
@@ -82,13 +85,38 @@ checklist_option = click.option(
     type=click.Path(dir_okay=True),
     help="Extra checklist file or folder, validated like the shipped ones (repeatable).",
 )
+
+
+@dataclass
+class _Session:
+    """What `main` needs once a command has ended, however it ended: the language it asked
+    for, to report an error in (Vietnamese until `--lang` says otherwise)."""
+
+    lang: str = DEFAULT_LANG
+
+
+def _remember_lang(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    session = ctx.find_object(_Session)
+    if session is not None:
+        session.lang = value
+    return value
+
+
+# Errors and warnings (ours: input, output, store) follow --lang. Click's own usage errors
+# ("No such option", "Invalid value for '--system'", help texts) stay in English: they are
+# click's wording, and so are the usage errors our commands raise through click.
 lang_option = click.option(
     "--lang",
-    type=click.Choice(["vi", "en"]),
-    default="vi",
+    type=click.Choice(list(LANGS)),
+    default=DEFAULT_LANG,
     show_default=True,
-    help="Language of messages and tables.",
+    callback=_remember_lang,
+    help="Language of messages (errors and warnings included) and tables.",
 )
+
+_ERROR = Msg("auditor: lỗi: ", "auditor: error: ")
+_WARNING = Msg("auditor: cảnh báo: ", "auditor: warning: ")
+
 inventory_argument = click.argument(
     "paths", nargs=-1, required=True, type=click.Path(dir_okay=True)
 )
@@ -317,10 +345,10 @@ db_option = click.option(
 )
 
 
-def _warn(warnings: Sequence[InputWarning]) -> None:
+def _warn(warnings: Sequence[InputWarning], lang: str) -> None:
     """Input accepted but almost surely wrong: one line each on stderr (never fatal)."""
     for warning in warnings:
-        click.echo(f"auditor: warning: {safe_text(str(warning))}", err=True)
+        click.echo(f"{_WARNING.get(lang)}{safe_text(warning.render(lang))}", err=True)
 
 
 def _console() -> Console:
@@ -337,10 +365,10 @@ def cli() -> None:
     TLS and IPv6 readiness as observed."""
 
 
-def _warn_unused(run: AuditRun) -> None:
+def _warn_unused(run: AuditRun, lang: str) -> None:
     """Every attestation no rule reads, with its file:line and the reason (on stderr)."""
     for unused in unused_attestations(run):
-        click.echo(f"auditor: warning: {safe_text(str(unused))}", err=True)
+        click.echo(f"{_WARNING.get(lang)}{safe_text(unused.render(lang))}", err=True)
 
 
 def _command_inputs(
@@ -368,22 +396,29 @@ def _to_stdout(outputs: Sequence[Output]) -> bool:
 @inventory_argument
 @checklist_option
 @as_of_option
-def validate(paths: tuple[str, ...], checklists: tuple[str, ...], as_of: dt.date) -> None:
+@lang_option
+def validate(
+    paths: tuple[str, ...], checklists: tuple[str, ...], as_of: dt.date, lang: str
+) -> None:
     """Check inventories and checklists without auditing.
 
     Exit 0 when every file is valid, 2 otherwise (with file, line and field). Evidence dated
     after today, and attestations no rule reads (at --as-of: levels and regimes decide which
     rules apply), are warned about on stderr with their file and line; they do not change the
     exit code."""
-    outcome = run_audit(AuditRequest(_paths(paths), as_of, _paths(checklists)))
+    outcome = run_audit(AuditRequest(_paths(paths), as_of, _paths(checklists), lang))
     loaded = outcome.loaded
-    _warn(loaded.warnings)
+    _warn(loaded.warnings, lang)
+    files, agencies = len(loaded.files), len(loaded.inventory.agencies)
     systems = sum(len(a.systems) for a in loaded.inventory.agencies)
-    _warn_unused(outcome.run)
-    click.echo(
-        f"ok: {len(loaded.files)} inventory file(s), {len(loaded.inventory.agencies)} "
-        f"agencies, {systems} systems; {len(outcome.catalog)} rules"
+    _warn_unused(outcome.run, lang)
+    rules = len(outcome.catalog)
+    summary = Msg(
+        f"hợp lệ: {files} tệp danh mục kiểm kê, {agencies} cơ quan, {systems} hệ thống; "
+        f"{rules} quy tắc",
+        f"ok: {files} inventory file(s), {agencies} agencies, {systems} systems; {rules} rules",
     )
+    click.echo(summary.get(lang))
 
 
 @cli.command()
@@ -451,8 +486,8 @@ def audit(
             )
         )
     run = outcome.run
-    _warn(outcome.loaded.warnings)
-    _warn_unused(run)
+    _warn(outcome.loaded.warnings, lang)
+    _warn_unused(run, lang)
     check_not_inputs(outputs, [Path(f.path) for f in run.run.inputs])
     with Staging(outputs) as staged:
         for output in outputs:
@@ -460,12 +495,22 @@ def audit(
                 staged.write(output, json_chunks(run))
             else:
                 staged.write(output, render_html(run, outcome.catalog, lang).encode("utf-8"))
+        recorded: tuple[int, str] | None = None
         if not no_history:  # the last thing that may fail: then no output is written
             with HistoryStore.open(db) as store:
-                run_id = store.record(run, inventory=", ".join(paths))
+                recorded = (store.record(run, inventory=", ".join(paths)), store.name)
             if not quiet:
-                click.echo(f"recorded as run {run_id} in {store.name}", err=True)
-        staged.commit()
+                note = Msg(
+                    f"đã ghi lại thành lần đánh giá số {recorded[0]} trong {recorded[1]}",
+                    f"recorded as run {recorded[0]} in {recorded[1]}",
+                )
+                click.echo(note.get(lang), err=True)
+        try:
+            staged.commit()
+        except CommitError as error:  # the run is in the store: say so, and what is missing
+            if recorded is None:
+                raise
+            raise error.recorded(*recorded) from error
     quiet = quiet or _to_stdout(outputs)
     if not quiet:
         terminal.audit_summary(run, _console(), lang)
@@ -516,7 +561,7 @@ def level(
             }
             for s in systems
         ]
-        click.echo(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True))
+        _echo_json(data)
         return
     terminal.level_table(systems, _console(), lang, approvals)
 
@@ -578,7 +623,7 @@ def gate(
                 scan=_scan_request(kwargs, live, progress),
             )
         )
-    _warn(outcome.loaded.warnings)
+    _warn(outcome.loaded.warnings, lang)
     _require_known([system_id], {s.id for s in outcome.run.systems})
     system = next(s for s in outcome.run.systems if s.id == system_id)
     blocking = gate_blocking(system.findings)
@@ -606,7 +651,7 @@ def gate(
         }
         check_not_inputs(outputs, [Path(f.path) for f in outcome.run.run.inputs])
         with Staging(outputs) as staged:
-            text = json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+            text = _json_text(data) + "\n"
             staged.write(output, text.encode())
             staged.commit()
     if not _to_stdout(outputs):
@@ -642,7 +687,7 @@ def rules_list(
         selected = [r for r in selected if Regime(regime) in r.regimes]
     if fmt == "json":
         data = [r.model_dump(mode="json") for r in selected]
-        click.echo(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True))
+        _echo_json(data)
         return
     terminal.rules_table(selected, _console(), lang, level_)
 
@@ -650,13 +695,14 @@ def rules_list(
 @rules.command("show")
 @click.argument("rule_id")
 @checklist_option
-def rules_show(rule_id: str, checklists: tuple[str, ...]) -> None:
+@lang_option
+def rules_show(rule_id: str, checklists: tuple[str, ...], lang: str) -> None:
     """Show one rule with every field."""
     catalog, _ = load_catalog(_paths(checklists))
     rule = catalog.get(rule_id)
     if rule is None:
         raise click.BadParameter(f"no rule '{rule_id}'", param_hint="RULE_ID")
-    click.echo(json.dumps(rule.model_dump(mode="json"), ensure_ascii=False, indent=2))
+    _echo_json(rule.model_dump(mode="json"), sort_keys=False)
 
 
 @cli.group()
@@ -703,7 +749,7 @@ def _probe_command(
                 "finished_at": results.finished_at,
                 "observations": probe_tables.records(observations, collections),
             }
-            click.echo(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True))
+            _echo_json(data)
             return
         table(observations, _console(), lang)
 
@@ -775,11 +821,12 @@ def scan(paths: tuple[str, ...], system_id: str | None, time_limit: float | None
             ),
             "not_in_inventory": [h.address for h in unmatched],
         }
-        click.echo(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True))
+        _echo_json(data)
         return
     if not _to_stdout(outputs):
         probe_tables.ports_table(observations, unmatched, merged.notes, _console(), lang)
-    click.echo(f"saved: {outputs[0].name}", err=True)
+    names = outputs[0].names
+    click.echo(Msg(f"đã lưu: {names.vi}", f"saved: {names.en}").get(lang), err=True)
 
 
 # A run id: a positive whole number that fits a 64-bit database column.
@@ -942,13 +989,21 @@ def report_annual(
         raise click.UsageError("nothing to write: give --output, --pdf, --xlsx, --csv or --json")
     outcome = run_annual(request)
     for output in outcome.written:
-        click.echo(f"written: {output.name}", err=True)
+        names = output.names
+        click.echo(Msg(f"đã ghi: {names.vi}", f"written: {names.en}").get(lang), err=True)
     if not quiet and not _to_stdout(outcome.written):
         annual_terminal.annual_summary(outcome.figures, _console(), lang)
 
 
-def _echo_json(data: Any) -> None:
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True))
+def _json_text(data: Any, *, sort_keys: bool = True) -> str:
+    """JSON as the commands print it: indented, UTF-8, and with DEL, C1 controls and bidi
+    characters of inventory text written as JSON escapes (the data is exact; a terminal
+    showing it acts on none of them)."""
+    return json_safe(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=sort_keys))
+
+
+def _echo_json(data: Any, *, sort_keys: bool = True) -> None:
+    click.echo(_json_text(data, sort_keys=sort_keys))
 
 
 @cli.command()
@@ -956,16 +1011,19 @@ def _echo_json(data: Any) -> None:
 def schema(results: bool) -> None:
     """Print the JSON Schema of inventories or results."""
     data = results_schema() if results else InventoryFile.model_json_schema()
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True))
+    _echo_json(data)
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    """Entry point: every AuditorError becomes one line on stderr and exit code 2."""
+    """Entry point: every AuditorError becomes one line on stderr and exit code 2, in the
+    language of the command's --lang (Vietnamese by default)."""
+    session = _Session()
     try:
         cli.main(
             args=list(argv) if argv is not None else None,
             prog_name="auditor",
             standalone_mode=False,
+            obj=session,
         )
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
@@ -976,11 +1034,12 @@ def main(argv: Sequence[str] | None = None) -> None:
         click.echo("Aborted.", err=True)
         sys.exit(ExitCode.BAD_INPUT)
     except AuditorError as exc:
-        click.echo(f"auditor: error: {safe_layout(str(exc))}", err=True)
+        lang = session.lang
+        click.echo(f"{_ERROR.get(lang)}{safe_layout(exc.render(lang))}", err=True)
         sys.exit(ExitCode.BAD_INPUT)
     except OSError as exc:
-        click.echo(
-            f"auditor: error: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), err=True
-        )
+        lang = session.lang
+        reason = f"{os_error(exc).get(lang)}: {exc.filename or ''}".rstrip(": ")
+        click.echo(f"{_ERROR.get(lang)}{safe_layout(reason)}", err=True)
         sys.exit(ExitCode.BAD_INPUT)
     sys.exit(ExitCode.OK)

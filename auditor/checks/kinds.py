@@ -17,6 +17,7 @@ from pydantic import Field, field_validator, model_validator
 
 from auditor.asof import not_yet_text
 from auditor.checks.context import CollectionName, EvalContext, Outcome
+from auditor.messages import MsgValueError
 from auditor.model.base import FrozenModel, as_date
 from auditor.model.results import Evidence, Status, Text2
 
@@ -44,7 +45,10 @@ def by_level(value: T | dict[int, T], level: int) -> T | None:
 
 def _check_level_map(value: Any) -> Any:
     if isinstance(value, dict) and not value:
-        raise ValueError("a per-level parameter needs at least one level")
+        raise MsgValueError(
+            "tham số theo cấp độ cần có ít nhất một cấp độ",
+            "a per-level parameter needs at least one level",
+        )
     return value
 
 
@@ -240,7 +244,9 @@ class Matches(_FactCheck):
         try:
             re.compile(value)
         except re.error as exc:
-            raise ValueError(f"invalid regular expression: {exc}") from exc
+            raise MsgValueError(
+                f"biểu thức chính quy không hợp lệ: {exc}", f"invalid regular expression: {exc}"
+            ) from exc
         return value
 
     def judge(self, ctx: EvalContext, value: Any) -> Outcome:
@@ -560,7 +566,9 @@ class Contains(_FactCheck):
         _check_level_map(value)
         lists = value.values() if isinstance(value, dict) else (value,)
         if any(not entry for entry in lists):
-            raise ValueError("'values' needs at least one value")
+            raise MsgValueError(
+                "'values' cần có ít nhất một giá trị", "'values' needs at least one value"
+            )
         return value
 
     def judge(self, ctx: EvalContext, value: Any) -> Outcome:
@@ -633,7 +641,10 @@ class Fired(FrozenModel):
         _check_level_map(value)
         lists = value.values() if isinstance(value, dict) else (value,)
         if any(not entry for entry in lists):
-            raise ValueError("'criteria' needs at least one criterion id")
+            raise MsgValueError(
+                "'criteria' cần có ít nhất một mã tiêu chí",
+                "'criteria' needs at least one criterion id",
+            )
         return value
 
     @model_validator(mode="after")
@@ -643,8 +654,10 @@ class Fired(FrozenModel):
         lists = self.criteria.values() if isinstance(self.criteria, dict) else (self.criteria,)
         foreign = [c for entry in lists for c in entry if c.split(".")[0] != self.regime]
         if foreign:
-            raise ValueError(
-                f"criteria {', '.join(foreign)} can never fire under regime '{self.regime}'"
+            listed = ", ".join(foreign)
+            raise MsgValueError(
+                f"các tiêu chí {listed} không bao giờ thỏa mãn theo quy định '{self.regime}'",
+                f"criteria {listed} can never fire under regime '{self.regime}'",
             )
         return self
 

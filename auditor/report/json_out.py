@@ -1,4 +1,8 @@
-"""JSON results: the versioned, deterministic machine-readable form of an AuditRun."""
+"""JSON results: the versioned, deterministic machine-readable form of an AuditRun.
+
+The data is exact; DEL, C1 controls and bidi characters from inventory text are written as
+JSON escapes (`\u202e`), never raw, so showing the JSON on a terminal is harmless
+(`auditor.safe_text.json_safe`). A file and standard output get the same bytes."""
 
 from __future__ import annotations
 
@@ -9,6 +13,7 @@ from typing import Any
 from pydantic import TypeAdapter
 
 from auditor.model.results import AuditRun, SystemResult
+from auditor.safe_text import json_safe_bytes
 
 _ADAPTER: TypeAdapter[AuditRun] = TypeAdapter(AuditRun)
 _SYSTEM: TypeAdapter[SystemResult] = TypeAdapter(SystemResult)
@@ -37,10 +42,10 @@ def json_chunks(run: AuditRun) -> Iterator[bytes]:
             for position, system in enumerate(value):
                 if position:
                     yield b","
-                yield _SYSTEM.dump_json(system)
+                yield json_safe_bytes(_SYSTEM.dump_json(system))
             yield b"]"
         else:
-            yield _ANY.dump_json(value)
+            yield json_safe_bytes(_ANY.dump_json(value))
     yield b"}\n"
 
 

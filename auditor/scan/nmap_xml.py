@@ -51,6 +51,7 @@ from defusedxml.ElementTree import (  # type: ignore[import-untyped, unused-igno
 )
 
 from auditor.errors import InputError, Location
+from auditor.messages import Msg, number, os_error
 from auditor.scan.model import HostObservation, PortObservation, ScanRun, ScriptOutput
 
 DEFAULT_MAX_BYTES = 512 * 1024 * 1024
@@ -79,7 +80,7 @@ class NmapXmlError(InputError):
     """Malformed, truncated or unsafe nmap XML. `str()` is one line: 'FILE:LINE:COL: message'
     (1-based line and column; without them when the fault is not at a place in the file)."""
 
-    def __init__(self, source: str, line: int | None, column: int | None, message: str) -> None:
+    def __init__(self, source: str, line: int | None, column: int | None, message: Msg) -> None:
         super().__init__(Location(source, line, column), message)
         self.source = source
         self.line = line
@@ -97,7 +98,11 @@ def parse_nmap_xml(
     if len(data) > max_bytes:
         raise NmapXmlError(
             source, None, None,
-            f"{len(data):,} bytes of XML, larger than the limit of {max_bytes:,} bytes",
+            Msg(
+                f"{number(len(data)).vi} byte XML, vượt giới hạn {number(max_bytes).vi} byte",
+                f"{number(len(data)).en} bytes of XML, larger than the limit of "
+                f"{number(max_bytes).en} bytes",
+            ),
         )
     view = memoryview(data)
     chunks = (bytes(view[i : i + _CHUNK]) for i in range(0, len(view), _CHUNK))
@@ -113,19 +118,24 @@ def read_nmap_xml(
     try:
         kind = _file_kind(os.stat(path).st_mode)
         if kind is not None:
-            raise NmapXmlError(source, None, None, f"not a regular file ({kind})")
+            raise NmapXmlError(source, None, None, _not_regular(kind))
         fd = os.open(path, _OPEN_FLAGS)
     except OSError as exc:
-        raise NmapXmlError(source, None, None, f"cannot read: {exc.strerror or exc}") from exc
+        raise NmapXmlError(source, None, None, _cannot_read(exc)) from exc
     with os.fdopen(fd, "rb", buffering=0) as handle:
         info = os.fstat(handle.fileno())
         kind = _file_kind(info.st_mode)
         if kind is not None:  # replaced between stat and open
-            raise NmapXmlError(source, None, None, f"not a regular file ({kind})")
+            raise NmapXmlError(source, None, None, _not_regular(kind))
         if info.st_size > max_bytes:
             raise NmapXmlError(
                 source, None, None,
-                f"file is {info.st_size:,} bytes, larger than the limit of {max_bytes:,} bytes",
+                Msg(
+                    f"tệp quá lớn: {number(info.st_size).vi} byte, vượt giới hạn "
+                    f"{number(max_bytes).vi} byte",
+                    f"file is {number(info.st_size).en} bytes, larger than the limit of "
+                    f"{number(max_bytes).en} bytes",
+                ),
             )
         return _parse(_read_chunks(handle, source, max_bytes), source, limits)
 
@@ -139,19 +149,27 @@ _OPEN_FLAGS = (
 )
 
 
-def _file_kind(mode: int) -> str | None:
+def _file_kind(mode: int) -> Msg | None:
     """None for a regular file, else what it is."""
     if stat.S_ISREG(mode):
         return None
     if stat.S_ISDIR(mode):
-        return "a directory"
+        return Msg("một thư mục", "a directory")
     if stat.S_ISFIFO(mode):
-        return "a FIFO"
+        return Msg("một FIFO", "a FIFO")
     if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "a device"
+        return Msg("một thiết bị", "a device")
     if stat.S_ISSOCK(mode):
-        return "a socket"
-    return "not a file"
+        return Msg("một socket", "a socket")
+    return Msg("không phải tệp", "not a file")
+
+
+def _not_regular(kind: Msg) -> Msg:
+    return Msg(f"không phải tệp thông thường ({kind.vi})", f"not a regular file ({kind.en})")
+
+
+def _cannot_read(exc: OSError) -> Msg:
+    return os_error(exc).prefixed("không đọc được: ", "cannot read: ")
 
 
 def _read_chunks(handle: io.FileIO, source: str, max_bytes: int) -> Iterator[bytes]:
@@ -160,13 +178,17 @@ def _read_chunks(handle: io.FileIO, source: str, max_bytes: int) -> Iterator[byt
         try:
             chunk = handle.read(_CHUNK)
         except OSError as exc:
-            raise NmapXmlError(source, None, None, f"cannot read: {exc.strerror or exc}") from exc
+            raise NmapXmlError(source, None, None, _cannot_read(exc)) from exc
         if not chunk:
             return
         total += len(chunk)
         if total > max_bytes:  # the file grew after fstat
             raise NmapXmlError(
-                source, None, None, f"file is larger than the limit of {max_bytes:,} bytes"
+                source, None, None,
+                Msg(
+                    f"tệp quá lớn, vượt giới hạn {number(max_bytes).vi} byte",
+                    f"file is larger than the limit of {number(max_bytes).en} bytes",
+                ),
             )
         yield chunk
 
@@ -195,14 +217,25 @@ def _parse(chunks: Iterable[bytes], source: str, limits: Limits) -> ScanRun:
             size += len(chunk)
             raw.Parse(chunk, False)
         if size == 0:
-            raise NmapXmlError(source, None, None, "empty file: no XML at all")
+            raise NmapXmlError(
+                source, None, None,
+                Msg("tệp rỗng: không có nội dung XML nào", "empty file: no XML at all"),
+            )
         closing = True
         raw.Parse(b"", True)
     except expat.ExpatError as exc:
-        what = "truncated or malformed XML" if closing else "malformed XML"
-        hint = " (is this nmap -oX output?)" if exc.lineno == 1 and not builder.seen_root else ""
-        message = expat.ErrorString(exc.code) if exc.code else str(exc).partition(":")[0]
-        raise NmapXmlError(source, exc.lineno, exc.offset + 1, f"{what}: {message}{hint}") from None
+        what = (
+            Msg("XML bị cắt cụt hoặc sai cú pháp", "truncated or malformed XML")
+            if closing
+            else Msg("XML sai cú pháp", "malformed XML")
+        )
+        hint = exc.lineno == 1 and not builder.seen_root
+        detail = expat.ErrorString(exc.code) if exc.code else str(exc).partition(":")[0]
+        message = Msg(
+            f"{what.vi}: {detail}" + (" (đây có phải kết quả nmap -oX không?)" if hint else ""),
+            f"{what.en}: {detail}" + (" (is this nmap -oX output?)" if hint else ""),
+        )
+        raise NmapXmlError(source, exc.lineno, exc.offset + 1, message) from None
     except DefusedXmlException as exc:
         raise NmapXmlError(
             source, raw.CurrentLineNumber, raw.CurrentColumnNumber + 1, _refusal(exc)
@@ -210,16 +243,22 @@ def _parse(chunks: Iterable[bytes], source: str, limits: Limits) -> ScanRun:
     return builder.result()
 
 
-def _refusal(exc: Any) -> str:
+def _refusal(exc: Any) -> Msg:
     if isinstance(exc, EntitiesForbidden):
         where = f" SYSTEM {_quote(exc.sysid)}" if exc.sysid else ""
-        return (
-            f"refused: entity declaration <!ENTITY {_quote(exc.name)}{where}> (entities "
-            "are not allowed: external entities (XXE) and entity expansion; nmap declares none)"
+        declaration = f"<!ENTITY {_quote(exc.name)}{where}>"
+        return Msg(
+            f"bị từ chối: khai báo thực thể {declaration} (không cho phép thực thể: thực thể "
+            "ngoài (XXE) và khai triển thực thể; nmap không khai báo thực thể nào)",
+            f"refused: entity declaration {declaration} (entities are not allowed: external "
+            "entities (XXE) and entity expansion; nmap declares none)",
         )
     if isinstance(exc, ExternalReferenceForbidden):
-        return f"refused: reference to an external entity {_quote(exc.sysid)}"
-    return f"refused: {type(exc).__name__}"  # pragma: no cover - DTDs themselves are allowed
+        return Msg(
+            f"bị từ chối: tham chiếu tới thực thể ngoài {_quote(exc.sysid)}",
+            f"refused: reference to an external entity {_quote(exc.sysid)}",
+        )
+    return Msg.same(f"refused: {type(exc).__name__}")  # pragma: no cover - DTDs are allowed
 
 
 def _quote(value: object, limit: int = 80) -> str:
@@ -312,7 +351,7 @@ class _Builder:
 
     # -- errors ---------------------------------------------------------------------------
 
-    def fail(self, message: str, frame: _Frame | None = None) -> NoReturn:
+    def fail(self, message: Msg, frame: _Frame | None = None) -> NoReturn:
         if frame is not None:
             raise NmapXmlError(self.source, frame.line, frame.column, message)
         raise NmapXmlError(
@@ -320,7 +359,13 @@ class _Builder:
         )
 
     def refuse_attlist(self, *_args: object) -> NoReturn:
-        self.fail("refused: attribute-list declaration (<!ATTLIST>) in the DTD; nmap writes none")
+        self.fail(
+            Msg(
+                "bị từ chối: khai báo danh sách thuộc tính (<!ATTLIST>) trong DTD; nmap không "
+                "viết khai báo này",
+                "refused: attribute-list declaration (<!ATTLIST>) in the DTD; nmap writes none",
+            )
+        )
 
     # -- parser target --------------------------------------------------------------------
 
@@ -336,11 +381,23 @@ class _Builder:
         frame = _Frame(tag, attrib, position.CurrentLineNumber, position.CurrentColumnNumber + 1)
         if not stack:
             if tag != "nmaprun":
-                self.fail(f"not nmap XML: the root element is <{_clip(tag, 80)}>, not <nmaprun>")
+                root = f"<{_clip(tag, 80)}>"
+                self.fail(
+                    Msg(
+                        f"không phải XML của nmap: phần tử gốc là {root}, không phải <nmaprun>",
+                        f"not nmap XML: the root element is {root}, not <nmaprun>",
+                    )
+                )
             self.seen_root = True
             self._start_run(frame)
         elif len(stack) >= self.limits.max_depth:
-            self.fail(f"elements nested deeper than {self.limits.max_depth} levels")
+            depth = self.limits.max_depth
+            self.fail(
+                Msg(
+                    f"các phần tử lồng nhau sâu quá {depth} cấp",
+                    f"elements nested deeper than {depth} levels",
+                )
+            )
         elif not self._admit(frame, stack[-1]):
             self.skip = 1
             return
@@ -389,12 +446,19 @@ class _Builder:
         tag = frame.tag
         if tag == "host":
             if len(self.hosts) >= limits.max_hosts:
-                self.fail(f"more than {limits.max_hosts:,} hosts")
+                hosts = number(limits.max_hosts)
+                self.fail(Msg(f"nhiều hơn {hosts.vi} máy", f"more than {hosts.en} hosts"))
             self.host_ports = 0
         elif tag == "port":
             self.host_ports += 1
             if self.host_ports > limits.max_ports_per_host:
-                self.fail(f"more than {limits.max_ports_per_host:,} ports in one host")
+                ports = number(limits.max_ports_per_host)
+                self.fail(
+                    Msg(
+                        f"nhiều hơn {ports.vi} cổng trên một máy",
+                        f"more than {ports.en} ports in one host",
+                    )
+                )
         elif tag == "script":
             parent.count += 1
             if parent.count > limits.max_scripts_per_port:
@@ -443,20 +507,37 @@ class _Builder:
                 return dt.datetime.fromtimestamp(int(value), dt.UTC).isoformat()
             except (OverflowError, OSError, ValueError):
                 pass
-        self.fail(f"<{frame.tag}> {name}={_quote(value)} is not a time in epoch seconds", frame)
+        attribute = f"<{frame.tag}> {name}={_quote(value)}"
+        self.fail(
+            Msg(
+                f"{attribute} không phải thời điểm tính bằng giây kể từ epoch",
+                f"{attribute} is not a time in epoch seconds",
+            ),
+            frame,
+        )
 
     def _count(self, value: str | None, name: str, frame: _Frame) -> int:
         if value is None or not _DIGITS.fullmatch(value):
-            self.fail(f"<{frame.tag}> {name}={_quote(value)} is not a count", frame)
+            attribute = f"<{frame.tag}> {name}={_quote(value)}"
+            self.fail(
+                Msg(f"{attribute} không phải một số đếm", f"{attribute} is not a count"), frame
+            )
         return int(value)
 
     def _end_scaninfo(self, frame: _Frame) -> None:
         protocol = frame.attrib.get("protocol")
         services = frame.attrib.get("services", "")
         if protocol is None or protocol not in _PORT_MAX:
-            self.fail(f"<scaninfo> protocol={_quote(protocol)} is not tcp, udp, sctp or ip", frame)
+            self.fail(_not_protocol(f"<scaninfo> protocol={_quote(protocol)}"), frame)
         if services and not _SERVICES.fullmatch(services):
-            self.fail(f"<scaninfo> services={_quote(services)} is not a list of ports", frame)
+            attribute = f"<scaninfo> services={_quote(services)}"
+            self.fail(
+                Msg(
+                    f"{attribute} không phải danh sách cổng",
+                    f"{attribute} is not a list of ports",
+                ),
+                frame,
+            )
         if (protocol, services) not in self.scanned:
             self.scanned.append((protocol, services))
 
@@ -467,13 +548,16 @@ class _Builder:
     def _end_extraports(self, frame: _Frame) -> tuple[str, int]:
         state = frame.attrib.get("state")
         if not state:
-            self.fail("<extraports> without a state", frame)
+            self.fail(
+                Msg("<extraports> thiếu trạng thái (state)", "<extraports> without a state"),
+                frame,
+            )
         return _clip(state, 100), self._count(frame.attrib.get("count"), "count", frame)
 
     def _end_script(self, frame: _Frame) -> ScriptOutput:
         script_id = frame.attrib.get("id")
         if not script_id:
-            self.fail("<script> without an id", frame)
+            self.fail(Msg("<script> thiếu id", "<script> without an id"), frame)
         output = frame.attrib.get("output", "")
         limit = self.limits.max_script_output
         if len(output) > limit:
@@ -491,12 +575,16 @@ class _Builder:
         attrib = frame.attrib
         protocol = attrib.get("protocol")
         if protocol is None or protocol not in _PORT_MAX:
-            self.fail(f"<port> protocol={_quote(protocol)} is not tcp, udp, sctp or ip", frame)
+            self.fail(_not_protocol(f"<port> protocol={_quote(protocol)}"), frame)
         portid = attrib.get("portid")
         top = _PORT_MAX[protocol]
         if portid is None or not _DIGITS.fullmatch(portid) or int(portid) > top:
+            attribute = f"<port> portid={_quote(portid)}"
             self.fail(
-                f"<port> portid={_quote(portid)} is not a {protocol} port number (0-{top})",
+                Msg(
+                    f"{attribute} không phải số cổng {protocol} (0-{top})",
+                    f"{attribute} is not a {protocol} port number (0-{top})",
+                ),
                 frame,
             )
         state: _Frame | None = None
@@ -510,7 +598,13 @@ class _Builder:
             elif tag == "script":
                 scripts.append(value)
         if state is None or not state.attrib.get("state"):
-            self.fail(f"<port> {protocol}/{portid} without a <state state=…>", frame)
+            self.fail(
+                Msg(
+                    f"<port> {protocol}/{portid} thiếu <state state=…>",
+                    f"<port> {protocol}/{portid} without a <state state=…>",
+                ),
+                frame,
+            )
         text = self.limits.max_text
 
         def attr(element: _Frame | None, name: str) -> str | None:
@@ -523,7 +617,14 @@ class _Builder:
             conf = service.attrib.get("conf")
             if conf is not None:
                 if not _DIGITS.fullmatch(conf) or int(conf) > 10:
-                    self.fail(f"<service> conf={_quote(conf)} is not a confidence 0-10", service)
+                    attribute = f"<service> conf={_quote(conf)}"
+                    self.fail(
+                        Msg(
+                            f"{attribute} không phải độ tin cậy từ 0 đến 10",
+                            f"{attribute} is not a confidence 0-10",
+                        ),
+                        service,
+                    )
                 confidence = int(conf)
             cpes = tuple(cpe for tag, cpe in service.children if tag == "cpe" and cpe)
         observation = PortObservation(
@@ -550,14 +651,28 @@ class _Builder:
             return None
         version = _FAMILIES.get(kind)
         if version is None:
-            self.fail(f"<address> addrtype={_quote(kind)} is not ipv4, ipv6 or mac", frame)
+            attribute = f"<address> addrtype={_quote(kind)}"
+            self.fail(
+                Msg(
+                    f"{attribute} không phải ipv4, ipv6 hay mac",
+                    f"{attribute} is not ipv4, ipv6 or mac",
+                ),
+                frame,
+            )
         addr = frame.attrib.get("addr", "")
         try:
             ip = ipaddress.ip_address(addr)
         except ValueError:
             ip = None
         if ip is None or ip.version != version:
-            self.fail(f"<address> addr={_quote(addr)} is not an {kind} address", frame)
+            attribute = f"<address> addr={_quote(addr)}"
+            self.fail(
+                Msg(
+                    f"{attribute} không phải địa chỉ {kind} hợp lệ",
+                    f"{attribute} is not an {kind} address",
+                ),
+                frame,
+            )
         return str(ip), kind
 
     def _end_host(self, frame: _Frame) -> None:
@@ -571,7 +686,13 @@ class _Builder:
                 found = self._address(value)
                 if found is not None:
                     if address is not None:
-                        self.fail("<host> with more than one IP address", value)
+                        self.fail(
+                            Msg(
+                                "<host> có nhiều hơn một địa chỉ IP",
+                                "<host> with more than one IP address",
+                            ),
+                            value,
+                        )
                     address = found
             elif tag == "status":
                 status = value
@@ -581,12 +702,25 @@ class _Builder:
                 for kind, item in value:
                     (ports if kind == "port" else extraports).append(item)
         if address is None:
-            self.fail("<host> without an IPv4 or IPv6 address", frame)
+            self.fail(
+                Msg(
+                    "<host> không có địa chỉ IPv4 hay IPv6 nào",
+                    "<host> without an IPv4 or IPv6 address",
+                ),
+                frame,
+            )
         seen: set[tuple[str, int]] = set()
         for port, port_frame in ports:
             key = (port.protocol, port.port)
             if key in seen:
-                self.fail(f"port {port.protocol}/{port.port} listed twice in one host", port_frame)
+                listed = f"{port.protocol}/{port.port}"
+                self.fail(
+                    Msg(
+                        f"cổng {listed} được liệt kê hai lần trên cùng một máy",
+                        f"port {listed} listed twice in one host",
+                    ),
+                    port_frame,
+                )
             seen.add(key)
         timed_out = frame.attrib.get("timedout") == "true"
         state = status.attrib.get("state") if status is not None else None
@@ -648,3 +782,9 @@ def _collect(children: list[tuple[str, Any]]) -> dict[str, Any] | list[Any]:
     for index, value in enumerate(unkeyed, 1):
         keyed.setdefault(str(index), value)
     return keyed
+
+
+def _not_protocol(attribute: str) -> Msg:
+    return Msg(
+        f"{attribute} không phải tcp, udp, sctp hay ip", f"{attribute} is not tcp, udp, sctp or ip"
+    )

@@ -37,6 +37,7 @@ from sqlalchemy.engine import URL, RowMapping
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.sql import Executable
 
+from auditor.messages import Msg
 from auditor.model.results import (
     AuditRun,
     BodyResult,
@@ -59,6 +60,7 @@ from auditor.store.database import (
     default_location,
     display_name,
     make_engine,
+    not_a_store,
     parse_url,
     writable_location,
 )
@@ -116,9 +118,7 @@ class HistoryStore:
         try:
             engine = make_engine(url)
         except ImportError as error:
-            raise StoreError(
-                f"{name}: the database driver is not installed ({error.name or error})"
-            ) from error
+            raise StoreError(_no_driver(name, error)) from error
         try:
             migrations.upgrade(engine)
         except BaseException as error:
@@ -140,9 +140,7 @@ class HistoryStore:
         try:
             engine = make_engine(url, read_only=True)
         except ImportError as error:
-            raise StoreError(
-                f"{name}: the database driver is not installed ({error.name or error})"
-            ) from error
+            raise StoreError(_no_driver(name, error)) from error
         try:
             with engine.connect() as connection:
                 migrations.needs_upgrade(connection)
@@ -165,13 +163,11 @@ class HistoryStore:
         url = parse_url(database_url(where, must_exist=True))
         name = display_name(url)
         if url.get_backend_name() == "sqlite" and not Path(url.database or "").is_file():
-            raise StoreError(f"{name}: not a history store (not a regular file)")
+            raise StoreError(not_a_store(name))
         try:
             engine = make_engine(url, read_only=True)
         except ImportError as error:
-            raise StoreError(
-                f"{name}: the database driver is not installed ({error.name or error})"
-            ) from error
+            raise StoreError(_no_driver(name, error)) from error
         try:
             with engine.connect() as connection:
                 behind = migrations.needs_upgrade(connection)
@@ -184,8 +180,13 @@ class HistoryStore:
         try:
             if url.get_backend_name() != "sqlite":
                 raise StoreError(
-                    f"{name}: the history store was recorded by an older auditor; the next "
-                    "`auditor audit` recording into it upgrades it, then it can be read"
+                    Msg(
+                        f"{name}: kho lịch sử được ghi bởi một phiên bản auditor cũ hơn; lần "
+                        "chạy `auditor audit` tiếp theo ghi vào kho sẽ nâng cấp nó, sau đó mới "
+                        "đọc được",
+                        f"{name}: the history store was recorded by an older auditor; the next "
+                        "`auditor audit` recording into it upgrades it, then it can be read",
+                    )
                 )
             return cls._upgraded_copy(engine, name)
         finally:
@@ -260,7 +261,13 @@ class HistoryStore:
                         connection.execute(insert(run_systems), chunk)
                     _insert_many(connection, findings, _FINDING_KEYS, _finding_values(run_id, run))
         except SQLAlchemyError as error:
-            raise StoreError(f"{self.name}: the run was not recorded: {_reason(error)}") from error
+            reason = _reason(error)
+            raise StoreError(
+                Msg(
+                    f"{self.name}: lần đánh giá chưa được ghi lại: {reason}",
+                    f"{self.name}: the run was not recorded: {reason}",
+                )
+            ) from error
         return run_id
 
     @staticmethod
@@ -546,7 +553,7 @@ class _Reading:
                 connection.execution_options(isolation_level="REPEATABLE READ")
             connection.begin()
         except SQLAlchemyError as error:
-            raise StoreError(f"{self._store.name}: cannot read: {_reason(error)}") from error
+            raise StoreError(_cannot_read(self._store.name, error)) from error
         self._connection = connection
         return connection
 
@@ -562,11 +569,16 @@ class _Reading:
         finally:
             self._connection.close()
         if isinstance(exc, SQLAlchemyError):
-            raise StoreError(f"{self._store.name}: cannot read: {_reason(exc)}") from exc
+            raise StoreError(_cannot_read(self._store.name, exc)) from exc
         if isinstance(exc, json.JSONDecodeError | DamagedRowError):
+            name = self._store.name
             raise StoreError(
-                f"{self._store.name}: damaged data in the history store ({exc}); it was "
-                "changed outside auditor"
+                Msg(
+                    f"{name}: dữ liệu trong kho lịch sử bị hỏng ({exc}); kho đã bị sửa đổi bên "
+                    "ngoài auditor",
+                    f"{name}: damaged data in the history store ({exc}); it was changed outside "
+                    "auditor",
+                )
             ) from exc
 
 
@@ -1008,19 +1020,47 @@ def _open_error(error: BaseException, name: str, url: URL | None) -> BaseExcepti
     if isinstance(error, StoreError):
         return error
     if isinstance(error, migrations.NewerSchemaError):
+        revision, head = error.revision, migrations.head_revision()
         return StoreError(
-            f"{name}: the history store was made by a newer auditor (schema revision "
-            f"{error.revision}; this version knows up to {migrations.head_revision()}); "
-            "upgrade auditor to use it"
+            Msg(
+                f"{name}: kho lịch sử được tạo bởi một phiên bản auditor mới hơn (phiên bản "
+                f"lược đồ {revision}; phiên bản này chỉ biết tới {head}); hãy nâng cấp auditor "
+                "để dùng kho này",
+                f"{name}: the history store was made by a newer auditor (schema revision "
+                f"{revision}; this version knows up to {head}); upgrade auditor to use it",
+            )
         )
     if isinstance(error, migrations.ForeignDatabaseError):
         return StoreError(
-            f"{name}: has auditor tables but no schema version; not a history store "
-            "this program made"
+            Msg(
+                f"{name}: có các bảng của auditor nhưng không có phiên bản lược đồ; không phải "
+                "kho lịch sử do chương trình này tạo",
+                f"{name}: has auditor tables but no schema version; not a history store "
+                "this program made",
+            )
         )
     if _is_database_error(error):
-        return StoreError(f"cannot open the history store {name}: {_reason(error, url)}")
+        reason = _reason(error, url)
+        return StoreError(
+            Msg(
+                f"không mở được kho lịch sử {name}: {reason}",
+                f"cannot open the history store {name}: {reason}",
+            )
+        )
     return error
+
+
+def _no_driver(name: str, error: ImportError) -> Msg:
+    driver = error.name or str(error)
+    return Msg(
+        f"{name}: chưa cài trình điều khiển cơ sở dữ liệu ({driver})",
+        f"{name}: the database driver is not installed ({driver})",
+    )
+
+
+def _cannot_read(name: str, error: BaseException) -> Msg:
+    reason = _reason(error)
+    return Msg(f"{name}: không đọc được: {reason}", f"{name}: cannot read: {reason}")
 
 
 def _is_database_error(error: BaseException) -> bool:
