@@ -67,6 +67,24 @@ def number(value: int) -> Msg:
     return Msg(english.replace(",", "."), english)
 
 
+def cannot_read(reason: Msg) -> Msg:
+    """An input file that could not be read, and why."""
+    return reason.prefixed("không đọc được: ", "cannot read: ")
+
+
+def too_large(limit: int, size: int | None = None) -> Msg:
+    """An input file over its size limit (with its size, when known before reading)."""
+    if size is None:
+        return Msg(
+            f"tệp quá lớn, vượt giới hạn {number(limit).vi} byte",
+            f"file is larger than the limit of {number(limit).en} bytes",
+        )
+    return Msg(
+        f"tệp quá lớn: {number(size).vi} byte, vượt giới hạn {number(limit).vi} byte",
+        f"file is {number(size).en} bytes, larger than the limit of {number(limit).en} bytes",
+    )
+
+
 #: Operating-system errors a user can meet reading or writing, in Vietnamese (the English is
 #: the system's own text, as `strerror` gives it).
 _OS_VI: Final = {

@@ -12,7 +12,6 @@ from __future__ import annotations
 import codecs
 import errno
 import os
-import re
 import stat
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -22,7 +21,8 @@ from typing import Any
 import yaml
 
 from auditor.errors import InputError, Location
-from auditor.messages import Msg, number, os_error
+from auditor.loading.library_messages import python_reason, yaml_problem
+from auditor.messages import Msg, cannot_read, number, os_error, too_large
 
 try:  # the C parser is several times faster; fall back to pure Python where it is missing
     from yaml._yaml import CParser as _Parser
@@ -81,22 +81,6 @@ def not_a_file(mode: int) -> Msg | None:
     )
 
 
-def cannot_read(reason: Msg) -> Msg:
-    return reason.prefixed("không đọc được: ", "cannot read: ")
-
-
-def _too_large(size: int | None, limit: int) -> Msg:
-    if size is None:
-        return Msg(
-            f"tệp quá lớn, vượt giới hạn {number(limit).vi} byte",
-            f"file is larger than the limit of {number(limit).en} bytes",
-        )
-    return Msg(
-        f"tệp quá lớn: {number(size).vi} byte, vượt giới hạn {number(limit).vi} byte",
-        f"file is {number(size).en} bytes, larger than the limit of {number(limit).en} bytes",
-    )
-
-
 def read_text(path: Path, limits: Limits = DEFAULT_LIMITS) -> tuple[str, bytes]:
     """Read a regular file as UTF-8 text within the size limit; return (text, raw bytes).
 
@@ -114,14 +98,14 @@ def read_text(path: Path, limits: Limits = DEFAULT_LIMITS) -> tuple[str, bytes]:
         raise InputError(Location(source), problem)
     with os.fdopen(fd, "rb") as handle:
         if info.st_size > limits.max_bytes:
-            raise InputError(Location(source), _too_large(info.st_size, limits.max_bytes))
+            raise InputError(Location(source), too_large(limits.max_bytes, info.st_size))
         try:
             # Read at most one byte past the limit, in case the file grows meanwhile.
             raw = handle.read(limits.max_bytes + 1)
         except OSError as exc:
             raise InputError(Location(source), cannot_read(os_error(exc))) from exc
     if len(raw) > limits.max_bytes:
-        raise InputError(Location(source), _too_large(None, limits.max_bytes))
+        raise InputError(Location(source), too_large(limits.max_bytes))
     if b"\x00" in raw:
         line = raw[: raw.index(b"\x00")].count(b"\n") + 1
         raise InputError(
@@ -165,74 +149,12 @@ _EXPECTED = {  # what each scalar tag accepts, for the message when its text is 
         "a date (YYYY-MM-DD) or an ISO 8601 date and time",
     ),
 }
-#: Python's reasons for a date or time that does not exist, in Vietnamese.
-_DATE_REASONS_VI = {
-    "day is out of range for month": "ngày vượt quá số ngày của tháng",
-    "month must be in 1..12": "tháng phải từ 1 đến 12",
-    "hour must be in 0..23": "giờ phải từ 0 đến 23",
-    "minute must be in 0..59": "phút phải từ 0 đến 59",
-    "second must be in 0..59": "giây phải từ 0 đến 59",
-    "microsecond must be in 0..999999": "micrô giây phải từ 0 đến 999999",
-}
-#: libyaml's (and PyYAML's) frequent syntax problems, in Vietnamese; others are shown as
-#: the parser says them.
-_YAML_PROBLEMS_VI = {
-    "mapping values are not allowed in this context": (
-        "không được viết cặp 'khóa: giá trị' ở đây (thiếu dấu cách sau ':' hoặc thụt lề sai?)"
-    ),
-    "mapping values are not allowed here": (
-        "không được viết cặp 'khóa: giá trị' ở đây (thiếu dấu cách sau ':' hoặc thụt lề sai?)"
-    ),
-    "could not find expected ':'": "không tìm thấy dấu ':' cần có",
-    "found character that cannot start any token": (
-        "gặp ký tự không được phép ở đầu một giá trị (tab, @, `…)"
-    ),
-    "found unexpected end of stream": "tệp kết thúc giữa chừng (thiếu dấu nháy đóng?)",
-    "found unknown escape character": "gặp chuỗi thoát (escape) không hợp lệ",
-    "found unexpected ':'": "gặp dấu ':' không đúng chỗ",
-    "did not find expected key": "không tìm thấy khóa cần có (thụt lề sai?)",
-    "did not find expected node content": "thiếu nội dung cần có",
-    "did not find expected ',' or ']'": "thiếu dấu ',' hoặc ']'",
-    "did not find expected ',' or '}'": "thiếu dấu ',' hoặc '}'",
-    "did not find expected '-' indicator": "thiếu dấu '-' của phần tử danh sách (thụt lề sai?)",
-    "did not find expected <document start>": "không tìm thấy điểm bắt đầu tài liệu",
-    "found a tab character that violates indentation": "ký tự tab làm sai thụt lề",
-    "block sequence entries are not allowed in this context": (
-        "không được viết phần tử danh sách ('- ') ở đây"
-    ),
-    "found undefined tag handle": "gặp tiền tố thẻ chưa được định nghĩa",
-    "found duplicate anchor": "gặp neo (anchor) trùng lặp",
-    "found unknown directive name": "gặp chỉ thị (directive) không xác định",
-    "found incompatible YAML document": "tài liệu YAML không tương thích",
-}
-
-
-_INT_DIGITS = re.compile(r"Exceeds the limit \((\d+) digits\).*value has (\d+) digits")
 _SHOWN_MAX = 80  # characters of an offending value quoted in a message
-
-
-def _reason(text: str) -> Msg:
-    """Why Python refused a scalar's text, in both languages."""
-    digits = _INT_DIGITS.match(text)
-    if digits is not None:  # Python's limit on integer text (and its advice for programmers)
-        limit, count = digits.groups()
-        return Msg(
-            f"số quá dài ({count} chữ số; tối đa {limit})",
-            f"number too long ({count} digits; at most {limit})",
-        )
-    return Msg(_DATE_REASONS_VI.get(text, text), text)
 
 
 def _shown(value: str) -> str:
     """A scalar's text as a message quotes it: escaped, and cut when it is long."""
     return repr(value if len(value) <= _SHOWN_MAX else value[: _SHOWN_MAX - 1] + "…")
-
-
-def yaml_problem(problem: str) -> Msg:
-    """PyYAML's description of a syntax error, in Vietnamese where it is a known one."""
-    return Msg(_YAML_PROBLEMS_VI.get(problem, problem), problem).prefixed(
-        "YAML không hợp lệ: ", "invalid YAML: "
-    )
 
 
 def field_path(loc: Sequence[Any]) -> str:
@@ -358,7 +280,7 @@ class _Builder:
         text = str(exc) if isinstance(exc, ValueError) else ""
         if text.startswith(("could not convert", "invalid literal")):
             text = ""  # Python's wording for "not a number": ours says it better
-        reason = _reason(text) if text else None
+        reason = python_reason(text) if text else None
         if event.tag is not None and event.tag != "!":  # the user wrote the tag
             message = Msg(f"{short} cần {expected.vi}", f"{short} needs {expected.en}")
             if reason is not None:

@@ -51,7 +51,7 @@ from defusedxml.ElementTree import (  # type: ignore[import-untyped, unused-igno
 )
 
 from auditor.errors import InputError, Location
-from auditor.messages import Msg, number, os_error
+from auditor.messages import Msg, cannot_read, number, os_error, too_large
 from auditor.scan.model import HostObservation, PortObservation, ScanRun, ScriptOutput
 
 DEFAULT_MAX_BYTES = 512 * 1024 * 1024
@@ -121,22 +121,14 @@ def read_nmap_xml(
             raise NmapXmlError(source, None, None, _not_regular(kind))
         fd = os.open(path, _OPEN_FLAGS)
     except OSError as exc:
-        raise NmapXmlError(source, None, None, _cannot_read(exc)) from exc
+        raise NmapXmlError(source, None, None, cannot_read(os_error(exc))) from exc
     with os.fdopen(fd, "rb", buffering=0) as handle:
         info = os.fstat(handle.fileno())
         kind = _file_kind(info.st_mode)
         if kind is not None:  # replaced between stat and open
             raise NmapXmlError(source, None, None, _not_regular(kind))
         if info.st_size > max_bytes:
-            raise NmapXmlError(
-                source, None, None,
-                Msg(
-                    f"tệp quá lớn: {number(info.st_size).vi} byte, vượt giới hạn "
-                    f"{number(max_bytes).vi} byte",
-                    f"file is {number(info.st_size).en} bytes, larger than the limit of "
-                    f"{number(max_bytes).en} bytes",
-                ),
-            )
+            raise NmapXmlError(source, None, None, too_large(max_bytes, info.st_size))
         return _parse(_read_chunks(handle, source, max_bytes), source, limits)
 
 
@@ -168,8 +160,6 @@ def _not_regular(kind: Msg) -> Msg:
     return Msg(f"không phải tệp thông thường ({kind.vi})", f"not a regular file ({kind.en})")
 
 
-def _cannot_read(exc: OSError) -> Msg:
-    return os_error(exc).prefixed("không đọc được: ", "cannot read: ")
 
 
 def _read_chunks(handle: io.FileIO, source: str, max_bytes: int) -> Iterator[bytes]:
@@ -178,18 +168,12 @@ def _read_chunks(handle: io.FileIO, source: str, max_bytes: int) -> Iterator[byt
         try:
             chunk = handle.read(_CHUNK)
         except OSError as exc:
-            raise NmapXmlError(source, None, None, _cannot_read(exc)) from exc
+            raise NmapXmlError(source, None, None, cannot_read(os_error(exc))) from exc
         if not chunk:
             return
         total += len(chunk)
         if total > max_bytes:  # the file grew after fstat
-            raise NmapXmlError(
-                source, None, None,
-                Msg(
-                    f"tệp quá lớn, vượt giới hạn {number(max_bytes).vi} byte",
-                    f"file is larger than the limit of {number(max_bytes).en} bytes",
-                ),
-            )
+            raise NmapXmlError(source, None, None, too_large(max_bytes))
         yield chunk
 
 
