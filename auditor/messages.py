@@ -8,8 +8,9 @@ one, is the English text: stable for logs and for code that only needs "what wen
 
 Validators of the models raise `MsgValueError` (a ValueError, which pydantic turns into a
 validation error keeping the exception itself in `ctx["error"]`), so what they say reaches
-the user in both languages too. Text from elsewhere that has no translation (a third-party
-library's wording) is shown as it is in both languages (`Msg.same`). Pure; no I/O.
+the user in both languages too. Texts libraries write in English (libyaml, Python, pydantic)
+are translated in `auditor.loading.library_messages`; a text without a translation is shown
+as it is in both languages (`Msg.same`). Pure; no I/O.
 """
 
 from __future__ import annotations
