@@ -252,11 +252,19 @@ class UnusedAttestation:
     owner: str  # the system, agency or organisation id
     record: AttestationRecord
 
-    def __str__(self) -> str:
+    def render(self, lang: str) -> str:
+        """`FILE:LINE: attestation for RULE is not used: reason`, in `lang` (vi or en)."""
         origin = self.record.origin
         where = f"{origin.file}:{origin.line}" if origin.file and origin.line else self.owner
-        reason = self.record.reason.en if self.record.reason is not None else ""
-        return f"{where}: attestation for {self.record.rule} is not used: {reason}"
+        reason = self.record.reason
+        if lang == "en":
+            because = reason.en if reason is not None else ""
+            return f"{where}: attestation for {self.record.rule} is not used: {because}"
+        because = reason.vi if reason is not None else ""
+        return f"{where}: xác nhận cho {self.record.rule} không được sử dụng: {because}"
+
+    def __str__(self) -> str:
+        return self.render("en")
 
 
 def unused_attestations(run: AuditRun) -> list[UnusedAttestation]:

@@ -18,6 +18,7 @@ from auditor.errors import AuditorError
 from auditor.loading.catalog import load_catalog
 from auditor.loading.inventory import YAML_SUFFIXES
 from auditor.loading.targets import load_targets
+from auditor.messages import Msg
 from auditor.model.targets import TargetsFile
 from auditor.report.annual.collect import collect_figures
 from auditor.report.annual.csv_out import csv_chunks
@@ -83,7 +84,7 @@ def run_annual(request: AnnualRequest) -> AnnualOutcome:
         try:
             browser = pdf.find_browser(request.browser)
         except pdf.PdfError as error:
-            raise ExportError(str(error)) from error
+            raise ExportError(Msg.same(str(error)).prefixed("không xuất được PDF: ", "")) from error
     with HistoryStore.open_reader(request.db) as store:
         figures = collect_figures(
             store, request.period, targets.targets, request.organisation, citations(catalog)
@@ -130,4 +131,8 @@ def _stage_pdf(
             pdf.html_to_pdf(page, temp, browser=browser)
         except pdf.PdfError as error:
             message = str(error).replace(str(temp), output.name)
-            raise ExportError(f"{output.name}: {message}") from error
+            raise ExportError(
+                Msg(
+                    f"{output.name}: không xuất được PDF: {message}", f"{output.name}: {message}"
+                )
+            ) from error

@@ -11,6 +11,7 @@ from pydantic import Field, field_validator, model_validator
 
 from auditor.checks.context import CollectionName
 from auditor.checks.kinds import CheckSpec, FactKey, LevelKey, by_level
+from auditor.messages import MsgValueError
 from auditor.model.base import FrozenModel, LocalizedText, Text
 from auditor.model.inventory import Regime
 from auditor.model.results import Obligation, Severity
@@ -34,7 +35,10 @@ class LevelClause(FrozenModel):
     @model_validator(mode="after")
     def _something(self) -> LevelClause:
         if self.item is None and self.clause is None:
-            raise ValueError("a per-level reference needs 'item', 'clause' or both")
+            raise MsgValueError(
+                "trích dẫn theo cấp độ cần có 'item', 'clause' hoặc cả hai",
+                "a per-level reference needs 'item', 'clause' or both",
+            )
         return self
 
     def text(self) -> str:
@@ -65,7 +69,9 @@ class Reference(FrozenModel):
         cls, value: dict[int, LevelClause] | None
     ) -> dict[int, LevelClause] | None:
         if value is not None and not value:
-            raise ValueError("'levels' needs at least one level")
+            raise MsgValueError(
+                "'levels' cần có ít nhất một cấp độ", "'levels' needs at least one level"
+            )
         return value
 
     def text(self, level: int | None = None) -> str:
@@ -82,7 +88,9 @@ class Scope(FrozenModel):
     @model_validator(mode="after")
     def _ordered(self) -> Scope:
         if self.min_level > self.max_level:
-            raise ValueError("min_level must not exceed max_level")
+            raise MsgValueError(
+                "min_level không được lớn hơn max_level", "min_level must not exceed max_level"
+            )
         return self
 
 
@@ -139,15 +147,21 @@ class Rule(FrozenModel):
             given = set(ref.levels)
             missing, extra = sorted(wanted - given), sorted(given - wanted)
             if missing or extra:
-                problems = []
+                vi: list[str] = []
+                en: list[str] = []
+                scope = f"{self.levels.min_level}–{self.levels.max_level}"
                 if missing:
-                    problems.append(f"no entry for level(s) {', '.join(map(str, missing))}")
+                    listed = ", ".join(map(str, missing))
+                    vi.append(f"thiếu mục cho cấp độ {listed}")
+                    en.append(f"no entry for level(s) {listed}")
                 if extra:
-                    problems.append(
-                        f"level(s) {', '.join(map(str, extra))} outside the rule's levels "
-                        f"{self.levels.min_level}–{self.levels.max_level}"
-                    )
-                raise ValueError(f"references[{index}].levels: {'; '.join(problems)}")
+                    listed = ", ".join(map(str, extra))
+                    vi.append(f"cấp độ {listed} nằm ngoài các cấp độ của quy tắc ({scope})")
+                    en.append(f"level(s) {listed} outside the rule's levels {scope}")
+                raise MsgValueError(
+                    f"references[{index}].levels: {'; '.join(vi)}",
+                    f"references[{index}].levels: {'; '.join(en)}",
+                )
         return self
 
     @field_validator("subject")
@@ -155,9 +169,11 @@ class Rule(FrozenModel):
     def _subjects(cls, value: str | tuple[str, ...]) -> str | tuple[str, ...]:
         if isinstance(value, tuple):
             if not value:
-                raise ValueError("name at least one subject")
+                raise MsgValueError(
+                    "hãy nêu ít nhất một đối tượng", "name at least one subject"
+                )
             if len(set(value)) != len(value):
-                raise ValueError("a subject is named twice")
+                raise MsgValueError("một đối tượng được nêu hai lần", "a subject is named twice")
         return value
 
     def judged_for(self, kind: str) -> bool:
@@ -168,7 +184,10 @@ class Rule(FrozenModel):
     @classmethod
     def _severity_map(cls, value: Severity | dict[int, Severity]) -> Severity | dict[int, Severity]:
         if isinstance(value, dict) and not value:
-            raise ValueError("a per-level severity needs at least one level")
+            raise MsgValueError(
+                "mức nghiêm trọng theo cấp độ cần có ít nhất một cấp độ",
+                "a per-level severity needs at least one level",
+            )
         return value
 
     def severity_at(self, level: int) -> Severity:
@@ -207,7 +226,9 @@ class CatalogFile(FrozenModel):
         # Checked here rather than with min_length: pydantic would also report min_length
         # whenever any rule is invalid, adding a bogus second problem to the message.
         if not rules:
-            raise ValueError("a checklist needs at least one rule")
+            raise MsgValueError(
+                "bộ tiêu chí cần có ít nhất một quy tắc", "a checklist needs at least one rule"
+            )
         return rules
 
 

@@ -22,6 +22,7 @@ from pydantic import Field, field_validator, model_validator
 from auditor.checks import attested, combine, compare, criteria, dates
 from auditor.checks.context import CollectionName, Compiled, EvalContext, Outcome
 from auditor.checks.values import by_level
+from auditor.messages import MsgValueError
 from auditor.model.base import FrozenModel
 
 __all__ = ["CHECK_KINDS", "CheckSpec", "FactKey", "LevelKey", "by_level"]
@@ -39,7 +40,10 @@ Missing = Literal["fail", "manual", "error", "not_applicable"]
 
 def _check_level_map(value: Any) -> Any:
     if isinstance(value, dict) and not value:
-        raise ValueError("a per-level parameter needs at least one level")
+        raise MsgValueError(
+            "tham số theo cấp độ cần có ít nhất một cấp độ",
+            "a per-level parameter needs at least one level",
+        )
     return value
 
 
@@ -115,7 +119,9 @@ class Matches(_FactCheck):
         try:
             re.compile(value)
         except re.error as exc:
-            raise ValueError(f"invalid regular expression: {exc}") from exc
+            raise MsgValueError(
+                f"biểu thức chính quy không hợp lệ: {exc}", f"invalid regular expression: {exc}"
+            ) from exc
         return value
 
     def compile(self, topic: str | None = None) -> Compiled:
@@ -208,7 +214,9 @@ class Contains(_FactCheck):
         _check_level_map(value)
         lists = value.values() if isinstance(value, dict) else (value,)
         if any(not entry for entry in lists):
-            raise ValueError("'values' needs at least one value")
+            raise MsgValueError(
+                "'values' cần có ít nhất một giá trị", "'values' needs at least one value"
+            )
         return value
 
     def compile(self, topic: str | None = None) -> Compiled:
@@ -246,7 +254,10 @@ class Fired(_Check):
         _check_level_map(value)
         lists = value.values() if isinstance(value, dict) else (value,)
         if any(not entry for entry in lists):
-            raise ValueError("'criteria' needs at least one criterion id")
+            raise MsgValueError(
+                "'criteria' cần có ít nhất một mã tiêu chí",
+                "'criteria' needs at least one criterion id",
+            )
         return value
 
     @model_validator(mode="after")
@@ -256,8 +267,10 @@ class Fired(_Check):
         lists = self.criteria.values() if isinstance(self.criteria, dict) else (self.criteria,)
         foreign = [c for entry in lists for c in entry if c.split(".")[0] != self.regime]
         if foreign:
-            raise ValueError(
-                f"criteria {', '.join(foreign)} can never fire under regime '{self.regime}'"
+            listed = ", ".join(foreign)
+            raise MsgValueError(
+                f"các tiêu chí {listed} không bao giờ thỏa mãn theo quy định '{self.regime}'",
+                f"criteria {listed} can never fire under regime '{self.regime}'",
             )
         return self
 

@@ -7,7 +7,6 @@ commands, each only by the commands that use it.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -23,7 +22,9 @@ from auditor.cli.options import (
     command_inputs,
     console,
     db_option,
+    echo_json,
     inventory_argument,
+    json_text,
     lang_option,
     require_known,
     to_stdout,
@@ -31,6 +32,7 @@ from auditor.cli.options import (
     warn_unused,
 )
 from auditor.exit_codes import ExitCode
+from auditor.messages import Msg
 
 if TYPE_CHECKING:
     from auditor.model.results import SystemResult
@@ -40,7 +42,10 @@ if TYPE_CHECKING:
 @inventory_argument
 @checklist_option
 @as_of_option
-def validate(paths: tuple[str, ...], checklists: tuple[str, ...], as_of: dt.date) -> None:
+@lang_option
+def validate(
+    paths: tuple[str, ...], checklists: tuple[str, ...], as_of: dt.date, lang: str
+) -> None:
     """Check inventories and checklists without auditing.
 
     Exit 0 when every file is valid, 2 otherwise (with file, line and field). Evidence dated
@@ -49,15 +54,19 @@ def validate(paths: tuple[str, ...], checklists: tuple[str, ...], as_of: dt.date
     exit code."""
     from auditor.audit import AuditRequest, run_audit
 
-    outcome = run_audit(AuditRequest(as_paths(paths), as_of, as_paths(checklists)))
+    outcome = run_audit(AuditRequest(as_paths(paths), as_of, as_paths(checklists), lang))
     loaded = outcome.loaded
-    warn(loaded.warnings)
+    warn(loaded.warnings, lang)
+    files, agencies = len(loaded.files), len(loaded.inventory.agencies)
     systems = sum(len(a.systems) for a in loaded.inventory.agencies)
-    warn_unused(outcome.run)
-    click.echo(
-        f"ok: {len(loaded.files)} inventory file(s), {len(loaded.inventory.agencies)} "
-        f"agencies, {systems} systems; {len(outcome.catalog)} rules"
+    warn_unused(outcome.run, lang)
+    rules = len(outcome.catalog)
+    summary = Msg(
+        f"hợp lệ: {files} tệp danh mục kiểm kê, {agencies} cơ quan, {systems} hệ thống; "
+        f"{rules} quy tắc",
+        f"ok: {files} inventory file(s), {agencies} agencies, {systems} systems; {rules} rules",
     )
+    click.echo(summary.get(lang))
 
 
 @click.command()
@@ -108,7 +117,7 @@ def audit(
     --live it first probes what the inventory names (and nothing else)."""
     from auditor.audit import AuditRequest, run_audit
     from auditor.model.results import Severity
-    from auditor.report.outputs import Staging, check_not_inputs, plan_outputs
+    from auditor.report.outputs import CommitError, Staging, check_not_inputs, plan_outputs
     from auditor.report.progress import CommandProgress
     from auditor.store import HistoryStore
 
@@ -134,10 +143,11 @@ def audit(
             )
         )
     run = outcome.run
-    warn(outcome.loaded.warnings)
-    warn_unused(run)
+    warn(outcome.loaded.warnings, lang)
+    warn_unused(run, lang)
     check_not_inputs(outputs, [Path(f.path) for f in run.run.inputs])
     steps = len(outputs) + (0 if no_history else 1)
+    recorded: tuple[int, str] | None = None
     with Staging(outputs) as staged:
         with progress:
             for done, output in enumerate(outputs):
@@ -153,11 +163,20 @@ def audit(
             if not no_history:  # the last thing that may fail: then no output is written
                 progress.recording(len(outputs), steps)
                 with HistoryStore.open(db) as store:
-                    run_id = store.record(run, inventory=", ".join(paths))
+                    recorded = (store.record(run, inventory=", ".join(paths)), store.name)
             progress.outputs(steps, steps)
-        if not no_history and not quiet:
-            click.echo(f"recorded as run {run_id} in {store.name}", err=True)
-        staged.commit()
+        if recorded is not None and not quiet:
+            note = Msg(
+                f"đã ghi lại thành lần đánh giá số {recorded[0]} trong {recorded[1]}",
+                f"recorded as run {recorded[0]} in {recorded[1]}",
+            )
+            click.echo(note.get(lang), err=True)
+        try:
+            staged.commit()
+        except CommitError as error:  # the run is in the store: say so, and what is missing
+            if recorded is None:
+                raise
+            raise error.recorded(*recorded) from error
     quiet = quiet or to_stdout(outputs)
     if not quiet:
         from auditor.report import terminal
@@ -213,7 +232,7 @@ def level(
             }
             for s in systems
         ]
-        click.echo(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True))
+        echo_json(data)
         return
     from auditor.report import terminal
 
@@ -282,7 +301,7 @@ def gate(
                 systems_progress=progress.systems,
             )
         )
-    warn(outcome.loaded.warnings)
+    warn(outcome.loaded.warnings, lang)
     require_known([system_id], {s.id for s in outcome.run.systems})
     system = next(s for s in outcome.run.systems if s.id == system_id)
     blocking = gate_blocking(system.findings)
@@ -310,7 +329,7 @@ def gate(
         }
         check_not_inputs(outputs, [Path(f.path) for f in outcome.run.run.inputs])
         with Staging(outputs) as staged:
-            text = json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+            text = json_text(data) + "\n"
             staged.write(output, text.encode())
             staged.commit()
     if not to_stdout(outputs):

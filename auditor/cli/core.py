@@ -15,8 +15,10 @@ from typing import Any
 import click
 
 from auditor import __version__
+from auditor.cli.options import ERROR, Session
 from auditor.errors import AuditorError
 from auditor.exit_codes import ExitCode
+from auditor.messages import os_error
 from auditor.safe_text import safe_layout
 
 #: Command name -> "module:attribute" of its click command or group.
@@ -70,12 +72,15 @@ def cli() -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    """Entry point: every AuditorError becomes one line on stderr and exit code 2."""
+    """Entry point: every AuditorError becomes one line on stderr and exit code 2, in the
+    language of the command's --lang (Vietnamese by default)."""
+    session = Session()
     try:
         cli.main(
             args=list(argv) if argv is not None else None,
             prog_name="auditor",
             standalone_mode=False,
+            obj=session,
         )
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
@@ -86,11 +91,12 @@ def main(argv: Sequence[str] | None = None) -> None:
         click.echo("Aborted.", err=True)
         sys.exit(ExitCode.BAD_INPUT)
     except AuditorError as exc:
-        click.echo(f"auditor: error: {safe_layout(str(exc))}", err=True)
+        lang = session.lang
+        click.echo(f"{ERROR.get(lang)}{safe_layout(exc.render(lang))}", err=True)
         sys.exit(ExitCode.BAD_INPUT)
     except OSError as exc:
-        click.echo(
-            f"auditor: error: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), err=True
-        )
+        lang = session.lang
+        reason = f"{os_error(exc).get(lang)}: {exc.filename or ''}".rstrip(": ")
+        click.echo(f"{ERROR.get(lang)}{safe_layout(reason)}", err=True)
         sys.exit(ExitCode.BAD_INPUT)
     sys.exit(ExitCode.OK)

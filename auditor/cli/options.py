@@ -11,12 +11,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
 
-from auditor.safe_text import safe_text
+from auditor.messages import DEFAULT_LANG, LANGS, Msg
+from auditor.safe_text import json_safe, safe_text
 
 if TYPE_CHECKING:
     from auditor.errors import InputWarning
@@ -65,13 +67,38 @@ checklist_option = click.option(
     type=click.Path(dir_okay=True),
     help="Extra checklist file or folder, validated like the shipped ones (repeatable).",
 )
+
+
+@dataclass
+class Session:
+    """What `main` needs once a command has ended, however it ended: the language it asked
+    for, to report an error in (Vietnamese until `--lang` says otherwise)."""
+
+    lang: str = DEFAULT_LANG
+
+
+def _remember_lang(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    session = ctx.find_object(Session)
+    if session is not None:
+        session.lang = value
+    return value
+
+
+# Errors and warnings (ours: input, output, store) follow --lang. Click's own usage errors
+# ("No such option", "Invalid value for '--system'", help texts) stay in English: they are
+# click's wording, and so are the usage errors our commands raise through click.
 lang_option = click.option(
     "--lang",
-    type=click.Choice(["vi", "en"]),
-    default="vi",
+    type=click.Choice(list(LANGS)),
+    default=DEFAULT_LANG,
     show_default=True,
-    help="Language of messages and tables.",
+    callback=_remember_lang,
+    help="Language of messages (errors and warnings included) and tables.",
 )
+
+ERROR = Msg("auditor: lỗi: ", "auditor: error: ")
+WARNING = Msg("auditor: cảnh báo: ", "auditor: warning: ")
+
 inventory_argument = click.argument(
     "paths", nargs=-1, required=True, type=click.Path(dir_okay=True)
 )
@@ -83,18 +110,18 @@ db_option = click.option(
 )
 
 
-def warn(warnings: Sequence[InputWarning]) -> None:
+def warn(warnings: Sequence[InputWarning], lang: str) -> None:
     """Input accepted but almost surely wrong: one line each on stderr (never fatal)."""
     for warning in warnings:
-        click.echo(f"auditor: warning: {safe_text(str(warning))}", err=True)
+        click.echo(f"{WARNING.get(lang)}{safe_text(warning.render(lang))}", err=True)
 
 
-def warn_unused(run: AuditRun) -> None:
+def warn_unused(run: AuditRun, lang: str) -> None:
     """Every attestation no rule reads, with its file:line and the reason (on stderr)."""
     from auditor.accounting import unused_attestations
 
     for unused in unused_attestations(run):
-        click.echo(f"auditor: warning: {safe_text(str(unused))}", err=True)
+        click.echo(f"{WARNING.get(lang)}{safe_text(unused.render(lang))}", err=True)
 
 
 def console() -> SafeConsole:
@@ -140,5 +167,12 @@ def require_known(wanted: Sequence[str], known: set[str]) -> None:
         )
 
 
-def echo_json(data: Any) -> None:
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True))
+def json_text(data: Any, *, sort_keys: bool = True) -> str:
+    """JSON as the commands print it: indented, UTF-8, and with DEL, C1 controls and bidi
+    characters of inventory text written as JSON escapes (the data is exact; a terminal
+    showing it acts on none of them)."""
+    return json_safe(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=sort_keys))
+
+
+def echo_json(data: Any, *, sort_keys: bool = True) -> None:
+    click.echo(json_text(data, sort_keys=sort_keys))

@@ -20,6 +20,7 @@ from auditor.cli.options import (
     require_known,
     to_stdout,
 )
+from auditor.messages import Msg
 
 
 @click.group()
@@ -161,4 +162,5 @@ def scan(paths: tuple[str, ...], system_id: str | None, time_limit: float | None
         return
     if not to_stdout(outputs):
         probe_tables.ports_table(observations, unmatched, merged.notes, console(), lang)
-    click.echo(f"saved: {outputs[0].name}", err=True)
+    names = outputs[0].names
+    click.echo(Msg(f"đã lưu: {names.vi}", f"saved: {names.en}").get(lang), err=True)

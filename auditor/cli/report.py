@@ -16,6 +16,7 @@ from auditor.cli.options import (
     optional_date,
     to_stdout,
 )
+from auditor.messages import Msg
 
 
 @click.group()
@@ -103,6 +104,7 @@ def report_annual(
         raise click.UsageError("nothing to write: give --output, --pdf, --xlsx, --csv or --json")
     outcome = run_annual(request)
     for output in outcome.written:
-        click.echo(f"written: {output.name}", err=True)
+        names = output.names
+        click.echo(Msg(f"đã ghi: {names.vi}", f"written: {names.en}").get(lang), err=True)
     if not quiet and not to_stdout(outcome.written):
         annual_terminal.annual_summary(outcome.figures, console(), lang)

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-import json
-
 import click
 
-from auditor.cli.options import REGIMES, as_paths, checklist_option, console, lang_option
+from auditor.cli.options import (
+    REGIMES,
+    as_paths,
+    checklist_option,
+    console,
+    echo_json,
+    lang_option,
+)
 
 
 @click.group()
@@ -39,7 +44,7 @@ def rules_list(
         selected = [r for r in selected if Regime(regime) in r.regimes]
     if fmt == "json":
         data = [r.model_dump(mode="json") for r in selected]
-        click.echo(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True))
+        echo_json(data)
         return
     from auditor.report import terminal
 
@@ -49,7 +54,8 @@ def rules_list(
 @rules.command("show")
 @click.argument("rule_id")
 @checklist_option
-def rules_show(rule_id: str, checklists: tuple[str, ...]) -> None:
+@lang_option
+def rules_show(rule_id: str, checklists: tuple[str, ...], lang: str) -> None:
     """Show one rule with every field."""
     from auditor.loading.catalog import load_catalog
 
@@ -57,7 +63,7 @@ def rules_show(rule_id: str, checklists: tuple[str, ...]) -> None:
     rule = catalog.get(rule_id)
     if rule is None:
         raise click.BadParameter(f"no rule '{rule_id}'", param_hint="RULE_ID")
-    click.echo(json.dumps(rule.model_dump(mode="json"), ensure_ascii=False, indent=2))
+    echo_json(rule.model_dump(mode="json"), sort_keys=False)
 
 
 @click.command()
@@ -72,4 +78,4 @@ def schema(results: bool) -> None:
         from auditor.loading.inventory import InventoryFile
 
         data = InventoryFile.model_json_schema()
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True))
+    echo_json(data)

@@ -14,6 +14,7 @@ from auditor.errors import InputError, Location, combine
 from auditor.loading.inventory import yaml_files
 from auditor.loading.safe_yaml import DEFAULT_LIMITS, Limits, LineDict, line_of, load_yaml_file
 from auditor.loading.validation import field_path, validate
+from auditor.messages import Msg
 from auditor.model.results import InputFile
 from auditor.resources import shipped_dir
 from auditor.rules import Catalog, CatalogFile, Rule
@@ -39,7 +40,10 @@ def _check_builtins(rule: Rule, index: int, data: object, source: str) -> None:
             known = ", ".join(sorted(BUILTINS))
             raise InputError(
                 Location(source, line_of(data, loc), None, field_path(loc)),
-                f"unknown builtin check '{builtin.name}' (known: {known})",
+                Msg(
+                    f"kiểm tra dựng sẵn không xác định '{builtin.name}' (các kiểm tra có: {known})",
+                    f"unknown builtin check '{builtin.name}' (known: {known})",
+                ),
             )
 
 
@@ -73,7 +77,11 @@ def _load_file(
     data, raw = load_yaml_file(path, limits)
     if not isinstance(data, LineDict):
         raise InputError(
-            Location(source, 1), "a checklist file must be a mapping with 'catalog' and 'rules'"
+            Location(source, 1),
+            Msg(
+                "tệp bộ tiêu chí phải là một ánh xạ (mapping) có 'catalog' và 'rules'",
+                "a checklist file must be a mapping with 'catalog' and 'rules'",
+            ),
         )
     parsed = validate(CatalogFile, data, source)
     for index, rule in enumerate(parsed.rules):
@@ -87,7 +95,10 @@ def _load_file(
                     Location(
                         source, line_of(data, ("rules", index, "id")), None, f"rules[{index}].id"
                     ),
-                    f"rule id '{rule.id}' is already defined in {seen[rule.id]}",
+                    Msg(
+                        f"mã quy tắc '{rule.id}' đã được định nghĩa trong {seen[rule.id]}",
+                        f"rule id '{rule.id}' is already defined in {seen[rule.id]}",
+                    ),
                 )
             )
         else:

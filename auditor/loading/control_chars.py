@@ -13,6 +13,7 @@ from typing import Any, Final
 
 from auditor.errors import InputWarning, Location
 from auditor.loading.safe_yaml import LineDict, LineList
+from auditor.messages import Msg
 from auditor.safe_text import has_unsafe, safe_text
 
 # YAML refuses raw C0/C1 controls in a document: they arrive as double-quoted escapes
@@ -28,8 +29,13 @@ def control_char_warnings(data: Any, raw: bytes, source: str) -> list[InputWarni
     return [
         InputWarning(
             Location(source, line, None, path or None),
-            f"text {safe_text(_shorten(value))} holds control or bidi characters "
-            "(terminal escapes, text direction overrides); they are shown escaped",
+            Msg(
+                f"văn bản {safe_text(_shorten(value))} chứa ký tự điều khiển hoặc ký tự đổi "
+                "chiều văn bản (chuỗi thoát của terminal, ký tự bidi); chúng được hiển thị "
+                "dưới dạng mã thoát",
+                f"text {safe_text(_shorten(value))} holds control or bidi characters "
+                "(terminal escapes, text direction overrides); they are shown escaped",
+            ),
         )
         for path, line, value in _strings(data, "", getattr(data, "line", None))
         if has_unsafe(value)

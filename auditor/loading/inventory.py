@@ -16,7 +16,7 @@ import stat
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import Field
 
@@ -34,6 +34,7 @@ from auditor.loading.safe_yaml import (
     os_reason,
 )
 from auditor.loading.validation import field_path, validate
+from auditor.messages import Msg, os_error
 from auditor.model.base import FrozenModel
 from auditor.model.inventory import (
     Agency,
@@ -73,7 +74,7 @@ class LoadedInventory:
 
 def yaml_files(
     paths: Iterable[Path],
-    what: str = "inventory",
+    what: Literal["inventory", "checklist"] = "inventory",
     problems: list[InputError] | None = None,
     notes: list[InputWarning] | None = None,
 ) -> list[Path]:
@@ -94,7 +95,9 @@ def yaml_files(
         try:
             info = path.stat()
         except OSError as exc:
-            reason = "no such file or folder" if exc.errno == errno.ENOENT else None
+            reason: Msg | None = None
+            if exc.errno == errno.ENOENT:
+                reason = Msg("không có tệp hoặc thư mục này", "no such file or folder")
             if reason is None or path.is_symlink():
                 reason = os_reason(path, exc)
             collected.append(InputError(Location(str(path)), reason))
@@ -116,7 +119,11 @@ def yaml_files(
     if problems is None and collected:
         raise combine(collected)
     if not found and len(collected) == before:
-        raise InputError(Location(", ".join(str(p) for p in paths)), f"no YAML {what} files found")
+        what_vi = "danh mục kiểm kê" if what == "inventory" else "bộ tiêu chí"
+        raise InputError(
+            Location(", ".join(str(p) for p in paths)),
+            Msg(f"không tìm thấy tệp YAML {what_vi} nào", f"no YAML {what} files found"),
+        )
     return found
 
 
@@ -135,7 +142,10 @@ def _search(
                 listed = list(entries)
         except OSError as exc:
             problems.append(
-                InputError(Location(str(current)), f"cannot read folder: {exc.strerror or exc}")
+                InputError(
+                    Location(str(current)),
+                    os_error(exc).prefixed("không đọc được thư mục: ", "cannot read folder: "),
+                )
             )
             continue
         for entry in listed:
@@ -162,8 +172,13 @@ def _search(
                     notes.append(
                         InputWarning(
                             Location(str(path)),
-                            "a symbolic link to a folder is not searched: name the folder "
-                            "itself on the command line if it belongs to the inventory",
+                            Msg(
+                                "không tìm trong thư mục mà liên kết tượng trưng trỏ tới: nếu "
+                                "thư mục đó thuộc danh mục kiểm kê, hãy ghi chính thư mục đó "
+                                "trên dòng lệnh",
+                                "a symbolic link to a folder is not searched: name the folder "
+                                "itself on the command line if it belongs to the inventory",
+                            ),
                         )
                     )
                 continue
@@ -217,9 +232,14 @@ def _future_dates(
         found.append(
             InputWarning(
                 location,
-                f"dated {day.isoformat()}, after today ({today.isoformat()}): a document or "
-                "assessment cannot be dated in the future (a typing error?); an audit ignores "
-                "it until that date",
+                Msg(
+                    f"đề ngày {day:%d/%m/%Y}, sau ngày hôm nay ({today:%d/%m/%Y}): văn bản hay "
+                    "kết quả đánh giá không thể đề ngày trong tương lai (gõ nhầm?); khi đánh giá, "
+                    "mục này bị bỏ qua cho đến ngày đó",
+                    f"dated {day.isoformat()}, after today ({today.isoformat()}): a document or "
+                    "assessment cannot be dated in the future (a typing error?); an audit "
+                    "ignores it until that date",
+                ),
             )
         )
     return found
@@ -234,7 +254,11 @@ def _collect(path: Path, limits: Limits, into: _Collected, today: dt.date) -> No
     if not isinstance(data, LineDict):
         raise InputError(
             Location(source, getattr(data, "line", 1)),
-            "an inventory file must be a mapping with 'organisation', 'agency' or 'agencies'",
+            Msg(
+                "tệp danh mục kiểm kê phải là một ánh xạ (mapping) có 'organisation', 'agency' "
+                "hoặc 'agencies'",
+                "an inventory file must be a mapping with 'organisation', 'agency' or 'agencies'",
+            ),
         )
     parsed = validate(InventoryFile, data, source)
     into.warnings.extend(_future_dates(parsed, data, source, today))
@@ -243,7 +267,10 @@ def _collect(path: Path, limits: Limits, into: _Collected, today: dt.date) -> No
         if into.organisation is not None:
             raise InputError(
                 Location(source, data.key_lines.get("organisation"), None, "organisation"),
-                f"a second organisation; the first is in {into.organisation[2]}",
+                Msg(
+                    f"tổ chức thứ hai; tổ chức thứ nhất ở {into.organisation[2]}",
+                    f"a second organisation; the first is in {into.organisation[2]}",
+                ),
             )
         into.organisation = (parsed.organisation, data["organisation"], source)
     if parsed.agency is not None:
@@ -352,7 +379,10 @@ def load_inventory(
         problems.append(
             InputError(
                 Location(", ".join(str(p) for p in paths)),
-                "no 'organisation:' section found in the inventory",
+                Msg(
+                    "không tìm thấy mục 'organisation:' trong danh mục kiểm kê",
+                    "no 'organisation:' section found in the inventory",
+                ),
             )
         )
     if problems or collected.organisation is None:
@@ -405,7 +435,10 @@ def _duplicate_ids(collected: _Collected) -> list[InputError]:
             found.append(
                 InputError(
                     Location(file, raw_agency.key_lines.get("id"), None, f"{field_prefix}.id"),
-                    f"agency id '{agency.id}' is already used at {seen_agencies[agency.id]}",
+                    Msg(
+                        f"mã cơ quan '{agency.id}' đã được dùng ở {seen_agencies[agency.id]}",
+                        f"agency id '{agency.id}' is already used at {seen_agencies[agency.id]}",
+                    ),
                 )
             )
         else:
@@ -421,7 +454,11 @@ def _duplicate_ids(collected: _Collected) -> list[InputError]:
                             None,
                             f"{field_prefix}.systems[{index}].id",
                         ),
-                        f"system id '{system.id}' is already used at {seen_systems[system.id]}",
+                        Msg(
+                            f"mã hệ thống '{system.id}' đã được dùng ở {seen_systems[system.id]}",
+                            f"system id '{system.id}' is already used at "
+                            f"{seen_systems[system.id]}",
+                        ),
                     )
                 )
             else:

@@ -21,6 +21,8 @@ from typing import Any
 import yaml
 
 from auditor.errors import InputError, Location
+from auditor.library_messages import python_reason, yaml_problem
+from auditor.messages import Msg, cannot_read, number, os_error, too_large
 
 try:  # the C parser is several times faster; fall back to pure Python where it is missing
     from yaml._yaml import CParser as _Parser
@@ -59,20 +61,24 @@ class LineList(list[Any]):
 
 
 _KINDS = (
-    (stat.S_ISDIR, "a folder"),
-    (stat.S_ISFIFO, "a named pipe"),
-    (stat.S_ISSOCK, "a socket"),
-    (stat.S_ISCHR, "a character device"),
-    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISDIR, Msg("một thư mục", "a folder")),
+    (stat.S_ISFIFO, Msg("một đường ống có tên (named pipe)", "a named pipe")),
+    (stat.S_ISSOCK, Msg("một socket", "a socket")),
+    (stat.S_ISCHR, Msg("một thiết bị ký tự", "a character device")),
+    (stat.S_ISBLK, Msg("một thiết bị khối", "a block device")),
 )
 
 
-def not_a_file(mode: int) -> str | None:
+def not_a_file(mode: int) -> Msg | None:
     """Why a file of this mode cannot be an input (None for a regular file)."""
     if stat.S_ISREG(mode):
         return None
-    kind = next((name for test, name in _KINDS if test(mode)), "not a file")
-    return f"{kind}, not a regular file: save the YAML text to a file and give its path"
+    kind = next((name for test, name in _KINDS if test(mode)), Msg("không phải tệp", "not a file"))
+    return Msg(
+        f"{kind.vi}, không phải tệp thông thường: hãy lưu nội dung YAML vào một tệp rồi chỉ ra "
+        "đường dẫn của tệp đó",
+        f"{kind.en}, not a regular file: save the YAML text to a file and give its path",
+    )
 
 
 def read_text(path: Path, limits: Limits = DEFAULT_LIMITS) -> tuple[str, bytes]:
@@ -84,7 +90,7 @@ def read_text(path: Path, limits: Limits = DEFAULT_LIMITS) -> tuple[str, bytes]:
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except OSError as exc:
-        raise InputError(Location(source), f"cannot read: {os_reason(path, exc)}") from exc
+        raise InputError(Location(source), cannot_read(os_reason(path, exc))) from exc
     info = os.fstat(fd)
     problem = not_a_file(info.st_mode)
     if problem is not None:
@@ -92,23 +98,23 @@ def read_text(path: Path, limits: Limits = DEFAULT_LIMITS) -> tuple[str, bytes]:
         raise InputError(Location(source), problem)
     with os.fdopen(fd, "rb") as handle:
         if info.st_size > limits.max_bytes:
-            raise InputError(
-                Location(source),
-                f"file is {info.st_size:,} bytes, larger than the limit of "
-                f"{limits.max_bytes:,} bytes",
-            )
+            raise InputError(Location(source), too_large(limits.max_bytes, info.st_size))
         try:
             # Read at most one byte past the limit, in case the file grows meanwhile.
             raw = handle.read(limits.max_bytes + 1)
         except OSError as exc:
-            raise InputError(Location(source), f"cannot read: {exc.strerror or exc}") from exc
+            raise InputError(Location(source), cannot_read(os_error(exc))) from exc
     if len(raw) > limits.max_bytes:
-        raise InputError(
-            Location(source), f"file is larger than the limit of {limits.max_bytes:,} bytes"
-        )
+        raise InputError(Location(source), too_large(limits.max_bytes))
     if b"\x00" in raw:
         line = raw[: raw.index(b"\x00")].count(b"\n") + 1
-        raise InputError(Location(source, line), "binary data (NUL byte): not a YAML text file")
+        raise InputError(
+            Location(source, line),
+            Msg(
+                "dữ liệu nhị phân (có byte NUL): không phải tệp văn bản YAML",
+                "binary data (NUL byte): not a YAML text file",
+            ),
+        )
     bom = len(codecs.BOM_UTF8) if raw.startswith(codecs.BOM_UTF8) else 0
     try:
         text = raw[bom:].decode("utf-8")
@@ -117,8 +123,12 @@ def read_text(path: Path, limits: Limits = DEFAULT_LIMITS) -> tuple[str, bytes]:
         line = raw[:offset].count(b"\n") + 1
         raise InputError(
             Location(source, line),
-            f"not valid UTF-8 (byte 0x{raw[offset]:02x} at offset {offset}); "
-            "save the file as UTF-8",
+            Msg(
+                f"không phải UTF-8 hợp lệ (byte 0x{raw[offset]:02x} tại vị trí {offset}); "
+                "hãy lưu tệp với bảng mã UTF-8",
+                f"not valid UTF-8 (byte 0x{raw[offset]:02x} at offset {offset}); "
+                "save the file as UTF-8",
+            ),
         ) from exc
     return text, raw
 
@@ -131,11 +141,20 @@ _SEQ_TAG = "tag:yaml.org,2002:seq"
 _MERGE_TAG = "tag:yaml.org,2002:merge"
 _STR_TAG = "tag:yaml.org,2002:str"
 _EXPECTED = {  # what each scalar tag accepts, for the message when its text is not that
-    "tag:yaml.org,2002:int": "an integer",
-    "tag:yaml.org,2002:float": "a number",
-    "tag:yaml.org,2002:bool": "true or false",
-    "tag:yaml.org,2002:timestamp": "a date (YYYY-MM-DD) or an ISO 8601 date and time",
+    "tag:yaml.org,2002:int": Msg("một số nguyên", "an integer"),
+    "tag:yaml.org,2002:float": Msg("một số", "a number"),
+    "tag:yaml.org,2002:bool": Msg("true hoặc false", "true or false"),
+    "tag:yaml.org,2002:timestamp": Msg(
+        "một ngày (YYYY-MM-DD) hoặc ngày giờ theo ISO 8601",
+        "a date (YYYY-MM-DD) or an ISO 8601 date and time",
+    ),
 }
+_SHOWN_MAX = 80  # characters of an offending value quoted in a message
+
+
+def _shown(value: str) -> str:
+    """A scalar's text as a message quotes it: escaped, and cut when it is long."""
+    return repr(value if len(value) <= _SHOWN_MAX else value[: _SHOWN_MAX - 1] + "…")
 
 
 def field_path(loc: Sequence[Any]) -> str:
@@ -195,7 +214,7 @@ class _Builder:
                 break
         return parts
 
-    def error(self, mark: Any, message: str, key: Any = _NOT_CACHED) -> InputError:
+    def error(self, mark: Any, message: Msg, key: Any = _NOT_CACHED) -> InputError:
         """An error at `mark`, with the field path of the value being built (plus `key`)."""
         parts = self.path()
         if key is not _NOT_CACHED:
@@ -208,10 +227,15 @@ class _Builder:
     def count(self, mark: Any, amount: int) -> None:
         self.expanded += amount
         if self.expanded > self.limits.max_nodes:
+            limit = number(self.limits.max_nodes)
             raise self.error(
                 mark,
-                f"the document expands to more than {self.limits.max_nodes:,} values "
-                "(too large, or an alias bomb)",
+                Msg(
+                    f"tài liệu khai triển ra hơn {limit.vi} giá trị (quá lớn, hoặc là một "
+                    "“bom alias”)",
+                    f"the document expands to more than {limit.en} values "
+                    "(too large, or an alias bomb)",
+                ),
             )
 
     def scalar(self, event: Any) -> Any:
@@ -244,7 +268,7 @@ class _Builder:
                 yaml.ScalarNode, event.value, event.implicit
             )
         if tag not in _SAFE_SCALAR_TAGS and tag != _MERGE_TAG:
-            raise self.error(event.start_mark, f"unsupported YAML tag '{event.tag or tag}'")
+            raise self.error(event.start_mark, unsupported_tag(event.tag or tag))
         cache_key = (tag, event.value)
         cached = self.cache.get(cache_key, _NOT_CACHED)
         if cached is not _NOT_CACHED:
@@ -265,15 +289,23 @@ class _Builder:
 
     def _invalid(self, event: Any, tag: str, exc: Exception) -> InputError:
         """A tagged (or implicitly typed) scalar whose text is not of its type."""
-        expected = _EXPECTED.get(tag, "a " + _short_tag(tag) + " value")
-        reason = str(exc) if isinstance(exc, ValueError) else ""
-        if reason.startswith(("could not convert", "invalid literal")):
-            reason = ""  # Python's wording for "not a number": ours says it better
+        short = _short_tag(tag)
+        expected = _EXPECTED.get(tag, Msg(f"một giá trị {short}", f"a {short} value"))
+        text = str(exc) if isinstance(exc, ValueError) else ""
+        if text.startswith(("could not convert", "invalid literal")):
+            text = ""  # Python's wording for "not a number": ours says it better
+        reason = python_reason(text) if text else None
         if event.tag is not None and event.tag != "!":  # the user wrote the tag
-            message = f"{_short_tag(tag)} needs {expected}" + (f" ({reason})" if reason else "")
+            message = Msg(f"{short} cần {expected.vi}", f"{short} needs {expected.en}")
+            if reason is not None:
+                message = message.suffixed(f" ({reason.vi})", f" ({reason.en})")
         else:  # plain text that looks like a date or number but is not a valid one
-            message = reason or f"not {expected}"
-        return self.error(event.start_mark, f"invalid value {event.value!r}: {message}")
+            message = reason or expected.prefixed("không phải ", "not ")
+        value = _shown(event.value)
+        return self.error(
+            event.start_mark,
+            message.prefixed(f"giá trị không hợp lệ {value}: ", f"invalid value {value}: "),
+        )
 
     def build(self, parser: Any) -> Any:
         stack = self.stack
@@ -309,10 +341,10 @@ class _Builder:
             elif kind is mapping_start or kind is sequence_start:
                 start: Any = event.start_mark
                 if len(stack) >= self.limits.max_depth:
-                    raise self.error(start, f"nesting deeper than {self.limits.max_depth} levels")
+                    raise self.error(start, too_deep(self.limits.max_depth))
                 is_map = kind is mapping_start
                 if event.tag not in (None, "!", _MAP_TAG if is_map else _SEQ_TAG):
-                    raise self.error(start, f"unsupported YAML tag '{event.tag}'")
+                    raise self.error(start, unsupported_tag(event.tag))
                 self.count(start, 1)
                 container: LineDict | LineList = LineDict() if is_map else LineList()
                 container.line = start.line + 1
@@ -329,16 +361,33 @@ class _Builder:
                 mark = frame.start_mark  # a collection is "where it starts", not where it ends
             elif kind is alias_event:
                 if event.anchor in self.pending_anchors:
-                    raise self.error(event.start_mark, f"recursive alias '*{event.anchor}'")
+                    raise self.error(
+                        event.start_mark,
+                        Msg(
+                            f"alias đệ quy '*{event.anchor}'", f"recursive alias '*{event.anchor}'"
+                        ),
+                    )
                 if event.anchor not in self.anchors:
-                    raise self.error(event.start_mark, f"unknown alias '*{event.anchor}'")
+                    raise self.error(
+                        event.start_mark,
+                        Msg(
+                            f"alias không xác định '*{event.anchor}'",
+                            f"unknown alias '*{event.anchor}'",
+                        ),
+                    )
                 value, size = self.anchors[event.anchor]
                 self.count(event.start_mark, size)
                 mark = event.start_mark
             elif kind is yaml.DocumentStartEvent:
                 documents += 1
                 if documents > 1:
-                    raise self.error(event.start_mark, "only one YAML document per file")
+                    raise self.error(
+                        event.start_mark,
+                        Msg(
+                            "mỗi tệp chỉ được chứa một tài liệu YAML",
+                            "only one YAML document per file",
+                        ),
+                    )
                 continue
             elif event is None or kind is yaml.StreamEndEvent:
                 break
@@ -357,11 +406,8 @@ class _Builder:
                 key, frame.key = frame.key, _NOT_CACHED
                 mapping = frame.container
                 if key in mapping:
-                    raise self.error(
-                        frame.key_mark,
-                        f"duplicate key '{key}' (first written on line {mapping.key_lines[key]})",
-                        key,
-                    )
+                    first = mapping.key_lines[key]
+                    raise self.error(frame.key_mark, _duplicate_key(key, first), key)
                 mapping[key] = value
                 mapping.key_lines[key] = frame.key_mark.line + 1
         return root
@@ -395,7 +441,13 @@ class _Frame:
             return
         if self.key is _NOT_CACHED:
             if isinstance(value, LineDict | LineList):
-                raise builder.error(mark, "a mapping key must be a plain value")
+                raise builder.error(
+                    mark,
+                    Msg(
+                        "khóa của ánh xạ (mapping) phải là một giá trị đơn",
+                        "a mapping key must be a plain value",
+                    ),
+                )
             self.key, self.key_mark = value, mark
             return
         key, key_mark = self.key, self.key_mark
@@ -404,11 +456,7 @@ class _Frame:
             self.merges.append((value, mark))
             return
         if key in container:
-            raise builder.error(
-                key_mark,
-                f"duplicate key '{key}' (first written on line {container.key_lines[key]})",
-                key,
-            )
+            raise builder.error(key_mark, _duplicate_key(key, container.key_lines[key]), key)
         container[key] = value
         container.key_lines[key] = key_mark.line + 1
 
@@ -420,7 +468,13 @@ class _Frame:
                 sources = merged if isinstance(merged, list) else [merged]
                 for source in sources:
                     if not isinstance(source, LineDict):
-                        raise builder.error(mark, "'<<' must merge a mapping or list of mappings")
+                        raise builder.error(
+                            mark,
+                            Msg(
+                                "'<<' chỉ gộp được một ánh xạ hoặc danh sách các ánh xạ",
+                                "'<<' must merge a mapping or list of mappings",
+                            ),
+                        )
                     for key, value in source.items():
                         if key not in container:
                             container[key] = value
@@ -443,40 +497,61 @@ def parse_yaml(text: str, source: str, limits: Limits = DEFAULT_LIMITS) -> Any:
         if "maximum nesting depth" in problem:
             # libyaml >= 0.2.5 (PyYAML 6.0.4 wheels) stops at 1,000 levels by itself, before
             # our own limit is reached: report it the same way.
-            raise InputError(
-                Location(source, line, column), f"nesting deeper than {limits.max_depth} levels"
-            ) from exc
-        raise InputError(Location(source, line, column), f"invalid YAML: {problem}") from exc
+            raise InputError(Location(source, line, column), too_deep(limits.max_depth)) from exc
+        raise InputError(Location(source, line, column), yaml_problem(problem)) from exc
     except yaml.reader.ReaderError as exc:
         line = text.count("\n", 0, exc.position) + 1
         column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
         character = exc.character if isinstance(exc.character, str) else chr(exc.character)
+        code = f"U+{ord(character):04X}"
         raise InputError(
             Location(source, line, column),
-            "invalid YAML: control characters are not allowed in YAML text "
-            f"(U+{ord(character):04X})",
+            Msg(
+                f"YAML không hợp lệ: không được dùng ký tự điều khiển trong văn bản YAML ({code})",
+                f"invalid YAML: control characters are not allowed in YAML text ({code})",
+            ),
         ) from exc
     except yaml.YAMLError as exc:
-        raise InputError(Location(source), f"invalid YAML: {exc}") from exc
+        raise InputError(Location(source), yaml_problem(str(exc))) from exc
     finally:
         dispose = getattr(parser, "dispose", None)
         if dispose is not None:
             dispose()
 
 
-def os_reason(path: Path, exc: OSError) -> str:
+def os_reason(path: Path, exc: OSError) -> Msg:
     """An OSError on opening `path` in words, naming a symbolic link's problem."""
     if exc.errno == errno.ELOOP:
-        return "symbolic link loop (not followed)"
+        return Msg(
+            "vòng lặp liên kết tượng trưng (không lần theo)", "symbolic link loop (not followed)"
+        )
     if exc.errno == errno.ENOENT and path.is_symlink():
         try:
             target = os.readlink(path)
         except OSError:
             target = "?"
-        return f"dangling symbolic link (to '{target}', which does not exist)"
+        return Msg(
+            f"liên kết tượng trưng hỏng (trỏ tới '{target}', không tồn tại)",
+            f"dangling symbolic link (to '{target}', which does not exist)",
+        )
     if exc.errno == errno.ENOENT:
-        return "no such file"
-    return str(exc.strerror or exc)
+        return Msg("không có tệp này", "no such file")
+    return os_error(exc)
+
+
+def _duplicate_key(key: Any, first: int) -> Msg:
+    return Msg(
+        f"khóa trùng lặp '{key}' (đã viết lần đầu ở dòng {first})",
+        f"duplicate key '{key}' (first written on line {first})",
+    )
+
+
+def too_deep(levels: int) -> Msg:
+    return Msg(f"lồng nhau sâu quá {levels} cấp", f"nesting deeper than {levels} levels")
+
+
+def unsupported_tag(tag: str) -> Msg:
+    return Msg(f"thẻ YAML không được hỗ trợ '{tag}'", f"unsupported YAML tag '{tag}'")
 
 
 def load_yaml_file(path: Path, limits: Limits = DEFAULT_LIMITS) -> tuple[Any, bytes]:

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import re
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
 from auditor.errors import MAX_REPORTED, CombinedInputError, InputError, Location
+from auditor.library_messages import describe_error
 from auditor.loading.safe_yaml import field_path, line_of
 
 M = TypeVar("M", bound=BaseModel)
 
-__all__ = ["field_path", "validate"]
+__all__ = ["describe_error", "field_path", "validate"]
 
 
 def _clean_loc(loc: tuple[int | str, ...], data: Any) -> tuple[int | str, ...]:
@@ -43,41 +42,6 @@ def _clean_loc(loc: tuple[int | str, ...], data: Any) -> tuple[int | str, ...]:
     return tuple(cleaned)
 
 
-_QUOTED_MAX = 80  # characters of an offending value quoted in a message
-_USERINFO = re.compile(r"(//)[^/@\s]*@")
-_NOT_QUOTED = frozenset({"extra_forbidden", "missing", "value_error", "assertion_error"})
-
-
-def _quoted(value: Any) -> str | None:
-    """The offending value as the message shows it: short, escaped, no password."""
-    if isinstance(value, bool | int | float | dt.date | dt.time):
-        text = repr(value) if isinstance(value, bool | int | float) else value.isoformat()
-    elif isinstance(value, str):
-        shown = _USERINFO.sub(r"\1***@", value)
-        if len(shown) > _QUOTED_MAX:
-            shown = shown[: _QUOTED_MAX - 1] + "…"
-        text = repr(shown)
-    else:
-        return None  # a mapping or a list: the field path says where it is
-    return text if len(text) <= _QUOTED_MAX + 10 else text[: _QUOTED_MAX + 9] + "…"
-
-
-def _describe(error: Any) -> str:
-    kind = error["type"]
-    message = str(error["msg"])
-    if kind == "extra_forbidden":
-        return "unknown field (check the spelling; see `auditor schema`)"
-    if kind == "missing":
-        return "required field is missing"
-    if message.startswith("Value error, "):
-        message = message[len("Value error, ") :]
-    if kind not in _NOT_QUOTED:  # our own validators quote the value themselves
-        shown = _quoted(error.get("input"))
-        if shown is not None and shown not in message:
-            message += f" (got {shown})"
-    return message
-
-
 def validate(model: type[M], data: Any, source: str) -> M:
     """Validate `data` (read from `source`) as `model`, or raise one InputError for all errors.
 
@@ -90,7 +54,7 @@ def validate(model: type[M], data: Any, source: str) -> M:
         for error in exc.errors()[:MAX_REPORTED]:
             loc = _clean_loc(tuple(error["loc"]), data)
             location = Location(source, line_of(data, loc), None, field_path(loc) or None)
-            problems.append(InputError(location, _describe(error)))
+            problems.append(InputError(location, describe_error(error)))
         if len(problems) == 1:
             raise problems[0] from None
         raise CombinedInputError(problems, exc.error_count()) from None

@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 
 from pydantic import AfterValidator, BeforeValidator, Field, field_validator, model_validator
 
+from auditor.messages import MsgValueError
 from auditor.model.base import (
     EVENT,
     EVENT_OF_OBJECT,
@@ -40,9 +41,11 @@ _HOSTNAME_RE = re.compile(rf"^{_LABEL}(\.{_LABEL})*\.?$")
 def _check_hostname(value: str) -> str:
     name = value.strip().lower()
     if len(name) > 253 or not _HOSTNAME_RE.match(name):
-        raise ValueError(
+        raise MsgValueError(
+            f"'{value}' không phải tên máy (host name) hợp lệ (gồm chữ, số và '-' trong các "
+            "nhãn ngăn cách bởi dấu chấm; nhãn không được bắt đầu hay kết thúc bằng '-')",
             f"'{value}' is not a valid host name (letters, digits and '-' in dot-separated "
-            "labels; a label may not begin or end with '-')"
+            "labels; a label may not begin or end with '-')",
         )
     return name.rstrip(".")
 
@@ -61,21 +64,37 @@ def _redact(url: str) -> str:
 def _check_url(value: str) -> str:
     shown = _redact(value)
     if any(ch.isspace() for ch in value):
-        raise ValueError(f"'{shown}' is not a valid URL (contains white space)")
+        raise MsgValueError(
+            f"'{shown}' không phải URL hợp lệ (có khoảng trắng)",
+            f"'{shown}' is not a valid URL (contains white space)",
+        )
     parts = urlsplit(value)
     if parts.scheme not in ("http", "https"):
-        raise ValueError(f"'{shown}' is not a valid URL: the scheme must be http or https")
+        raise MsgValueError(
+            f"'{shown}' không phải URL hợp lệ: giao thức phải là http hoặc https",
+            f"'{shown}' is not a valid URL: the scheme must be http or https",
+        )
     if parts.username or parts.password:
-        raise ValueError(f"'{shown}' must not carry a user name or password")
+        raise MsgValueError(
+            f"'{shown}' không được chứa tên người dùng hay mật khẩu",
+            f"'{shown}' must not carry a user name or password",
+        )
     host = parts.hostname
     if not host:
-        raise ValueError(f"'{shown}' is not a valid URL: no host")
+        raise MsgValueError(
+            f"'{shown}' không phải URL hợp lệ: thiếu tên máy",
+            f"'{shown}' is not a valid URL: no host",
+        )
     try:
         port = parts.port
     except ValueError as exc:
-        raise ValueError(f"'{shown}' is not a valid URL: bad port") from exc
+        raise MsgValueError(
+            f"'{shown}' không phải URL hợp lệ: cổng sai", f"'{shown}' is not a valid URL: bad port"
+        ) from exc
     if port == 0:
-        raise ValueError(f"'{shown}' is not a valid URL: port 0")
+        raise MsgValueError(
+            f"'{shown}' không phải URL hợp lệ: cổng 0", f"'{shown}' is not a valid URL: port 0"
+        )
     try:
         ipaddress.ip_address(host)
     except ValueError:
@@ -97,8 +116,10 @@ def _check_port(value: str | int) -> str:
     proto = proto or "tcp"
     valid = number.isascii() and number.isdigit() and 1 <= int(number) <= 65535
     if not valid or proto not in ("tcp", "udp"):
-        raise ValueError(
-            f"'{value}' is not a port: use a number 1-65535, optionally '/tcp' or '/udp'"
+        raise MsgValueError(
+            f"'{value}' không phải cổng: hãy ghi một số từ 1 đến 65535, có thể kèm '/tcp' hoặc "
+            "'/udp'",
+            f"'{value}' is not a port: use a number 1-65535, optionally '/tcp' or '/udp'",
         )
     return f"{int(number)}/{proto}"
 
@@ -109,7 +130,10 @@ Port = Annotated[str | int, AfterValidator(_check_port)]
 def _address_text(value: object) -> object:
     """Addresses are written as text; a bare integer (3221225994) is almost surely a typo."""
     if not isinstance(value, str):
-        raise ValueError(f"write the address as text, e.g. '192.0.2.10' (got {value!r})")
+        raise MsgValueError(
+            f"hãy ghi địa chỉ dưới dạng văn bản, ví dụ '192.0.2.10' (nhận được {value!r})",
+            f"write the address as text, e.g. '192.0.2.10' (got {value!r})",
+        )
     return value
 
 
@@ -120,11 +144,28 @@ IPv6 = Annotated[ipaddress.IPv6Address, BeforeValidator(_address_text)]
 def _network(value: object) -> ipaddress.IPv4Network | ipaddress.IPv6Network:
     """A declared network in CIDR notation, written as text, with no host bits set."""
     if not isinstance(value, str):
-        raise ValueError(f"write the network as text, e.g. '192.0.2.0/28' (got {value!r})")
+        raise MsgValueError(
+            f"hãy ghi mạng dưới dạng văn bản, ví dụ '192.0.2.0/28' (nhận được {value!r})",
+            f"write the network as text, e.g. '192.0.2.0/28' (got {value!r})",
+        )
     try:
         return ipaddress.ip_network(value.strip(), strict=True)
     except ValueError as exc:
-        raise ValueError(f"'{value}' is not a network in CIDR notation: {exc}") from exc
+        raise MsgValueError(
+            f"'{value}' không phải mạng viết theo ký hiệu CIDR: {_network_reason_vi(str(exc))}",
+            f"'{value}' is not a network in CIDR notation: {exc}",
+        ) from exc
+
+
+def _network_reason_vi(reason: str) -> str:
+    """Why `ipaddress` refuses a network, in Vietnamese (its own words when not recognised)."""
+    if reason.endswith("has host bits set"):
+        return reason.removesuffix("has host bits set") + "có bit phần máy (host bits) khác 0"
+    if "does not appear to be an IPv4 or IPv6 network" in reason:
+        return reason.replace(
+            "does not appear to be an IPv4 or IPv6 network", "không phải mạng IPv4 hay IPv6"
+        )
+    return reason
 
 
 Network = Annotated[
@@ -475,7 +516,10 @@ class MalwareProtection(FrozenModel):
     @model_validator(mode="after")
     def _counts_consistent(self) -> MalwareProtection:
         if self.protected > self.endpoints or self.connected > self.endpoints:
-            raise ValueError("'protected' and 'connected' cannot exceed 'endpoints'")
+            raise MsgValueError(
+                "'protected' và 'connected' không được lớn hơn 'endpoints'",
+                "'protected' and 'connected' cannot exceed 'endpoints'",
+            )
         return self
 
 
@@ -529,8 +573,12 @@ class Endpoint(FrozenModel):
     @classmethod
     def _plain_http(cls, value: str | None) -> str | None:
         if value is not None and not value.startswith("http://"):
-            raise ValueError(f"'{_redact(value)}' must be a plain http:// URL (the one that "
-                             "should redirect to HTTPS)")
+            raise MsgValueError(
+                f"'{_redact(value)}' phải là một URL http:// thường (địa chỉ cần chuyển hướng "
+                "sang HTTPS)",
+                f"'{_redact(value)}' must be a plain http:// URL (the one that should redirect "
+                "to HTTPS)",
+            )
         return value
 
 
@@ -557,7 +605,10 @@ class CertificateRef(FrozenModel):
     @model_validator(mode="after")
     def _one_target(self) -> CertificateRef:
         if (self.endpoint is None) == (self.file is None):
-            raise ValueError("give exactly one of 'endpoint' or 'file'")
+            raise MsgValueError(
+                "hãy ghi đúng một trong hai: 'endpoint' hoặc 'file'",
+                "give exactly one of 'endpoint' or 'file'",
+            )
         return self
 
 
@@ -731,7 +782,10 @@ class OperatorTraining(FrozenModel):
     @model_validator(mode="after")
     def _certified_le_administrators(self) -> OperatorTraining:
         if self.certified > self.administrators:
-            raise ValueError("'certified' cannot exceed 'administrators'")
+            raise MsgValueError(
+                "'certified' không được lớn hơn 'administrators'",
+                "'certified' cannot exceed 'administrators'",
+            )
         return self
 
 
@@ -844,7 +898,10 @@ class StaffFigures(FrozenModel):
     @model_validator(mode="after")
     def _trained_le_staff(self) -> StaffFigures:
         if self.trained > self.security_staff:
-            raise ValueError("'trained' cannot exceed 'security_staff'")
+            raise MsgValueError(
+                "'trained' không được lớn hơn 'security_staff'",
+                "'trained' cannot exceed 'security_staff'",
+            )
         return self
 
 

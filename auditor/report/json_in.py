@@ -30,6 +30,8 @@ from typing import Any
 from pydantic import TypeAdapter, ValidationError
 
 from auditor.errors import InputError, Location
+from auditor.library_messages import describe_error
+from auditor.messages import Msg, cannot_read, os_error
 from auditor.model.results import (
     NOT_DECLARED,
     AuditRun,
@@ -58,8 +60,7 @@ def read_results(path: Path) -> AuditRun:
     try:
         data = path.read_bytes()
     except OSError as error:
-        reason = error.strerror or str(error)
-        raise ResultsError(Location(str(path)), f"cannot read: {reason}") from error
+        raise ResultsError(Location(str(path)), cannot_read(os_error(error))) from error
     return results_from_bytes(data, str(path))
 
 
@@ -87,10 +88,18 @@ def _read(data: bytes, name: str) -> AuditRun:
     try:
         parsed = json.loads(data)
     except (ValueError, RecursionError) as error:
-        raise ResultsError(Location(name), f"not JSON: {error}") from error
+        raise ResultsError(
+            Location(name), Msg(f"không phải JSON: {error}", f"not JSON: {error}")
+        ) from error
     version = parsed.get("schema_version") if isinstance(parsed, dict) else None
     if not isinstance(version, str):
-        raise ResultsError(Location(name), "not auditor's JSON results (no schema_version)")
+        raise ResultsError(
+            Location(name),
+            Msg(
+                "không phải kết quả JSON của auditor (không có schema_version)",
+                "not auditor's JSON results (no schema_version)",
+            ),
+        )
     major = version.split(".", 1)[0]
     if major == "1":
         try:
@@ -105,16 +114,24 @@ def _read(data: bytes, name: str) -> AuditRun:
     newer = major.isdigit() and int(major) > int(SCHEMA_MAJOR)
     raise ResultsError(
         Location(name, field="schema_version"),
-        f"results schema {version!r} is not one this auditor reads (1.x, {SCHEMA_MAJOR}.x)"
-        + ("; a newer auditor wrote it" if newer else ""),
+        Msg(
+            f"lược đồ kết quả {version!r} không phải loại mà phiên bản auditor này đọc được "
+            f"(1.x, {SCHEMA_MAJOR}.x)"
+            + ("; do một phiên bản auditor mới hơn ghi" if newer else ""),
+            f"results schema {version!r} is not one this auditor reads (1.x, {SCHEMA_MAJOR}.x)"
+            + ("; a newer auditor wrote it" if newer else ""),
+        ),
     )
 
 
 def _invalid(name: str, error: ValidationError) -> ResultsError:
     first = error.errors()[0]
     where = ".".join(str(part) for part in first["loc"])
-    more = f" (and {error.error_count() - 1} more problems)" if error.error_count() > 1 else ""
-    return ResultsError(Location(name, field=where or None), f"{first['msg']}{more}")
+    message = describe_error(first)
+    if error.error_count() > 1:
+        more = error.error_count() - 1
+        message = message.suffixed(f" (và {more} lỗi khác)", f" (and {more} more problems)")
+    return ResultsError(Location(name, field=where or None), message)
 
 
 # -- 2.x --------------------------------------------------------------------------------------
@@ -184,10 +201,15 @@ class _Expander:
                 message = texts[f.message] if isinstance(f.message, int) else f.message
                 evidence = tuple(items[i] for i in f.evidence)
             except KeyError as error:
-                problem = f"rule {error} is not in the catalog"
+                problem = Msg(
+                    f"quy tắc {error} không có trong catalog", f"rule {error} is not in the catalog"
+                )
                 raise self._missing(where, position, problem) from error
             except IndexError as error:
-                problem = "a text or fact it names is not there"
+                problem = Msg(
+                    "thiếu một văn bản hoặc dữ kiện mà nó chỉ tới",
+                    "a text or fact it names is not there",
+                )
                 raise self._missing(where, position, problem) from error
             out.append(
                 Finding(
@@ -208,7 +230,7 @@ class _Expander:
         return tuple(out)
 
 
-    def _missing(self, where: str, position: int, what: str) -> ResultsError:
+    def _missing(self, where: str, position: int, what: Msg) -> ResultsError:
         return ResultsError(Location(self._name, field=f"{where}.findings.{position}"), what)
 
 

@@ -4,6 +4,10 @@ Schema 2.0 (see `auditor.report.json_doc` for the shape and why): rule data once
 `catalog`, shared messages once in `texts`, each owner's facts once in `facts`, no field
 that equals its default. `auditor.report.json_in.read_results` reads it back into an
 AuditRun equal to the one written.
+
+The data is exact; DEL, C1 controls and bidi characters from inventory text are written as
+JSON escapes (`\u202e`), never raw, so showing the JSON on a terminal is harmless
+(`auditor.safe_text.json_safe`). A file and standard output get the same bytes.
 """
 
 from __future__ import annotations
@@ -33,6 +37,7 @@ from auditor.model.results import (
     WaiverNote,
 )
 from auditor.report.json_doc import results_schema
+from auditor.safe_text import json_safe_bytes
 
 __all__ = ["json_chunks", "results_schema", "to_json"]
 
@@ -60,6 +65,12 @@ def json_chunks(run: AuditRun) -> Iterator[bytes]:
     those two tables and one system's JSON — never the whole document. Keys come in a fixed
     order and every table in order of first use, so the output is byte-identical across runs.
     """
+    for chunk in _chunks(run):
+        yield json_safe_bytes(chunk)
+
+
+def _chunks(run: AuditRun) -> Iterator[bytes]:
+    """json_chunks before escaping: the schema-2.0 document, one owner at a time."""
     catalog, texts = _tables(run)
     encoder = _Encoder(catalog, {text: i for i, text in enumerate(texts)})
     yield b'{"schema_version":' + _ANY.dump_json(SCHEMA_VERSION)

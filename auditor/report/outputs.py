@@ -33,12 +33,51 @@ from typing import Self
 
 from auditor.errors import AuditorError
 from auditor.files import write_durably
+from auditor.messages import Msg, os_error
 
 STDOUT = "-"
 
 
 class OutputError(AuditorError):
     """An output destination cannot be used or written; the message names it and says why."""
+
+
+class CommitError(OutputError):
+    """Renaming the staged outputs into place failed part-way: some outputs may be in place
+    (`written`), the others are not (`not_written`, the failed one first)."""
+
+    def __init__(
+        self, reason: Msg, written: Sequence[Output], not_written: Sequence[Output]
+    ) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.written = tuple(written)
+        self.not_written = tuple(not_written)
+
+    def recorded(self, run_id: int, store: str) -> OutputError:
+        """This failure as reported after the run was recorded in the history store: the run
+        is there (with its id), so say so, and which outputs are missing."""
+        missing = _listed(self.not_written)
+        message = Msg(
+            f"{self.reason.vi}; lần đánh giá đã được ghi lại thành lần số {run_id} trong "
+            f"{store}, nhưng các kết quả sau chưa được ghi: {missing.vi}",
+            f"{self.reason.en}; the run is recorded as run {run_id} in {store}, but these "
+            f"outputs were not written: {missing.en}",
+        )
+        if self.written:
+            done = _listed(self.written)
+            message = message.suffixed(f" (đã ghi: {done.vi})", f" (written: {done.en})")
+        return OutputError(
+            message.suffixed(
+                "; chạy lại với --no-history để ghi chúng mà không ghi thêm một lần đánh giá",
+                "; run again with --no-history to write them without recording another run",
+            )
+        )
+
+
+def _listed(outputs: Sequence[Output]) -> Msg:
+    names = [o.names for o in outputs]
+    return Msg(", ".join(n.vi for n in names), ", ".join(n.en for n in names))
 
 
 @dataclass(frozen=True)
@@ -52,24 +91,36 @@ class Output:
     def name(self) -> str:
         return "standard output" if self.path is None else str(self.path)
 
+    @property
+    def names(self) -> Msg:
+        """How messages name it, in both languages."""
+        return Msg("đầu ra chuẩn", self.name) if self.path is None else Msg.same(self.name)
 
-def _kind(mode: int) -> str | None:
+
+def _kind(mode: int) -> Msg | None:
     """What a non-regular file is, for messages; None for a regular file."""
     if stat.S_ISREG(mode):
         return None
     if stat.S_ISLNK(mode):
-        return "a symbolic link"
+        return Msg("một liên kết tượng trưng", "a symbolic link")
     if stat.S_ISDIR(mode):
-        return "a folder"
+        return Msg("một thư mục", "a folder")
     if stat.S_ISFIFO(mode):
-        return "a FIFO (named pipe)"
+        return Msg("một FIFO (đường ống có tên)", "a FIFO (named pipe)")
     if stat.S_ISCHR(mode):
-        return "a character device"
+        return Msg("một thiết bị ký tự", "a character device")
     if stat.S_ISBLK(mode):
-        return "a block device"
+        return Msg("một thiết bị khối", "a block device")
     if stat.S_ISSOCK(mode):
-        return "a socket"
-    return "not a regular file"
+        return Msg("một socket", "a socket")
+    return Msg("không phải tệp thông thường", "not a regular file")
+
+
+def cannot_write(output: Output, error: OSError) -> Msg:
+    names, reason = output.names, os_error(error)
+    return Msg(
+        f"không ghi được {names.vi}: {reason.vi}", f"cannot write {names.en}: {reason.en}"
+    )
 
 
 def plan_outputs(
@@ -89,13 +140,23 @@ def plan_outputs(
             continue
         if str(value) == STDOUT:
             if option in no_stdout:
-                raise OutputError(f"{option} -: this output cannot go to standard output")
+                raise OutputError(
+                    Msg(
+                        f"{option} -: kết quả này không thể ghi ra đầu ra chuẩn",
+                        f"{option} -: this output cannot go to standard output",
+                    )
+                )
             outputs.append(Output(option, None))
         else:
             outputs.append(Output(option, Path(value)))
     to_stdout = [o.option for o in outputs if o.path is None]
     if len(to_stdout) > 1:
-        raise OutputError(f"{' and '.join(to_stdout)} both write to standard output ('-')")
+        raise OutputError(
+            Msg(
+                f"{' và '.join(to_stdout)} cùng ghi ra đầu ra chuẩn ('-')",
+                f"{' and '.join(to_stdout)} both write to standard output ('-')",
+            )
+        )
     for output in outputs:
         if output.path is not None:
             _check_destination(output)
@@ -112,20 +173,36 @@ def _check_destination(output: Output) -> None:
     except FileNotFoundError:
         mode = None
     except OSError as error:
-        raise OutputError(f"{output.option} {path}: {error.strerror or error}") from error
+        where = f"{output.option} {path}: "
+        raise OutputError(os_error(error).prefixed(where, where)) from error
+    where = f"{output.option} {path}"
     if mode is not None:
         kind = _kind(mode)
         if kind is not None:
-            hint = "; use '-' for standard output" if not stat.S_ISDIR(mode) else ""
+            folder_kind = stat.S_ISDIR(mode)
             raise OutputError(
-                f"{output.option} {path}: is {kind}, not a regular file: it is not replaced"
-                f"{hint}"
+                Msg(
+                    f"{where}: là {kind.vi}, không phải tệp thông thường: không ghi đè lên nó"
+                    + ("" if folder_kind else "; hãy dùng '-' để ghi ra đầu ra chuẩn"),
+                    f"{where}: is {kind.en}, not a regular file: it is not replaced"
+                    + ("" if folder_kind else "; use '-' for standard output"),
+                )
             )
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
-        raise OutputError(f"{output.option} {path}: the folder {folder} does not exist")
+        raise OutputError(
+            Msg(
+                f"{where}: thư mục {folder} không tồn tại",
+                f"{where}: the folder {folder} does not exist",
+            )
+        )
     if not os.access(folder, os.W_OK | os.X_OK):
-        raise OutputError(f"{output.option} {path}: the folder {folder} cannot be written")
+        raise OutputError(
+            Msg(
+                f"{where}: không ghi được vào thư mục {folder}",
+                f"{where}: the folder {folder} cannot be written",
+            )
+        )
 
 
 def _same(a: Path, b: Path) -> bool:
@@ -141,9 +218,12 @@ def _check_distinct(outputs: Sequence[Output]) -> None:
         for second in files[i + 1 :]:
             assert first.path is not None and second.path is not None  # noqa: S101
             if _same(first.path, second.path):
+                one, other = f"{first.option} {first.path}", f"{second.option} {second.path}"
                 raise OutputError(
-                    f"{first.option} {first.path} and {second.option} {second.path} name the "
-                    "same file"
+                    Msg(
+                        f"{one} và {other} chỉ cùng một tệp",
+                        f"{one} and {other} name the same file",
+                    )
                 )
 
 
@@ -157,9 +237,14 @@ def check_not_inputs(outputs: Sequence[Output], inputs: Iterable[Path]) -> None:
             assert output.path is not None  # noqa: S101
             with contextlib.suppress(OSError):
                 if os.path.samefile(output.path, source):
+                    where = f"{output.option} {output.path}"
                     raise OutputError(
-                        f"{output.option} {output.path}: is an input of this command "
-                        f"({source}); refusing to overwrite it"
+                        Msg(
+                            f"{where}: là tệp đầu vào của lệnh này ({source}); không ghi đè "
+                            "lên nó",
+                            f"{where}: is an input of this command ({source}); refusing to "
+                            "overwrite it",
+                        )
                     )
 
 
@@ -208,7 +293,7 @@ class Staging:
         try:
             fd, name = tempfile.mkstemp(prefix=prefix, suffix=".tmp", dir=directory)
         except OSError as error:
-            raise OutputError(f"cannot write {output.name}: {error.strerror or error}") from error
+            raise OutputError(cannot_write(output, error)) from error
         os.close(fd)
         self._staged[output] = Path(name)
         return Path(name)
@@ -220,13 +305,14 @@ class Staging:
             with temp.open("wb") as handle:
                 write_durably(handle, data)
         except OSError as error:
-            raise OutputError(f"cannot write {output.name}: {error.strerror or error}") from error
+            raise OutputError(cannot_write(output, error)) from error
 
     def commit(self) -> None:
         """Rename every file into place (permissions as any new file gets), then copy the
         standard-output one, if any, to standard output."""
         umask = os.umask(0)
         os.umask(umask)
+        written: list[Output] = []
         for output in self._outputs:
             temp = self._staged.get(output)
             if temp is None or output.path is None:
@@ -235,10 +321,10 @@ class Staging:
                 os.chmod(temp, 0o666 & ~umask)
                 os.replace(temp, output.path)
             except OSError as error:
-                raise OutputError(
-                    f"cannot write {output.name}: {error.strerror or error}"
-                ) from error
+                missing = [o for o in self._outputs if o in self._staged]
+                raise CommitError(cannot_write(output, error), written, missing) from error
             del self._staged[output]
+            written.append(output)
         for output in self._outputs:
             temp = self._staged.get(output)
             if temp is None:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any, NoReturn
 
 from auditor.errors import InputError, Location
+from auditor.messages import Msg, number
 from auditor.scan.model import HostObservation, PortObservation, ScanRun, ScriptOutput
 
 TIMED_OUT = "host timed out (nmap --host-timeout)"
@@ -42,7 +43,7 @@ class NmapXmlError(InputError):
     """Malformed, truncated or unsafe nmap XML. `str()` is one line: 'FILE:LINE:COL: message'
     (1-based line and column; without them when the fault is not at a place in the file)."""
 
-    def __init__(self, source: str, line: int | None, column: int | None, message: str) -> None:
+    def __init__(self, source: str, line: int | None, column: int | None, message: Msg) -> None:
         super().__init__(Location(source, line, column), message)
         self.source = source
         self.line = line
@@ -139,7 +140,7 @@ class NmapBuilder:
 
     # -- errors ---------------------------------------------------------------------------
 
-    def fail(self, message: str, frame: _Frame | None = None) -> NoReturn:
+    def fail(self, message: Msg, frame: _Frame | None = None) -> NoReturn:
         if frame is not None:
             raise NmapXmlError(self.source, frame.line, frame.column, message)
         raise NmapXmlError(
@@ -147,7 +148,13 @@ class NmapBuilder:
         )
 
     def refuse_attlist(self, *_args: object) -> NoReturn:
-        self.fail("refused: attribute-list declaration (<!ATTLIST>) in the DTD; nmap writes none")
+        self.fail(
+            Msg(
+                "bị từ chối: khai báo danh sách thuộc tính (<!ATTLIST>) trong DTD; nmap không "
+                "viết khai báo này",
+                "refused: attribute-list declaration (<!ATTLIST>) in the DTD; nmap writes none",
+            )
+        )
 
     # -- parser target --------------------------------------------------------------------
 
@@ -163,11 +170,23 @@ class NmapBuilder:
         frame = _Frame(tag, attrib, position.CurrentLineNumber, position.CurrentColumnNumber + 1)
         if not stack:
             if tag != "nmaprun":
-                self.fail(f"not nmap XML: the root element is <{_clip(tag, 80)}>, not <nmaprun>")
+                root = f"<{_clip(tag, 80)}>"
+                self.fail(
+                    Msg(
+                        f"không phải XML của nmap: phần tử gốc là {root}, không phải <nmaprun>",
+                        f"not nmap XML: the root element is {root}, not <nmaprun>",
+                    )
+                )
             self.seen_root = True
             self._start_run(frame)
         elif len(stack) >= self.limits.max_depth:
-            self.fail(f"elements nested deeper than {self.limits.max_depth} levels")
+            depth = self.limits.max_depth
+            self.fail(
+                Msg(
+                    f"các phần tử lồng nhau sâu quá {depth} cấp",
+                    f"elements nested deeper than {depth} levels",
+                )
+            )
         elif not self._admit(frame, stack[-1]):
             self.skip = 1
             return
@@ -216,12 +235,19 @@ class NmapBuilder:
         tag = frame.tag
         if tag == "host":
             if len(self.hosts) >= limits.max_hosts:
-                self.fail(f"more than {limits.max_hosts:,} hosts")
+                hosts = number(limits.max_hosts)
+                self.fail(Msg(f"nhiều hơn {hosts.vi} máy", f"more than {hosts.en} hosts"))
             self.host_ports = 0
         elif tag == "port":
             self.host_ports += 1
             if self.host_ports > limits.max_ports_per_host:
-                self.fail(f"more than {limits.max_ports_per_host:,} ports in one host")
+                ports = number(limits.max_ports_per_host)
+                self.fail(
+                    Msg(
+                        f"nhiều hơn {ports.vi} cổng trên một máy",
+                        f"more than {ports.en} ports in one host",
+                    )
+                )
         elif tag == "script":
             parent.count += 1
             if parent.count > limits.max_scripts_per_port:
@@ -270,20 +296,37 @@ class NmapBuilder:
                 return dt.datetime.fromtimestamp(int(value), dt.UTC).isoformat()
             except (OverflowError, OSError, ValueError):
                 pass
-        self.fail(f"<{frame.tag}> {name}={quote(value)} is not a time in epoch seconds", frame)
+        attribute = f"<{frame.tag}> {name}={quote(value)}"
+        self.fail(
+            Msg(
+                f"{attribute} không phải thời điểm tính bằng giây kể từ epoch",
+                f"{attribute} is not a time in epoch seconds",
+            ),
+            frame,
+        )
 
     def _count(self, value: str | None, name: str, frame: _Frame) -> int:
         if value is None or not _DIGITS.fullmatch(value):
-            self.fail(f"<{frame.tag}> {name}={quote(value)} is not a count", frame)
+            attribute = f"<{frame.tag}> {name}={quote(value)}"
+            self.fail(
+                Msg(f"{attribute} không phải một số đếm", f"{attribute} is not a count"), frame
+            )
         return int(value)
 
     def _end_scaninfo(self, frame: _Frame) -> None:
         protocol = frame.attrib.get("protocol")
         services = frame.attrib.get("services", "")
         if protocol is None or protocol not in _PORT_MAX:
-            self.fail(f"<scaninfo> protocol={quote(protocol)} is not tcp, udp, sctp or ip", frame)
+            self.fail(_not_protocol(f"<scaninfo> protocol={quote(protocol)}"), frame)
         if services and not _SERVICES.fullmatch(services):
-            self.fail(f"<scaninfo> services={quote(services)} is not a list of ports", frame)
+            attribute = f"<scaninfo> services={quote(services)}"
+            self.fail(
+                Msg(
+                    f"{attribute} không phải danh sách cổng",
+                    f"{attribute} is not a list of ports",
+                ),
+                frame,
+            )
         if (protocol, services) not in self.scanned:
             self.scanned.append((protocol, services))
 
@@ -294,13 +337,16 @@ class NmapBuilder:
     def _end_extraports(self, frame: _Frame) -> tuple[str, int]:
         state = frame.attrib.get("state")
         if not state:
-            self.fail("<extraports> without a state", frame)
+            self.fail(
+                Msg("<extraports> thiếu trạng thái (state)", "<extraports> without a state"),
+                frame,
+            )
         return _clip(state, 100), self._count(frame.attrib.get("count"), "count", frame)
 
     def _end_script(self, frame: _Frame) -> ScriptOutput:
         script_id = frame.attrib.get("id")
         if not script_id:
-            self.fail("<script> without an id", frame)
+            self.fail(Msg("<script> thiếu id", "<script> without an id"), frame)
         output = frame.attrib.get("output", "")
         limit = self.limits.max_script_output
         if len(output) > limit:
@@ -318,12 +364,16 @@ class NmapBuilder:
         attrib = frame.attrib
         protocol = attrib.get("protocol")
         if protocol is None or protocol not in _PORT_MAX:
-            self.fail(f"<port> protocol={quote(protocol)} is not tcp, udp, sctp or ip", frame)
+            self.fail(_not_protocol(f"<port> protocol={quote(protocol)}"), frame)
         portid = attrib.get("portid")
         top = _PORT_MAX[protocol]
         if portid is None or not _DIGITS.fullmatch(portid) or int(portid) > top:
+            attribute = f"<port> portid={quote(portid)}"
             self.fail(
-                f"<port> portid={quote(portid)} is not a {protocol} port number (0-{top})",
+                Msg(
+                    f"{attribute} không phải số cổng {protocol} (0-{top})",
+                    f"{attribute} is not a {protocol} port number (0-{top})",
+                ),
                 frame,
             )
         state: _Frame | None = None
@@ -337,7 +387,13 @@ class NmapBuilder:
             elif tag == "script":
                 scripts.append(value)
         if state is None or not state.attrib.get("state"):
-            self.fail(f"<port> {protocol}/{portid} without a <state state=…>", frame)
+            self.fail(
+                Msg(
+                    f"<port> {protocol}/{portid} thiếu <state state=…>",
+                    f"<port> {protocol}/{portid} without a <state state=…>",
+                ),
+                frame,
+            )
         text = self.limits.max_text
 
         def attr(element: _Frame | None, name: str) -> str | None:
@@ -350,7 +406,14 @@ class NmapBuilder:
             conf = service.attrib.get("conf")
             if conf is not None:
                 if not _DIGITS.fullmatch(conf) or int(conf) > 10:
-                    self.fail(f"<service> conf={quote(conf)} is not a confidence 0-10", service)
+                    attribute = f"<service> conf={quote(conf)}"
+                    self.fail(
+                        Msg(
+                            f"{attribute} không phải độ tin cậy từ 0 đến 10",
+                            f"{attribute} is not a confidence 0-10",
+                        ),
+                        service,
+                    )
                 confidence = int(conf)
             cpes = tuple(cpe for tag, cpe in service.children if tag == "cpe" and cpe)
         observation = PortObservation(
@@ -377,14 +440,28 @@ class NmapBuilder:
             return None
         version = _FAMILIES.get(kind)
         if version is None:
-            self.fail(f"<address> addrtype={quote(kind)} is not ipv4, ipv6 or mac", frame)
+            attribute = f"<address> addrtype={quote(kind)}"
+            self.fail(
+                Msg(
+                    f"{attribute} không phải ipv4, ipv6 hay mac",
+                    f"{attribute} is not ipv4, ipv6 or mac",
+                ),
+                frame,
+            )
         addr = frame.attrib.get("addr", "")
         try:
             ip = ipaddress.ip_address(addr)
         except ValueError:
             ip = None
         if ip is None or ip.version != version:
-            self.fail(f"<address> addr={quote(addr)} is not an {kind} address", frame)
+            attribute = f"<address> addr={quote(addr)}"
+            self.fail(
+                Msg(
+                    f"{attribute} không phải địa chỉ {kind} hợp lệ",
+                    f"{attribute} is not an {kind} address",
+                ),
+                frame,
+            )
         return str(ip), kind
 
     def _end_host(self, frame: _Frame) -> None:
@@ -398,7 +475,13 @@ class NmapBuilder:
                 found = self._address(value)
                 if found is not None:
                     if address is not None:
-                        self.fail("<host> with more than one IP address", value)
+                        self.fail(
+                            Msg(
+                                "<host> có nhiều hơn một địa chỉ IP",
+                                "<host> with more than one IP address",
+                            ),
+                            value,
+                        )
                     address = found
             elif tag == "status":
                 status = value
@@ -408,12 +491,25 @@ class NmapBuilder:
                 for kind, item in value:
                     (ports if kind == "port" else extraports).append(item)
         if address is None:
-            self.fail("<host> without an IPv4 or IPv6 address", frame)
+            self.fail(
+                Msg(
+                    "<host> không có địa chỉ IPv4 hay IPv6 nào",
+                    "<host> without an IPv4 or IPv6 address",
+                ),
+                frame,
+            )
         seen: set[tuple[str, int]] = set()
         for port, port_frame in ports:
             key = (port.protocol, port.port)
             if key in seen:
-                self.fail(f"port {port.protocol}/{port.port} listed twice in one host", port_frame)
+                listed = f"{port.protocol}/{port.port}"
+                self.fail(
+                    Msg(
+                        f"cổng {listed} được liệt kê hai lần trên cùng một máy",
+                        f"port {listed} listed twice in one host",
+                    ),
+                    port_frame,
+                )
             seen.add(key)
         timed_out = frame.attrib.get("timedout") == "true"
         state = status.attrib.get("state") if status is not None else None
@@ -475,3 +571,9 @@ def _collect(children: list[tuple[str, Any]]) -> dict[str, Any] | list[Any]:
     for index, value in enumerate(unkeyed, 1):
         keyed.setdefault(str(index), value)
     return keyed
+
+
+def _not_protocol(attribute: str) -> Msg:
+    return Msg(
+        f"{attribute} không phải tcp, udp, sctp hay ip", f"{attribute} is not tcp, udp, sctp or ip"
+    )

@@ -20,6 +20,7 @@ from enum import StrEnum
 from typing import Literal
 
 from auditor.errors import AuditorError
+from auditor.messages import Msg, number
 
 Family = Literal["ipv4", "ipv6"]
 
@@ -170,7 +171,12 @@ def validate_target(text: str, *, family: Family | None = None) -> ScanTarget:
     return target
 
 
-_KINDS = {"address": "an IP address", "network": "a network", "hostname": "a host name"}
+_KINDS = {
+    "address": Msg("một địa chỉ IP", "an IP address"),
+    "network": Msg("một mạng", "a network"),
+    "hostname": Msg("một tên máy", "a host name"),
+}
+_REFUSED = Msg("từ chối mục tiêu quét: ", "scan target refused: ")
 
 
 def check_targets(targets: Sequence[ScanTarget], options: ScanOptions) -> list[ScanTarget]:
@@ -181,19 +187,27 @@ def check_targets(targets: Sequence[ScanTarget], options: ScanOptions) -> list[S
         try:
             again = validate_target(target.value, family=target.family)
         except ValueError as exc:
-            raise ScanTargetError(f"scan target refused: {exc}") from exc
+            raise ScanTargetError(Msg.same(str(exc)).prefixed(_REFUSED.vi, _REFUSED.en)) from exc
         if again.kind != target.kind:
+            value, found, declared = repr(target.value), _KINDS[again.kind], _KINDS[target.kind]
             raise ScanTargetError(
-                f"scan target refused: {target.value!r} is {_KINDS[again.kind]}, not "
-                f"{_KINDS[target.kind]}"
+                Msg(
+                    f"{_REFUSED.vi}{value} là {found.vi}, không phải {declared.vi}",
+                    f"{_REFUSED.en}{value} is {found.en}, not {declared.en}",
+                )
             )
         if again.kind == "network":
             size = ipaddress.ip_network(again.value).num_addresses
             if size > options.max_network_addresses and not options.allow_large_networks:
+                count, limit = number(size), number(options.max_network_addresses)
                 raise ScanTargetError(
-                    f"scan target refused: network {again.value} has {size:,} addresses, more "
-                    f"than the limit of {options.max_network_addresses:,}; scanning it needs "
-                    "an explicit permission for large networks"
+                    Msg(
+                        f"{_REFUSED.vi}mạng {again.value} có {count.vi} địa chỉ, vượt giới hạn "
+                        f"{limit.vi}; muốn quét mạng lớn cần được cho phép rõ ràng",
+                        f"{_REFUSED.en}network {again.value} has {count.en} addresses, more "
+                        f"than the limit of {limit.en}; scanning it needs an explicit "
+                        "permission for large networks",
+                    )
                 )
         checked.append(again)
     return checked

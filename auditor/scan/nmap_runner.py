@@ -46,6 +46,7 @@ from typing import Any
 
 import nmap  # type: ignore[import-untyped]
 
+from auditor.messages import Msg
 from auditor.progress import ProgressListener, Silent
 from auditor.scan.model import HostObservation, ScanRun
 from auditor.scan.nmap_options import (
@@ -192,7 +193,12 @@ def _hosts_argument(batch: _Batch) -> str:
         else:
             ok = ok and again.kind in ("address", "network") and again.value == text
         if not ok:
-            raise ScanTargetError(f"scan target refused right before nmap: {text!r}")
+            raise ScanTargetError(
+                Msg(
+                    f"từ chối mục tiêu quét ngay trước khi chạy nmap: {text!r}",
+                    f"scan target refused right before nmap: {text!r}",
+                )
+            )
     return " ".join(item.text for item in batch.items)
 
 

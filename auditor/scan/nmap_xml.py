@@ -46,6 +46,7 @@ from defusedxml.ElementTree import (  # type: ignore[import-untyped, unused-igno
     DefusedXMLParser,
 )
 
+from auditor.messages import Msg, cannot_read, number, os_error, too_large
 from auditor.scan.model import ScanRun
 from auditor.scan.nmap_elements import (
     DEFAULT_LIMITS,
@@ -81,7 +82,11 @@ def parse_nmap_xml(
     if len(data) > max_bytes:
         raise NmapXmlError(
             source, None, None,
-            f"{len(data):,} bytes of XML, larger than the limit of {max_bytes:,} bytes",
+            Msg(
+                f"{number(len(data)).vi} byte XML, vượt giới hạn {number(max_bytes).vi} byte",
+                f"{number(len(data)).en} bytes of XML, larger than the limit of "
+                f"{number(max_bytes).en} bytes",
+            ),
         )
     view = memoryview(data)
     chunks = (bytes(view[i : i + _CHUNK]) for i in range(0, len(view), _CHUNK))
@@ -97,20 +102,17 @@ def read_nmap_xml(
     try:
         kind = _file_kind(os.stat(path).st_mode)
         if kind is not None:
-            raise NmapXmlError(source, None, None, f"not a regular file ({kind})")
+            raise NmapXmlError(source, None, None, _not_regular(kind))
         fd = os.open(path, _OPEN_FLAGS)
     except OSError as exc:
-        raise NmapXmlError(source, None, None, f"cannot read: {exc.strerror or exc}") from exc
+        raise NmapXmlError(source, None, None, cannot_read(os_error(exc))) from exc
     with os.fdopen(fd, "rb", buffering=0) as handle:
         info = os.fstat(handle.fileno())
         kind = _file_kind(info.st_mode)
         if kind is not None:  # replaced between stat and open
-            raise NmapXmlError(source, None, None, f"not a regular file ({kind})")
+            raise NmapXmlError(source, None, None, _not_regular(kind))
         if info.st_size > max_bytes:
-            raise NmapXmlError(
-                source, None, None,
-                f"file is {info.st_size:,} bytes, larger than the limit of {max_bytes:,} bytes",
-            )
+            raise NmapXmlError(source, None, None, too_large(max_bytes, info.st_size))
         return _parse(_read_chunks(handle, source, max_bytes), source, limits)
 
 
@@ -123,19 +125,23 @@ _OPEN_FLAGS = (
 )
 
 
-def _file_kind(mode: int) -> str | None:
+def _file_kind(mode: int) -> Msg | None:
     """None for a regular file, else what it is."""
     if stat.S_ISREG(mode):
         return None
     if stat.S_ISDIR(mode):
-        return "a directory"
+        return Msg("một thư mục", "a directory")
     if stat.S_ISFIFO(mode):
-        return "a FIFO"
+        return Msg("một FIFO", "a FIFO")
     if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "a device"
+        return Msg("một thiết bị", "a device")
     if stat.S_ISSOCK(mode):
-        return "a socket"
-    return "not a file"
+        return Msg("một socket", "a socket")
+    return Msg("không phải tệp", "not a file")
+
+
+def _not_regular(kind: Msg) -> Msg:
+    return Msg(f"không phải tệp thông thường ({kind.vi})", f"not a regular file ({kind.en})")
 
 
 def _read_chunks(handle: io.FileIO, source: str, max_bytes: int) -> Iterator[bytes]:
@@ -144,14 +150,12 @@ def _read_chunks(handle: io.FileIO, source: str, max_bytes: int) -> Iterator[byt
         try:
             chunk = handle.read(_CHUNK)
         except OSError as exc:
-            raise NmapXmlError(source, None, None, f"cannot read: {exc.strerror or exc}") from exc
+            raise NmapXmlError(source, None, None, cannot_read(os_error(exc))) from exc
         if not chunk:
             return
         total += len(chunk)
         if total > max_bytes:  # the file grew after fstat
-            raise NmapXmlError(
-                source, None, None, f"file is larger than the limit of {max_bytes:,} bytes"
-            )
+            raise NmapXmlError(source, None, None, too_large(max_bytes))
         yield chunk
 
 
@@ -179,14 +183,25 @@ def _parse(chunks: Iterable[bytes], source: str, limits: Limits) -> ScanRun:
             size += len(chunk)
             raw.Parse(chunk, False)
         if size == 0:
-            raise NmapXmlError(source, None, None, "empty file: no XML at all")
+            raise NmapXmlError(
+                source, None, None,
+                Msg("tệp rỗng: không có nội dung XML nào", "empty file: no XML at all"),
+            )
         closing = True
         raw.Parse(b"", True)
     except expat.ExpatError as exc:
-        what = "truncated or malformed XML" if closing else "malformed XML"
-        hint = " (is this nmap -oX output?)" if exc.lineno == 1 and not builder.seen_root else ""
-        message = expat.ErrorString(exc.code) if exc.code else str(exc).partition(":")[0]
-        raise NmapXmlError(source, exc.lineno, exc.offset + 1, f"{what}: {message}{hint}") from None
+        what = (
+            Msg("XML bị cắt cụt hoặc sai cú pháp", "truncated or malformed XML")
+            if closing
+            else Msg("XML sai cú pháp", "malformed XML")
+        )
+        hint = exc.lineno == 1 and not builder.seen_root
+        detail = expat.ErrorString(exc.code) if exc.code else str(exc).partition(":")[0]
+        message = Msg(
+            f"{what.vi}: {detail}" + (" (đây có phải kết quả nmap -oX không?)" if hint else ""),
+            f"{what.en}: {detail}" + (" (is this nmap -oX output?)" if hint else ""),
+        )
+        raise NmapXmlError(source, exc.lineno, exc.offset + 1, message) from None
     except DefusedXmlException as exc:
         raise NmapXmlError(
             source, raw.CurrentLineNumber, raw.CurrentColumnNumber + 1, _refusal(exc)
@@ -194,13 +209,19 @@ def _parse(chunks: Iterable[bytes], source: str, limits: Limits) -> ScanRun:
     return builder.result()
 
 
-def _refusal(exc: Any) -> str:
+def _refusal(exc: Any) -> Msg:
     if isinstance(exc, EntitiesForbidden):
         where = f" SYSTEM {quote(exc.sysid)}" if exc.sysid else ""
-        return (
-            f"refused: entity declaration <!ENTITY {quote(exc.name)}{where}> (entities "
-            "are not allowed: external entities (XXE) and entity expansion; nmap declares none)"
+        declaration = f"<!ENTITY {quote(exc.name)}{where}>"
+        return Msg(
+            f"bị từ chối: khai báo thực thể {declaration} (không cho phép thực thể: thực thể "
+            "ngoài (XXE) và khai triển thực thể; nmap không khai báo thực thể nào)",
+            f"refused: entity declaration {declaration} (entities are not allowed: external "
+            "entities (XXE) and entity expansion; nmap declares none)",
         )
     if isinstance(exc, ExternalReferenceForbidden):
-        return f"refused: reference to an external entity {quote(exc.sysid)}"
-    return f"refused: {type(exc).__name__}"  # pragma: no cover - DTDs themselves are allowed
+        return Msg(
+            f"bị từ chối: tham chiếu tới thực thể ngoài {quote(exc.sysid)}",
+            f"refused: reference to an external entity {quote(exc.sysid)}",
+        )
+    return Msg.same(f"refused: {type(exc).__name__}")  # pragma: no cover - DTDs are allowed

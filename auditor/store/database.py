@@ -22,6 +22,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 
 from auditor.errors import AuditorError
+from auditor.messages import Msg, os_error
 
 DB_ENV = "AUDITOR_DB"
 BUSY_TIMEOUT = 300.0  # seconds a writer waits for another one (a 10,000-system run: ~15 s)
@@ -61,7 +62,9 @@ def database_url(value: str, *, must_exist: bool = False, create: bool = True) -
     """
     value = value.strip()
     if not value:
-        raise StoreError("the history store location is empty")
+        raise StoreError(
+            Msg("vị trí kho lịch sử đang để trống", "the history store location is empty")
+        )
     if _is_url(value):
         scheme, _, rest = value.partition("://")
         if scheme in ("postgresql", "postgres"):  # the libpq spelling: use psycopg 3
@@ -70,15 +73,24 @@ def database_url(value: str, *, must_exist: bool = False, create: bool = True) -
     path = Path(value).expanduser().absolute()
     if must_exist and not path.exists():
         raise StoreError(
-            f"no history store at {path}: nothing was recorded there yet (every `auditor "
-            "audit` records its run; --db or $AUDITOR_DB choose the store)"
+            Msg(
+                f"không có kho lịch sử tại {path}: chưa có lần đánh giá nào được ghi vào đó "
+                "(mỗi lần chạy `auditor audit` đều ghi lại kết quả; --db hoặc $AUDITOR_DB "
+                "chọn kho)",
+                f"no history store at {path}: nothing was recorded there yet (every `auditor "
+                "audit` records its run; --db or $AUDITOR_DB choose the store)",
+            )
         )
     try:
         if create and not must_exist:
             path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as error:
+        reason = os_error(error)
         raise StoreError(
-            f"cannot create the folder of the history store {path}: {error.strerror}"
+            Msg(
+                f"không tạo được thư mục của kho lịch sử {path}: {reason.vi}",
+                f"cannot create the folder of the history store {path}: {reason.en}",
+            )
         ) from error
     return URL.create("sqlite", database=str(path)).render_as_string()
 
@@ -94,11 +106,18 @@ def parse_url(url: str) -> URL:
     try:
         parsed = make_url(url)
     except ArgumentError as error:
-        raise StoreError(f"not a database URL: {url!r}") from error
-    if parsed.get_backend_name() not in ("sqlite", "postgresql"):
         raise StoreError(
-            f"{display_name(parsed)}: unsupported database "
-            f"{parsed.get_backend_name()!r} (use an SQLite file or a postgresql:// URL)"
+            Msg(f"không phải URL cơ sở dữ liệu: {url!r}", f"not a database URL: {url!r}")
+        ) from error
+    if parsed.get_backend_name() not in ("sqlite", "postgresql"):
+        name, backend = display_name(parsed), repr(parsed.get_backend_name())
+        raise StoreError(
+            Msg(
+                f"{name}: không hỗ trợ cơ sở dữ liệu {backend} (hãy dùng một tệp SQLite hoặc "
+                "một URL postgresql://)",
+                f"{name}: unsupported database {backend} (use an SQLite file or a "
+                "postgresql:// URL)",
+            )
         )
     return parsed
 
@@ -208,15 +227,31 @@ def writable_location(url: URL) -> None:
     path = Path(url.database)
     if path.exists():
         if not path.is_file():
-            raise StoreError(f"{path}: not a history store (not a regular file)")
+            raise StoreError(not_a_store(str(path)))
         if not os.access(path, os.W_OK):
-            raise StoreError(f"{path}: the history store is read-only")
+            raise StoreError(
+                Msg(
+                    f"{path}: kho lịch sử chỉ cho phép đọc",
+                    f"{path}: the history store is read-only",
+                )
+            )
     folder = path.parent
     while not folder.exists():
         folder = folder.parent
     if not folder.is_dir() or not os.access(folder, os.W_OK | os.X_OK):
-        raise StoreError(f"{path}: the history store cannot be written: the folder {folder} "
-                         "is read-only")
+        raise StoreError(
+            Msg(
+                f"{path}: không ghi được vào kho lịch sử: thư mục {folder} chỉ cho phép đọc",
+                f"{path}: the history store cannot be written: the folder {folder} is read-only",
+            )
+        )
+
+
+def not_a_store(name: str) -> Msg:
+    return Msg(
+        f"{name}: không phải kho lịch sử (không phải tệp thông thường)",
+        f"{name}: not a history store (not a regular file)",
+    )
 
 
 def store_file(location: str | None) -> Path | None:

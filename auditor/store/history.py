@@ -33,6 +33,7 @@ from typing import Self
 
 from sqlalchemy import Engine
 
+from auditor.messages import Msg
 from auditor.store import migrations
 from auditor.store.database import (
     StoreError,
@@ -40,10 +41,11 @@ from auditor.store.database import (
     default_location,
     display_name,
     make_engine,
+    not_a_store,
     parse_url,
     writable_location,
 )
-from auditor.store.errors import open_error
+from auditor.store.errors import no_driver, open_error
 from auditor.store.reads import MAX_RUN_ID, StoreReads
 from auditor.store.writes import StoreWrites
 
@@ -78,9 +80,7 @@ class HistoryStore(StoreReads, StoreWrites):
         try:
             engine = make_engine(url)
         except ImportError as error:
-            raise StoreError(
-                f"{name}: the database driver is not installed ({error.name or error})"
-            ) from error
+            raise StoreError(no_driver(name, error)) from error
         try:
             migrations.upgrade(engine)
         except BaseException as error:
@@ -102,9 +102,7 @@ class HistoryStore(StoreReads, StoreWrites):
         try:
             engine = make_engine(url, read_only=True)
         except ImportError as error:
-            raise StoreError(
-                f"{name}: the database driver is not installed ({error.name or error})"
-            ) from error
+            raise StoreError(no_driver(name, error)) from error
         try:
             with engine.connect() as connection:
                 migrations.needs_upgrade(connection)
@@ -127,13 +125,11 @@ class HistoryStore(StoreReads, StoreWrites):
         url = parse_url(database_url(where, must_exist=True))
         name = display_name(url)
         if url.get_backend_name() == "sqlite" and not Path(url.database or "").is_file():
-            raise StoreError(f"{name}: not a history store (not a regular file)")
+            raise StoreError(not_a_store(name))
         try:
             engine = make_engine(url, read_only=True)
         except ImportError as error:
-            raise StoreError(
-                f"{name}: the database driver is not installed ({error.name or error})"
-            ) from error
+            raise StoreError(no_driver(name, error)) from error
         try:
             with engine.connect() as connection:
                 behind = migrations.needs_upgrade(connection)
@@ -146,8 +142,13 @@ class HistoryStore(StoreReads, StoreWrites):
         try:
             if url.get_backend_name() != "sqlite":
                 raise StoreError(
-                    f"{name}: the history store was recorded by an older auditor; the next "
-                    "`auditor audit` recording into it upgrades it, then it can be read"
+                    Msg(
+                        f"{name}: kho lịch sử được ghi bởi một phiên bản auditor cũ hơn; lần "
+                        "chạy `auditor audit` tiếp theo ghi vào kho sẽ nâng cấp nó, sau đó mới "
+                        "đọc được",
+                        f"{name}: the history store was recorded by an older auditor; the next "
+                        "`auditor audit` recording into it upgrades it, then it can be read",
+                    )
                 )
             return cls._upgraded_copy(engine, name)
         finally:

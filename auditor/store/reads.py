@@ -13,6 +13,7 @@ from sqlalchemy import Connection, Engine, Select, Table, and_, func, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.sql import Executable
 
+from auditor.messages import Msg
 from auditor.store.database import CHUNK, StoreError
 from auditor.store.decode import (
     BRIEF_COLUMNS,
@@ -24,7 +25,7 @@ from auditor.store.decode import (
     run_row,
     system_row,
 )
-from auditor.store.errors import reason
+from auditor.store.errors import cannot_read
 from auditor.store.rows import (
     AgencyRow,
     BriefSnapshot,
@@ -302,7 +303,7 @@ class _Reading:
                 connection.execution_options(isolation_level="REPEATABLE READ")
             connection.begin()
         except SQLAlchemyError as error:
-            raise StoreError(f"{self._name}: cannot read: {reason(error)}") from error
+            raise StoreError(cannot_read(self._name, error)) from error
         self._connection = connection
         return connection
 
@@ -318,11 +319,16 @@ class _Reading:
         finally:
             self._connection.close()
         if isinstance(exc, SQLAlchemyError):
-            raise StoreError(f"{self._name}: cannot read: {reason(exc)}") from exc
+            raise StoreError(cannot_read(self._name, exc)) from exc
         if isinstance(exc, json.JSONDecodeError | DamagedRowError):
+            name = self._name
             raise StoreError(
-                f"{self._name}: damaged data in the history store ({exc}); it was "
-                "changed outside auditor"
+                Msg(
+                    f"{name}: dữ liệu trong kho lịch sử bị hỏng ({exc}); kho đã bị sửa đổi bên "
+                    "ngoài auditor",
+                    f"{name}: damaged data in the history store ({exc}); it was changed outside "
+                    "auditor",
+                )
             ) from exc
 
 

@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 from sqlalchemy import Connection, Engine, Table, insert
 from sqlalchemy.exc import SQLAlchemyError
 
+from auditor.messages import Msg
 from auditor.model.results import (
     AuditRun,
     BodyResult,
@@ -69,7 +70,13 @@ class StoreWrites:
                         connection.execute(insert(run_systems), chunk)
                     _insert_many(connection, findings, _FINDING_KEYS, _finding_values(run_id, run))
         except SQLAlchemyError as error:
-            raise StoreError(f"{self.name}: the run was not recorded: {reason(error)}") from error
+            why = reason(error)
+            raise StoreError(
+                Msg(
+                    f"{self.name}: lần đánh giá chưa được ghi lại: {why}",
+                    f"{self.name}: the run was not recorded: {why}",
+                )
+            ) from error
         return run_id
 
     @staticmethod

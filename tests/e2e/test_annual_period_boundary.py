@@ -30,4 +30,5 @@ def test_a_run_counts_for_the_year_exactly_within_15_12_to_14_12(
         assert figures["period"]["until"] == "2026-12-14", figures["period"]
         assert len(figures["systems"]) == 1
     else:
-        assert report.code == 2 and "no audit recorded" in report.stderr, report.stderr
+        assert report.code == 2, report.stderr
+        assert "không có lần đánh giá nào được ghi" in report.stderr, report.stderr

@@ -7,10 +7,16 @@ the error must name with `# <-- ERROR` (and the line a duplicate first appeared 
 `# <-- FIRST`). Large, binary or path-dependent inputs are generated in tmp_path at test time.
 tests/data/bad/_valid/ holds the valid scaffold the cases are derived from: the positive
 controls below prove that the scaffold itself is accepted, so each error comes from the defect.
+
+Every case runs in Vietnamese (the default) and with --lang en: each language has its own
+expected text, and both must name the same FILE:LINE:COL and field. The English run calls the
+console script's entry point (`auditor.cli.main`) in-process, to keep the corpus cheap.
 """
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import os
 import re
@@ -23,6 +29,7 @@ from typing import Protocol
 import pytest
 import yaml
 
+from auditor.cli import main
 from auditor.loading.safe_yaml import load_yaml_file
 from auditor.resources import shipped_dir
 
@@ -184,11 +191,13 @@ def gen_duplicate_of_shipped_rule(tmp: Path) -> Path:
 class Case:
     id: str
     target: str | Callable[[Path], Path]  # under BAD, or a generator writing into tmp
-    message: str  # what stderr must say about this defect
+    message: str  # what stderr must say about this defect with --lang en
+    vi: str  # what it must say in Vietnamese (the default language)
     line: int | str | None = MARKER
     field: str | None = None
     names: str | None = None  # the file the error names, relative to the target folder
     also: tuple[str, ...] = ()  # more text stderr must hold; {first} / {first_file} / {target}
+    also_vi: tuple[str, ...] | None = None  # the same in Vietnamese (default: `also`)
     first: str | None = None  # file (relative to the target folder) holding FIRST_MARK
     checklist: bool = False  # a checklist case: the target is passed with --checklist
     bug: str | None = None  # known package bug: the location test is a strict xfail
@@ -200,196 +209,314 @@ ENDPOINT = f"{SYS}.endpoints[0]"
 
 CASES: tuple[Case, ...] = (
     # ---- YAML level ---------------------------------------------------------------------
-    Case("yaml-syntax", "inventory/yaml-syntax.yaml", "invalid YAML: mapping values"),
-    Case("yaml-bad-indent", "inventory/yaml-bad-indent.yaml", "invalid YAML"),
+    Case(
+        "yaml-syntax",
+        "inventory/yaml-syntax.yaml",
+        "invalid YAML: mapping values",
+        vi="YAML không hợp lệ: không được viết cặp 'khóa: giá trị' ở đây",
+    ),
+    Case(
+        "yaml-bad-indent",
+        "inventory/yaml-bad-indent.yaml",
+        "invalid YAML",
+        vi="YAML không hợp lệ",
+    ),
     Case(
         "duplicate-key",
         "inventory/duplicate-key.yaml",
         "duplicate key 'name' (first written on line {first})",
         first="",
+        vi="khóa trùng lặp 'name' (đã viết lần đầu ở dòng {first})",
     ),
-    Case("multiple-documents", "inventory/multiple-documents.yaml", "only one YAML document"),
-    Case("top-level-list", "inventory/top-level-list.yaml", "must be a mapping"),
-    Case("empty-file", "inventory/empty.yaml", "must be a mapping", line=1),
-    Case("comments-only", "inventory/comments-only.yaml", "must be a mapping", line=1),
+    Case(
+        "multiple-documents",
+        "inventory/multiple-documents.yaml",
+        "only one YAML document",
+        vi="mỗi tệp chỉ được chứa một tài liệu YAML",
+    ),
+    Case(
+        "top-level-list",
+        "inventory/top-level-list.yaml",
+        "must be a mapping",
+        vi="phải là một ánh xạ (mapping)",
+    ),
+    Case(
+        "empty-file",
+        "inventory/empty.yaml",
+        "must be a mapping",
+        line=1,
+        vi="phải là một ánh xạ (mapping)",
+    ),
+    Case(
+        "comments-only",
+        "inventory/comments-only.yaml",
+        "must be a mapping",
+        line=1,
+        vi="phải là một ánh xạ (mapping)",
+    ),
     Case(
         "python-tag-os-system",
         "inventory/python-tag-system.yaml",
         "unsupported YAML tag 'tag:yaml.org,2002:python/object/apply:os.system'",
+        vi="thẻ YAML không được hỗ trợ 'tag:yaml.org,2002:python/object/apply:os.system'",
     ),
     Case(
         "python-tag-on-mapping",
         "inventory/python-tag-mapping.yaml",
         "unsupported YAML tag 'tag:yaml.org,2002:python/object:os.system'",
+        vi="thẻ YAML không được hỗ trợ 'tag:yaml.org,2002:python/object:os.system'",
     ),
     Case(
         "python-tag-os-mkdir",
         gen_python_mkdir,
         "unsupported YAML tag 'tag:yaml.org,2002:python/object/apply:os.mkdir'",
         line=1,
+        vi="thẻ YAML không được hỗ trợ 'tag:yaml.org,2002:python/object/apply:os.mkdir'",
     ),
-    Case("binary-tag", "inventory/binary-tag.yaml", "unsupported YAML tag"),
-    Case("alias-bomb", "inventory/alias-bomb.yaml", "expands to more than 5,000,000 values"),
-    Case("deep-flow-sequence", gen_deep_flow_sequence, "nesting deeper than 64 levels", line=1),
-    Case("deep-flow-mapping", gen_deep_flow_mapping, "nesting deeper than 64 levels", line=1),
-    Case("deep-block-mapping", gen_deep_block_mapping, "nesting deeper than 64 levels", line=65),
+    Case(
+        "binary-tag",
+        "inventory/binary-tag.yaml",
+        "unsupported YAML tag",
+        vi="thẻ YAML không được hỗ trợ",
+    ),
+    Case(
+        "alias-bomb",
+        "inventory/alias-bomb.yaml",
+        "expands to more than 5,000,000 values",
+        vi="khai triển ra hơn 5.000.000 giá trị",
+    ),
+    Case(
+        "deep-flow-sequence",
+        gen_deep_flow_sequence,
+        "nesting deeper than 64 levels",
+        line=1,
+        vi="lồng nhau sâu quá 64 cấp",
+    ),
+    Case(
+        "deep-flow-mapping",
+        gen_deep_flow_mapping,
+        "nesting deeper than 64 levels",
+        line=1,
+        vi="lồng nhau sâu quá 64 cấp",
+    ),
+    Case(
+        "deep-block-mapping",
+        gen_deep_block_mapping,
+        "nesting deeper than 64 levels",
+        line=65,
+        vi="lồng nhau sâu quá 64 cấp",
+    ),
     Case(
         "over-size-limit",
         gen_over_size_limit,
         "larger than the limit of 67,108,864 bytes",
         line=None,
+        vi="vượt giới hạn 67.108.864 byte",
     ),
-    Case("latin1", gen_latin1, "not valid UTF-8 (byte 0xf3", line=7),
+    Case(
+        "latin1",
+        gen_latin1,
+        "not valid UTF-8 (byte 0xf3",
+        line=7,
+        vi="không phải UTF-8 hợp lệ (byte 0xf3",
+    ),
     Case(
         "bom-then-latin1",
         gen_bom_latin1,
         "not valid UTF-8",
         line=2,
         also=("byte 0xc9",),
+        vi="không phải UTF-8 hợp lệ",
     ),
-    Case("nul-byte", gen_nul_byte, "binary data (NUL byte)", line=10),
-    Case("png", gen_png, "binary data (NUL byte)", line=3),
-    Case("utf16", gen_utf16, "binary data (NUL byte)", line=1),
+    Case(
+        "nul-byte",
+        gen_nul_byte,
+        "binary data (NUL byte)",
+        line=10,
+        vi="dữ liệu nhị phân (có byte NUL)",
+    ),
+    Case("png", gen_png, "binary data (NUL byte)", line=3, vi="dữ liệu nhị phân (có byte NUL)"),
+    Case("utf16", gen_utf16, "binary data (NUL byte)", line=1, vi="dữ liệu nhị phân (có byte NUL)"),
     Case(
         "control-character",
         gen_control_char,
         "control characters are not allowed",
         line=7,
+        vi="không được dùng ký tự điều khiển",
     ),
-    Case("integer-too-long", gen_huge_integer, "invalid value", line=13),
-    Case("invalid-date", "inventory/invalid-date.yaml", "day is out of range for month"),
+    Case(
+        "integer-too-long",
+        gen_huge_integer,
+        "invalid value '99999999",
+        also=("number too long (5000 digits; at most 4300)",),
+        line=13,
+        vi="giá trị không hợp lệ '99999999",
+        also_vi=("số quá dài (5000 chữ số; tối đa 4300)",),
+    ),
+    Case(
+        "invalid-date",
+        "inventory/invalid-date.yaml",
+        "day is out of range for month",
+        vi="ngày vượt quá số ngày của tháng",
+    ),
     # ---- inventory model ----------------------------------------------------------------
     Case(
-        "unknown-field", "inventory/unknown-field.yaml", "unknown field", field=f"{SYS}.lifecycel"
+        "unknown-field", "inventory/unknown-field.yaml", "unknown field", field=f"{SYS}.lifecycel",
+        vi="trường không xác định",
     ),
     Case(
         "unknown-field-hyphen",
         "inventory/unknown-field-hyphen.yaml",
         "unknown field",
         field=f"{SYS}.declared-level",
+        vi="trường không xác định",
     ),
     Case(
         "declared-level-text",
         "inventory/declared-level-text.yaml",
         "valid integer",
         field=f"{SYS}.declared_level",
+        vi="phải là một số nguyên",
     ),
     Case(
         "declared-level-7",
         "inventory/declared-level-7.yaml",
         "less than or equal to 5",
         field=f"{SYS}.declared_level",
+        vi="phải nhỏ hơn hoặc bằng 5",
     ),
     Case(
         "missing-system-type",
         "inventory/missing-system-type.yaml",
         "required field is missing",
         field=f"{SYS}.system_type",
+        vi="thiếu trường bắt buộc",
     ),
     Case(
         "ipv4-invalid",
         "inventory/ipv4-invalid.yaml",
         "not a valid IPv4 address",
         field=f"{HOST}.ipv4[0]",
+        vi="không phải địa chỉ IPv4 hợp lệ",
     ),
     Case(
         "ipv6-invalid",
         "inventory/ipv6-invalid.yaml",
         "not a valid IPv6 address",
         field=f"{HOST}.ipv6[0]",
+        vi="không phải địa chỉ IPv6 hợp lệ",
     ),
     Case(
         "ipv4-in-ipv6-list",
         "inventory/ipv4-in-ipv6.yaml",
         "not a valid IPv6 address",
         field=f"{HOST}.ipv6[1]",
+        vi="không phải địa chỉ IPv6 hợp lệ",
     ),
     Case(
         "hostname-dash-oX",
         "inventory/hostname-option-ox.yaml",
         "'-oX/tmp/pwn' is not a valid host name",
         field=f"{HOST}.name",
+        vi="'-oX/tmp/pwn' không phải tên máy (host name) hợp lệ",
     ),
     Case(
         "hostname-dash-dash-script",
         "inventory/hostname-option-script.yaml",
         "'--script=evil' is not a valid host name",
         field=f"{HOST}.name",
+        vi="'--script=evil' không phải tên máy (host name) hợp lệ",
     ),
     Case(
-        "system-id-dash", "inventory/system-id-dash.yaml", "should match pattern", field=f"{SYS}.id"
+        "system-id-dash",
+        "inventory/system-id-dash.yaml",
+        "should match pattern",
+        field=f"{SYS}.id",
+        vi="không khớp mẫu",
     ),
     Case(
         "agency-id-dash",
         "inventory/agency-id-dash.yaml",
         "should match pattern",
         field="agencies[0].id",
+        vi="không khớp mẫu",
     ),
     Case(
         "url-scheme-ftp",
         "inventory/url-scheme-ftp.yaml",
         "the scheme must be http or https",
         field=f"{ENDPOINT}.url",
+        vi="giao thức phải là http hoặc https",
     ),
     Case(
         "url-scheme-file",
         "inventory/url-scheme-file.yaml",
         "the scheme must be http or https",
         field=f"{ENDPOINT}.url",
+        vi="giao thức phải là http hoặc https",
     ),
     Case(
         "url-userinfo",
         "inventory/url-userinfo.yaml",
         "must not carry a user name or password",
         field=f"{ENDPOINT}.url",
+        vi="không được chứa tên người dùng hay mật khẩu",
     ),
     Case(
         "url-whitespace",
         "inventory/url-whitespace.yaml",
         "contains white space",
         field=f"{ENDPOINT}.url",
+        vi="(có khoảng trắng)",
     ),
     Case(
         "url-host-dash",
         "inventory/url-host-option.yaml",
         "is not a valid host name",
         field=f"{ENDPOINT}.url",
+        vi="không phải tên máy (host name) hợp lệ",
     ),
     Case(
         "endpoint-http-url-https",
         "inventory/endpoint-http-url-https.yaml",
         "must be a plain http:// URL",
         field=f"{ENDPOINT}.http_url",
+        vi="phải là một URL http:// thường",
     ),
     Case(
         "endpoint-kind-unknown",
         "inventory/endpoint-kind-unknown.yaml",
         "Input should be 'web', 'api' or 'other'",
         field=f"{ENDPOINT}.kind",
+        vi="phải là 'web', 'api' hoặc 'other'",
     ),
     Case(
         "tls-policy-negative-days",
         "inventory/tls-policy-negative-days.yaml",
         "greater than or equal to 0",
         field=f"{SYS}.tls_policy.expiry_warning_days",
+        vi="phải lớn hơn hoặc bằng 0",
     ),
     Case(
         "port-70000",
         "inventory/port-70000.yaml",
         "'70000' is not a port",
         field=f"{HOST}.expected_ports[1]",
+        vi="'70000' không phải cổng",
     ),
     Case(
         "malware-protected-gt-endpoints",
         "inventory/malware-protected-gt-endpoints.yaml",
         "'protected' and 'connected' cannot exceed 'endpoints'",
         field=f"{SYS}.malware",
+        vi="'protected' và 'connected' không được lớn hơn 'endpoints'",
     ),
     Case(
         "certificate-endpoint-and-file",
         "inventory/certificate-endpoint-and-file.yaml",
         "give exactly one of 'endpoint' or 'file'",
         field=f"{SYS}.certificates[0]",
+        vi="hãy ghi đúng một trong hai: 'endpoint' hoặc 'file'",
     ),
     # ---- inventory as a whole -----------------------------------------------------------
     Case(
@@ -397,6 +524,7 @@ CASES: tuple[Case, ...] = (
         "inventory/no-organisation.yaml",
         "no 'organisation:' section found",
         line=None,
+        vi="không tìm thấy mục 'organisation:'",
     ),
     Case(
         "two-organisations",
@@ -405,6 +533,8 @@ CASES: tuple[Case, ...] = (
         names="b.yaml",
         field="organisation",
         also=("the first is in {target}/a.yaml",),
+        vi="tổ chức thứ hai",
+        also_vi=("tổ chức thứ nhất ở {target}/a.yaml",),
     ),
     Case(
         "duplicate-system-id-across-files",
@@ -413,6 +543,7 @@ CASES: tuple[Case, ...] = (
         names="b.yaml",
         first="a.yaml",
         field="agency.systems[1].id",
+        vi="mã hệ thống 'he-thong-1' đã được dùng ở {first_file}:{first}",
     ),
     Case(
         "duplicate-system-id-same-agency",
@@ -420,6 +551,7 @@ CASES: tuple[Case, ...] = (
         "system id 'he-thong-1' is already used at {first_file}:{first}",
         first="",
         field="agencies[0].systems[1].id",
+        vi="mã hệ thống 'he-thong-1' đã được dùng ở {first_file}:{first}",
     ),
     Case(
         "duplicate-agency-id-across-files",
@@ -428,6 +560,7 @@ CASES: tuple[Case, ...] = (
         names="b.yaml",
         first="a.yaml",
         field="agencies[1].id",
+        vi="mã cơ quan 'so-a' đã được dùng ở {first_file}:{first}",
     ),
     Case(
         "duplicate-agency-id-same-file",
@@ -435,9 +568,22 @@ CASES: tuple[Case, ...] = (
         "agency id 'so-a' is already used at {first_file}:{first}",
         first="",
         field="agencies[1].id",
+        vi="mã cơ quan 'so-a' đã được dùng ở {first_file}:{first}",
     ),
-    Case("empty-folder", gen_empty_folder, "no YAML inventory files found", line=None),
-    Case("missing-path", gen_missing_path, "no such file or folder", line=None),
+    Case(
+        "empty-folder",
+        gen_empty_folder,
+        "no YAML inventory files found",
+        line=None,
+        vi="không tìm thấy tệp YAML danh mục kiểm kê nào",
+    ),
+    Case(
+        "missing-path",
+        gen_missing_path,
+        "no such file or folder",
+        line=None,
+        vi="không có tệp hoặc thư mục này",
+    ),
     # ---- checklists ---------------------------------------------------------------------
     Case(
         "checklist-unknown-kind",
@@ -445,6 +591,7 @@ CASES: tuple[Case, ...] = (
         "Input tag 'presnt' found using 'kind' does not match",
         field="rules[0].check",
         checklist=True,
+        vi="giá trị 'presnt' của trường 'kind' không thuộc các loại được phép",
     ),
     Case(
         "checklist-unknown-builtin",
@@ -452,6 +599,7 @@ CASES: tuple[Case, ...] = (
         "unknown builtin check 'no_such_check'",
         field="rules[0].check.name",
         checklist=True,
+        vi="kiểm tra dựng sẵn không xác định 'no_such_check'",
     ),
     Case(
         "checklist-bad-regex",
@@ -459,6 +607,7 @@ CASES: tuple[Case, ...] = (
         "invalid regular expression",
         field="rules[0].check.pattern",
         checklist=True,
+        vi="biểu thức chính quy không hợp lệ",
     ),
     Case(
         "checklist-bad-fact-key",
@@ -466,6 +615,7 @@ CASES: tuple[Case, ...] = (
         "should match pattern",
         field="rules[0].check.fact",
         checklist=True,
+        vi="không khớp mẫu",
     ),
     Case(
         "checklist-rule-id-lowercase",
@@ -473,6 +623,7 @@ CASES: tuple[Case, ...] = (
         "should match pattern",
         field="rules[0].id",
         checklist=True,
+        vi="không khớp mẫu",
     ),
     Case(
         "checklist-no-rules",
@@ -480,6 +631,7 @@ CASES: tuple[Case, ...] = (
         "at least",
         field="rules",
         checklist=True,
+        vi="ít nhất",
     ),
     Case(
         "checklist-duplicate-rule-id",
@@ -488,6 +640,7 @@ CASES: tuple[Case, ...] = (
         names="b.yaml",
         field="rules[0].id",
         checklist=True,
+        vi="mã quy tắc 'ZZBAD-DUP-1' đã được định nghĩa trong {target}/a.yaml",
     ),
     Case(
         "checklist-duplicate-of-shipped-rule",
@@ -495,6 +648,7 @@ CASES: tuple[Case, ...] = (
         "rule id '{rule}' is already defined in {shipped}",
         field="rules[0].id",
         checklist=True,
+        vi="mã quy tắc '{rule}' đã được định nghĩa trong {shipped}",
     ),
 )
 
@@ -514,16 +668,44 @@ def _params(cases: tuple[Case, ...], bug_marks: bool) -> list[object]:
 # --------------------------------------------------------------------------------------------
 
 
+LANGS = ("vi", "en")
+PREFIX = {"vi": "auditor: lỗi: ", "en": "auditor: error: "}
+FIELD = {"vi": "trường", "en": "field"}
+
+
 @dataclass(frozen=True)
 class Run:
     target: Path
     named: Path  # the file the error must name
     tmp: Path
-    results: tuple[tuple[str, Result], ...]  # (command label, CLI result)
+    # (command label, language, CLI result): each command in Vietnamese (the default, no
+    # --lang given), and `audit` again with --lang en
+    results: tuple[tuple[str, str, Result], ...]
     outputs: tuple[str, ...]  # what is in the --json folder afterwards
 
 
 _RUNS: dict[str, Run] = {}
+
+
+@dataclass(frozen=True)
+class InProcess:
+    code: int
+    stdout: str
+    stderr: str
+
+
+def _in_process(*args: str | Path) -> InProcess:
+    """`auditor ARGS` through the entry point the console script calls, in this process."""
+    stdout, stderr = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+        try:
+            main([str(a) for a in args])
+        except SystemExit as exit_:
+            code = exit_.code
+        else:  # pragma: no cover - main always exits
+            code = 0
+    assert isinstance(code, int)
+    return InProcess(code, stdout.getvalue(), stderr.getvalue())
 
 
 def _run(case: Case, cli: Cli, factory: pytest.TempPathFactory) -> Run:
@@ -534,13 +716,16 @@ def _run(case: Case, cli: Cli, factory: pytest.TempPathFactory) -> Run:
     out_dir = tmp / "out"
     out_dir.mkdir()
     json_out = out_dir / "out.json"
-    results: list[tuple[str, Result]] = []
+    results: list[tuple[str, str, Result]] = []
+    english = ("--lang", "en")
     if case.checklist:
-        results.append(("validate", cli("validate", VALID_INVENTORY, "--checklist", target)))
+        results.append(("validate", "vi", cli("validate", VALID_INVENTORY, "--checklist", target)))
         audit = ("audit", VALID_INVENTORY, "--checklist", target)
     else:
         audit = ("audit", target)
-    results.append(("audit", cli(*audit, "--json", json_out, "--as-of", AS_OF)))
+    results.append(("audit", "vi", cli(*audit, "--json", json_out, "--as-of", AS_OF)))
+    results.append(("audit", "en", _in_process(*audit, "--json", json_out, "--as-of", AS_OF,
+                                              *english)))
     outputs = tuple(sorted(p.name for p in out_dir.iterdir()))
     if target.is_file() and target.stat().st_size > 1024 * 1024:
         target.unlink()  # do not keep 65 MiB around for the rest of the session
@@ -574,6 +759,14 @@ def _expected_line(case: Case, run: Run) -> int | None:
     return case.line
 
 
+def _message(case: Case, lang: str) -> str:
+    return case.vi if lang == "vi" else case.message
+
+
+def _also(case: Case, lang: str) -> tuple[str, ...]:
+    return case.also_vi if lang == "vi" and case.also_vi is not None else case.also
+
+
 # --------------------------------------------------------------------------------------------
 # Tests
 # --------------------------------------------------------------------------------------------
@@ -583,18 +776,19 @@ def _expected_line(case: Case, run: Run) -> int | None:
 def test_bad_input_is_refused_cleanly(
     case: Case, cli: Cli, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
-    """Exit 2, one error line naming the file and the defect, no traceback, nothing written."""
+    """Exit 2, one error line naming the file and the defect (in Vietnamese by default, in
+    English with --lang en), no traceback, nothing written."""
     run = _run(case, cli, tmp_path_factory)
-    message = _expand(case.message, case, run)
-    for label, result in run.results:
-        assert result.code == 2, f"{label}: {result.stderr}"
+    for label, lang, result in run.results:
+        message = _expand(_message(case, lang), case, run)
+        assert result.code == 2, f"{label} ({lang}): {result.stderr}"
         stderr: str = result.stderr
         assert "Traceback" not in stderr
-        assert stderr.startswith(f"auditor: error: {run.named}")
-        assert stderr.count("auditor: error:") == 1
+        assert stderr.startswith(f"{PREFIX[lang]}{run.named}")
+        assert stderr.count(PREFIX[lang].rstrip()) == 1
         assert message in stderr
         if case.bug is None:  # a bug case checks `also` in the (xfailed) location test
-            for text in case.also:
+            for text in _also(case, lang):
                 assert _expand(text, case, run) in stderr
         assert result.stdout == "", f"{label} printed on stdout"
     assert run.outputs == (), "the --json folder must stay empty (no output, no temp file)"
@@ -607,18 +801,52 @@ def test_bad_input_names_line_and_field(
     """The message is tied to the right FILE:LINE and, where there is one, the field path."""
     run = _run(case, cli, tmp_path_factory)
     line = _expected_line(case, run)
-    message = _expand(case.message, case, run)
-    where = re.escape(str(run.named))
-    if line is not None:
-        where += rf":{line}(?::\d+)?"
-    if case.field is not None:
-        where += re.escape(f": field '{case.field}'")
-    pattern = rf"^(?:auditor: error: |  ){where}: .*{re.escape(message)}"
-    for label, result in run.results:
+    for label, lang, result in run.results:
+        message = _expand(_message(case, lang), case, run)
+        where = re.escape(str(run.named))
+        if line is not None:
+            where += rf":{line}(?::\d+)?"
+        if case.field is not None:
+            where += re.escape(f": {FIELD[lang]} '{case.field}'")
+        pattern = rf"^(?:{re.escape(PREFIX[lang])}|  ){where}: .*{re.escape(message)}"
         stderr: str = result.stderr
         assert re.search(pattern, stderr, re.MULTILINE), f"{label}: {pattern}\n{stderr}"
-        for text in case.also:
+        for text in _also(case, lang):
             assert _expand(text, case, run) in stderr
+
+
+_LOCATED = re.compile(r"^(?P<where>[^:]+(?::\d+){0,2})(?:: (?:field|trường) '(?P<field>[^']*)')?: ")
+_GOT = re.compile(r"\(got (.+)\)")
+
+
+@pytest.mark.parametrize("case", _params(CASES, bug_marks=False))
+def test_both_languages_name_the_same_place_in_their_own_words(
+    case: Case, cli: Cli, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """The same bad input under --lang vi (the default) and --lang en: the same
+    FILE:LINE:COL and field, a different text, and the offending value quoted in both."""
+    run = _run(case, cli, tmp_path_factory)
+    by_command: dict[str, dict[str, list[str]]] = {}
+    for label, lang, result in run.results:
+        lines = result.stderr.removeprefix(PREFIX[lang]).splitlines()
+        by_command.setdefault(label, {})[lang] = [line.strip() for line in lines]
+    for label, texts in by_command.items():
+        if "en" not in texts:
+            continue
+        vi, en = texts["vi"], texts["en"]
+        assert len(vi) == len(en), (vi, en)
+        for vi_line, en_line in zip(vi, en, strict=True):
+            assert vi_line != en_line, f"{label}: not translated: {en_line}"
+            vi_place, en_place = _LOCATED.match(vi_line), _LOCATED.match(en_line)
+            if en_place is None:  # the header of several files: "N problems in M files:"
+                assert vi_place is None, vi_line
+                continue
+            assert vi_place is not None, vi_line
+            assert vi_place.group("where") == en_place.group("where")
+            assert vi_place.group("field") == en_place.group("field")
+            quoted = _GOT.search(en_line)
+            if quoted is not None:
+                assert f"(nhận được {quoted.group(1)})" in vi_line
 
 
 def test_python_tags_are_never_executed(cli: Cli, tmp_path_factory: pytest.TempPathFactory) -> None:
@@ -627,7 +855,7 @@ def test_python_tags_are_never_executed(cli: Cli, tmp_path_factory: pytest.TempP
     assert f"{mkdir_run.tmp / 'pwned'}" in mkdir_run.target.read_text()
     assert not (mkdir_run.tmp / "pwned").exists()
     system_run = _run(by_id["python-tag-os-system"], cli, tmp_path_factory)
-    for _, result in system_run.results:
+    for _, _, result in system_run.results:
         assert "pwned" not in result.stdout
         assert "pwned" not in result.stderr
 
@@ -645,7 +873,7 @@ def test_userinfo_password_is_not_echoed(
     cli: Cli, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
     run = _run(next(c for c in CASES if c.id == "url-userinfo"), cli, tmp_path_factory)
-    for _, result in run.results:
+    for _, _, result in run.results:
         assert result.code == 2
         assert "hunter2" not in result.stderr  # the error must not copy a secret into logs
 
@@ -653,7 +881,9 @@ def test_userinfo_password_is_not_echoed(
 @pytest.mark.parametrize("name", ["unknown-kind.yaml", "bad-regex.yaml", "rule-id-lowercase.yaml"])
 def test_one_bad_rule_is_one_problem(name: str, cli: Cli) -> None:
     """One defect, one problem: no bogus "rules: at least 1 item" beside it."""
-    result = cli("validate", VALID_INVENTORY, "--checklist", BAD / "checklists" / name)
+    result = cli(
+        "validate", VALID_INVENTORY, "--checklist", BAD / "checklists" / name, "--lang", "en"
+    )
     assert result.code == 2
     assert "problems" not in result.stderr
     assert "at least 1 item" not in result.stderr
@@ -669,13 +899,19 @@ def test_a_named_pipe_is_refused_without_waiting(cli: Cli, tmp_path: Path) -> No
     out = tmp_path / "out.json"
     for command in ("audit", "validate"):
         extra = ("--json", out) if command == "audit" else ()
-        result = cli(command, fifo, *extra, "--as-of", AS_OF, timeout=60)
+        result = cli(command, fifo, *extra, "--as-of", AS_OF, "--lang", "en", timeout=60)
         assert result.code == 2, result.stderr
         assert result.stderr == (
             f"auditor: error: {fifo}: a named pipe, not a regular file: save the YAML text "
             "to a file and give its path\n"
         )
         assert "Traceback" not in result.stderr
+        result = cli(command, fifo, *extra, "--as-of", AS_OF, timeout=60)
+        assert result.code == 2, result.stderr
+        assert result.stderr == (
+            f"auditor: lỗi: {fifo}: một đường ống có tên (named pipe), không phải tệp thông "
+            "thường: hãy lưu nội dung YAML vào một tệp rồi chỉ ra đường dẫn của tệp đó\n"
+        )
     assert not out.exists()
 
 
@@ -685,9 +921,13 @@ def test_a_named_pipe_is_refused_without_waiting(cli: Cli, tmp_path: Path) -> No
 
 
 def test_control_valid_inventory_validates(cli: Cli) -> None:
-    result = cli("validate", VALID_INVENTORY, "--checklist", VALID_CHECKLIST)
+    result = cli("validate", VALID_INVENTORY, "--checklist", VALID_CHECKLIST, "--lang", "en")
     assert result.code == 0, result.stderr
     assert result.stdout.startswith("ok: 1 inventory file(s), 1 agencies, 1 systems;")
+    assert result.stderr == ""
+    result = cli("validate", VALID_INVENTORY, "--checklist", VALID_CHECKLIST)
+    assert result.code == 0, result.stderr
+    assert result.stdout.startswith("hợp lệ: 1 tệp danh mục kiểm kê, 1 cơ quan, 1 hệ thống;")
     assert result.stderr == ""
 
 
@@ -697,7 +937,7 @@ def test_control_valid_inventory_validates_with_shipped_checklists_only(
 ) -> None:
     result = cli("validate", VALID_INVENTORY)
     assert result.code == 0, result.stderr
-    assert result.stdout.startswith("ok: 1 inventory file(s)")
+    assert result.stdout.startswith("hợp lệ: 1 tệp danh mục kiểm kê")
 
 
 def test_control_valid_inventory_audit_writes_json(cli: Cli, tmp_path: Path) -> None:

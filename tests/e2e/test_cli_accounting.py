@@ -62,7 +62,7 @@ def test_validate_warns_about_each_unused_attestation_with_file_and_line(
     inventory: tuple[Path, Path, dict[str, int]],
 ) -> None:
     folder, path, where = inventory
-    result = run_cli("validate", folder, "--as-of", AS_OF)
+    result = run_cli("validate", folder, "--as-of", AS_OF, "--lang", "en")
     assert result.code == 0, result.stderr
     assert result.stdout.startswith("ok: ")
     warnings = [w for w in result.stderr.splitlines() if w.startswith("auditor: warning: ")]
@@ -75,10 +75,26 @@ def test_validate_warns_about_each_unused_attestation_with_file_and_line(
     assert len(warnings) == 2, result.stderr
 
 
+def test_the_unused_attestation_warnings_are_in_vietnamese_by_default(
+    inventory: tuple[Path, Path, dict[str, int]],
+) -> None:
+    folder, path, where = inventory
+    result = run_cli("validate", folder, "--as-of", AS_OF)
+    assert result.code == 0, result.stderr
+    assert result.stdout.startswith("hợp lệ: ")
+    warnings = [w for w in result.stderr.splitlines() if w.startswith("auditor: cảnh báo: ")]
+    assert (f"auditor: cảnh báo: {path}:{where['GOV-03']}: xác nhận cho GOV-03 không được sử "
+            "dụng: GOV-03 được đánh giá từ lifecycle và kiểm tra dựng sẵn 'dossier_complete'"
+            ) in warnings
+    assert (f"auditor: cảnh báo: {path}:{where['GOV-99']}: xác nhận cho GOV-99 không được sử "
+            "dụng: không có quy tắc GOV-99 trong bộ tiêu chí") in warnings
+    assert len(warnings) == 2, result.stderr
+
+
 def test_the_example_province_has_no_unused_attestation(cli: Any) -> None:
     result: CliResult = cli("validate", EXAMPLE, "--as-of", AS_OF)
     assert result.code == 0
-    assert "warning" not in result.stderr
+    assert result.stderr == ""
 
 
 @pytest.fixture(scope="module")

@@ -303,7 +303,7 @@ def test_csv_annex_reads_back(years: dict[str, Any]) -> None:
 def test_terminal_prints_the_indicators(years: dict[str, Any]) -> None:
     out = years["stdout"]
     assert "Cán bộ chuyên trách" in out and "Chưa đạt" in out
-    assert "written:" in years["stderr"]
+    assert "đã ghi: " in years["stderr"]  # the output files it wrote, in --lang (vi)
 
 
 # -- certificates: live runs over certificate files ------------------------------------------
@@ -396,7 +396,7 @@ def test_a_bad_targets_file_is_refused_before_anything_is_written(
     targets.write_text(text, encoding="utf-8")
     out = tmp_path / "a.html"
     result = run_cli("report", "annual", "--year", "2026", "--db", years["db"], "--targets",
-                     targets, "--output", out)
+                     targets, "--output", out, "--lang", "en")
     assert result.code == 2, result.stderr
     assert str(targets) in result.stderr and message in result.stderr
     assert "Traceback" not in result.stderr
@@ -405,9 +405,15 @@ def test_a_bad_targets_file_is_refused_before_anything_is_written(
 
 def test_no_audit_in_the_period_is_an_error(years: dict[str, Any], tmp_path: Path) -> None:
     out = tmp_path / "a.html"
-    result = run_cli("report", "annual", "--year", "2020", "--db", years["db"], "--output", out)
+    result = run_cli("report", "annual", "--year", "2020", "--db", years["db"], "--output", out,
+                     "--lang", "en")
     assert result.code == 2
     assert "no audit recorded from 2019-12-15 to 2020-12-14" in result.stderr
+    assert not out.exists()
+    result = run_cli("report", "annual", "--year", "2020", "--db", years["db"], "--output", out)
+    assert result.code == 2
+    assert result.stderr.startswith("auditor: lỗi: ")
+    assert "không có lần đánh giá nào được ghi từ 15/12/2019 đến 14/12/2020" in result.stderr
     assert not out.exists()
 
 
@@ -418,8 +424,11 @@ def test_several_organisations_need_one_chosen(tmp_path: Path) -> None:
     assert run_cli("audit", other, "--as-of", "2026-11-24", "--db", db, "-q").code == 0
     out = tmp_path / "a.json"
     out.unlink()
-    result = run_cli("report", "annual", "--year", "2026", "--db", db, "--json", out)
+    result = run_cli("report", "annual", "--year", "2026", "--db", db, "--json", out,
+                     "--lang", "en")
     assert result.code == 2 and "choose one with --organisation" in result.stderr
+    result = run_cli("report", "annual", "--year", "2026", "--db", db, "--json", out)
+    assert result.code == 2 and "hãy chọn một tổ chức bằng --organisation" in result.stderr
     assert not out.exists()
     chosen = run_cli("report", "annual", "--year", "2026", "--db", db, "--json", out,
                      "--organisation", "tinh-chung-thu", "-q")
@@ -430,8 +439,11 @@ def test_several_organisations_need_one_chosen(tmp_path: Path) -> None:
 def test_a_missing_store_is_not_created(tmp_path: Path) -> None:
     db = tmp_path / "nowhere" / "h.sqlite"
     result = run_cli("report", "annual", "--year", "2026", "--db", db, "--json",
-                     tmp_path / "x.json")
+                     tmp_path / "x.json", "--lang", "en")
     assert result.code == 2 and f"no history store at {db}" in result.stderr
+    result = run_cli("report", "annual", "--year", "2026", "--db", db, "--json",
+                     tmp_path / "x.json")
+    assert result.code == 2 and f"không có kho lịch sử tại {db}" in result.stderr
     assert list(tmp_path.iterdir()) == []
 
 

@@ -86,8 +86,15 @@ def test_validate_and_audit_warn_of_a_decision_dated_after_today(
     )
     expected = (f"{inventory}:5: field 'agencies[0].security_unit.decision.date': dated "
                 f"{far.isoformat()}, after today")
+    vietnamese = (f"{inventory}:5: trường 'agencies[0].security_unit.decision.date': đề ngày "
+                  f"{far:%d/%m/%Y}, sau ngày hôm nay")
     validated = cli("validate", inventory)
+    assert validated.code == 0, validated.stderr
+    assert f"auditor: cảnh báo: {vietnamese}" in validated.stderr
+    validated = cli("validate", inventory, "--lang", "en")
     assert validated.code == 0, validated.stderr
     assert f"auditor: warning: {expected}" in validated.stderr
     audited = cli("audit", inventory, "--no-history", "--quiet", "--lang", "en")
     assert f"auditor: warning: {expected}" in audited.stderr
+    audited = cli("audit", inventory, "--no-history", "--quiet")
+    assert f"auditor: cảnh báo: {vietnamese}" in audited.stderr

@@ -230,7 +230,12 @@ def test_schema_commands_print_json_schema() -> None:
 def test_validate_reports_counts() -> None:
     result = run_cli("validate", EXAMPLE)
     assert result.code == 0
-    assert "systems" in result.stdout and "rules" in result.stdout
+    assert result.stdout.startswith("hợp lệ: 7 tệp danh mục kiểm kê, ")
+    assert "hệ thống" in result.stdout and "quy tắc" in result.stdout
+    english = run_cli("validate", EXAMPLE, "--lang", "en")
+    assert english.code == 0
+    assert english.stdout.startswith("ok: 7 inventory file(s), ")
+    assert "systems" in english.stdout and "rules" in english.stdout
 
 
 def test_hostile_names_do_not_inject_terminal_markup(tmp_path: Path) -> None:

@@ -19,7 +19,8 @@ AS_OF = "2026-11-24"
 
 
 def _audit(*args: str | Path) -> CliResult:
-    return run_cli("audit", EXAMPLE, "--as-of", AS_OF, "-q", *args)
+    """The example province audited, messages in English (the tests read their words)."""
+    return run_cli("audit", EXAMPLE, "--as-of", AS_OF, "-q", "--lang", "en", *args)
 
 
 def _refused(result: CliResult, *needles: str) -> None:
@@ -153,9 +154,20 @@ def test_annual_exports_are_all_written_or_none(tmp_path: Path) -> None:
     assert _audit("--db", db).code == 0
     result = run_cli("report", "annual", "--year", "2026", "--db", db, "-q",
                      "--json", tmp_path / "f.json", "--csv", tmp_path / "a.csv",
-                     "--xlsx", tmp_path / "nodir" / "a.xlsx")
+                     "--xlsx", tmp_path / "nodir" / "a.xlsx", "--lang", "en")
     _refused(result, "a.xlsx", "does not exist")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["h.sqlite"]
+
+
+def test_output_errors_are_in_vietnamese_by_default(tmp_path: Path) -> None:
+    """The same refusal without --lang: the option and path as given, the reason in
+    Vietnamese."""
+    html = tmp_path / "nodir" / "r.html"
+    result = run_cli("audit", EXAMPLE, "--as-of", AS_OF, "-q", "--no-history", "--output", html)
+    _refused(result, f"auditor: lỗi: --output {html}: thư mục {html.parent} không tồn tại\n")
+    both = run_cli("audit", EXAMPLE, "--as-of", AS_OF, "-q", "--no-history", "--json", "-",
+                   "--output", "-")
+    _refused(both, "auditor: lỗi: --json và --output cùng ghi ra đầu ra chuẩn ('-')")
 
 
 # -- 6. output over an input -------------------------------------------------------------------
@@ -172,7 +184,7 @@ def inventory(tmp_path: Path) -> Path:
 def test_an_output_over_an_inventory_file_is_refused(inventory: Path, option: str) -> None:
     victim = inventory / "so-y-te.yaml"
     before = _digest(victim)
-    result = run_cli("audit", inventory, "--as-of", AS_OF, "-q", "--no-history",
+    result = run_cli("audit", inventory, "--as-of", AS_OF, "-q", "--no-history", "--lang", "en",
                      option, inventory / "." / "so-y-te.yaml")
     _refused(result, "so-y-te.yaml", "input")
     assert _digest(victim) == before
@@ -187,7 +199,7 @@ def test_an_output_over_a_hard_link_to_a_checklist_is_refused(
     alias = tmp_path / "alias.json"
     os.link(checklist, alias)
     before = _digest(checklist)
-    result = run_cli("audit", inventory, "--as-of", AS_OF, "-q", "--no-history",
+    result = run_cli("audit", inventory, "--as-of", AS_OF, "-q", "--no-history", "--lang", "en",
                      "--checklist", checklist, "--json", alias)
     _refused(result, str(alias), "input")
     assert _digest(checklist) == before
@@ -197,6 +209,60 @@ def test_an_annual_output_over_the_store_is_refused(tmp_path: Path) -> None:
     db = tmp_path / "h.sqlite"
     assert _audit("--db", db).code == 0
     before = _digest(db)
-    result = run_cli("report", "annual", "--year", "2026", "--db", db, "--json", db)
+    result = run_cli("report", "annual", "--year", "2026", "--db", db, "--json", db,
+                     "--lang", "en")
     _refused(result, str(db), "input")
     assert _digest(db) == before
+
+
+@pytest.fixture
+def immutable_output(tmp_path: Path) -> Iterator[Path]:
+    """An existing HTML report that nobody, root included, may replace (`chattr +i`): the
+    plan accepts it (a regular file in a writable folder); only the final rename fails."""
+    folder = tmp_path / "out"
+    folder.mkdir()
+    report = folder / "r.html"
+    report.write_text("old report\n", encoding="utf-8")
+    chattr = shutil.which("chattr")
+    if chattr is None:
+        pytest.skip("chattr not available")
+    made = subprocess.run([chattr, "+i", str(report)], capture_output=True, check=False)
+    if made.returncode != 0:
+        pytest.skip(f"chattr +i not supported here: {made.stderr!r}")
+    try:
+        yield report
+    finally:
+        subprocess.run([chattr, "-i", str(report)], check=True)
+
+
+@pytest.mark.parametrize("lang", ["en", "vi"])
+def test_a_rename_failing_after_the_run_is_recorded_says_so(
+    immutable_output: Path, tmp_path: Path, lang: str
+) -> None:
+    """The run is recorded first (the last thing that may fail before the outputs are put in
+    place); when a rename still fails, the error gives the run's id and the outputs missing."""
+    db = tmp_path / "h.sqlite"
+    results = immutable_output.parent / "r.json"
+    result = run_cli("audit", EXAMPLE, "--as-of", AS_OF, "-q", "--lang", lang, "--db", db,
+                     "--json", results, "--output", immutable_output)
+    runs = run_cli("history", "list", "--db", db, "--json")
+    assert runs.code == 0, runs.stderr
+    (run,) = json.loads(runs.stdout)
+    if lang == "en":
+        _refused(
+            result,
+            f"auditor: error: cannot write {immutable_output}: Operation not permitted; the run "
+            f"is recorded as run {run['id']} in {db}, but these outputs were not written: "
+            f"{immutable_output} (written: {results}); run again with --no-history",
+        )
+    else:
+        _refused(
+            result,
+            f"auditor: lỗi: không ghi được {immutable_output}: thao tác không được phép; lần "
+            f"đánh giá đã được ghi lại thành lần số {run['id']} trong {db}, nhưng các kết quả "
+            f"sau chưa được ghi: {immutable_output} (đã ghi: {results}); chạy lại với "
+            "--no-history",
+        )
+    assert immutable_output.read_text(encoding="utf-8") == "old report\n"
+    assert json.loads(results.read_text(encoding="utf-8"))["systems"]
+    assert sorted(p.name for p in immutable_output.parent.iterdir()) == ["r.html", "r.json"]

@@ -82,7 +82,8 @@ def test_offline_audit_shows_files_systems_and_report_but_no_probe_line(
         assert LABELS["probes"][other] not in shown
     if lang == "en":
         assert LABELS["files"]["vi"] not in shown
-    assert "recorded as run" in shown  # the messages after the display still arrive
+    recorded = "recorded as run" if lang == "en" else "đã ghi lại thành lần đánh giá số"
+    assert recorded in shown  # the messages after the display still arrive
 
 
 def test_gate_on_a_terminal_shows_files_and_systems(tmp_path: Path) -> None:
@@ -112,7 +113,8 @@ def test_piped_audit_shows_no_progress(tmp_path: Path) -> None:
         for stream in (result.stdout, result.stderr):
             assert text["vi"] not in stream and text["en"] not in stream
     assert "\r" not in result.stderr
-    assert result.stderr.startswith("recorded as run "), result.stderr
+    # Vietnamese by default (--lang): "recorded as run N in …"
+    assert result.stderr.startswith("đã ghi lại thành lần đánh giá số "), result.stderr
 
 
 def _drawn(work: object) -> str:

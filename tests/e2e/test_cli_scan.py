@@ -225,7 +225,12 @@ def test_malformed_xml_is_refused_with_the_file_named(lab: Lab, tmp_path: Path) 
     result = run_cli("audit", lab.inventory, "--scan-results", bad, "--json",
                      tmp_path / "r.json")
     assert result.code == 2 and "cut.xml" in result.stderr
+    assert f"auditor: lỗi: {bad}:3:" in result.stderr and "XML bị cắt cụt" in result.stderr
     assert "Traceback" not in result.stderr and not (tmp_path / "r.json").exists()
+    english = run_cli("audit", lab.inventory, "--scan-results", bad, "--json",
+                      tmp_path / "r.json", "--lang", "en")
+    assert f"auditor: error: {bad}:3:" in english.stderr
+    assert "truncated or malformed XML" in english.stderr
 
 
 def test_scan_without_live_is_a_usage_error(lab: Lab) -> None:
@@ -245,10 +250,17 @@ agencies:
 """,
         encoding="utf-8",
     )
-    result = run_cli("scan", tmp_path / "inv.yaml", "--save", tmp_path / "s.json")
+    result = run_cli("scan", tmp_path / "inv.yaml", "--save", tmp_path / "s.json", "--lang", "en")
     assert result.code == 2, result.stdout
     assert "127.0.0.0/16" in result.stderr and "65,536 addresses" in result.stderr
     assert "Traceback" not in result.stderr and not (tmp_path / "s.json").exists()
+    result = run_cli("scan", tmp_path / "inv.yaml", "--save", tmp_path / "s.json")
+    assert result.code == 2, result.stdout
+    assert result.stderr == (
+        "auditor: lỗi: từ chối mục tiêu quét: mạng 127.0.0.0/16 có 65.536 địa chỉ, vượt giới "
+        "hạn 1.024; muốn quét mạng lớn cần được cho phép rõ ràng\n"
+    )
+    assert not (tmp_path / "s.json").exists()
 
 
 def test_a_risky_port_closes_the_go_live_gate(scanned: tuple[Path, dict[str, Any]],

@@ -78,20 +78,22 @@ def test_a_tampered_json_column_is_a_clean_error(
     with sqlite3.connect(db) as connection:
         connection.execute(f"UPDATE {table} SET {column} = ?", (value,))  # noqa: S608
     connection.close()
-    show = run_cli("history", "show", "1", "--db", db, "--json")
+    show = run_cli("history", "show", "1", "--db", db, "--json", "--lang", "en")
     _clean_failure(show, str(db), "damaged data")
     assert show.stdout == ""
     annual = run_cli("report", "annual", "--year", "2026", "--db", db,
                      "--json", tmp_path / "figures.json", "-q")
-    _clean_failure(annual, str(db), "damaged data")
+    _clean_failure(annual, str(db), "dữ liệu trong kho lịch sử bị hỏng")
     assert not (tmp_path / "figures.json").exists()
 
 
 @pytest.mark.parametrize("command", [("list",), ("show", "1"), ("diff", "1", "2")])
 def test_read_commands_never_create_a_store(tmp_path: Path, command: tuple[str, ...]) -> None:
     db = tmp_path / "missing" / "h.sqlite"
-    result = run_cli("history", *command, "--db", db)
+    result = run_cli("history", *command, "--db", db, "--lang", "en")
     _clean_failure(result, "no history store", str(db))
+    result = run_cli("history", *command, "--db", db)
+    _clean_failure(result, f"auditor: lỗi: không có kho lịch sử tại {db}")
     assert not db.parent.exists()
 
 

@@ -8,7 +8,8 @@ deleted, duplicated or re-indented, bytes inserted, the file cut short — must 
 - the loader: a LoadedInventory, or an InputError (never another exception) whose every
   problem names a file of the inventory and a line (a few whole-inventory problems have none);
 - `auditor audit --json`: exit 0/1 with valid JSON written, or exit 2 with
-  `auditor: error: FILE:LINE…`, no traceback, and no output file.
+  `auditor: lỗi: FILE:LINE…` (Vietnamese, the default language), no traceback, and no output
+  file.
 
 The CLI runs in-process (`auditor.cli.main`, the console script's entry point) to keep each
 example cheap. Profiles (HYPOTHESIS_PROFILE): `ci` (default; a fixed number of examples,
@@ -49,8 +50,12 @@ settings.register_profile(
 PROFILE = settings.get_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 LOADER = settings(PROFILE, max_examples=PROFILE.max_examples * 5)
 
-# Problems about the inventory as a whole: they name the paths given, not a line.
-WITHOUT_LINE = ("no 'organisation:' section found",)
+# Problems about the inventory as a whole: they name the paths given, not a line (the loader's
+# English text, the CLI's Vietnamese one).
+WITHOUT_LINE = (
+    "no 'organisation:' section found",
+    "không tìm thấy mục 'organisation:'",
+)
 
 # --------------------------------------------------------------------------------------------
 # Mutations
@@ -173,22 +178,22 @@ def test_the_cli_gives_json_or_a_located_error(change: tuple[str, bytes]) -> Non
         errors = stderr.getvalue()
         assert "Traceback" not in errors
         if code in (0, 1):
-            assert "auditor: error" not in errors
+            assert "auditor: lỗi" not in errors
             json.loads(out.read_text(encoding="utf-8"))
             return
         assert code == 2, (code, errors)
         assert list(out_dir.iterdir()) == [], "nothing is written on bad input"
         first, *rest = errors.splitlines()
-        assert first.startswith("auditor: error: "), errors
-        header = first[len("auditor: error: ") :]
-        if re.match(r"\d+ problems in \d+ files:$", header):
+        assert first.startswith("auditor: lỗi: "), errors
+        header = first[len("auditor: lỗi: ") :]
+        if re.match(r"\d+ lỗi trong \d+ tệp:$", header):
             problems = rest
-        elif header.endswith(" problems:"):
+        elif re.search(r": \d+ lỗi:$", header):
             problems = rest
             assert header.startswith(str(folder))
         else:
             problems = [header]
         for problem in problems:
-            if problem.startswith("  ... and "):
+            if problem.startswith("  ... và "):
                 continue
             _check_location(problem.strip(), folder)

@@ -3,12 +3,14 @@
 The inventory's names hold an OSC title sequence (`ESC ] 0 ; pwned BEL`), a colour (`ESC [31m`),
 CR and U+202E. Output is checked as bytes (a text-mode pipe would turn CR into a newline), on a
 pipe and on a pseudo-terminal (where rich adds its own colour sequences, so the check there is
-that none of the injected ones appear)."""
+that none of the injected ones appear). JSON keeps the names exact: the characters are JSON
+escapes there, never raw bytes."""
 
 from __future__ import annotations
 
 import csv
 import io
+import json
 import os
 import pty
 import subprocess
@@ -109,22 +111,27 @@ def test_names_with_escapes_are_shown_escaped_on_a_terminal(command: str) -> Non
     _assert_no_raw(result.stderr)
 
 
-def test_validate_warns_with_file_line_and_field() -> None:
-    result = _run_bytes("validate", INVENTORY)
+@pytest.mark.parametrize(
+    ("lang", "field", "words"),
+    [("en", "field", "control or bidi characters"),
+     ("vi", "trường", "chứa ký tự điều khiển hoặc ký tự đổi chiều văn bản")],
+)
+def test_validate_warns_with_file_line_and_field(lang: str, field: str, words: str) -> None:
+    result = _run_bytes("validate", INVENTORY, "--lang", lang)
     assert result.code == 0, result.stderr
     _assert_no_raw(result.stderr)
     warnings = result.stderr.decode()
-    assert f"{INVENTORY}:8: field 'agencies[0].name'" in warnings
-    assert f"{INVENTORY}:11: field 'agencies[0].systems[0].name'" in warnings
-    assert f"{INVENTORY}:5: field 'organisation.name'" in warnings
-    assert "control or bidi characters" in warnings
+    assert f"{INVENTORY}:8: {field} 'agencies[0].name'" in warnings
+    assert f"{INVENTORY}:11: {field} 'agencies[0].systems[0].name'" in warnings
+    assert f"{INVENTORY}:5: {field} 'organisation.name'" in warnings
+    assert words in warnings
     assert "\\x1b]0;pwned\\x07" in warnings
 
 
 def test_a_clean_inventory_gets_no_such_warning() -> None:
     result = run_cli("validate", REPO / "inventories" / "example-province")
     assert result.code == 0, result.stderr
-    assert "control or bidi" not in result.stderr
+    assert result.stderr == ""
 
 
 def test_annual_csv_and_summary_show_them_escaped(tmp_path: Path) -> None:
@@ -144,3 +151,40 @@ def test_annual_csv_and_summary_show_them_escaped(tmp_path: Path) -> None:
     cells = [cell for row in rows[1:] for cell in row]
     assert any("\\x1b]0;pwned\\x07 A\\r\\u202eevil" in cell for cell in cells), rows
     assert any("\\x1b[31mthống\\r\\u202e 1" in cell for cell in cells), rows
+
+
+# -- JSON: the data exact, nothing raw ----------------------------------------------------------
+
+AGENCY = "Sở \x1b]0;pwned\x07 A\r\u202eevil"
+SYSTEM = "Hệ \x1b[31mthống\r\u202e 1"
+# What a terminal could act on in UTF-8 JSON: C0 (JSON escapes those itself), DEL, C1, bidi.
+RAW_IN_JSON = (*RAW, b"\x7f", "\x9b".encode(), "\u2066".encode())
+
+
+@pytest.mark.parametrize("where", ["stdout", "file"])
+def test_results_json_carries_the_names_exactly_but_no_raw_character(
+    where: str, tmp_path: Path
+) -> None:
+    """`--json -` (and a JSON file someone may `cat`): the names decode to exactly what the
+    inventory says, while the bytes hold only JSON escapes (`\\u202e`), never the characters."""
+    out = tmp_path / "r.json"
+    target = "-" if where == "stdout" else out
+    result = _run_bytes("audit", INVENTORY, "--as-of", AS_OF, "--no-history", "--json", target)
+    assert result.code in (0, 1), result.stderr
+    raw = result.stdout if where == "stdout" else out.read_bytes()
+    for char in RAW_IN_JSON:
+        assert char not in raw, char
+    assert b"\\u202e" in raw and b"\\u001b" in raw
+    data = json.loads(raw)
+    assert [a["name"] for a in data["agencies"]] == [AGENCY]
+    assert [s["name"] for s in data["systems"]] == [SYSTEM]
+
+
+def test_printed_json_is_escaped_on_a_terminal_too() -> None:
+    """`level --format json` on a pseudo-terminal: JSON escapes, no raw character."""
+    result = _run_tty("level", INVENTORY, "--as-of", AS_OF, "--format", "json")
+    assert result.code == 0, result.stdout[-2000:]
+    for char in RAW_IN_JSON:
+        assert char not in result.stdout, char
+    data = json.loads(result.stdout.decode())
+    assert [s["name"] for s in data] == [SYSTEM]

@@ -296,6 +296,43 @@ def test_xlsx_inventory_text_is_never_a_formula(figures: AnnualFigures, tmp_path
                 assert b"<f>" not in archive.read(name), name
 
 
+def test_xlsx_control_and_bidi_characters_are_visible_escapes(
+    figures: AnnualFigures, tmp_path: Path
+) -> None:
+    """Every character openpyxl refuses (NUL, ESC, BEL…) and those it accepts but that act
+    where the cell is shown (C1 controls, DEL, bidi overrides) become visible escapes, as in
+    the CSV annex; the export does not fail, and line breaks stay."""
+    texts = [
+        "Sở \x1b]0;pwned\x07 A",  # an OSC title sequence (openpyxl refuses ESC and BEL)
+        "Hệ\x00thống",  # NUL
+        "Cổng \u202eevil",  # right-to-left override (XML accepts it)
+        "CSI \x9b31m đỏ\x7f",  # a C1 control and DEL (XML accepts both)
+        "Hai\ndòng",  # a line break stays a line break
+    ]
+    shown = [
+        "Sở \\x1b]0;pwned\\x07 A",
+        "Hệ\\x00thống",
+        "Cổng \\u202eevil",
+        "CSI \\x9b31m đỏ\\x7f",
+        "Hai\ndòng",
+    ]
+    lines = [
+        dataclasses.replace(line, name=text)
+        for line, text in zip(figures.systems, texts, strict=False)
+    ]
+    path = tmp_path / "annual.xlsx"
+    write_xlsx(_with_lines(figures, *lines), path, "vi")
+    sheet = openpyxl.load_workbook(path)["Hệ thống"]
+    names = [row[_index("system_name")].value for row in sheet.iter_rows(min_row=2, max_row=6)]
+    assert names == shown
+    with zipfile.ZipFile(path) as archive:
+        sheets = b"".join(
+            archive.read(name) for name in archive.namelist() if name.startswith("xl/")
+        )
+    for raw in ("\x1b", "\x07", "\x00", "\u202e", "\x9b", "\x7f"):
+        assert raw.encode() not in sheets, raw
+
+
 # -- CSV --------------------------------------------------------------------------------------
 
 

@@ -197,8 +197,8 @@ def _origin_says(origin: dict[str, Any], text: str, where: str) -> None:
         (b"[1, 2]", "no schema_version"),
         (b'{"schema_version": "3.0"}', "'3.0' is not one this auditor reads"),
         (b'{"schema_version": "0.9"}', "'0.9' is not one this auditor reads (1.x, 2.x)\n"),
-        (b'{"schema_version": "2.0", "run": {}}', "field required"),
-        (b'{"schema_version": "1.3", "run": {}}', "field required"),
+        (b'{"schema_version": "2.0", "run": {}}', "required field is missing"),
+        (b'{"schema_version": "1.3", "run": {}}', "required field is missing"),
     ],
 )
 def test_what_is_not_results_is_one_clear_error(data: bytes, says: str) -> None:

@@ -6,6 +6,7 @@ import dataclasses
 from collections.abc import Mapping
 
 from auditor.errors import AuditorError
+from auditor.messages import Msg
 from auditor.model.results import Status
 from auditor.model.targets import AnnualTargets
 from auditor.report.annual.build import build_figures
@@ -20,24 +21,39 @@ class NoAuditsError(AuditorError):
 def _organisation(store: HistoryStore, period: Period, organisation: str | None) -> tuple[str, str]:
     runs = store.runs(since=period.since, until=period.until)
     names = {run.organisation: run.organisation_name for run in reversed(runs)}
+    since_vi, until_vi = f"{period.since:%d/%m/%Y}", f"{period.until:%d/%m/%Y}"
+    since, until = period.since.isoformat(), period.until.isoformat()
     if organisation is not None:
         if organisation not in names:
-            known = ", ".join(sorted(names)) or "none"
+            listed = ", ".join(sorted(names))
             raise NoAuditsError(
-                f"{store.name}: no audit of '{organisation}' recorded from "
-                f"{period.since.isoformat()} to {period.until.isoformat()} "
-                f"(organisations audited then: {known})"
+                Msg(
+                    f"{store.name}: không có lần đánh giá nào của '{organisation}' được ghi từ "
+                    f"{since_vi} đến {until_vi} (các tổ chức được đánh giá trong thời gian đó: "
+                    f"{listed or 'không có'})",
+                    f"{store.name}: no audit of '{organisation}' recorded from {since} to "
+                    f"{until} (organisations audited then: {listed or 'none'})",
+                )
             )
         return organisation, names[organisation]
     if not names:
         raise NoAuditsError(
-            f"{store.name}: no audit recorded from {period.since.isoformat()} to "
-            f"{period.until.isoformat()}; run `auditor audit` first (every run is recorded)"
+            Msg(
+                f"{store.name}: không có lần đánh giá nào được ghi từ {since_vi} đến {until_vi}; "
+                "hãy chạy `auditor audit` trước (mỗi lần chạy đều được ghi lại)",
+                f"{store.name}: no audit recorded from {since} to {until}; run `auditor audit` "
+                "first (every run is recorded)",
+            )
         )
     if len(names) > 1:
+        listed = ", ".join(sorted(names))
         raise NoAuditsError(
-            f"{store.name}: audits of several organisations in the period "
-            f"({', '.join(sorted(names))}); choose one with --organisation"
+            Msg(
+                f"{store.name}: trong kỳ có các lần đánh giá của nhiều tổ chức ({listed}); hãy "
+                "chọn một tổ chức bằng --organisation",
+                f"{store.name}: audits of several organisations in the period ({listed}); "
+                "choose one with --organisation",
+            )
         )
     ((only, name),) = names.items()
     return only, name

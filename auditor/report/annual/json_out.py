@@ -10,6 +10,7 @@ from typing import Any
 from pydantic import TypeAdapter
 
 from auditor.report.annual.figures import AnnualFigures
+from auditor.safe_text import json_safe_bytes
 
 FORMAT = "auditor-annual/1"
 _ADAPTER: TypeAdapter[AnnualFigures] = TypeAdapter(AnnualFigures)
@@ -29,4 +30,7 @@ def figures_dict(figures: AnnualFigures) -> dict[str, Any]:
 
 
 def figures_json(figures: AnnualFigures) -> bytes:
-    return TypeAdapter(dict[str, Any]).dump_json(figures_dict(figures), indent=2) + b"\n"
+    # DEL, C1 and bidi characters of inventory names as JSON escapes (terminal-safe, exact).
+    return json_safe_bytes(
+        TypeAdapter(dict[str, Any]).dump_json(figures_dict(figures), indent=2) + b"\n"
+    )

@@ -18,6 +18,9 @@ Safety:
   prefix" style: the visible text stays exactly as typed (no added apostrophe), and Excel
   keeps it text even when someone edits the cell, just as if it had been typed after an
   apostrophe;
+- control characters (C0 but line break and tab, DEL, C1) and bidi characters (U+202E…) in
+  inventory text are shown as visible escapes (`\\x1b`, `\\u202e`), like the CSV annex and the
+  terminal: openpyxl refuses some of them, and the others would act where the cell is shown;
 - nothing is half-written: the file is written beside its destination and renamed into
   place (`auditor.files.write_atomic`), and removed if anything fails.
 """
@@ -49,6 +52,7 @@ from auditor.report.annual.figures import (
     KpiValue,
 )
 from auditor.report.filters import DASH
+from auditor.safe_text import safe_layout
 
 _DATE_FORMAT: Final = {"vi": "dd/mm/yyyy", "en": "yyyy-mm-dd"}
 _NUMBER_FORMAT: Final[dict[Kind, str]] = {"float": "0.0", "int": "0"}
@@ -110,10 +114,14 @@ class _Book:
         return cell
 
     def text(self, ws: _Sheet, value: str) -> Any:
-        """A string as a text cell, never a formula; XML-illegal control characters dropped."""
-        # openpyxl refuses control characters XML cannot carry (it would abort the whole
-        # export for one stray character in an inventory); they are invisible anyway.
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+        """A string as a text cell, never a formula; control and bidi characters shown as
+        visible escapes (`\\x1b`, `\\u202e`), as in the CSV annex."""
+        # openpyxl refuses the control characters XML cannot carry (it would abort the whole
+        # export for one stray character in an inventory), and a C1 control or a bidi
+        # override would act in whatever shows the cell: all become visible escapes. Line
+        # breaks and tabs stay (a cell may hold several lines).
+        value = safe_layout(value)
+        assert ILLEGAL_CHARACTERS_RE.search(value) is None  # noqa: S101 - safe_layout's job
         if not (value.startswith(FORMULA_START) or value in ERROR_CODES):
             return value
         cell = WriteOnlyCell(cast(Any, ws), value)
