@@ -24,6 +24,8 @@ import multiprocessing
 import operator
 import os
 import pickle
+import sys
+import warnings
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any, TypeVar
@@ -106,9 +108,17 @@ def _chunks(count: int, size: int) -> list[tuple[int, int]]:
     return [(start, min(start + size, count)) for start in range(0, count, size)]
 
 
+def _worker_start() -> None:
+    """A worker only judges: no collector pauses (millions of acyclic objects), and standard
+    streams of its own. The parent may have had another thread (a progress display) inside
+    a write when it forked; the worker's copy of that stream's lock would then stay held
+    forever, and the flush a worker does on exit would hang on it."""
+    gc.disable()
+    sys.stdout = sys.stderr = io.StringIO()
+
+
 def _run_chunk(bounds: tuple[int, int]) -> bytes:
     """In a worker: judge systems [start, stop) with the inherited job; pickled results."""
-    gc.disable()  # millions of acyclic objects; the worker exits when the pool shuts down
     job = _JOB
     assert job is not None  # noqa: S101 - set by the parent before it forked this worker
     start, stop = bounds
@@ -122,10 +132,17 @@ def _in_order(
     chunks = _chunks(count, CHUNK)
     _JOB = job
     gc.freeze()  # what exists now stays put: no collection in a worker copies its pages
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"))
+    pool = ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=multiprocessing.get_context("fork"),
+        initializer=_worker_start,
+    )
     try:
+        with warnings.catch_warnings():  # Python 3.12+ warns of fork beside threads: see above
+            warnings.filterwarnings("ignore", "This process .* multi-threaded", DeprecationWarning)
+            results = pool.map(_run_chunk, chunks)  # forks the workers
         done = 0
-        for (start, stop), blob in zip(chunks, pool.map(_run_chunk, chunks), strict=True):
+        for (start, stop), blob in zip(chunks, results, strict=True):
             batch: list[T] = loads(blob)
             done += stop - start
             if progress is not None:
