@@ -152,9 +152,13 @@ class Listener:
 
 def _bound(family: socket.AddressFamily, host: str, port: int = 0) -> socket.socket:
     sock = socket.socket(family, socket.SOCK_STREAM)
-    if family == socket.AF_INET6:
-        sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
-    sock.bind((host, port))
+    try:
+        if family == socket.AF_INET6:
+            sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+        sock.bind((host, port))
+    except OSError:
+        sock.close()  # a port in use (e.g. by another test run) must not leak the socket
+        raise
     return sock
 
 
