@@ -22,8 +22,8 @@
        certificate's notAfter with a minimal stdlib `ssl` client at auditor's concurrency,
        to separate Python's and OpenSSL's cost from auditor's;
      python -m auditor --version, the CLI's start-up alone;
-     a projection: bench/tls_lean.py makes the `probe tls` command's library calls after
-       importing only what they need, i.e. the same probe with a lean CLI start-up.
+     with --lean, a projection: bench/tls_lean.py makes the `probe tls` command's library
+       calls after importing only what they need, i.e. the same probe with a lean start-up.
    Python children import from byte-code in a cache folder of their own (as an installed
    auditor does; this machine sets PYTHONDONTWRITEBYTECODE, which would otherwise make every
    auditor start-up compile its sources again), filled by one unmeasured run.
@@ -486,11 +486,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-warmup", action="store_true")
     parser.add_argument("--skip", default="",
                         help="comma-separated: nmap,nmap-extra (keep only nmap -T4),sslyze,"
-                        "floor,legacy,system-store,startup,lean")
+                        "floor,legacy,system-store,startup")
     parser.add_argument("--baseline", type=Path, action="append", default=[], metavar="SRC",
                         help="also run auditor's defaults row from this source tree (a folder "
                         "holding auditor/, e.g. `git archive COMMIT auditor | tar -x -C SRC`); "
                         "repeatable")
+    parser.add_argument("--lean", action="store_true",
+                        help="also the projection row bench/tls_lean.py: the probe tls command's "
+                        "library calls with only the imports they need (a lean CLI start-up)")
     parser.add_argument("--floor-threads", type=int, default=4,
                         help="threads of the stdlib floor (auditor's defaults allow 4 "
                         "connections to one address)")
@@ -551,7 +554,7 @@ def main(argv: list[str] | None = None) -> int:
                               [sys.executable, str(BENCH / "tls_floor.py"),
                                str(tmp / "ports.json"), str(ca), str(args.floor_threads)],
                               parse_floor, python=True))
-        if "lean" not in skip:
+        if args.lean:
             tools.append(Tool("projection: the same probe with a lean start-up "
                               "(bench/tls_lean.py, only the modules `probe tls` runs)",
                               [sys.executable, str(BENCH / "tls_lean.py"), str(inventory),

@@ -60,6 +60,7 @@ _STORE_LOCK = threading.Lock()
 TIME_REASONS = frozenset({"expired", "not_yet_valid"})
 _SHA256 = hashes.SHA256()
 _VERDICTS: Memo[str | None] = Memo(1024)
+_SUBJECTS: Memo[DNSName | IPAddress | None] = Memo(1024)
 
 
 def _certificates(data: bytes) -> list[x509.Certificate]:
@@ -153,29 +154,34 @@ def _subject(
     return None
 
 
+@dataclass(frozen=True)
+class _Chain:
+    """A presented chain and what identifies it in the memos (never the parsed certificates,
+    memo.py): the SHA-256 fingerprints of the leaf and of the other certificates."""
+
+    leaf: x509.Certificate
+    intermediates: list[x509.Certificate]
+    key: tuple[bytes, tuple[bytes, ...]]
+
+    @classmethod
+    def of(cls, leaf: x509.Certificate, chain: Sequence[x509.Certificate]) -> _Chain:
+        intermediates = [c for c in chain if c != leaf]
+        key = (leaf.fingerprint(_SHA256), tuple(c.fingerprint(_SHA256) for c in intermediates))
+        return cls(leaf, intermediates, key)
+
+
 def _verify(
-    leaf: x509.Certificate,
-    chain: Sequence[x509.Certificate],
-    store: Store,
-    subject: DNSName | IPAddress,
-    when: dt.datetime,
+    chain: _Chain, store: Store, subject: DNSName | IPAddress, when: dt.datetime
 ) -> str | None:
     """None when the chain verifies at `when`, else the verifier's reason.
 
     A pure function of its arguments (a `Store` is immutable, and `trust_store` gives one
     object per bundle and process) whose signature checks cost about a third of a handshake:
-    a chain an estate serves on many endpoints is verified once per instant (memo.py), keyed
-    by the certificates' SHA-256 fingerprints."""
-    intermediates = [c for c in chain if c != leaf]
-    key = (
-        leaf.fingerprint(_SHA256),
-        tuple(c.fingerprint(_SHA256) for c in intermediates),
-        store,
-        type(subject).__name__,
-        str(subject.value),
-        when,
+    a chain an estate serves on many endpoints is verified once per instant (memo.py)."""
+    key = (chain.key, store, type(subject).__name__, str(subject.value), when)
+    return _VERDICTS.get(
+        key, lambda: _verify_now(chain.leaf, chain.intermediates, store, subject, when)
     )
-    return _VERDICTS.get(key, lambda: _verify_now(leaf, intermediates, store, subject, when))
 
 
 def _verify_now(
@@ -252,15 +258,19 @@ def judge_at(
     if verified is None or (verified is False and reason not in TIME_REASONS):
         return unchanged
     store = trust_store(ca_bundle)
-    subject = _subject(leaf, server_name, hostname_matches)
+    presented = _Chain.of(leaf, chain)
+    subject = _SUBJECTS.get(
+        (presented.key[0], server_name, hostname_matches),
+        lambda: _subject(leaf, server_name, hostname_matches),
+    )
     if store is None or subject is None:
         return unchanged
-    certificates = [leaf, *(c for c in chain if c != leaf)]
+    certificates = [leaf, *presented.intermediates]
     when = instant_of(as_of, certificates)
-    refused = _verify(leaf, chain, store, subject, when)
+    refused = _verify(presented, store, subject, when)
     if refused is None:
         return AsOfVerdict(True, None, None, when)
-    if _verify(leaf, chain, store, subject, observed_at) is not None:
+    if _verify(presented, store, subject, observed_at) is not None:
         return unchanged  # refused at both instants: not a question of time
     timed = _time_reason(certificates, when)
     if timed is None:  # pragma: no cover - time made the difference, so a date is out

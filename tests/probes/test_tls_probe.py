@@ -269,7 +269,7 @@ def test_one_certificate_on_many_endpoints_is_judged_per_endpoint(serve, pki) ->
         assert good.cert is not None and good.cert.days_left == 80
     # The memos hold plain keys (DER, digests, dates): a parsed certificate would keep its
     # parsed extensions alive, ~40 objects each, for every garbage collection to scan.
-    for memo in (tls._FACTS, chaintime._VERDICTS):
+    for memo in (tls._FACTS, chaintime._VERDICTS, chaintime._SUBJECTS):
         for key in list(memo._data):
             flat = [q for part in key for q in (part if isinstance(part, tuple) else (part,))]
             assert not any(isinstance(q, x509.Certificate) for q in flat), key
