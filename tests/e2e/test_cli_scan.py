@@ -26,9 +26,13 @@ def _listen(host: str, port: int = 0) -> socket.socket:
     assert host in ("127.0.0.1", "::1")
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind((host, port))
-    sock.listen(16)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((host, port))
+        sock.listen(16)
+    except OSError:
+        sock.close()  # a port in use (e.g. by another test run) must not leak the socket
+        raise
     return sock
 
 
