@@ -21,9 +21,7 @@
      a floor: bench/tls_floor.py, one verifying handshake per endpoint and the peer
        certificate's notAfter with a minimal stdlib `ssl` client at auditor's concurrency,
        to separate Python's and OpenSSL's cost from auditor's;
-     python -m auditor --version, the CLI's start-up alone;
-     with --lean, a projection: bench/tls_lean.py makes the `probe tls` command's library
-       calls after importing only what they need, i.e. the same probe with a lean start-up.
+     python -m auditor --version, the CLI's start-up alone.
    Python children import from byte-code in a cache folder of their own (as an installed
    auditor does; this machine sets PYTHONDONTWRITEBYTECODE, which would otherwise make every
    auditor start-up compile its sources again), filled by one unmeasured run.
@@ -491,9 +489,6 @@ def main(argv: list[str] | None = None) -> int:
                         help="also run auditor's defaults row from this source tree (a folder "
                         "holding auditor/, e.g. `git archive COMMIT auditor | tar -x -C SRC`); "
                         "repeatable")
-    parser.add_argument("--lean", action="store_true",
-                        help="also the projection row bench/tls_lean.py: the probe tls command's "
-                        "library calls with only the imports they need (a lean CLI start-up)")
     parser.add_argument("--floor-threads", type=int, default=4,
                         help="threads of the stdlib floor (auditor's defaults allow 4 "
                         "connections to one address)")
@@ -554,11 +549,6 @@ def main(argv: list[str] | None = None) -> int:
                               [sys.executable, str(BENCH / "tls_floor.py"),
                                str(tmp / "ports.json"), str(ca), str(args.floor_threads)],
                               parse_floor, python=True))
-        if args.lean:
-            tools.append(Tool("projection: the same probe with a lean start-up "
-                              "(bench/tls_lean.py, only the modules `probe tls` runs)",
-                              [sys.executable, str(BENCH / "tls_lean.py"), str(inventory),
-                               str(ca)], parse_auditor, python=True))
         if "startup" not in skip:
             tools.append(Tool("python -m auditor --version (CLI start-up alone)",
                               [sys.executable, "-m", "auditor", "--version"], lambda _d: {},

@@ -16,6 +16,10 @@ or reset):
 
 Contexts are built once per process (per CA bundle) and shared by every probe thread: loading
 the system trust store costs ~20 ms of CPU, more than the handshakes themselves (bench/README).
+What is computed from a certificate the server sent (its facts; its chain verdict at the audit
+date, chaintime.py) is a pure function of its bytes, so it is memoised (memo.py): an estate that
+serves one certificate on many endpoints has it parsed, described and judged once. Every
+connection still makes its own verifying handshake, and host names are matched per endpoint.
 
 Every expected failure (refused, timed out, reset, not TLS) becomes `TlsObservation.error`.
 The timeout bounds connect plus handshake of each attempt; a timeout or reset is retried once.
@@ -239,6 +243,7 @@ def _handshake(
     return tls
 
 
+@functools.lru_cache(maxsize=1024)
 def _is_ip(name: str) -> bool:
     try:
         _ip_literal(name)
