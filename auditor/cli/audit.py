@@ -35,7 +35,10 @@ from auditor.exit_codes import ExitCode
 from auditor.messages import Msg
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from auditor.model.results import SystemResult
+    from auditor.rules import Rule
 
 
 @click.command()
@@ -316,7 +319,9 @@ def gate(
                     "rule_id": f.rule_id,
                     "status": f.status.value,
                     "severity": f.severity.value,
+                    "title": _title(rules_by_id, f.rule_id),
                     "message": {"vi": f.message.vi, "en": f.message.en},
+                    "remediation": _remediation(rules_by_id, f.rule_id),
                     "basis": terminal.gate_basis(system, f, rules_by_id),
                 }
                 for f in blocking
@@ -336,3 +341,13 @@ def gate(
         terminal.gate_report(system, blocking, console(), lang, rules_by_id)
     if blocking:
         sys.exit(ExitCode.FINDINGS)
+
+
+def _title(rules: Mapping[str, Rule], rule_id: str) -> dict[str, str] | None:
+    rule = rules.get(rule_id)
+    return None if rule is None else {"vi": rule.title.vi, "en": rule.title.en}
+
+
+def _remediation(rules: Mapping[str, Rule], rule_id: str) -> dict[str, str] | None:
+    rule = rules.get(rule_id)
+    return None if rule is None else {"vi": rule.remediation.vi, "en": rule.remediation.en}

@@ -1,26 +1,28 @@
-"""Terminal tables (rich) for audit summaries, level tables, rule lists and the go-live gate."""
+"""Terminal tables (rich) for audit summaries, level tables and rule lists; the go-live gate's
+answer is in `gate_text` (`gate_report`, `gate_basis` are importable from here too)."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from auditor.model.inventory import Regime
 from auditor.model.results import (
     AuditRun,
     Finding,
     LevelResult,
     Score,
-    Status,
     SystemResult,
 )
+from auditor.report.gate_text import gate_basis, gate_report
 from auditor.report.level_groups import undecided_groups
 from auditor.rules import Rule
 from auditor.safe_text import safe_text
+
+__all__ = ["audit_summary", "gate_basis", "gate_report", "labels", "level_table", "rules_table"]
 
 _LABELS: dict[str, dict[str, str]] = {
     "vi": {
@@ -311,50 +313,3 @@ def rules_table(
             escape(rule.reference_text(None, level)),
         )
     console.print(table)
-
-
-def gate_basis(system: SystemResult, finding: Finding, rules: Mapping[str, Rule]) -> str:
-    """The legal basis of a gate finding at the system's level and governing regime."""
-    rule = rules.get(finding.rule_id)
-    if rule is None:
-        return ""
-    return rule.reference_text(Regime(system.level.governing_regime), system.level.effective)
-
-
-def gate_report(
-    system: SystemResult,
-    blocking: Sequence[Finding],
-    console: Console,
-    lang: str,
-    rules: Mapping[str, Rule] | None = None,
-) -> None:
-    """The gate's decision, each unmet condition with its basis, and the gate conditions that
-    do not bind this system with the reason (e.g. a pre-go-live assessment the law leaves
-    optional and no provincial policy makes binding)."""
-    t = labels(lang)
-    rules = rules or {}
-    if not blocking:
-        text = t["gate_open"].format(system=system.id, name=safe_text(system.name))
-        console.print(f"[green]{escape(text)}[/]")
-    else:
-        text = t["gate_closed"].format(
-            system=system.id, name=safe_text(system.name), n=len(blocking)
-        )
-        console.print(f"[red]{escape(text)}[/]")
-    for finding in blocking:
-        marker = {Status.FAIL: "✗", Status.MANUAL: "?", Status.ERROR: "!"}.get(finding.status, "·")
-        message = finding.message.en if lang == "en" else finding.message.vi
-        console.print(
-            f"  {marker} {finding.rule_id} [{finding.status}/{finding.severity}] {message}",
-            markup=False,
-            highlight=False,
-        )
-        basis = gate_basis(system, finding, rules)
-        if basis:
-            console.print(f"      {t['basis']}: {basis}", markup=False, highlight=False)
-    exempt = [f for f in system.findings if f.gate and f.status is Status.NOT_APPLICABLE]
-    if exempt:
-        console.print(t["not_required"], markup=False, highlight=False)
-        for finding in exempt:
-            message = finding.message.en if lang == "en" else finding.message.vi
-            console.print(f"  – {finding.rule_id}: {message}", markup=False, highlight=False)
