@@ -188,6 +188,16 @@ def criterion(code: str) -> Msg:
     )
 
 
+def article(code: str) -> Msg:
+    """A criterion's place without its decree, for a column that names the decree:
+    `nd85.9.2.c` -> "Đ9.2.c" / "Art. 9.2.c"."""
+    found = _CRITERION.match(code)
+    if found is None:
+        return Msg.same(code)
+    _, number, rest, tail = found.groups()
+    return Msg(f"Đ{number}{rest}{tail}", f"Art. {number}{rest}{tail}")
+
+
 def criteria(codes: list[str] | tuple[str, ...], lang: str) -> str:
     """Several criteria ids as legal places, comma-separated."""
     return ", ".join(criterion(code).get(lang) for code in codes)

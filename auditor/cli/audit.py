@@ -209,21 +209,26 @@ def level(
 
     Computed under Decree 85/2016 and Decree 331/2026, with the criteria that fired."""
     from auditor.audit import AuditRequest, run_audit
+    from auditor.code_words import word_in
+    from auditor.messages import day_in
     from auditor.model.inventory import DossierStatus
 
     outcome = run_audit(AuditRequest(as_paths(paths), as_of, (), lang))
     systems = [s for s in outcome.run.systems if not system_ids or s.id in system_ids]
     require_known(system_ids, {s.id for s in outcome.run.systems})
-    approvals: dict[str, str] = {}
+    approvals: dict[str, str] = {}  # as JSON gives it: the decision, or the dossier's status
+    shown: dict[str, str] = {}  # as the table shows it, in words of the chosen language
     for _, system in outcome.loaded.inventory.systems():
         dossier = system.dossier
         if dossier is None:
-            approvals[system.id] = "—"
+            approvals[system.id] = shown[system.id] = "—"
         elif dossier.status == DossierStatus.APPROVED and dossier.decision is not None:
             decision = dossier.decision
             approvals[system.id] = f"{decision.number} ({decision.date:%d/%m/%Y})"
+            shown[system.id] = f"{decision.number} ({day_in(decision.date, lang)})"
         else:
             approvals[system.id] = str(dossier.status)
+            shown[system.id] = word_in(dossier.status, lang)
     if fmt == "json":
         data = [
             {
@@ -239,7 +244,7 @@ def level(
         return
     from auditor.report import terminal
 
-    terminal.level_table(systems, console(), lang, approvals)
+    terminal.level_table(systems, console(), lang, shown)
 
 
 def to_dict_level(system: SystemResult) -> Any:

@@ -10,6 +10,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from auditor.code_words import article, criterion, word_in
 from auditor.model.results import (
     AuditRun,
     Finding,
@@ -17,6 +18,7 @@ from auditor.model.results import (
     Score,
     SystemResult,
 )
+from auditor.report.fit import print_fitted
 from auditor.report.gate_text import gate_basis, gate_report
 from auditor.report.level_groups import undecided_groups
 from auditor.rules import Rule
@@ -184,7 +186,7 @@ def audit_summary(run: AuditRun, console: Console, lang: str) -> None:
         str(total.counts.waived),
         str(sum(1 for s in run.systems if s.summary.gate_blocked)),
     )
-    console.print(table)
+    print_fitted(console, table)
     unverified = run.extra.get("unverified_sources")
     if unverified and unverified["findings"]:
         text = t["unverified"].format(
@@ -214,17 +216,27 @@ def _all_findings(run: AuditRun) -> list[Finding]:
     ]
 
 
-def _level_cell(level: LevelResult, regime: str) -> str:
-    """'3 [nd85.9.2.c]' when proven, '3–5 [nd85.6.2.d]' when undeclared facts could raise it."""
+def _level_cell(level: LevelResult, regime: str, lang: str) -> str:
+    """'3 [Đ9.2.c]' when proven, '3–5 [Đ6.2.d]' when undeclared facts could raise it (the
+    column names the decree)."""
     low = level.computed[regime]
     high = level.upper.get(regime, low)
     decisive = ", ".join(
-        c.id + (f" ({c.component})" if c.component else "")
+        article(c.id).get(lang) + (f" ({c.component})" if c.component else "")
         for c in level.criteria[regime]
         if c.level == low
     )
     span = str(low) if high == low else f"{low}–{high}"
     return f"{span} [{decisive}]"
+
+
+def _ids(ids: Sequence[str], lang: str) -> str:
+    """Criteria labels ("nd85.9.1 (component)") as their legal places."""
+    shown = []
+    for label in ids:
+        code, _, component = label.partition(" ")
+        shown.append(criterion(code).get(lang) + (f" {component}" if component else ""))
+    return ", ".join(shown)
 
 
 def _undecided_lines(system: SystemResult, lang: str) -> list[str]:
@@ -237,7 +249,7 @@ def _undecided_lines(system: SystemResult, lang: str) -> list[str]:
             continue
         low, high = system.level.computed[regime], system.level.upper[regime]
         detail = "; ".join(
-            t["if_declared"].format(level=top, facts=facts, ids=", ".join(ids))
+            t["if_declared"].format(level=top, facts=facts, ids=_ids(ids, lang))
             for top, facts, ids in undecided_groups(open_)
         )
         lines.append(
@@ -275,14 +287,14 @@ def level_table(
             escape(safe_text(system.name)),
             system.agency,
             declared + flag,
-            escape(_level_cell(level, "nd85")),
-            escape(_level_cell(level, "nd331")),
-            regime,
+            escape(_level_cell(level, "nd85", lang)),
+            escape(_level_cell(level, "nd331", lang)),
+            word_in(regime, lang, "Regime"),
             ", ".join(facts) or t["none"],
             escape(approvals.get(system.id, t["none"])),
         )
         notes.extend(_undecided_lines(system, lang))
-    console.print(table)
+    print_fitted(console, table)
     if notes:
         console.print(t["undecided_title"])
         for note in notes:
@@ -312,4 +324,4 @@ def rules_table(
             rule.group,
             escape(rule.reference_text(None, level)),
         )
-    console.print(table)
+    print_fitted(console, table)
