@@ -118,6 +118,12 @@ def print_blocks(console: Console, table: Table) -> None:
         for header, column_cells in zip(headers[1:], cells[1:], strict=True):
             value = column_cells[row]
             shown = value if isinstance(value, str) else escape(_plain(value))
-            console.print(f"  {escape(header)}: {shown}")
+            lines = shown.split("\n")
+            if len(lines) == 1:
+                console.print(f"  {escape(header)}: {shown}")
+                continue
+            console.print(f"  {escape(header)}:")
+            for line in lines:
+                console.print(f"    {line}")
     if table.caption:
         console.print(table.caption)
