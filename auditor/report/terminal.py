@@ -11,6 +11,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from auditor.code_words import article, criterion, word_in
+from auditor.messages import day_in
 from auditor.model.results import (
     AuditRun,
     Finding,
@@ -18,6 +19,8 @@ from auditor.model.results import (
     Score,
     SystemResult,
 )
+from auditor.report import filters
+from auditor.report import labels as report_labels
 from auditor.report.fit import print_fitted
 from auditor.report.gate_text import gate_basis, gate_report
 from auditor.report.level_groups import undecided_groups
@@ -199,13 +202,14 @@ def audit_summary(run: AuditRun, console: Console, lang: str) -> None:
         for finding in expired:
             assert finding.waiver is not None  # noqa: S101 - filtered just above
             console.print(
-                f"  {finding.id}: {finding.waiver.decision}, {_date(finding.waiver.expires, lang)}",
+                f"  {finding.id}: {filters.decision(finding.waiver.decision, lang)}, "
+                f"{_date(finding.waiver.expires, lang)}",
                 markup=False,
             )
 
 
 def _date(value: dt.date, lang: str) -> str:
-    return value.strftime("%d/%m/%Y") if lang == "vi" else value.isoformat()
+    return day_in(value, lang)
 
 
 def _all_findings(run: AuditRun) -> list[Finding]:
@@ -311,17 +315,19 @@ def rules_table(
         table.add_column(t[column])
     for rule in rules:
         severity = (
-            rule.severity
+            word_in(rule.severity, lang, "Severity")
             if not isinstance(rule.severity, dict)
-            else ", ".join(f"L{k}:{v}" for k, v in sorted(rule.severity.items()))
+            else ", ".join(
+                f"{k}: {word_in(v, lang, 'Severity')}" for k, v in sorted(rule.severity.items())
+            )
         )
         table.add_row(
             rule.id,
             escape(rule.title.get(lang)),
             f"{rule.levels.min_level}–{rule.levels.max_level}",
-            str(severity),
-            str(rule.obligation),
-            rule.group,
+            severity,
+            report_labels.obligation(str(rule.obligation), lang),
+            report_labels.group(rule.group, lang),
             escape(rule.reference_text(None, level)),
         )
     print_fitted(console, table)
