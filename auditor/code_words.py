@@ -93,6 +93,27 @@ TABLES: Final[Mapping[str, Mapping[str, Msg]]] = {
         "management": Msg("vùng quản trị", "management zone"),
         "device_management": Msg("vùng quản trị thiết bị", "device management zone"),
     },
+    "DesignRole": {
+        "email": Msg("hệ thống thư điện tử", "e-mail system"),
+        "central_database": Msg("cơ sở dữ liệu tập trung, dùng chung", "central shared database"),
+        "data_centre": Msg("trung tâm dữ liệu", "data centre"),
+        "cloud": Msg("điện toán đám mây", "cloud"),
+        "identity": Msg("xác thực, định danh, chữ ký số", "identity and digital signature"),
+        "integration": Msg("tích hợp, kết nối, liên thông dữ liệu", "data integration"),
+        "lan": Msg("mạng nội bộ dùng chung", "shared LAN/WAN"),
+        "soc": Msg("trung tâm điều hành an ninh mạng", "security operations centre"),
+    },
+    "HostingKind": {
+        "on_premise": Msg("tại cơ quan", "on premises"),
+        "provincial_dc": Msg("trung tâm dữ liệu của tỉnh", "the provincial data centre"),
+        "cloud": Msg("điện toán đám mây", "cloud"),
+        "rented_dc": Msg("trung tâm dữ liệu thuê", "a rented data centre"),
+    },
+    "EndpointKind": {
+        "web": Msg("trang/cổng thông tin điện tử", "web site or portal"),
+        "api": Msg("giao diện dịch vụ (API)", "service interface (API)"),
+        "other": Msg("khác", "other"),
+    },
     "Lifecycle": {
         "planning": Msg("lập kế hoạch", "planning"),
         "building": Msg("đang xây dựng", "building"),

@@ -38,6 +38,7 @@ ENUMS: list[type[StrEnum]] = [
     inventory.Deployment, inventory.AssessmentResult, inventory.Regime, inventory.SolutionKind,
     inventory.Zone, inventory.Lifecycle, inventory.SystemType, inventory.SystemDomain,
     inventory.Separation, inventory.InfoType, inventory.PreGoLiveAssessment,
+    inventory.DesignRole, inventory.EndpointKind,
     results.Status, results.Severity, results.AttestationStatus,
 ]
 
@@ -201,3 +202,13 @@ def test_an_expired_date_states_the_date_and_the_delay() -> None:
     assert outcome.status is Status.FAIL
     assert outcome.message.vi == "'end' = 23/11/2026, đã hết hạn 1 ngày"
     assert outcome.message.en == "'end' is 2026-11-23, expired 1 day ago"
+
+
+def test_html_evidence_values_in_words() -> None:
+    from auditor.report.views import format_value
+
+    assert format_value("submitted", "vi") == "đã gửi thẩm định"
+    assert format_value("specialised_unit", "en") == "the owner's specialised security unit"
+    assert format_value(["nd85.9.2.c", "nd331.13.2.b"], "vi") == "NĐ 85 Đ9.2.c, NĐ 331 Đ13.2.b"
+    assert format_value("2027-12-31", "vi") == "31/12/2027"
+    assert format_value("Trung tâm Dữ liệu tỉnh", "vi") == "Trung tâm Dữ liệu tỉnh"
