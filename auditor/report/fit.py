@@ -111,6 +111,8 @@ def print_blocks(console: Console, table: Table) -> None:
     cells = [_cells(column) for column in columns]
     headers = [_plain(column.header) for column in columns]
     for row in range(len(cells[0])):
+        if row:
+            console.print()
         heading = cells[0][row]
         heading_text = heading if isinstance(heading, str) else escape(_plain(heading))
         label = f"{escape(headers[0])}: " if headers[0] else ""

@@ -18,7 +18,7 @@ from auditor.model.inventory import Regime
 from auditor.report import labels
 from auditor.rules import Rule
 
-_WORDS: Final[dict[str, dict[str, str]]] = {
+_WORDS: Final[dict[str, dict[str, Any]]] = {
     "vi": {
         "severity": "Mức độ",
         "obligation": "Tính bắt buộc",
