@@ -507,7 +507,8 @@ def test_transition_conformity_dated_after_the_audit_date_is_not_evidence_yet() 
     system = _approved_legacy(transition_conformity={"number": "9/BC", "date": "2027-02-01"})
     outcome = check("transition_deadlines", system_ctx(system, dt.date(2027, 1, 31)))
     assert outcome.status is Status.MANUAL
-    assert "the evidence is dated 01/02/2027, after the audit date" in outcome.message.en
+    assert "the evidence is dated 2027-02-01, after the audit date" in outcome.message.en
+    assert "bằng chứng đề ngày 01/02/2027, sau ngày đánh giá" in outcome.message.vi
     on_the_day = check("transition_deadlines", system_ctx(system, dt.date(2027, 2, 1)))
     assert on_the_day.status is Status.PASS
 

@@ -699,7 +699,8 @@ def test_attested_document_dated_after_as_of_is_not_evidence_yet() -> None:
     later = {"number": "08/BC", "date": (AS_OF + dt.timedelta(days=1)).isoformat()}
     outcome = run(ATTESTED, attestations=[attestation(document=later, effective=AS_OF.isoformat())])
     assert outcome.status is Status.MANUAL
-    assert "08/BC" in outcome.message.en and "25/11/2026" in outcome.message.en
+    assert "08/BC" in outcome.message.en and "2026-11-25" in outcome.message.en
+    assert "25/11/2026" in outcome.message.vi
     on_the_day = {**later, "date": AS_OF.isoformat()}
     outcome = run(
         ATTESTED, attestations=[attestation(document=on_the_day, effective=AS_OF.isoformat())]
@@ -993,7 +994,9 @@ def test_same_as_fails_with_both_values_in_the_message() -> None:
     outcome = run({"kind": "same_as", "fact": "ipv6_claimed", "other": "ipv6.ready"},
                   {"ipv6_claimed": True, "ipv6": {"ready": False}})
     assert outcome.status is Status.FAIL
-    assert "True" in outcome.message.en and "False" in outcome.message.en
+    # both values, as words (yes/no), never the codes True/False
+    assert "“yes”" in outcome.message.en and "“no”" in outcome.message.en
+    assert "“có”" in outcome.message.vi and "“không”" in outcome.message.vi
     assert [e.fact for e in outcome.evidence] == ["ipv6_claimed", "ipv6.ready"]
 
 
