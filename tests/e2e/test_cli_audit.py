@@ -94,7 +94,8 @@ def test_example_gaps_are_found(audit_json: Any) -> None:
     assert _finding(_system(data, "hssk-dien-tu"), "GL-04")["status"] == "fail"
     # Under construction since 2025, not approved: manual until the 01/01/2027 deadline.
     transition = _finding(_system(data, "csdl-tai-san-cong"), "GOV-28")
-    assert transition["status"] == "manual" and "Due 01/01/2027" in transition["message"]["en"]
+    assert transition["status"] == "manual" and "Due 2027-01-01" in transition["message"]["en"]
+    assert "Hạn 01/01/2027" in transition["message"]["vi"]
     # No dossier at all.
     assert _finding(_system(data, "qlns-tai-san"), "GOV-03")["status"] == "fail"
 
