@@ -315,7 +315,7 @@ def transition_deadlines(ctx: EvalContext) -> Outcome:
                 ),
                 evidence,
             )
-        later = dated is not None  # dated after the audit date: it did not exist yet
+        # dated after the audit date: it did not exist yet
         return by_deadline(
             ctx,
             ND331_CONFORMITY_DEADLINE,
@@ -323,10 +323,10 @@ def transition_deadlines(ctx: EvalContext) -> Outcome:
             vi="đáp ứng điều kiện, biện pháp theo Luật 116/2025 (Điều 45.1)",
             en="meeting the Law 116/2025 conditions and measures (Art. 45.1)",
             missing_vi=f"bằng chứng đề ngày {day_in(dated, 'vi')}, sau ngày đánh giá"
-            if later
+            if dated is not None
             else "chưa có bằng chứng",
             missing_en=f"the evidence is dated {day_in(dated, 'en')}, after the audit date"
-            if later
+            if dated is not None
             else "no evidence yet",
         )
     return Outcome(
