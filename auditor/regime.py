@@ -32,11 +32,11 @@ def governing_regime(system: System, as_of: dt.date) -> RegimeDecision:
         )
     if as_of < LAW_116_IN_FORCE:
         return RegimeDecision(
-            Regime.ND85, "Ngày đánh giá trước 01/07/2026", "Audit date before 01/07/2026"
+            Regime.ND85, "Ngày đánh giá trước 01/07/2026", "Audit date before 2026-07-01"
         )
     if as_of >= TRANSITION_END:
         return RegimeDecision(
-            Regime.ND331, "Hết thời gian chuyển tiếp (01/07/2027)", "Transition ended on 01/07/2027"
+            Regime.ND331, "Hết thời gian chuyển tiếp (01/07/2027)", "Transition ended on 2027-07-01"
         )
     dossier = system.dossier
     decision = dossier.decision if dossier is not None else None

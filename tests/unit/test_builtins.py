@@ -636,7 +636,7 @@ def test_budget_share_undated_project_is_judged() -> None:
 def test_budget_share_not_applicable(agency: Agency) -> None:
     outcome = check("budget_share", agency_ctx(agency))
     assert outcome.status is Status.NOT_APPLICABLE
-    assert outcome.message.en == "No DX/IT project approved since 01/07/2026"
+    assert outcome.message.en == "No DX/IT project approved since 2026-07-01"
 
 
 # --------------------------------------------------------------------------------------------

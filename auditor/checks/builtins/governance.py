@@ -108,7 +108,7 @@ def budget_plan_appraised(ctx: EvalContext) -> Outcome:
                 Text2(
                     vi="Hệ thống được thiết lập trước 01/07/2026 và chưa mở rộng, nâng cấp từ đó; "
                     "phương án phải được thẩm định khi mở rộng, nâng cấp",
-                    en="Set up before 01/07/2026 and not extended or upgraded since; the plan "
+                    en="Set up before 2026-07-01 and not extended or upgraded since; the plan "
                     "must be appraised at the next extension or upgrade",
                 ),
                 evidence,
@@ -191,7 +191,7 @@ def budget_share(ctx: EvalContext) -> Outcome:
             Status.NOT_APPLICABLE,
             Text2(
                 vi="Không có dự án CĐS/CNTT phê duyệt từ 01/07/2026",
-                en="No DX/IT project approved since 01/07/2026",
+                en="No DX/IT project approved since 2026-07-01",
             ),
             evidence,
         )
