@@ -65,8 +65,8 @@ def not_yet_text(
     return Text2(
         vi=f"{what} {dated[0]} {vn_date(day)}, sau ngày đánh giá {vn_date(as_of)}{typo_vi}: "
         "chưa phải là bằng chứng",
-        en=f"{what_en or what} {dated[1]} {vn_date(day)}, after the audit date "
-        f"{vn_date(as_of)}{typo_en}: not evidence yet",
+        en=f"{what_en or what} {dated[1]} {day.isoformat()}, after the audit date "
+        f"{as_of.isoformat()}{typo_en}: not evidence yet",
     )
 
 

@@ -15,6 +15,7 @@ as it is in both languages (`Msg.same`). Pure; no I/O.
 
 from __future__ import annotations
 
+import datetime as dt
 import errno
 from dataclasses import dataclass
 from typing import Final
@@ -112,3 +113,19 @@ def os_error(error: OSError) -> Msg:
     english = str(error.strerror or error)
     vietnamese = _OS_VI.get(error.errno) if error.errno is not None else None
     return Msg(vietnamese or english, english)
+
+
+def day(value: dt.date) -> Msg:
+    """A date as each language writes it: dd/mm/yyyy in Vietnamese, ISO 8601 in English
+    (the one format English texts, HTML pages and spreadsheets use throughout)."""
+    return Msg(f"{value.day:02d}/{value.month:02d}/{value.year:04d}", value.isoformat())
+
+
+def day_in(value: dt.date, lang: str) -> str:
+    """`day(value)` in one language."""
+    return day(value).get(lang)
+
+
+def days(count: int) -> Msg:
+    """A number of days: "1 ngày" / "1 day", "525 ngày" / "525 days"."""
+    return Msg(f"{number(count).vi} ngày", f"{number(count).en} day{'' if count == 1 else 's'}")

@@ -32,11 +32,11 @@ def governing_regime(system: System, as_of: dt.date) -> RegimeDecision:
         )
     if as_of < LAW_116_IN_FORCE:
         return RegimeDecision(
-            Regime.ND85, "Ngày đánh giá trước 01/07/2026", "Audit date before 01/07/2026"
+            Regime.ND85, "Ngày đánh giá trước 01/07/2026", "Audit date before 2026-07-01"
         )
     if as_of >= TRANSITION_END:
         return RegimeDecision(
-            Regime.ND331, "Hết thời gian chuyển tiếp (01/07/2027)", "Transition ended on 01/07/2027"
+            Regime.ND331, "Hết thời gian chuyển tiếp (01/07/2027)", "Transition ended on 2027-07-01"
         )
     dossier = system.dossier
     decision = dossier.decision if dossier is not None else None
@@ -51,14 +51,14 @@ def governing_regime(system: System, as_of: dt.date) -> RegimeDecision:
             f"Cấp độ phê duyệt theo NĐ 85 ngày {decision.date:%d/%m/%Y}; chuyển tiếp đến "
             "01/07/2027 (Luật 116/2025 Điều 45.1)",
             f"Level approved under Decree 85 on {decision.date.isoformat()}; in transition "
-            "until 01/07/2027 (Law 116/2025 Art. 45.1)",
+            "until 2027-07-01 (Law 116/2025 Art. 45.1)",
         )
     if system.investment_start is not None and system.investment_start < LAW_116_IN_FORCE:
         return RegimeDecision(
             Regime.ND85,
             f"Đầu tư từ {system.investment_start:%d/%m/%Y}, trước 01/07/2026; phê duyệt cấp độ "
             "theo NĐ 85 (NĐ 331/2026 Điều 39.1)",
-            f"Investment started {system.investment_start.isoformat()}, before 01/07/2026; "
+            f"Investment started {system.investment_start.isoformat()}, before 2026-07-01; "
             "level approved under Decree 85 (Decree 331/2026 Art. 39.1)",
         )
     return RegimeDecision(

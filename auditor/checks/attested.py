@@ -16,6 +16,7 @@ from auditor.asof import not_yet_text
 from auditor.checks.context import Compiled, EvalContext, Outcome
 from auditor.checks.text import LazyText, deferred
 from auditor.checks.values import per_level
+from auditor.messages import day_in, days
 from auditor.model.base import as_date
 from auditor.model.results import Evidence, Status, Text2
 
@@ -41,25 +42,30 @@ def _pending(number: str, topic: str, since: dt.date, as_of: dt.date) -> Text2:
 def _predates(en: bool, number: str, effective: dt.date, since: str, event: dt.date) -> str:
     if en:
         return (
-            f"Attestation {number} ({effective.isoformat()}) predates "
-            f"'{since}' ({event.isoformat()}); attest again"
+            f"Attestation {number} ({day_in(effective, 'en')}) predates "
+            f"'{since}' ({day_in(event, 'en')}); attest again"
         )
     return (
-        f"Xác nhận {number} ({effective.isoformat()}) có trước "
-        f"'{since}' ({event.isoformat()}); cần xác nhận lại"
+        f"Xác nhận {number} ({day_in(effective, 'vi')}) có trước "
+        f"'{since}' ({day_in(event, 'vi')}); cần xác nhận lại"
     )
 
 
-def _lapsed(en: bool, number: str, expires: dt.date) -> str:
+def _lapsed(en: bool, number: str, expires: dt.date, late: int | None = None) -> str:
     if en:
-        return f"Attestation {number} lapsed on {expires.isoformat()}; attest again"
-    return f"Xác nhận {number} đã hết hiệu lực ngày {expires.isoformat()}; cần xác nhận lại"
+        overdue = "" if late is None else f", overdue by {days(late).en}"
+        return f"Attestation {number} lapsed on {day_in(expires, 'en')}{overdue}; attest again"
+    overdue = "" if late is None else f", quá hạn {days(late).vi}"
+    return (
+        f"Xác nhận {number} đã hết hiệu lực ngày {day_in(expires, 'vi')}{overdue}; "
+        "cần xác nhận lại"
+    )
 
 
 def _attested(en: bool, by: str, number: str, expires: dt.date) -> str:
     if en:
-        return f"Attested by {by} ({number}), valid until {expires.isoformat()}"
-    return f"Đã xác nhận bởi {by} ({number}), hiệu lực đến {expires.isoformat()}"
+        return f"Attested by {by} ({number}), valid until {day_in(expires, 'en')}"
+    return f"Đã xác nhận bởi {by} ({number}), hiệu lực đến {day_in(expires, 'vi')}"
 
 
 def compile_attested(validity_days: Any, topic: str | None, since: str | None) -> Compiled:
@@ -117,7 +123,9 @@ def compile_attested(validity_days: Any, topic: str | None, since: str | None) -
                     (*evidence, ctx.evidence(since, event)),
                 )
         if expires < ctx.as_of:
-            return Outcome(_MANUAL, LazyText(_lapsed, number, expires), evidence)
+            return Outcome(
+                _MANUAL, LazyText(_lapsed, number, expires, (ctx.as_of - expires).days), evidence
+            )
         return Outcome(
             Status.PASS, LazyText(_attested, item["attested_by"], number, expires), evidence
         )

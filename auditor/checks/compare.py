@@ -23,6 +23,7 @@ from auditor.checks.values import (
     per_level,
     same,
     show,
+    shown,
     unobserved,
 )
 from auditor.model.results import Fact, Status, Text2
@@ -46,14 +47,14 @@ def compile_present(key: str, if_missing: str) -> Compiled:
     return fact_check(key, if_missing, judge)
 
 
-def _equals(en: bool, key: str, value: Any, required: str) -> str:
+def _equals(en: bool, key: str, value: Any, required: tuple[str, str]) -> str:
     if en:
-        return f"'{key}' is {show(value)}, required {required}"
-    return f"'{key}' = {show(value)}, yêu cầu {required}"
+        return f"'{key}' is {show(value, en)}, required {required[1]}"
+    return f"'{key}' = {show(value)}, yêu cầu {required[0]}"
 
 
 def compile_equals(key: str, if_missing: str, wanted: Any) -> Compiled:
-    required = show(wanted)
+    required = shown(wanted)
 
     def judge(ctx: EvalContext, fact: Fact) -> Outcome:
         value = fact.value
@@ -66,14 +67,14 @@ def compile_equals(key: str, if_missing: str, wanted: Any) -> Compiled:
     return fact_check(key, if_missing, judge)
 
 
-def _one_of(en: bool, key: str, value: Any, allowed: str) -> str:
+def _one_of(en: bool, key: str, value: Any, allowed: tuple[str, str]) -> str:
     if en:
-        return f"'{key}' is {show(value)}, accepted: {allowed}"
-    return f"'{key}' = {show(value)}, chấp nhận: {allowed}"
+        return f"'{key}' is {show(value, en)}, accepted: {allowed[1]}"
+    return f"'{key}' = {show(value)}, chấp nhận: {allowed[0]}"
 
 
 def compile_one_of(key: str, if_missing: str, values: tuple[Any, ...]) -> Compiled:
-    allowed = ", ".join(show(v) for v in values)
+    allowed = (", ".join(show(v) for v in values), ", ".join(show(v, True) for v in values))
 
     def judge(ctx: EvalContext, fact: Fact) -> Outcome:
         value = fact.value
@@ -89,7 +90,7 @@ def compile_one_of(key: str, if_missing: str, values: tuple[Any, ...]) -> Compil
 
 def _not_number(en: bool, key: str, value: Any) -> str:
     if en:
-        return f"'{key}' is not a number: {show(value)}"
+        return f"'{key}' is not a number: {show(value, en)}"
     return f"'{key}' không phải là số: {show(value)}"
 
 
@@ -133,7 +134,7 @@ def compile_bound(key: str, if_missing: str, value: Any, at_least: bool) -> Comp
 
 def _matches(en: bool, key: str, value: Any, pattern: str) -> str:
     if en:
-        return f"'{key}' is {show(value)} against pattern {pattern!r}"
+        return f"'{key}' is {show(value, en)} against pattern {pattern!r}"
     return f"'{key}' = {show(value)} so với mẫu {pattern!r}"
 
 
@@ -160,19 +161,19 @@ def _no_requirement(level: int) -> Text2:
 
 def _not_a_list(en: bool, key: str, value: Any) -> str:
     if en:
-        return f"'{key}' is not a list or set: {show(value)}"
+        return f"'{key}' is not a list or set: {show(value, en)}"
     return f"'{key}' không phải danh sách: {show(value)}"
 
 
 def _holds_all(en: bool, key: str, wanted: tuple[Any, ...]) -> str:
     if en:
-        return f"'{key}' holds all of {show(wanted)}"
+        return f"'{key}' holds all of {show(wanted, en)}"
     return f"'{key}' có đủ: {show(wanted)}"
 
 
 def _lacks(en: bool, key: str, held: list[Any], missing: list[Any]) -> str:
     if en:
-        return f"'{key}' is {show(held)}, missing: {show(missing)}"
+        return f"'{key}' is {show(held, en)}, missing: {show(missing, en)}"
     return f"'{key}' = {show(held)}, thiếu: {show(missing)}"
 
 
@@ -210,7 +211,7 @@ def _nothing_to_compare(en: bool, other: str) -> str:
 
 def _same_as(en: bool, key: str, value: Any, other: str, seen: Any, ok: bool) -> str:
     if en:
-        return f"'{key}' is {show(value)}, '{other}' is {show(seen)}" + (
+        return f"'{key}' is {show(value, en)}, '{other}' is {show(seen, en)}" + (
             "" if ok else ": they disagree"
         )
     return f"'{key}' = {show(value)}, '{other}' = {show(seen)}" + ("" if ok else ": không khớp")

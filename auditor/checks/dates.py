@@ -22,6 +22,7 @@ from auditor.checks.values import (
     show,
     unobserved,
 )
+from auditor.messages import day_in, days
 from auditor.model.base import as_date
 from auditor.model.results import Evidence, Fact, Status, Text2
 
@@ -30,7 +31,7 @@ _PASS, _FAIL, _ERROR, _NA = Status.PASS, Status.FAIL, Status.ERROR, Status.NOT_A
 
 def _not_a_date(en: bool, key: str, value: Any) -> str:
     if en:
-        return f"'{key}' is not a date: {show(value)}"
+        return f"'{key}' is not a date: {show(value, en)}"
     return f"'{key}' không phải ngày: {show(value)}"
 
 
@@ -39,9 +40,21 @@ def _no_period(level: int) -> Text2:
 
 
 def _within(en: bool, key: str, day: dt.date, age: int, limit: int) -> str:
+    lang = "en" if en else "vi"
+    if age > limit:  # overdue: the day it fell due (the last day it was still recent enough)
+        due, late = day + dt.timedelta(days=limit), days(age - limit).get(lang)
+        if en:
+            return (
+                f"'{key}' is {day_in(day, lang)}; overdue since {day_in(due, lang)}, {late} "
+                f"(limit {days(limit).en})"
+            )
+        return (
+            f"'{key}' = {day_in(day, lang)}, quá hạn từ {day_in(due, lang)}, {late} "
+            f"(tối đa {days(limit).vi})"
+        )
     if en:
-        return f"'{key}' is {day.isoformat()}, {age} days ago (limit {limit} days)"
-    return f"'{key}' = {day.isoformat()}, đã {age} ngày (tối đa {limit} ngày)"
+        return f"'{key}' is {day_in(day, lang)}, {days(age).en} ago (limit {days(limit).en})"
+    return f"'{key}' = {day_in(day, lang)}, đã {days(age).vi} (tối đa {days(limit).vi})"
 
 
 def compile_within_days(key: str, if_missing: str, days: Any) -> Compiled:
@@ -75,14 +88,14 @@ def compile_within_days(key: str, if_missing: str, days: Any) -> Compiled:
 
 def _days_left(en: bool, key: str, day: dt.date, left: int) -> str:
     if en:
-        return f"'{key}' is {day.isoformat()}, {left} days left"
-    return f"'{key}' = {day.isoformat()}, còn {left} ngày"
+        return f"'{key}' is {day_in(day, 'en')}, {days(left).en} left"
+    return f"'{key}' = {day_in(day, 'vi')}, còn {days(left).vi}"
 
 
 def _expired(en: bool, key: str, day: dt.date, ago: int) -> str:
     if en:
-        return f"'{key}' is {day.isoformat()}, expired {ago} days ago"
-    return f"'{key}' = {day.isoformat()}, đã hết hạn {ago} ngày"
+        return f"'{key}' is {day_in(day, 'en')}, expired {days(ago).en} ago"
+    return f"'{key}' = {day_in(day, 'vi')}, đã hết hạn {days(ago).vi}"
 
 
 def compile_not_expired(key: str, if_missing: str) -> Compiled:
@@ -109,12 +122,12 @@ def _is_not_a_date(key: str) -> Text2:
 def _before(en: bool, key: str, first: dt.date, other: str, second: dt.date, ok: bool) -> str:
     if en:
         return (
-            f"'{key}' ({first.isoformat()}) is " + ("not after" if ok else "after")
-            + f" '{other}' ({second.isoformat()})"
+            f"'{key}' ({day_in(first, 'en')}) is " + ("not after" if ok else "after")
+            + f" '{other}' ({day_in(second, 'en')})"
         )
     return (
-        f"'{key}' ({first.isoformat()}) " + ("không sau" if ok else "sau")
-        + f" '{other}' ({second.isoformat()})"
+        f"'{key}' ({day_in(first, 'vi')}) " + ("không sau" if ok else "sau")
+        + f" '{other}' ({day_in(second, 'vi')})"
     )
 
 

@@ -13,6 +13,8 @@ from typing import Any, TypeVar
 
 from auditor.checks.context import Compiled, EvalContext, Outcome
 from auditor.checks.text import LazyText
+from auditor.code_words import word, word_in
+from auditor.messages import day_in
 from auditor.model.results import Evidence, Fact, Status, Text2
 
 T = TypeVar("T")
@@ -42,20 +44,31 @@ def per_level(value: Any) -> PerLevel:
     return PerLevel(value)
 
 
-def show(value: Any) -> str:
-    """Show a value in a message: plain enum values, ISO dates, sets in sorted order."""
+def show(value: Any, en: bool = False) -> str:
+    """Show a value in a message, in Vietnamese or English (`en`): codes (enum values, yes/no)
+    as words in quotes (“đã gửi thẩm định”), dates as the language writes them, other text
+    quoted as it is, sets in sorted order."""
+    lang = "en" if en else "vi"
     kind = type(value)
-    if kind is str:
-        return repr(value)
-    if kind is int or kind is bool or kind is float:
+    if kind is bool:
+        return f"“{word_in(value, lang)}”"
+    if kind is int or kind is float:
         return str(value)
     if isinstance(value, Enum):
-        value = value.value
+        return f"“{word_in(value, lang)}”"
+    if kind is str:
+        found = word(value)
+        return repr(value) if found is None else f"“{found.get(lang)}”"
     if isinstance(value, dt.date):
-        return value.isoformat()
+        return day_in(value, lang)
     if isinstance(value, set | frozenset | tuple | list):
-        return "[" + ", ".join(sorted(show(v) for v in value)) + "]"
+        return "[" + ", ".join(sorted(show(v, en) for v in value)) + "]"
     return repr(value) if isinstance(value, str) else str(value)
+
+
+def shown(value: Any) -> tuple[str, str]:
+    """`show(value)` in both languages (vi, en), for a parameter worded once at compile time."""
+    return show(value), show(value, True)
 
 
 def is_number(value: Any) -> bool:

@@ -35,7 +35,10 @@ from auditor.exit_codes import ExitCode
 from auditor.messages import Msg
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from auditor.model.results import SystemResult
+    from auditor.rules import Rule
 
 
 @click.command()
@@ -206,21 +209,26 @@ def level(
 
     Computed under Decree 85/2016 and Decree 331/2026, with the criteria that fired."""
     from auditor.audit import AuditRequest, run_audit
+    from auditor.code_words import word_in
+    from auditor.messages import day_in
     from auditor.model.inventory import DossierStatus
 
     outcome = run_audit(AuditRequest(as_paths(paths), as_of, (), lang))
     systems = [s for s in outcome.run.systems if not system_ids or s.id in system_ids]
     require_known(system_ids, {s.id for s in outcome.run.systems})
-    approvals: dict[str, str] = {}
+    approvals: dict[str, str] = {}  # as JSON gives it: the decision, or the dossier's status
+    shown: dict[str, str] = {}  # as the table shows it, in words of the chosen language
     for _, system in outcome.loaded.inventory.systems():
         dossier = system.dossier
         if dossier is None:
-            approvals[system.id] = "—"
+            approvals[system.id] = shown[system.id] = "—"
         elif dossier.status == DossierStatus.APPROVED and dossier.decision is not None:
             decision = dossier.decision
             approvals[system.id] = f"{decision.number} ({decision.date:%d/%m/%Y})"
+            shown[system.id] = f"{decision.number} ({day_in(decision.date, lang)})"
         else:
             approvals[system.id] = str(dossier.status)
+            shown[system.id] = word_in(dossier.status, lang)
     if fmt == "json":
         data = [
             {
@@ -236,7 +244,7 @@ def level(
         return
     from auditor.report import terminal
 
-    terminal.level_table(systems, console(), lang, approvals)
+    terminal.level_table(systems, console(), lang, shown)
 
 
 def to_dict_level(system: SystemResult) -> Any:
@@ -316,7 +324,9 @@ def gate(
                     "rule_id": f.rule_id,
                     "status": f.status.value,
                     "severity": f.severity.value,
+                    "title": _title(rules_by_id, f.rule_id),
                     "message": {"vi": f.message.vi, "en": f.message.en},
+                    "remediation": _remediation(rules_by_id, f.rule_id),
                     "basis": terminal.gate_basis(system, f, rules_by_id),
                 }
                 for f in blocking
@@ -336,3 +346,13 @@ def gate(
         terminal.gate_report(system, blocking, console(), lang, rules_by_id)
     if blocking:
         sys.exit(ExitCode.FINDINGS)
+
+
+def _title(rules: Mapping[str, Rule], rule_id: str) -> dict[str, str] | None:
+    rule = rules.get(rule_id)
+    return None if rule is None else {"vi": rule.title.vi, "en": rule.title.en}
+
+
+def _remediation(rules: Mapping[str, Rule], rule_id: str) -> dict[str, str] | None:
+    rule = rules.get(rule_id)
+    return None if rule is None else {"vi": rule.remediation.vi, "en": rule.remediation.en}

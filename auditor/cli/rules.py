@@ -54,16 +54,26 @@ def rules_list(
 @rules.command("show")
 @click.argument("rule_id")
 @checklist_option
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+    help="text: title, severity, legal basis, where it applies, what it checks and the "
+    "remediation, in the --lang language; json: every field of the rule.",
+)
 @lang_option
-def rules_show(rule_id: str, checklists: tuple[str, ...], lang: str) -> None:
-    """Show one rule with every field."""
+def rules_show(rule_id: str, checklists: tuple[str, ...], fmt: str, lang: str) -> None:
+    """Show one rule: readable text in the chosen language, or every field as JSON."""
     from auditor.loading.catalog import load_catalog
 
     catalog, _ = load_catalog(as_paths(checklists))
     rule = catalog.get(rule_id)
     if rule is None:
         raise click.BadParameter(f"no rule '{rule_id}'", param_hint="RULE_ID")
-    echo_json(rule.model_dump(mode="json"), sort_keys=False)
+    if fmt == "json":
+        echo_json(rule.model_dump(mode="json"), sort_keys=False)
+        return
+    from auditor.report.rule_text import rule_text
+
+    rule_text(rule, console(), lang)
 
 
 @click.command()

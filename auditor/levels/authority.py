@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from types import MappingProxyType
 
+from auditor.code_words import words
 from auditor.model.inventory import Authority, Regime, SystemDomain
 
 # Levels 1-2: the owner's specialised security unit approves and reports to the owner; the owner
@@ -98,24 +99,13 @@ def appraiser_domains(regime: Regime, appraiser: Authority) -> frozenset[SystemD
 
 
 AUTHORITY_NAMES: Mapping[Authority, tuple[str, str]] = MappingProxyType(
-    {
-        Authority.SPECIALISED_UNIT: ("đơn vị chuyên trách ATTT/ANM của chủ quản",
-                                     "the owner's specialised security unit"),
-        Authority.INDEPENDENT_COUNCIL: ("đơn vị khác hoặc hội đồng thẩm định độc lập",
-                                        "another competent unit or an independent council"),
-        Authority.OWNER: ("chủ quản hệ thống thông tin", "the system owner"),
-        Authority.MIC: ("Bộ Thông tin và Truyền thông", "the Ministry of Information and "
-                        "Communications"),
-        Authority.MPS: ("Bộ Công an", "the Ministry of Public Security"),
-        Authority.MOD: ("Bộ Quốc phòng", "the Ministry of Defence"),
-        Authority.CIPHER_COMMITTEE: ("Ban Cơ yếu Chính phủ", "the Government Cipher Committee"),
-        Authority.PRIME_MINISTER: ("Thủ tướng Chính phủ", "the Prime Minister"),
-    }
+    {body: (words(body.value, "Authority").vi, words(body.value, "Authority").en)
+     for body in Authority}
 )
-"""How messages name each body (vi, en)."""
+"""How messages name each body (vi, en), from the one table of code words."""
 
 
 def names(bodies: frozenset[Authority], lang: str) -> str:
-    """'Bộ Công an (mps)' for each body, in a stable order."""
+    """'Bộ Công an; Bộ Quốc phòng' — each body in words, in a stable order."""
     index = 1 if lang == "en" else 0
-    return "; ".join(f"{AUTHORITY_NAMES[b][index]} ({b.value})" for b in sorted(bodies))
+    return "; ".join(AUTHORITY_NAMES[b][index] for b in sorted(bodies))

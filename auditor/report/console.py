@@ -10,6 +10,7 @@ own layout uses them); renderers escape them too in single-line fields (names) w
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from rich.console import Console
@@ -23,9 +24,17 @@ class SafeConsole(Console):
         return super().render_str(safe_layout(text), **kwargs)
 
 
+#: The width of piped output (CI logs, files) when COLUMNS does not set one.
+PIPE_WIDTH = 160
+
+
 def terminal_console(*, stderr: bool = False) -> SafeConsole:
-    """Piped output (CI logs, files) gets a wide fixed width instead of rich's 80 columns."""
+    """A terminal's own width; piped output (CI logs, files) gets COLUMNS when it is set, else
+    a wide fixed width instead of rich's 80 columns. Tables fit the width they are given
+    (`report.fit`)."""
     console = SafeConsole(highlight=False, soft_wrap=False, stderr=stderr)
     if not console.is_terminal:
-        console = SafeConsole(highlight=False, soft_wrap=False, width=160, stderr=stderr)
+        columns = os.environ.get("COLUMNS", "")
+        width = int(columns) if columns.isdigit() and int(columns) >= 20 else PIPE_WIDTH
+        console = SafeConsole(highlight=False, soft_wrap=False, width=width, stderr=stderr)
     return console

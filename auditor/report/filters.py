@@ -7,6 +7,7 @@ English: decimal point, comma thousands separator (1,234.5), ISO dates (2026-11-
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from typing import Any, Final
 
@@ -67,6 +68,17 @@ def iso_date_text(text: str, lang: str) -> str:
             return date(dt.date.fromisoformat(text), lang)
         except ValueError:
             return text
+    return text
+
+
+_ISO_IN_PARENS: Final = re.compile(r"\((\d{4})-(\d{2})-(\d{2})\)")
+
+
+def decision(text: str, lang: str) -> str:
+    """A decision as results hold it, "35/QĐ-SKHCN (2026-03-10)", with its date in the
+    language's convention: "35/QĐ-SKHCN (10/03/2026)" in Vietnamese."""
+    if lang == "vi":
+        return _ISO_IN_PARENS.sub(r"(\3/\2/\1)", text)
     return text
 
 

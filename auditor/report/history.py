@@ -7,6 +7,7 @@ the same gap on the same system is the same finding in every run.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -15,6 +16,9 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from auditor.code_words import word_in
+from auditor.messages import day_in
+from auditor.report.fit import print_fitted
 from auditor.store import FindingRow, RunDetail, RunRow, SystemRow
 
 OPEN = frozenset({"fail", "error"})
@@ -186,7 +190,11 @@ _LABELS: dict[str, dict[str, str]] = {
         "system": "Hệ thống", "before": "Trước", "after": "Sau",
         "diff_title": "So sánh lần {a} ({a_date}) với lần {b} ({b_date})",
         "show_title": "Lần đánh giá {id}: {org}, ngày {date}", "added": "mới", "gone": "không còn",
-        "open_findings": "Phát hiện chưa đạt",
+        "open_findings": "Phát hiện chưa đạt", "what": "Thay đổi",
+        "system_added": "hệ thống mới", "system_gone": "hệ thống không còn trong danh mục",
+        "declared": "Cấp độ đề xuất", "approved": "Cấp độ được phê duyệt",
+        "effective": "Cấp độ áp dụng", "computed": "Cấp độ theo tiêu chí ({regime})",
+        "upper": "Cấp độ có thể tới ({regime})", "regime": "Chế độ áp dụng",
     },
     "en": {
         "runs": "Recorded audit runs", "id": "Id", "recorded": "Recorded at",
@@ -198,7 +206,11 @@ _LABELS: dict[str, dict[str, str]] = {
         "severity": "Severity", "status": "Status", "system": "System", "before": "Before",
         "after": "After", "diff_title": "Run {a} ({a_date}) compared with run {b} ({b_date})",
         "show_title": "Run {id}: {org}, audit date {date}", "added": "new", "gone": "gone",
-        "open_findings": "Open findings",
+        "open_findings": "Open findings", "what": "What changed",
+        "system_added": "new system", "system_gone": "system no longer in the inventory",
+        "declared": "Declared level", "approved": "Approved level",
+        "effective": "Effective level", "computed": "Level by the criteria ({regime})",
+        "upper": "Level possibly up to ({regime})", "regime": "Governing regime",
     },
 }
 
@@ -208,7 +220,20 @@ def _labels(lang: str) -> Mapping[str, str]:
 
 
 def _date(row: RunRow, lang: str) -> str:
-    return row.as_of.strftime("%d/%m/%Y" if lang == "vi" else "%Y-%m-%d")
+    return day_in(row.as_of, lang)
+
+
+def local_time(recorded_at: str, lang: str) -> str:
+    """A stored UTC moment ("2026-12-06T07:05:00Z") in local time: "06/12/2026 14:05" in
+    Vietnamese, "2026-12-06 14:05" in English; the text as it is when it is not a moment."""
+    try:
+        moment = dt.datetime.fromisoformat(recorded_at.replace("Z", "+00:00"))
+    except ValueError:
+        return recorded_at
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    local = moment.astimezone()
+    return f"{day_in(local.date(), lang)} {local:%H:%M}"
 
 
 def _score(value: float | None, lang: str) -> str:
@@ -229,12 +254,13 @@ def runs_table(rows: Sequence[RunRow], console: Console, lang: str) -> None:
         table.add_column(labels[key])
     for row in rows:
         table.add_row(
-            str(row.id), escape(row.recorded_at), _date(row, lang), escape(row.inventory),
+            str(row.id), escape(local_time(row.recorded_at, lang)), _date(row, lang),
+            escape(row.inventory),
             str(row.systems), str(row.counts.get("fail", 0)), str(row.counts.get("error", 0)),
             str(row.counts.get("manual", 0)), _score(row.score, lang),
-            labels["live"] if row.live else "",
+            labels["live"] if row.live else labels["none"],
         )
-    console.print(table)
+    print_fitted(console, table)
 
 
 def _findings_table(title: str, rows: Sequence[FindingRow], console: Console, lang: str) -> None:
@@ -244,8 +270,8 @@ def _findings_table(title: str, rows: Sequence[FindingRow], console: Console, la
         table.add_column(labels[key])
     for row in rows:
         table.add_row(escape(row.rule_id), escape(row.owner), escape(row.subject or ""),
-                      row.severity, row.status)
-    console.print(table)
+                      word_in(row.severity, lang, "Severity"), word_in(row.status, lang, "Status"))
+    print_fitted(console, table)
 
 
 def show_run(detail: RunDetail, console: Console, lang: str) -> None:
@@ -267,12 +293,39 @@ def show_diff(diff: RunDiff, console: Console, lang: str) -> None:
     console.print(f"{labels['persisting']}: {len(diff.persisting)}")
     if diff.levels:
         table = Table(title=labels["levels"])
-        for key in ("system", "before", "after"):
+        for key in ("system", "what"):
             table.add_column(labels[key])
         for change in diff.levels:
-            table.add_row(
-                escape(f"{change.system_id} ({change.name})"),
-                str(change.before.effective) if change.before else labels["added"],
-                str(change.after.effective) if change.after else labels["gone"],
-            )
-        console.print(table)
+            lines = [f"{what}: {old} → {new}" for what, old, new in level_changes(change, lang)]
+            table.add_row(escape(f"{change.system_id} ({change.name})"), escape("\n".join(lines)))
+        print_fitted(console, table)
+
+
+def _level(value: int | None) -> str:
+    return "—" if value is None else str(value)
+
+
+def level_changes(change: LevelChange, lang: str) -> list[tuple[str, str, str]]:
+    """What changed in a system's level between two runs, one (what, before, after) each:
+    the declared, approved and effective level, the level by each regime's criteria (and how
+    high undeclared facts could take it), and the governing regime."""
+    labels = _labels(lang)
+    old, new = change.before, change.after
+    if old is None or new is None:
+        return [(labels["system_added"] if old is None else labels["system_gone"],
+                 labels["none"] if old is None else _level(old.effective),
+                 labels["none"] if new is None else _level(new.effective))]
+    rows = [
+        (labels[key], _level(getattr(old, key)), _level(getattr(new, key)))
+        for key in ("declared", "approved", "effective")
+    ]
+    for regime in ("nd85", "nd331"):
+        name = word_in(regime, lang, "Regime")
+        rows.append((labels["computed"].format(regime=name),
+                     _level(old.computed.get(regime)), _level(new.computed.get(regime))))
+        if old.upper is not None and new.upper is not None:
+            rows.append((labels["upper"].format(regime=name),
+                         _level(old.upper.get(regime)), _level(new.upper.get(regime))))
+    rows.append((labels["regime"], word_in(old.governing_regime, lang, "Regime"),
+                 word_in(new.governing_regime, lang, "Regime")))
+    return [row for row in rows if row[1] != row[2]]

@@ -1,26 +1,33 @@
-"""Terminal tables (rich) for audit summaries, level tables, rule lists and the go-live gate."""
+"""Terminal tables (rich) for audit summaries, level tables and rule lists; the go-live gate's
+answer is in `gate_text` (`gate_report`, `gate_basis` are importable from here too)."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from auditor.model.inventory import Regime
+from auditor.code_words import article, criterion, word_in
+from auditor.messages import day_in
 from auditor.model.results import (
     AuditRun,
     Finding,
     LevelResult,
     Score,
-    Status,
     SystemResult,
 )
+from auditor.report import filters
+from auditor.report import labels as report_labels
+from auditor.report.fit import print_fitted
+from auditor.report.gate_text import gate_basis, gate_report
 from auditor.report.level_groups import undecided_groups
 from auditor.rules import Rule
 from auditor.safe_text import safe_text
+
+__all__ = ["audit_summary", "gate_basis", "gate_report", "labels", "level_table", "rules_table"]
 
 _LABELS: dict[str, dict[str, str]] = {
     "vi": {
@@ -182,7 +189,7 @@ def audit_summary(run: AuditRun, console: Console, lang: str) -> None:
         str(total.counts.waived),
         str(sum(1 for s in run.systems if s.summary.gate_blocked)),
     )
-    console.print(table)
+    print_fitted(console, table)
     unverified = run.extra.get("unverified_sources")
     if unverified and unverified["findings"]:
         text = t["unverified"].format(
@@ -195,13 +202,14 @@ def audit_summary(run: AuditRun, console: Console, lang: str) -> None:
         for finding in expired:
             assert finding.waiver is not None  # noqa: S101 - filtered just above
             console.print(
-                f"  {finding.id}: {finding.waiver.decision}, {_date(finding.waiver.expires, lang)}",
+                f"  {finding.id}: {filters.decision(finding.waiver.decision, lang)}, "
+                f"{_date(finding.waiver.expires, lang)}",
                 markup=False,
             )
 
 
 def _date(value: dt.date, lang: str) -> str:
-    return value.strftime("%d/%m/%Y") if lang == "vi" else value.isoformat()
+    return day_in(value, lang)
 
 
 def _all_findings(run: AuditRun) -> list[Finding]:
@@ -212,17 +220,27 @@ def _all_findings(run: AuditRun) -> list[Finding]:
     ]
 
 
-def _level_cell(level: LevelResult, regime: str) -> str:
-    """'3 [nd85.9.2.c]' when proven, '3–5 [nd85.6.2.d]' when undeclared facts could raise it."""
+def _level_cell(level: LevelResult, regime: str, lang: str) -> str:
+    """'3 [Đ9.2.c]' when proven, '3–5 [Đ6.2.d]' when undeclared facts could raise it (the
+    column names the decree)."""
     low = level.computed[regime]
     high = level.upper.get(regime, low)
     decisive = ", ".join(
-        c.id + (f" ({c.component})" if c.component else "")
+        article(c.id).get(lang) + (f" ({c.component})" if c.component else "")
         for c in level.criteria[regime]
         if c.level == low
     )
     span = str(low) if high == low else f"{low}–{high}"
     return f"{span} [{decisive}]"
+
+
+def _ids(ids: Sequence[str], lang: str) -> str:
+    """Criteria labels ("nd85.9.1 (component)") as their legal places."""
+    shown = []
+    for label in ids:
+        code, _, component = label.partition(" ")
+        shown.append(criterion(code).get(lang) + (f" {component}" if component else ""))
+    return ", ".join(shown)
 
 
 def _undecided_lines(system: SystemResult, lang: str) -> list[str]:
@@ -235,7 +253,7 @@ def _undecided_lines(system: SystemResult, lang: str) -> list[str]:
             continue
         low, high = system.level.computed[regime], system.level.upper[regime]
         detail = "; ".join(
-            t["if_declared"].format(level=top, facts=facts, ids=", ".join(ids))
+            t["if_declared"].format(level=top, facts=facts, ids=_ids(ids, lang))
             for top, facts, ids in undecided_groups(open_)
         )
         lines.append(
@@ -273,14 +291,14 @@ def level_table(
             escape(safe_text(system.name)),
             system.agency,
             declared + flag,
-            escape(_level_cell(level, "nd85")),
-            escape(_level_cell(level, "nd331")),
-            regime,
+            escape(_level_cell(level, "nd85", lang)),
+            escape(_level_cell(level, "nd331", lang)),
+            word_in(regime, lang, "Regime"),
             ", ".join(facts) or t["none"],
             escape(approvals.get(system.id, t["none"])),
         )
         notes.extend(_undecided_lines(system, lang))
-    console.print(table)
+    print_fitted(console, table)
     if notes:
         console.print(t["undecided_title"])
         for note in notes:
@@ -297,64 +315,19 @@ def rules_table(
         table.add_column(t[column])
     for rule in rules:
         severity = (
-            rule.severity
+            word_in(rule.severity, lang, "Severity")
             if not isinstance(rule.severity, dict)
-            else ", ".join(f"L{k}:{v}" for k, v in sorted(rule.severity.items()))
+            else ", ".join(
+                f"{k}: {word_in(v, lang, 'Severity')}" for k, v in sorted(rule.severity.items())
+            )
         )
         table.add_row(
             rule.id,
             escape(rule.title.get(lang)),
             f"{rule.levels.min_level}–{rule.levels.max_level}",
-            str(severity),
-            str(rule.obligation),
-            rule.group,
+            severity,
+            report_labels.obligation(str(rule.obligation), lang),
+            report_labels.group(rule.group, lang),
             escape(rule.reference_text(None, level)),
         )
-    console.print(table)
-
-
-def gate_basis(system: SystemResult, finding: Finding, rules: Mapping[str, Rule]) -> str:
-    """The legal basis of a gate finding at the system's level and governing regime."""
-    rule = rules.get(finding.rule_id)
-    if rule is None:
-        return ""
-    return rule.reference_text(Regime(system.level.governing_regime), system.level.effective)
-
-
-def gate_report(
-    system: SystemResult,
-    blocking: Sequence[Finding],
-    console: Console,
-    lang: str,
-    rules: Mapping[str, Rule] | None = None,
-) -> None:
-    """The gate's decision, each unmet condition with its basis, and the gate conditions that
-    do not bind this system with the reason (e.g. a pre-go-live assessment the law leaves
-    optional and no provincial policy makes binding)."""
-    t = labels(lang)
-    rules = rules or {}
-    if not blocking:
-        text = t["gate_open"].format(system=system.id, name=safe_text(system.name))
-        console.print(f"[green]{escape(text)}[/]")
-    else:
-        text = t["gate_closed"].format(
-            system=system.id, name=safe_text(system.name), n=len(blocking)
-        )
-        console.print(f"[red]{escape(text)}[/]")
-    for finding in blocking:
-        marker = {Status.FAIL: "✗", Status.MANUAL: "?", Status.ERROR: "!"}.get(finding.status, "·")
-        message = finding.message.en if lang == "en" else finding.message.vi
-        console.print(
-            f"  {marker} {finding.rule_id} [{finding.status}/{finding.severity}] {message}",
-            markup=False,
-            highlight=False,
-        )
-        basis = gate_basis(system, finding, rules)
-        if basis:
-            console.print(f"      {t['basis']}: {basis}", markup=False, highlight=False)
-    exempt = [f for f in system.findings if f.gate and f.status is Status.NOT_APPLICABLE]
-    if exempt:
-        console.print(t["not_required"], markup=False, highlight=False)
-        for finding in exempt:
-            message = finding.message.en if lang == "en" else finding.message.vi
-            console.print(f"  – {finding.rule_id}: {message}", markup=False, highlight=False)
+    print_fitted(console, table)

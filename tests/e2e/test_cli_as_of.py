@@ -41,7 +41,7 @@ def test_an_assessment_dated_after_the_audit_date_is_not_evidence_yet(
     before = _reading(_audit(cli, day_before, tmp_path / "before.json"), system_id, KEY)
     assert on_the_day and {f["rule_id"] for f in before} == {f["rule_id"] for f in on_the_day}
     assert all(f["status"] == "pass" for f in on_the_day), [f["message"] for f in on_the_day]
-    why = (f"'{KEY}' dated {assessed:%d/%m/%Y}, after the audit date {day_before:%d/%m/%Y}: "
+    why = (f"'{KEY}' dated {assessed.isoformat()}, after the audit date {day_before.isoformat()}: "
            "not evidence yet")
     for finding in before:
         assert finding["status"] != "pass"
@@ -61,8 +61,10 @@ def test_an_approval_dated_after_the_audit_date_is_not_an_approval_yet(
     gov04 = next(f for f in _reading(data, system_id, "dossier.decision")
                  if f["rule_id"] == "GOV-04")
     assert gov04["status"] == "fail"
-    assert (f"'dossier.decision' ({number}) dated {date:%d/%m/%Y}, after the audit date "
-            f"{day_before:%d/%m/%Y}: not evidence yet") in gov04["message"]["en"]
+    assert (f"'dossier.decision' ({number}) dated {date.isoformat()}, after the audit date "
+            f"{day_before.isoformat()}: not evidence yet") in gov04["message"]["en"]
+    assert (f"'dossier.decision' ({number}) ngày {date:%d/%m/%Y}, sau ngày đánh giá "
+            f"{day_before:%d/%m/%Y}") in gov04["message"]["vi"]
     system = next(s for s in data["systems"] if s["id"] == system_id)
     assert system["level"]["approved"] is None  # not approved on that day
     later = _audit(cli, date, tmp_path / "on.json")

@@ -94,7 +94,8 @@ def test_example_gaps_are_found(audit_json: Any) -> None:
     assert _finding(_system(data, "hssk-dien-tu"), "GL-04")["status"] == "fail"
     # Under construction since 2025, not approved: manual until the 01/01/2027 deadline.
     transition = _finding(_system(data, "csdl-tai-san-cong"), "GOV-28")
-    assert transition["status"] == "manual" and "Due 01/01/2027" in transition["message"]["en"]
+    assert transition["status"] == "manual" and "Due 2027-01-01" in transition["message"]["en"]
+    assert "Hạn 01/01/2027" in transition["message"]["vi"]
     # No dossier at all.
     assert _finding(_system(data, "qlns-tai-san"), "GOV-03")["status"] == "fail"
 
@@ -180,7 +181,7 @@ def test_rules_list_by_level_and_show() -> None:
         run_cli("rules", "list", "--level", "5", "--format", "json").stdout)}
     assert "GOV-13" in level5 and "GOV-13" not in level1  # every 6 months, level 5 only
     assert level1 < level5  # cumulative
-    shown = run_cli("rules", "show", "GOV-04")
+    shown = run_cli("rules", "show", "GOV-04", "--format", "json")  # text is the default
     rule = json.loads(shown.stdout)
     assert rule["id"] == "GOV-04" and rule["title"]["vi"] and rule["references"]
     assert run_cli("rules", "show", "NOPE-1").code == 2
@@ -290,7 +291,7 @@ def test_gate_states_the_basis_of_the_pre_golive_assessment(tmp_path: Path) -> N
                       "--json", out, "--lang", "en")
     assert blocked.code == 1
     assert "GL-02P" in blocked.stdout
-    assert "basis: Chính sách của tỉnh" in blocked.stdout
+    assert "Legal basis: Chính sách của tỉnh" in blocked.stdout
     decision = json.loads(out.read_text(encoding="utf-8"))
     by_rule = {b["rule_id"]: b for b in decision["blocking"]}
     assert "GL-02" not in by_rule

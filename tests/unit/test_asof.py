@@ -59,8 +59,8 @@ def test_last_assessment_a_day_later_is_withdrawn_with_its_result_and_report() -
     assert set(reasons) == {"four_layer.layer3.last_assessment", "four_layer.layer3.result",
                             "four_layer.layer3.report"}
     reason = reasons["four_layer.layer3.result"]
-    assert reason.en == ("'four_layer.layer3.last_assessment' dated 15/09/2026, after the audit "
-                         "date 14/09/2026: not evidence yet")
+    assert reason.en == ("'four_layer.layer3.last_assessment' dated 2026-09-15, after the audit "
+                         "date 2026-09-14: not evidence yet")
     assert reason.vi.startswith("'four_layer.layer3.last_assessment' ngày 15/09/2026, sau ngày "
                                 "đánh giá 14/09/2026")
 
@@ -82,7 +82,7 @@ def test_a_dossier_is_approved_only_from_its_decision_date() -> None:
             assert dossier.decision is None
             reason = then.systems["he-thong"]["dossier.status"].en
             assert reason.startswith("'dossier.status' is approved in the inventory but not yet")
-            assert "'dossier.decision' (45/QĐ-UBND) dated 05/11/2025" in reason
+            assert "'dossier.decision' (45/QĐ-UBND) dated 2025-11-05" in reason
 
 
 def test_an_approved_status_without_a_decision_is_left_as_declared() -> None:
@@ -101,7 +101,7 @@ def test_projects_approved_later_are_not_yet_projects_deadlines_are_kept() -> No
     then = inventory_as_of(_inventory(system, agency), dt.date(2026, 11, 24))
     budget = then.inventory.agencies[0].budget
     assert budget is not None and [p.name for p in budget.projects] == ["Cũ"]
-    assert "'budget.projects' [Mới] dated 01/12/2026" in then.agencies["so"]["budget.projects"].en
+    assert "'budget.projects' [Mới] dated 2026-12-01" in then.agencies["so"]["budget.projects"].en
     layer2 = then.inventory.agencies[0].systems[0].four_layer.layer2
     assert layer2 is not None and layer2.contract is None  # signed later: not evidence yet
     assert layer2.contract_end == dt.date(2030, 1, 1)  # a deadline, future by nature

@@ -122,7 +122,8 @@ def test_level_not_below_computed_pass_under_nd85() -> None:
     outcome = check("level_not_below_computed", ctx)
     assert outcome.status is Status.PASS
     assert outcome.message.en == (
-        "Declared level 3, minimum by the criteria 3 [nd85.9.2.a] (under nd331: level 1)"
+        "Declared level 3, minimum by the criteria 3 [Decree 85 Art. 9.2.a] "
+        "(under Decree 331/2026: level 1)"
     )
     assert [e.fact for e in outcome.evidence] == [
         "level.declared", "level.computed.nd85", "level.upper.nd85", "level.criteria.nd85",
@@ -143,7 +144,7 @@ def test_level_not_below_computed_no_declared_level_fails() -> None:
     outcome = check("level_not_below_computed", ctx)
     assert outcome.status is Status.FAIL
     assert outcome.message.en == (
-        "No level declared; the criteria (nd85.9.2.a) require at least level 3"
+        "No level declared; the criteria (Decree 85 Art. 9.2.a) require at least level 3"
     )
 
 
@@ -153,14 +154,16 @@ def test_level_not_below_computed_uses_governing_regime() -> None:
     outcome = check("level_not_below_computed", ctx)
     assert outcome.status is Status.PASS
     assert outcome.message.en == (
-        "Declared level 1, minimum by the criteria 1 [nd331.default] (under nd85: level 3)"
+        "Declared level 1, minimum by the criteria 1 [nd331.default] "
+        "(under Decree 85/2016: level 3)"
     )
     # ...and administrative procedures need level 3 under Decree 331.
     ctx = system_ctx(make_system(classification=ADMIN, declared_level=2))
     outcome = check("level_not_below_computed", ctx)
     assert outcome.status is Status.FAIL
     assert outcome.message.en == (
-        "Declared level 2, minimum by the criteria 3 [nd331.13.2.b] (under nd85: level 1)"
+        "Declared level 2, minimum by the criteria 3 [Decree 331 Art. 13.2.b] "
+        "(under Decree 85/2016: level 1)"
     )
 
 
@@ -168,7 +171,9 @@ def test_level_not_below_computed_no_note_when_regimes_agree() -> None:
     ctx = system_ctx(make_system(classification=SERIOUS, declared_level=5))
     outcome = check("level_not_below_computed", ctx)
     assert outcome.status is Status.PASS
-    assert outcome.message.en == "Declared level 5, minimum by the criteria 4 [nd331.14.1]"
+    assert outcome.message.en == (
+        "Declared level 5, minimum by the criteria 4 [Decree 331 Art. 14.1]"
+    )
 
 
 # Citizen-facing, no state secrets; whether the service is on the conditional business list
@@ -190,9 +195,9 @@ def test_level_not_below_computed_with_undeclared_facts(declared: int, status: S
     assert outcome.status is status
     if status is Status.MANUAL:
         assert outcome.message.en == (
-            "Declared level 2; the declared facts prove level 2 [nd85.6.2.b], but the system "
-            "could be up to level 3. Declare: conditional_business_line "
-            "(nd85.9.2.b (3): conditional_business_line)"
+            "Declared level 2; the declared facts prove level 2 [Decree 85 Art. 6.2.b], but "
+            "the system could be up to level 3. Declare: conditional_business_line "
+            "(Decree 85 Art. 9.2.b (3): conditional_business_line)"
         )
 
 
@@ -226,7 +231,10 @@ def test_dossier_complete_missing_component_fails() -> None:
     system = make_system(declared_level=2, dossier={"components": ["overview", "design"]})
     outcome = check("dossier_complete", system_ctx(system))
     assert outcome.status is Status.FAIL
-    assert outcome.message.en == "The dossier lacks: level_justification, security_plan"
+    assert outcome.message.en == "The dossier lacks: level justification, security plan"
+    assert outcome.message.vi == (
+        "Hồ sơ thiếu: thuyết minh đề xuất cấp độ, thuyết minh phương án bảo đảm an toàn"
+    )
 
 
 def test_dossier_complete_expert_opinion_required_at_level_4() -> None:
@@ -235,7 +243,7 @@ def test_dossier_complete_expert_opinion_required_at_level_4() -> None:
     assert ctx.level == 4
     outcome = check("dossier_complete", ctx)
     assert outcome.status is Status.FAIL
-    assert outcome.message.en == "The dossier lacks: expert_opinion"
+    assert outcome.message.en == "The dossier lacks: expert opinion"
     system = make_system(classification=SERIOUS, declared_level=4,
                          dossier={"components": [*FULL, "expert_opinion"]})
     assert check("dossier_complete", system_ctx(system)).status is Status.PASS
@@ -246,7 +254,7 @@ def test_dossier_complete_expert_opinion_follows_effective_level() -> None:
     system = make_system(system_type="internal", declared_level=4, dossier={"components": FULL})
     outcome = check("dossier_complete", system_ctx(system))
     assert outcome.status is Status.FAIL
-    assert "expert_opinion" in outcome.message.en
+    assert "expert opinion" in outcome.message.en
 
 
 # --------------------------------------------------------------------------------------------
@@ -255,7 +263,7 @@ def test_dossier_complete_expert_opinion_follows_effective_level() -> None:
 
 
 @pytest.mark.parametrize(
-    ("dossier", "shown"), [({"status": "submitted"}, "submitted"), (None, "none")]
+    ("dossier", "shown"), [({"status": "submitted"}, "submitted for appraisal"), (None, "none")]
 )
 def test_approver_competent_not_approved_fails(dossier: Any, shown: str) -> None:
     outcome = check("approver_competent", system_ctx(make_system(dossier=dossier)))
@@ -268,7 +276,8 @@ def test_approver_competent_level_3_by_owner_passes() -> None:
     outcome = check("approver_competent", system_ctx(system))
     assert outcome.status is Status.PASS
     assert outcome.message.en == (
-        "Approved by owner; competent for level 3 (nd85): the system owner (owner)"
+        "Approved by the system owner; competent for level 3 (Decree 85/2016): "
+        "the system owner"
     )
 
 
@@ -278,7 +287,9 @@ def test_approver_competent_level_3_by_specialised_unit_fails() -> None:
     outcome = check("approver_competent", system_ctx(system))
     assert outcome.status is Status.FAIL
     assert outcome.message.en == (
-        "Approved by specialised_unit; competent for level 3 (nd85): the system owner (owner)"
+        "Approved by the owner's specialised security unit; competent for level 3 "
+        "(Decree 85/2016): "
+        "the system owner"
     )
 
 
@@ -288,8 +299,9 @@ def test_approver_competent_level_2_by_specialised_unit_passes_under_nd331() -> 
     outcome = check("approver_competent", system_ctx(system))
     assert outcome.status is Status.PASS
     assert outcome.message.en == (
-        "Approved by specialised_unit; competent for level 2 (nd331): the system owner (owner); "
-        "the owner's specialised security unit (specialised_unit)"
+        "Approved by the owner's specialised security unit; competent for level 2 "
+        "(Decree 331/2026): "
+        "the system owner; the owner's specialised security unit"
     )
 
 
@@ -332,9 +344,9 @@ def test_appraisal_by_security_unit_that_does_not_operate_passes() -> None:
     outcome = check("appraisal_independent", system_ctx(system))
     assert outcome.status is Status.PASS
     assert outcome.message.en == (
-        "Appraised by specialised_unit; acceptable for level 2: another competent unit or an "
-        "independent council (independent_council); the owner's specialised security unit "
-        "(specialised_unit)"
+        "Appraised by the owner's specialised security unit; acceptable for level 2: "
+        "another competent unit "
+        "or an independent council; the owner's specialised security unit"
     )
 
 
@@ -344,8 +356,9 @@ def test_appraisal_conflict_when_security_unit_operates() -> None:
     outcome = check("appraisal_independent", system_ctx(system))
     assert outcome.status is Status.FAIL
     assert outcome.message.en == (
-        "Appraised by specialised_unit; acceptable for level 2: another competent unit or an "
-        "independent council (independent_council) (the security unit also operates the system)"
+        "Appraised by the owner's specialised security unit; acceptable for level 2: "
+        "another competent unit "
+        "or an independent council (the security unit also operates the system)"
     )
     system = _appraised("independent_council", operator=UNIT)
     assert check("appraisal_independent", system_ctx(system)).status is Status.PASS
@@ -397,7 +410,8 @@ def test_competence_judged_at_the_effective_level() -> None:
     outcome = check("appraisal_independent", system_ctx(system))
     assert outcome.status is Status.FAIL
     assert "(the criteria require level 4, though level 3 was proposed)" in outcome.message.en
-    assert "the Ministry of Public Security (mps)" in outcome.message.en
+    assert "the Ministry of Public Security" in outcome.message.en
+    assert "(mps)" not in outcome.message.en  # the body in words, not its code
 
 
 # --------------------------------------------------------------------------------------------
@@ -418,7 +432,7 @@ def test_transition_building_legacy_before_deadline_is_manual() -> None:
     outcome = check("transition_deadlines", system_ctx(_building_legacy()))
     assert outcome.status is Status.MANUAL
     assert outcome.message.en == (
-        "Due 01/01/2027, 38 days left, not approved yet: level approval under Decree 85/2016 "
+        "Due 2027-01-01, 38 days left, not approved yet: level approval under Decree 85/2016 "
         "(Decree 331/2026 Art. 39.1)"
     )
     assert outcome.message.vi.startswith("Hạn 01/01/2027, còn 38 ngày, chưa phê duyệt")
@@ -446,8 +460,12 @@ def test_transition_building_legacy_overdue_fails_high() -> None:
     assert outcome.status is Status.FAIL
     assert outcome.severity is Severity.HIGH
     assert outcome.message.en == (
-        "4 days overdue (due 01/01/2027), not approved yet: level approval under Decree "
+        "Overdue since 2027-01-01, 4 days, not approved yet: level approval under Decree "
         "85/2016 (Decree 331/2026 Art. 39.1)"
+    )
+    assert outcome.message.vi == (
+        "Quá hạn từ 01/01/2027, 4 ngày, chưa phê duyệt: phê duyệt cấp độ theo Nghị định "
+        "85/2016 (Nghị định 331/2026 Điều 39.1)"
     )
 
 
@@ -455,7 +473,7 @@ def test_transition_building_legacy_without_dossier_is_in_transition() -> None:
     system = make_system(lifecycle="planning", investment_start=LEGACY)
     outcome = check("transition_deadlines", system_ctx(system))
     assert outcome.status is Status.MANUAL
-    assert "01/01/2027" in outcome.message.en
+    assert "2027-01-01" in outcome.message.en and "01/01/2027" in outcome.message.vi
 
 
 def test_transition_approved_legacy_without_conformity_is_manual_until_the_deadline() -> None:
@@ -463,7 +481,7 @@ def test_transition_approved_legacy_without_conformity_is_manual_until_the_deadl
     assert outcome.status is Status.MANUAL
     assert outcome.severity is None
     assert outcome.message.en == (
-        "Due 01/07/2027, 219 days left, no evidence yet: meeting the Law 116/2025 conditions "
+        "Due 2027-07-01, 219 days left, no evidence yet: meeting the Law 116/2025 conditions "
         "and measures (Art. 45.1)"
     )
     for day, left in ((dt.date(2027, 5, 1), 61), (dt.date(2027, 7, 1), 0)):
@@ -473,7 +491,8 @@ def test_transition_approved_legacy_without_conformity_is_manual_until_the_deadl
     outcome = check("transition_deadlines", system_ctx(_approved_legacy(), dt.date(2027, 7, 2)))
     assert outcome.status is Status.FAIL
     assert outcome.severity is Severity.HIGH
-    assert outcome.message.en.startswith("1 days overdue (due 01/07/2027), no evidence yet")
+    assert outcome.message.en.startswith("Overdue since 2027-07-01, 1 day, no evidence yet")
+    assert outcome.message.vi.startswith("Quá hạn từ 01/07/2027, 1 ngày, chưa có bằng chứng")
 
 
 def test_transition_approved_legacy_with_conformity_passes() -> None:
@@ -488,7 +507,8 @@ def test_transition_conformity_dated_after_the_audit_date_is_not_evidence_yet() 
     system = _approved_legacy(transition_conformity={"number": "9/BC", "date": "2027-02-01"})
     outcome = check("transition_deadlines", system_ctx(system, dt.date(2027, 1, 31)))
     assert outcome.status is Status.MANUAL
-    assert "the evidence is dated 01/02/2027, after the audit date" in outcome.message.en
+    assert "the evidence is dated 2027-02-01, after the audit date" in outcome.message.en
+    assert "bằng chứng đề ngày 01/02/2027, sau ngày đánh giá" in outcome.message.vi
     on_the_day = check("transition_deadlines", system_ctx(system, dt.date(2027, 2, 1)))
     assert on_the_day.status is Status.PASS
 
@@ -616,7 +636,7 @@ def test_budget_share_undated_project_is_judged() -> None:
 def test_budget_share_not_applicable(agency: Agency) -> None:
     outcome = check("budget_share", agency_ctx(agency))
     assert outcome.status is Status.NOT_APPLICABLE
-    assert outcome.message.en == "No DX/IT project approved since 01/07/2026"
+    assert outcome.message.en == "No DX/IT project approved since 2026-07-01"
 
 
 # --------------------------------------------------------------------------------------------

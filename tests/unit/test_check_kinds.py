@@ -314,7 +314,11 @@ def test_equals_pass_and_fail() -> None:
     assert status(check, {"hosting": {"kind": "provincial_dc"}}) is Status.PASS
     outcome = run(check, {"hosting": {"kind": "cloud"}})
     assert outcome.status is Status.FAIL
-    assert outcome.message.en == "'hosting.kind' is 'cloud', required 'provincial_dc'"
+    # codes as words (auditor/code_words.py), in each language
+    assert outcome.message.en == "'hosting.kind' is “cloud”, required “the provincial data centre”"
+    assert outcome.message.vi == (
+        "'hosting.kind' = “điện toán đám mây”, yêu cầu “trung tâm dữ liệu của tỉnh”"
+    )
 
 
 def test_equals_enum_fact_against_plain_string() -> None:
@@ -349,7 +353,7 @@ def test_one_of_pass_and_fail() -> None:
     outcome = run(check, {"hosting": {"kind": "cloud"}})
     assert outcome.status is Status.FAIL
     assert outcome.message.en == (
-        "'hosting.kind' is 'cloud', accepted: 'provincial_dc', 'on_premise'"
+        "'hosting.kind' is “cloud”, accepted: “the provincial data centre”, “on premises”"
     )
 
 
@@ -429,7 +433,9 @@ def test_within_days_boundary() -> None:
     assert outcome.message.en == "'last_drill' is 2025-11-24, 365 days ago (limit 365 days)"
     outcome = run(check, {"last_drill": one_more})
     assert outcome.status is Status.FAIL
-    assert outcome.message.en == "'last_drill' is 2025-11-23, 366 days ago (limit 365 days)"
+    assert outcome.message.en == (  # overdue: since when (the day it fell due) and how long
+        "'last_drill' is 2025-11-23; overdue since 2026-11-23, 1 day (limit 365 days)"
+    )
 
 
 def test_within_days_today_counts_a_day_later_is_not_evidence_yet() -> None:
@@ -438,7 +444,7 @@ def test_within_days_today_counts_a_day_later_is_not_evidence_yet() -> None:
     outcome = run(check, {"d": AS_OF + dt.timedelta(days=1)})
     assert outcome.status is Status.FAIL  # the check's if_missing: as if not declared
     assert outcome.message.en == (
-        "'d' dated 25/11/2026, after the audit date 24/11/2026: not evidence yet"
+        "'d' dated 2026-11-25, after the audit date 2026-11-24: not evidence yet"
     )
     assert outcome.message.vi.startswith("'d' ngày 25/11/2026, sau ngày đánh giá 24/11/2026")
     lenient = {**check, "if_missing": "manual"}
@@ -467,8 +473,10 @@ def test_within_days_per_level(level: int, expected: Status) -> None:
     # 500 days old: inside 730, outside 365.
     outcome = run(check, {"d": AS_OF - dt.timedelta(days=500)}, level=level)
     assert outcome.status is expected
-    limit = 730 if level < 3 else 365
-    assert outcome.message.en.endswith(f"500 days ago (limit {limit} days)")
+    if level < 3:
+        assert outcome.message.en.endswith("500 days ago (limit 730 days)")
+    else:  # 135 days past the 365
+        assert outcome.message.en.endswith("overdue since 2026-07-12, 135 days (limit 365 days)")
 
 
 def test_within_days_level_map_above_level_is_not_applicable() -> None:
@@ -494,7 +502,8 @@ def test_not_expired_future_and_past() -> None:
     assert status(check, {"end": dt.date(2027, 12, 31)}) is Status.PASS
     outcome = run(check, {"end": AS_OF - dt.timedelta(days=1)})
     assert outcome.status is Status.FAIL
-    assert outcome.message.en == "'end' is 2026-11-23, expired 1 days ago"
+    assert outcome.message.en == "'end' is 2026-11-23, expired 1 day ago"
+    assert outcome.message.vi == "'end' = 23/11/2026, đã hết hạn 1 ngày"
 
 
 def test_not_expired_text_date_and_garbage() -> None:
@@ -645,7 +654,12 @@ def test_attested_lapsed_by_validity_is_manual() -> None:
     doc = {"number": "01/BC", "date": "2025-01-01"}
     outcome = run(ATTESTED, attestations=[attestation(document=doc)])
     assert outcome.status is Status.MANUAL
-    assert outcome.message.en == "Attestation 01/BC lapsed on 2026-01-01; attest again"
+    assert outcome.message.en == (
+        "Attestation 01/BC lapsed on 2026-01-01, overdue by 327 days; attest again"
+    )
+    assert outcome.message.vi == (
+        "Xác nhận 01/BC đã hết hiệu lực ngày 01/01/2026, quá hạn 327 ngày; cần xác nhận lại"
+    )
     assert outcome.evidence[0].value["valid_until"] == "2026-01-01"
 
 
@@ -674,8 +688,8 @@ def test_attested_not_yet_effective_is_manual() -> None:
     outcome = run(ATTESTED, attestations=[attestation(effective="2026-12-01")])
     assert outcome.status is Status.MANUAL
     assert outcome.message.en == (
-        "The attestation 07/BC-STTTT for 'GOV-16' takes effect on 01/12/2026, after the "
-        "audit date 24/11/2026: not evidence yet"
+        "The attestation 07/BC-STTTT for 'GOV-16' takes effect on 2026-12-01, after the "
+        "audit date 2026-11-24: not evidence yet"
     )
     assert "có hiệu lực từ ngày 01/12/2026, sau ngày đánh giá 24/11/2026" in outcome.message.vi
 
@@ -685,7 +699,8 @@ def test_attested_document_dated_after_as_of_is_not_evidence_yet() -> None:
     later = {"number": "08/BC", "date": (AS_OF + dt.timedelta(days=1)).isoformat()}
     outcome = run(ATTESTED, attestations=[attestation(document=later, effective=AS_OF.isoformat())])
     assert outcome.status is Status.MANUAL
-    assert "08/BC" in outcome.message.en and "25/11/2026" in outcome.message.en
+    assert "08/BC" in outcome.message.en and "2026-11-25" in outcome.message.en
+    assert "25/11/2026" in outcome.message.vi
     on_the_day = {**later, "date": AS_OF.isoformat()}
     outcome = run(
         ATTESTED, attestations=[attestation(document=on_the_day, effective=AS_OF.isoformat())]
@@ -834,7 +849,7 @@ def test_any_data_wins_over_a_lapsed_attestation_and_says_so() -> None:
     assert outcome.status is Status.PASS
     assert outcome.message.en == (
         "Passed on the declared data: 'here' is declared; the attestation was not relied on: "
-        "Attestation 01/BC lapsed on 2026-01-01; attest again"
+        "Attestation 01/BC lapsed on 2026-01-01, overdue by 327 days; attest again"
     )
     assert outcome.message.vi.startswith("Đạt theo dữ liệu khai báo: ")
     # The data that decided first, then the lapsed attestation it did not need.
@@ -951,7 +966,7 @@ def test_enum_fact_message_shows_plain_value() -> None:
         {"dossier": {"status": DossierStatus.DRAFT}},
     )
     assert outcome.status is Status.FAIL
-    assert outcome.message.en == "'dossier.status' is 'draft', accepted: 'approved'"
+    assert outcome.message.en == "'dossier.status' is “draft”, accepted: “approved”"
 
 
 def test_attested_since_a_later_event_is_manual() -> None:
@@ -979,7 +994,9 @@ def test_same_as_fails_with_both_values_in_the_message() -> None:
     outcome = run({"kind": "same_as", "fact": "ipv6_claimed", "other": "ipv6.ready"},
                   {"ipv6_claimed": True, "ipv6": {"ready": False}})
     assert outcome.status is Status.FAIL
-    assert "True" in outcome.message.en and "False" in outcome.message.en
+    # both values, as words (yes/no), never the codes True/False
+    assert "“yes”" in outcome.message.en and "“no”" in outcome.message.en
+    assert "“có”" in outcome.message.vi and "“không”" in outcome.message.vi
     assert [e.fact for e in outcome.evidence] == ["ipv6_claimed", "ipv6.ready"]
 
 

@@ -165,16 +165,18 @@ def test_applies_if_without_text_uses_condition_message() -> None:
     )
     finding = only_system(evaluate(inventory(system()), rules, AS_OF)).findings[0]
     assert finding.status is Status.NOT_APPLICABLE
-    assert finding.message.en == "'operating' is True, required False"
+    assert finding.message.en == "'operating' is “yes”, required “no”"
 
 
-def test_enum_fact_message_shows_plain_value() -> None:
+def test_enum_fact_message_shows_the_value_in_words() -> None:
     rules = catalog(
         rule("R-NA", applies_if={"kind": "equals", "fact": "lifecycle", "value": "retired"})
     )
     finding = only_system(evaluate(inventory(system()), rules, AS_OF)).findings[0]
     assert finding.status is Status.NOT_APPLICABLE
-    assert finding.message.en == "'lifecycle' is 'production', required 'retired'"
+    # the enum member's words, never "Lifecycle.PRODUCTION" nor the code 'production'
+    assert finding.message.en == "'lifecycle' is “in production”, required “retired”"
+    assert finding.message.vi == "'lifecycle' = “đang vận hành”, yêu cầu “ngừng vận hành”"
 
 
 def test_applies_if_passing_runs_the_check() -> None:
@@ -747,22 +749,22 @@ APPROVED_2024 = {"status": "approved", "decision": {"number": "45/QĐ", "date": 
          "Stated in the inventory"),
         ({"regime": "nd85"}, dt.date(2027, 8, 1), Regime.ND85, "Stated in the inventory"),
         ({"dossier": APPROVED_2024}, AS_OF, Regime.ND85,
-         "Level approved under Decree 85 on 2024-05-10; in transition until 01/07/2027 "
+         "Level approved under Decree 85 on 2024-05-10; in transition until 2027-07-01 "
          "(Law 116/2025 Art. 45.1)"),
         ({"investment_start": "2026-06-30"}, AS_OF, Regime.ND85,
-         "Investment started 2026-06-30, before 01/07/2026; level approved under Decree 85 "
+         "Investment started 2026-06-30, before 2026-07-01; level approved under Decree 85 "
          "(Decree 331/2026 Art. 39.1)"),
         ({}, AS_OF, Regime.ND331, "New system, or no level approved under Decree 85"),
         ({"investment_start": "2026-07-01"}, AS_OF, Regime.ND331,
          "New system, or no level approved under Decree 85"),
         ({"investment_start": "2026-08-01"}, dt.date(2026, 6, 30), Regime.ND85,
-         "Audit date before 01/07/2026"),
+         "Audit date before 2026-07-01"),
         ({}, dt.date(2026, 7, 1), Regime.ND331,
          "New system, or no level approved under Decree 85"),
         ({"dossier": APPROVED_2024}, dt.date(2027, 7, 1), Regime.ND331,
-         "Transition ended on 01/07/2027"),
+         "Transition ended on 2027-07-01"),
         ({"investment_start": "2025-01-01"}, dt.date(2027, 6, 30), Regime.ND85,
-         "Investment started 2025-01-01, before 01/07/2026; level approved under Decree 85 "
+         "Investment started 2025-01-01, before 2026-07-01; level approved under Decree 85 "
          "(Decree 331/2026 Art. 39.1)"),
     ],
     ids=["stated-nd331", "stated-nd85-after-transition", "approved-before-law",

@@ -145,13 +145,18 @@ def _literal_pairs() -> list[tuple[str, str, str]]:
     return pairs
 
 
+# Vietnamese words that are written without diacritics (code_words: severity "high").
+_NO_DIACRITICS = frozenset({"cao"})
+
+
 def test_each_written_message_has_a_vietnamese_text_of_its_own() -> None:
     pairs = _literal_pairs()
     assert len(pairs) > 150
     untranslated = [where for where, vi, en in pairs if vi == en]
     assert untranslated == []
     without_diacritics = [
-        f"{where}: {vi}" for where, vi, _ in pairs if not _VIETNAMESE & set(vi.lower())
+        f"{where}: {vi}" for where, vi, _ in pairs
+        if not _VIETNAMESE & set(vi.lower()) and vi not in _NO_DIACRITICS
     ]
     assert without_diacritics == [], "\n".join(without_diacritics)
 

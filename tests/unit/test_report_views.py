@@ -55,7 +55,7 @@ AS_OF = dt.date(2026, 11, 24)
 REASON = Text2(
     vi="Cấp độ phê duyệt theo NĐ 85 ngày 14/04/2025; chuyển tiếp đến 01/07/2027 "
     "(Luật 116/2025 Điều 45.1)",
-    en="Level approved under Decree 85 on 2025-04-14; in transition until 01/07/2027 "
+    en="Level approved under Decree 85 on 2025-04-14; in transition until 2027-07-01 "
     "(Law 116/2025 Art. 45.1)",
 )
 

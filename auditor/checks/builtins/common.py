@@ -7,6 +7,7 @@ import datetime as dt
 from typing import Any
 
 from auditor.checks.context import EvalContext, Outcome
+from auditor.messages import day, days
 from auditor.model.results import Evidence, Severity, Status, Text2
 
 
@@ -36,13 +37,13 @@ def by_deadline(
 ) -> Outcome:
     """Work not shown done: `manual` up to and on the deadline day, `fail` (high) after it."""
     left = (deadline - ctx.as_of).days
-    due = f"{deadline:%d/%m/%Y}"
+    due = day(deadline)
     if left < 0:
         return Outcome(
             Status.FAIL,
             Text2(
-                vi=f"Quá hạn {-left} ngày (hạn {due}), {missing_vi}: {vi}",
-                en=f"{-left} days overdue (due {due}), {missing_en}: {en}",
+                vi=f"Quá hạn từ {due.vi}, {days(-left).vi}, {missing_vi}: {vi}",
+                en=f"Overdue since {due.en}, {days(-left).en}, {missing_en}: {en}",
             ),
             evidence,
             Severity.HIGH,
@@ -50,8 +51,8 @@ def by_deadline(
     return Outcome(
         Status.MANUAL,
         Text2(
-            vi=f"Hạn {due}, còn {left} ngày, {missing_vi}: {vi}",
-            en=f"Due {due}, {left} days left, {missing_en}: {en}",
+            vi=f"Hạn {due.vi}, còn {days(left).vi}, {missing_vi}: {vi}",
+            en=f"Due {due.en}, {days(left).en} left, {missing_en}: {en}",
         ),
         evidence,
     )

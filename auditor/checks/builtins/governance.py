@@ -8,6 +8,7 @@ import datetime as dt
 
 from auditor.checks.builtins.common import by_deadline, evidence_of, pass_or_fail, value_of
 from auditor.checks.context import EvalContext, Outcome
+from auditor.messages import day_in
 from auditor.model.base import as_date
 from auditor.model.results import Status, Text2
 from auditor.regime import LAW_116_IN_FORCE
@@ -107,7 +108,7 @@ def budget_plan_appraised(ctx: EvalContext) -> Outcome:
                 Text2(
                     vi="Hệ thống được thiết lập trước 01/07/2026 và chưa mở rộng, nâng cấp từ đó; "
                     "phương án phải được thẩm định khi mở rộng, nâng cấp",
-                    en="Set up before 01/07/2026 and not extended or upgraded since; the plan "
+                    en="Set up before 2026-07-01 and not extended or upgraded since; the plan "
                     "must be appraised at the next extension or upgrade",
                 ),
                 evidence,
@@ -123,23 +124,26 @@ def budget_plan_appraised(ctx: EvalContext) -> Outcome:
             evidence,
         )
     appraisal = value_of(ctx, "security_plan.appraisal")
-    when = ", ".join(f"{key} {dates[key]:%d/%m/%Y}" for key in since)
+    when_vi = ", ".join(f"{key} {day_in(dates[key], 'vi')}" for key in since)
+    when_en = ", ".join(f"{key} {day_in(dates[key], 'en')}" for key in since)
     if appraisal is None:
         return Outcome(
             Status.FAIL,
             Text2(
-                vi=f"Thiết lập/mở rộng/nâng cấp từ 01/07/2026 ({when}) nhưng phương án bảo đảm an "
-                "ninh mạng chưa được cơ quan nhà nước có thẩm quyền thẩm định",
-                en=f"Set up, extended or upgraded since 01/07/2026 ({when}) but the security plan "
-                "has not been appraised by a competent state body",
+                vi=f"Thiết lập/mở rộng/nâng cấp từ 01/07/2026 ({when_vi}) nhưng phương án bảo "
+                "đảm an ninh mạng chưa được cơ quan nhà nước có thẩm quyền thẩm định",
+                en=f"Set up, extended or upgraded since 2026-07-01 ({when_en}) but the security "
+                "plan has not been appraised by a competent state body",
             ),
             evidence,
         )
     return Outcome(
         Status.PASS,
         Text2(
-            vi=f"Phương án đã được thẩm định: {appraisal['number']} ({appraisal['date']:%d/%m/%Y})",
-            en=f"The plan was appraised: {appraisal['number']} ({appraisal['date'].isoformat()})",
+            vi=f"Phương án đã được thẩm định: {appraisal['number']} "
+            f"({day_in(appraisal['date'], 'vi')})",
+            en=f"The plan was appraised: {appraisal['number']} "
+            f"({day_in(appraisal['date'], 'en')})",
         ),
         evidence,
     )
@@ -187,7 +191,7 @@ def budget_share(ctx: EvalContext) -> Outcome:
             Status.NOT_APPLICABLE,
             Text2(
                 vi="Không có dự án CĐS/CNTT phê duyệt từ 01/07/2026",
-                en="No DX/IT project approved since 01/07/2026",
+                en="No DX/IT project approved since 2026-07-01",
             ),
             evidence,
         )

@@ -9,6 +9,8 @@ from collections.abc import Mapping
 
 from auditor.checks.builtins.common import by_deadline, evidence_of, pass_or_fail, value_of
 from auditor.checks.context import EvalContext, Outcome
+from auditor.code_words import criteria as criteria_words
+from auditor.code_words import criterion, word_in
 from auditor.levels import (
     appraiser_domains,
     competent_appraisers,
@@ -16,6 +18,7 @@ from auditor.levels import (
     competent_approvers,
 )
 from auditor.levels.authority import names
+from auditor.messages import day_in
 from auditor.model.inventory import (
     Authority,
     DossierComponent,
@@ -63,7 +66,8 @@ def level_not_below_computed(ctx: EvalContext) -> Outcome:
     )
     other = Regime.ND331 if regime == Regime.ND85 else Regime.ND85
     other_level = value_of(ctx, f"level.computed.{other}")
-    criteria = ", ".join(value_of(ctx, f"level.criteria.{regime}") or [])
+    ids = list(value_of(ctx, f"level.criteria.{regime}") or [])
+    criteria_vi, criteria_en = criteria_words(ids, "vi"), criteria_words(ids, "en")
     facts = ", ".join(value_of(ctx, f"level.deciding_facts.{regime}") or [])
     range_vi = f" (có thể tới cấp độ {upper} tùy: {facts})" if upper > computed else ""
     range_en = f" (possibly up to level {upper} depending on: {facts})" if upper > computed else ""
@@ -71,39 +75,42 @@ def level_not_below_computed(ctx: EvalContext) -> Outcome:
         return Outcome(
             Status.FAIL,
             Text2(
-                vi=f"Chưa xác định cấp độ; theo tiêu chí ({criteria}) hệ thống phải ở cấp độ "
+                vi=f"Chưa xác định cấp độ; theo tiêu chí ({criteria_vi}) hệ thống phải ở cấp độ "
                 f"tối thiểu {computed}{range_vi}",
-                en=f"No level declared; the criteria ({criteria}) require at least level "
+                en=f"No level declared; the criteria ({criteria_en}) require at least level "
                 f"{computed}{range_en}",
             ),
             evidence,
         )
-    note_vi = f" (theo chế độ {other}: cấp độ {other_level})" if other_level != computed else ""
-    note_en = f" (under {other}: level {other_level})" if other_level != computed else ""
+    differs = other_level != computed
+    note_vi = f" (theo {word_in(other, 'vi')}: cấp độ {other_level})" if differs else ""
+    note_en = f" (under {word_in(other, 'en')}: level {other_level})" if differs else ""
     if declared < computed or declared >= upper:
         return pass_or_fail(
             declared >= computed,
             vi=f"Cấp độ đề xuất {declared}, cấp độ tối thiểu theo tiêu chí {computed} "
-            f"[{criteria}]{note_vi}",
+            f"[{criteria_vi}]{note_vi}",
             en=f"Declared level {declared}, minimum by the criteria {computed} "
-            f"[{criteria}]{note_en}",
+            f"[{criteria_en}]{note_en}",
             evidence=evidence,
         )
-    above = [
-        f"{c['id']} ({c['level']}): {', '.join(c['unknown'])}"
-        for c in value_of(ctx, f"level.undecided.{regime}") or ()
-        if c["level"] > declared
-    ]
-    detail = "; ".join(above)
+    above = [c for c in value_of(ctx, f"level.undecided.{regime}") or () if c["level"] > declared]
+    detail_vi, detail_en = (
+        "; ".join(
+            f"{criterion(c['id']).get(lang)} ({c['level']}): {', '.join(c['unknown'])}"
+            for c in above
+        )
+        for lang in ("vi", "en")
+    )
     return Outcome(
         Status.MANUAL,
         Text2(
             vi=f"Cấp độ đề xuất {declared}; các thông tin đã khai báo chứng minh cấp độ "
-            f"{computed} [{criteria}], nhưng hệ thống có thể ở cấp độ tới {upper}. Cần khai "
-            f"báo: {facts} ({detail})",
+            f"{computed} [{criteria_vi}], nhưng hệ thống có thể ở cấp độ tới {upper}. Cần khai "
+            f"báo: {facts} ({detail_vi})",
             en=f"Declared level {declared}; the declared facts prove level {computed} "
-            f"[{criteria}], but the system could be up to level {upper}. Declare: {facts} "
-            f"({detail})",
+            f"[{criteria_en}], but the system could be up to level {upper}. Declare: {facts} "
+            f"({detail_en})",
         ),
         evidence,
     )
@@ -120,11 +127,13 @@ def dossier_complete(ctx: EvalContext) -> Outcome:
     required = list(_REQUIRED_COMPONENTS)
     if ctx.level >= 4:
         required.append(DossierComponent.EXPERT_OPINION)
-    missing = [c.value for c in required if c not in present]
+    missing = [c for c in required if c not in present]
+    lacks_vi = ", ".join(word_in(c, "vi") for c in missing)
+    lacks_en = ", ".join(word_in(c, "en") for c in missing)
     return pass_or_fail(
         not missing,
-        vi="Hồ sơ đủ thành phần" if not missing else f"Hồ sơ thiếu: {', '.join(missing)}",
-        en="The dossier is complete" if not missing else f"The dossier lacks: {', '.join(missing)}",
+        vi="Hồ sơ đủ thành phần" if not missing else f"Hồ sơ thiếu: {lacks_vi}",
+        en="The dossier is complete" if not missing else f"The dossier lacks: {lacks_en}",
         evidence=evidence,
     )
 
@@ -166,8 +175,10 @@ def approver_competent(ctx: EvalContext) -> Outcome:
         return Outcome(
             Status.FAIL,
             Text2(
-                vi=f"Hồ sơ cấp độ chưa được phê duyệt (trạng thái: {status or 'không có'})",
-                en=f"The level dossier is not approved (status: {status or 'none'})",
+                vi="Hồ sơ cấp độ chưa được phê duyệt (trạng thái: "
+                f"{word_in(status, 'vi', 'DossierStatus') if status else 'không có'})",
+                en="The level dossier is not approved (status: "
+                f"{word_in(status, 'en', 'DossierStatus') if status else 'none'})",
             ),
             evidence,
         )
@@ -188,10 +199,10 @@ def approver_competent(ctx: EvalContext) -> Outcome:
         )
     return pass_or_fail(
         Authority(body) in allowed,
-        vi=f"Phê duyệt bởi {body}; thẩm quyền với cấp độ {level}{note_vi} ({regime}): "
-        f"{names(allowed, 'vi')}",
-        en=f"Approved by {body}; competent for level {level}{note_en} ({regime}): "
-        f"{names(allowed, 'en')}",
+        vi=f"Phê duyệt bởi {word_in(body, 'vi', 'Authority')}; thẩm quyền với cấp độ {level}"
+        f"{note_vi} ({word_in(regime, 'vi')}): {names(allowed, 'vi')}",
+        en=f"Approved by {word_in(body, 'en', 'Authority')}; competent for level {level}"
+        f"{note_en} ({word_in(regime, 'en')}): {names(allowed, 'en')}",
         evidence=evidence,
     )
 
@@ -227,10 +238,11 @@ def appraisal_independent(ctx: EvalContext) -> Outcome:
                 Text2(
                     vi=f"Thẩm định bởi {names(frozenset({body}), 'vi')}, cơ quan này chỉ thẩm "
                     f"định hồ sơ cấp độ {level}{note_vi} của hệ thống thuộc lĩnh vực "
-                    f"{', '.join(sorted(d.value for d in possible))}; cần khai báo 'domain'",
+                    f"{', '.join(sorted(word_in(d, 'vi') for d in possible))}; "
+                    "cần khai báo 'domain'",
                     en=f"Appraised by {names(frozenset({body}), 'en')}, which appraises level "
                     f"{level}{note_en} dossiers only of systems in: "
-                    f"{', '.join(sorted(d.value for d in possible))}; declare 'domain'",
+                    f"{', '.join(sorted(word_in(d, 'en') for d in possible))}; declare 'domain'",
                 ),
                 evidence,
             )
@@ -250,9 +262,11 @@ def appraisal_independent(ctx: EvalContext) -> Outcome:
     en_note = " (the security unit also operates the system)" if conflict else ""
     return pass_or_fail(
         body in allowed,
-        vi=f"Thẩm định bởi {appraiser}; hợp lệ với cấp độ {level}{note_vi}: "
+        vi=f"Thẩm định bởi {word_in(appraiser, 'vi', 'Authority')}; hợp lệ với cấp độ {level}"
+        f"{note_vi}: "
         f"{names(shown, 'vi')}{vi_note}",
-        en=f"Appraised by {appraiser}; acceptable for level {level}{note_en}: "
+        en=f"Appraised by {word_in(appraiser, 'en', 'Authority')}; acceptable for level {level}"
+        f"{note_en}: "
         f"{names(shown, 'en')}{en_note}",
         evidence=evidence,
     )
@@ -301,18 +315,18 @@ def transition_deadlines(ctx: EvalContext) -> Outcome:
                 ),
                 evidence,
             )
-        later = dated is not None  # dated after the audit date: it did not exist yet
+        # dated after the audit date: it did not exist yet
         return by_deadline(
             ctx,
             ND331_CONFORMITY_DEADLINE,
             evidence,
             vi="đáp ứng điều kiện, biện pháp theo Luật 116/2025 (Điều 45.1)",
             en="meeting the Law 116/2025 conditions and measures (Art. 45.1)",
-            missing_vi=f"bằng chứng đề ngày {dated:%d/%m/%Y}, sau ngày đánh giá"
-            if later
+            missing_vi=f"bằng chứng đề ngày {day_in(dated, 'vi')}, sau ngày đánh giá"
+            if dated is not None
             else "chưa có bằng chứng",
-            missing_en=f"the evidence is dated {dated:%d/%m/%Y}, after the audit date"
-            if later
+            missing_en=f"the evidence is dated {day_in(dated, 'en')}, after the audit date"
+            if dated is not None
             else "no evidence yet",
         )
     return Outcome(

@@ -10,6 +10,7 @@ from auditor.report import filters
 from auditor.report.annual.figures import AnnualFigures
 from auditor.report.annual.page import kpi_row
 from auditor.report.annual.words import words
+from auditor.report.fit import print_fitted
 
 _STYLE = {"met": "green", "not_met": "bold red", "none": "dim"}
 
@@ -43,7 +44,7 @@ def annual_summary(figures: AnnualFigures, console: Console, lang: str) -> None:
             f"[{_STYLE[row.state]}]{escape(row.achieved)}[/]",
             row.previous,
         )
-    console.print(table)
+    print_fitted(console, table)
     last = max((run.as_of for run in figures.runs), default=None)
     sources = w["sources_text"].format(
         runs=filters.number(len(figures.runs), lang),

@@ -4,12 +4,11 @@ findings are listed in, and the fragment ids sections link to."""
 
 from __future__ import annotations
 
-import re
 from typing import Final
 
 from auditor.model.inventory import Regime
 from auditor.model.results import AuditRun, Finding, Origin, Severity, Status
-from auditor.report import labels
+from auditor.report import filters, labels
 from auditor.report.views.values import format_origin
 from auditor.rules import Catalog, Rule
 
@@ -25,7 +24,6 @@ STATUS_ORDER: Final = {
     Status.PASS: 4,
     Status.NOT_APPLICABLE: 5,
 }
-_ISO_IN_PARENS: Final = re.compile(r"\((\d{4})-(\d{2})-(\d{2})\)")
 
 
 def anchor(kind: str, ident: str) -> str:
@@ -109,9 +107,7 @@ class Context:
 
     def decision(self, text: str) -> str:
         """A decision's text with its ISO dates in the page's conventions."""
-        if self.lang == "vi":
-            return _ISO_IN_PARENS.sub(r"(\3/\2/\1)", text)
-        return text
+        return filters.decision(text, self.lang)
 
     def origin(self, origin: Origin) -> str:
         text = self.origins.get(origin)

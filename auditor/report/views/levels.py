@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from auditor.code_words import article
 from auditor.model.results import LevelResult
 from auditor.report import labels
 from auditor.report.level_groups import undecided_groups
@@ -16,6 +17,7 @@ class CriterionView:
     level: int
     reference: str
     component: str | None
+    label: str = ""  # the id as its place in the decree the row names ("Đ9.2.c")
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +67,15 @@ def level_view(level: LevelResult, lang: str) -> LevelView:
     )
 
 
+def _places(ids: list[str], lang: str) -> str:
+    """Criteria labels ("nd85.9.1 (component)") as their places in the row's decree."""
+    shown = []
+    for label in ids:
+        code, _, component = label.partition(" ")
+        shown.append(article(code).get(lang) + (f" {component}" if component else ""))
+    return ", ".join(shown)
+
+
 def _regime_level(level: LevelResult, code: str, governing: bool, lang: str) -> RegimeLevel:
     low = level.computed[code]
     ordered = sorted(level.criteria.get(code, ()), key=lambda c: (-c.level, c.id))
@@ -75,18 +86,18 @@ def _regime_level(level: LevelResult, code: str, governing: bool, lang: str) -> 
         level=low,
         governing=governing,
         criteria=tuple(
-            CriterionView(c.id, c.level, c.reference, c.component)
+            CriterionView(c.id, c.level, c.reference, c.component, article(c.id).get(lang))
             for c in ordered
             if c.level == low
         ),
         upper=level.upper.get(code, low),
         also_met=tuple(
-            CriterionView(c.id, c.level, c.reference, c.component)
+            CriterionView(c.id, c.level, c.reference, c.component, article(c.id).get(lang))
             for c in ordered
             if c.level < low
         ),
         undecided=tuple(
-            template.format(level=top, facts=facts, ids=", ".join(ids))
+            template.format(level=top, facts=facts, ids=_places(ids, lang))
             for top, facts, ids in undecided_groups(level.undecided.get(code, ()))
         ),
     )

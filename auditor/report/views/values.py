@@ -8,6 +8,7 @@ import re
 from collections.abc import Mapping
 from typing import Any, Final
 
+from auditor.code_words import criterion, word
 from auditor.model.results import Origin
 from auditor.report import filters, labels
 
@@ -73,6 +74,12 @@ def _format_value(value: Any, lang: str, depth: int) -> str:
     if isinstance(value, dt.date):
         return filters.date(value, lang)
     if isinstance(value, str):
+        found = word(value)
+        if found is not None:  # a code (enum value): its words
+            return found.get(lang)
+        place = criterion(value)
+        if place.en != value:  # a criterion's id: its place in the decree
+            return place.get(lang)
         return filters.iso_date_text(value, lang)
     if depth >= 2:
         return "…"
