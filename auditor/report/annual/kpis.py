@@ -18,6 +18,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from auditor.checks.kinds import WithinDays
+from auditor.checks.values import by_level
 from auditor.model.results import Status, Text2
 from auditor.rules import Catalog
 
@@ -164,6 +166,28 @@ ASSESSMENTS: tuple[KpiDef, ...] = (
     ),
 )
 
+# Decree 331 Art. 36.7: systems that follow the procedures of their security regulation
+# (Quy chế bảo đảm an ninh mạng) in operation — the operations-management requirements of the
+# regulation's content (TCVN 11930 / TCVN 14423 "quản lý vận hành").
+REGULATION = KpiDef(
+    "regulation_followed",
+    Text2(
+        "Hệ thống tuân thủ quy định, quy trình trong Quy chế bảo đảm an ninh mạng khi vận hành",
+        "Systems following the procedures of their security regulation in operation",
+    ),
+    tuple(f"MGT-OPS-0{n}" for n in range(1, 10)),
+)
+
+# The rules that set how often a system is inspected, by regime and level: Decree 85
+# Art. 20.2.c through GOV-12 (levels 3-4, yearly) and GOV-13 (level 5, 6-monthly); Decree
+# 331 states no number (Art. 28.5.a: "by level and risk"), so its cycle is the advisory
+# ASM-02 (TCVN 14423:2026, a secondary source).
+PERIODIC_RULES = ("GOV-12", "GOV-13", "ASM-02")
+PERIODIC_FACT = "four_layer.layer3.last_assessment"
+
+# (regime, level) -> (days, rule id): the longest an inspection may be old at the cut-off.
+Cycles = dict[tuple[str, int], tuple[int, str]]
+
 CERTIFICATE_RULES = {
     "expired": ("CERT-01",),
     "expiring": ("CERT-02", "CERT-03", "CERT-06"),
@@ -184,10 +208,38 @@ def system_status(statuses: list[Status]) -> KpiStatus:
     return KpiStatus.MET
 
 
+def periodic_cycles(catalog: Catalog) -> Cycles:
+    """The inspection cycle each (regime, level) must keep, read from the catalog's rules (the
+    `within_days` check of PERIODIC_RULES on the last assessment); the shortest wins."""
+    cycles: Cycles = {}
+    for rule_id in PERIODIC_RULES:
+        rule = catalog.get(rule_id)
+        if rule is None:
+            continue
+        check = rule.check
+        if not isinstance(check, WithinDays) or check.fact != PERIODIC_FACT:
+            continue
+        days = check.days
+        for regime in rule.regimes:
+            for level in range(rule.levels.min_level, rule.levels.max_level + 1):
+                limit = by_level(days, level)
+                if limit is None:
+                    continue
+                key = (str(regime), level)
+                if key not in cycles or limit < cycles[key][0]:
+                    cycles[key] = (limit, rule_id)
+    return cycles
+
+
 def citations(catalog: Catalog) -> dict[str, tuple[str, ...]]:
     """Rule id → its references as the report cites them ("document clause"), for the rules
     the indicators read."""
-    wanted = {r for group in (KPIS, LAYERS, IPV6, ASSESSMENTS) for k in group for r in k.rules}
+    wanted = {
+        r
+        for group in (KPIS, LAYERS, IPV6, ASSESSMENTS, (REGULATION,))
+        for k in group
+        for r in k.rules
+    }
     out: dict[str, tuple[str, ...]] = {}
     for rule_id in sorted(wanted):
         rule = catalog.get(rule_id)
