@@ -94,3 +94,28 @@ def test_dossier_counts_are_cumulative_and_the_expected_date_is_one_date() -> No
     h = headline([_line("g", _register(proposed_level=None))], [])
     assert (h.classified, h.type_unknown) == (1, 0)
     assert headline([_line("h", None, system_type="")], []).type_unknown == 1
+
+
+def test_a_period_says_which_decree_governed_which_part_and_speaks_its_words() -> None:
+    from auditor.report.annual.figures import custom_period
+    from auditor.report.annual.form08 import governs_nd331, regime_note
+    from auditor.report.annual.kpis import KPI_BY_ID
+    from auditor.report.annual.words import words
+
+    w = words("vi")
+    # 2026: 15/12/2025-14/12/2026 straddles Decree 331's entry into force (19/08/2026, Art. 38)
+    note = regime_note(PERIOD, "vi", w)
+    assert "từ 15/12/2025 đến 18/08/2026 theo Nghị định 85/2016/NĐ-CP" in note
+    assert "từ 19/08/2026 đến 14/12/2026 theo Nghị định 331/2026/NĐ-CP" in note
+    # a period that ends the day before: Decree 85 alone, in its words
+    before = custom_period(2026, dt.date(2026, 1, 1), dt.date(2026, 8, 18))
+    assert not governs_nd331(before)
+    assert "Nghị định 85/2016/NĐ-CP" in regime_note(before, "vi", w)
+    old = words("vi", nd331=governs_nd331(before))
+    assert "ATTT" in old["h_with_regulation"] and "an ninh mạng" in w["h_with_regulation"]
+    plan = KPI_BY_ID["plan_deployed"]
+    assert "ATTT" in plan.title_in("vi", nd331=False)
+    assert "an ninh mạng" in plan.title_in("vi", nd331=True)
+    # a period wholly under Decree 331 needs no note
+    after = custom_period(2027, dt.date(2026, 12, 15), dt.date(2027, 12, 14))
+    assert regime_note(after, "vi", w) == ""

@@ -132,8 +132,8 @@ _OWN_WORDS: Final[dict[str, dict[str, str]]] = {
         "a.systems": "Số HTTT",
         "a.score": "Điểm",
         "a.open_critical_high": "Phát hiện nghiêm trọng/cao chưa khắc phục",
-        "a.trained": "Cán bộ ATTT được đào tạo",
-        "a.staff": "Tổng số cán bộ ATTT",
+        "a.trained": "Cán bộ an ninh mạng được đào tạo",
+        "a.staff": "Tổng số cán bộ an ninh mạng",
     },
     "en": {
         "yes": "Yes",
@@ -403,7 +403,7 @@ _FORM08: Final[tuple[Column, ...]] = (
     ),
     Column(
         "regulation_number",
-        "Số quy chế bảo đảm ATTT",
+        "Số Quy chế bảo đảm an ninh mạng",
         "Security regulation number",
         _register(
             lambda r, _ln, _l: r.security_regulation.number if r.security_regulation else None
@@ -427,7 +427,7 @@ _FORM08: Final[tuple[Column, ...]] = (
     ),
     Column(
         "plan_deployment",
-        "Tình hình triển khai phương án bảo đảm ATTT",
+        "Tình hình triển khai phương án bảo đảm an ninh mạng",
         "Protection plan deployment",
         _register(_plan),
         width=22,

@@ -277,9 +277,9 @@ def _kpi_value(value: KpiValue, lang: str) -> tuple[str, bool]:
     return filters.percent_value(value.value, lang), value.achieved is False
 
 
-def _agency_kpis(f: AnnualFigures, lang: str) -> AgencyKpis:
+def _agency_kpis(f: AnnualFigures, lang: str, nd331: bool) -> AgencyKpis:
     first = next((a.kpis for a in f.agencies if a.kpis), ())
-    header = tuple(v.kpi.title.en if lang == "en" else v.kpi.title.vi for v in first)
+    header = tuple(v.kpi.title_in(lang, nd331) for v in first)
     rows = tuple(
         (agency.name, tuple(_kpi_value(v, lang) for v in agency.kpis))
         for agency in sorted(f.agencies, key=lambda a: a.agency_id)
@@ -312,5 +312,5 @@ def build_form08(
         regime_note=regime_note(f.period, lang, w),
         owners=_owners(f, lang, w),
         requirements=_requirements(f, catalog, lang, w),
-        agency_kpis=_agency_kpis(f, lang),
+        agency_kpis=_agency_kpis(f, lang, w.get("vocabulary", "nd331") == "nd331"),
     )

@@ -40,6 +40,13 @@ class KpiDef:
     # Cited where no rule carries the basis (staff figures); a rule-based indicator cites its
     # rules' own references, so the report and the checklists never disagree.
     basis: Text2 | None = None
+    # Decree 85's words (an toàn thông tin, ATTT) for a period before Decree 331 applied;
+    # None: the title says it in both.
+    title_nd85: Text2 | None = None
+
+    def title_in(self, lang: str, nd331: bool = True) -> str:
+        title = self.title if nd331 or self.title_nd85 is None else self.title_nd85
+        return title.en if lang == "en" else title.vi
 
 
 KPIS: tuple[KpiDef, ...] = (
@@ -54,10 +61,14 @@ KPIS: tuple[KpiDef, ...] = (
     KpiDef(
         "plan_deployed",
         Text2(
-            "Hệ thống triển khai đầy đủ phương án bảo đảm ATTT theo cấp độ",
+            "Hệ thống triển khai đầy đủ phương án bảo đảm an ninh mạng theo cấp độ",
             "Systems with their protection plan fully deployed by level",
         ),
         ("GOV-08",),
+        title_nd85=Text2(
+            "Hệ thống triển khai đầy đủ phương án bảo đảm ATTT theo cấp độ",
+            "Systems with their protection plan fully deployed by level",
+        ),
     ),
     KpiDef(
         "four_layer",
@@ -77,11 +88,15 @@ KPIS: tuple[KpiDef, ...] = (
     KpiDef(
         "staff_trained",
         Text2(
-            "Cán bộ chuyên trách/phụ trách ATTT được đào tạo, bồi dưỡng",
+            "Cán bộ chuyên trách/phụ trách an ninh mạng được đào tạo, bồi dưỡng",
             "Specialised security staff trained",
         ),
         (),
         kind="staff",
+        title_nd85=Text2(
+            "Cán bộ chuyên trách/phụ trách ATTT được đào tạo, bồi dưỡng",
+            "Specialised security staff trained",
+        ),
         basis=Text2(
             "Nghị định 85/2016/NĐ-CP điểm d khoản 2 Điều 20; Nghị định 331/2026/NĐ-CP khoản 3 "
             "Điều 31 (đào tạo, bồi dưỡng)",

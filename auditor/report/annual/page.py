@@ -155,7 +155,7 @@ def kpi_row(kpi: KpiValue, lang: str, w: Mapping[str, str]) -> KpiRow:
         )
     )
     return KpiRow(
-        title=kpi.kpi.title.en if lang == "en" else kpi.kpi.title.vi,
+        title=kpi.kpi.title_in(lang, w.get("vocabulary", "nd331") == "nd331"),
         basis=kpi.basis,
         rules=", ".join(kpi.kpi.rules),
         target=_target(kpi, lang),
@@ -169,14 +169,14 @@ def kpi_row(kpi: KpiValue, lang: str, w: Mapping[str, str]) -> KpiRow:
     )
 
 
-def _kpi_bars(values: Sequence[KpiValue], lang: str) -> list[KpiBar]:
+def _kpi_bars(values: Sequence[KpiValue], lang: str, nd331: bool = True) -> list[KpiBar]:
     bars = []
     for kpi in values:
         if kpi.kpi.kind == "count":
             continue  # a number of certificates, not a share: shown in the table only
         bars.append(
             KpiBar(
-                label=kpi.kpi.title.en if lang == "en" else kpi.kpi.title.vi,
+                label=kpi.kpi.title_in(lang, nd331),
                 value=kpi.value,
                 target=kpi.target,
                 previous=kpi.previous,
@@ -496,7 +496,9 @@ def build_page(
         generated_on=filters.date(today, lang),
         headline=_headline(f, lang, w),
         kpis=tuple(kpi_row(k, lang, w) for k in f.kpis),
-        kpi_chart=kpi_chart(_kpi_bars(f.kpis, lang), title=w["kpi_chart"], lang=lang),
+        kpi_chart=kpi_chart(
+            _kpi_bars(f.kpis, lang, w["vocabulary"] == "nd331"), title=w["kpi_chart"], lang=lang
+        ),
         staff_note=staff_note,
         level_chart=bar_chart(
             [

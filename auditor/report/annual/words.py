@@ -400,4 +400,7 @@ def words(lang: str, nd331: bool = True) -> Mapping[str, str]:
         raise ValueError(f"unknown report language '{lang}' (use vi or en)")
     index = 0 if lang == "vi" else 1
     chosen = _WORDS if nd331 else {**_WORDS, **_ND85_WORDS}
-    return {key: pair[index] for key, pair in chosen.items()}
+    # "vocabulary" tells the page which decree's words the indicators' titles take
+    return {key: pair[index] for key, pair in chosen.items()} | {
+        "vocabulary": "nd331" if nd331 else "nd85"
+    }
