@@ -23,9 +23,10 @@ from auditor.model.targets import TargetsFile
 from auditor.report.annual.collect import collect_figures
 from auditor.report.annual.csv_out import csv_chunks
 from auditor.report.annual.figures import AnnualFigures, Period
+from auditor.report.annual.form08 import LetterOptions
 from auditor.report.annual.html import render_annual
 from auditor.report.annual.json_out import figures_json
-from auditor.report.annual.kpis import citations
+from auditor.report.annual.kpis import citations, periodic_cycles
 from auditor.report.annual.page import PRINT_ANNEX_MAX
 from auditor.report.annual.xlsx import workbook_chunks
 from auditor.report.outputs import Output, Staging, input_files, plan_outputs
@@ -53,6 +54,7 @@ class AnnualRequest:
     json: Path | None = None
     browser: str | None = None
     today: dt.date | None = None
+    letter: LetterOptions | None = None  # the covering letter's values from the command line
 
     def outputs(self) -> list[Path]:
         return [p for p in (self.html, self.pdf, self.xlsx, self.csv, self.json) if p]
@@ -87,7 +89,12 @@ def run_annual(request: AnnualRequest) -> AnnualOutcome:
             raise ExportError(Msg.same(str(error)).prefixed("không xuất được PDF: ", "")) from error
     with HistoryStore.open_reader(request.db) as store:
         figures = collect_figures(
-            store, request.period, targets.targets, request.organisation, citations(catalog)
+            store,
+            request.period,
+            targets.targets,
+            request.organisation,
+            citations(catalog),
+            periodic_cycles(catalog),
         )
         store_name = store.name
     today = request.today or dt.date.today()
@@ -96,7 +103,9 @@ def run_annual(request: AnnualRequest) -> AnnualOutcome:
             if output.option == "--pdf":
                 _stage_pdf(staged, output, figures, catalog, request, targets, today, browser)
             elif output.option == "--output":
-                html = render_annual(figures, catalog, request.lang, targets, today)
+                html = render_annual(
+                    figures, catalog, request.lang, targets, today, letter=request.letter
+                )
                 staged.write(output, html.encode("utf-8"))
             elif output.option == "--xlsx":
                 staged.write(output, workbook_chunks(figures, request.lang))
@@ -121,7 +130,13 @@ def _stage_pdf(
     from auditor.report import pdf
 
     printed = render_annual(
-        figures, catalog, request.lang, targets, today, annex_limit=PRINT_ANNEX_MAX
+        figures,
+        catalog,
+        request.lang,
+        targets,
+        today,
+        annex_limit=PRINT_ANNEX_MAX,
+        letter=request.letter,
     )
     temp = staged.temporary(output)
     with tempfile.TemporaryDirectory(prefix="auditor-annual-") as scratch:

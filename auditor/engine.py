@@ -11,6 +11,7 @@ order; last, each agency and the organisation, whose summaries roll up their sys
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import gc
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -226,12 +227,19 @@ class _Audit:
         )
         in_scope = self.plan.body_rules(rules, level, regimes)
         own = self.judge.findings(in_scope, ctx, body.id, body.waivers)
+        mine = summarise(own)
+        if register is not None:
+            # The body's own points: with its systems' they give its score, which the annual
+            # report's ranking recomputes from the store (scoring.total) and must agree with.
+            register = dataclasses.replace(
+                register, own_points=(mine.score.earned, mine.score.possible)
+            )
         return BodyResult(
             id=body.id,
             name=body.name,
             kind=kind,
             findings=tuple(own),
-            summary=combine([summarise(own), *below]),
+            summary=combine([mine, *below]),
             systems=tuple(s.id for s in systems),
             register=register,
             attestations=self._account(attestations, origins, kind, level, regimes, own),

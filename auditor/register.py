@@ -13,8 +13,17 @@ Pure: models in, frozen dataclasses out.
 from __future__ import annotations
 
 from auditor.model.base import DocumentRef
-from auditor.model.inventory import Assessment, BodyFacts, System
-from auditor.model.results import BodyRegister, DocumentNote, Inspection, SystemRegister
+from auditor.model.inventory import Assessment, BodyFacts, Lifecycle, Organisation, System
+from auditor.model.owner import ContactCard, LetterSettings
+from auditor.model.results import (
+    BodyRegister,
+    CardNote,
+    DocumentNote,
+    Inspection,
+    LetterNote,
+    SignerNote,
+    SystemRegister,
+)
 
 
 def _note(document: DocumentRef | None) -> DocumentNote | None:
@@ -60,13 +69,51 @@ def system_register(system: System) -> SystemRegister:
         pre_operation=_inspection(system.pre_operation_assessment),
         periodic=_periodic(system),
         national_security_critical=system.national_security_critical,
+        retired=system.retired if system.lifecycle is Lifecycle.RETIRED else None,
+    )
+
+
+def _card(card: ContactCard | None) -> CardNote | None:
+    if card is None:
+        return None
+    return CardNote(
+        name=card.name,
+        mandate=_note(card.mandate),
+        representative=card.representative,
+        position=card.position,
+        address=card.address,
+        phone=card.phone,
+        email=card.email,
+    )
+
+
+def _letter(letter: LetterSettings | None) -> LetterNote | None:
+    if letter is None:
+        return None
+    signer = letter.signer
+    return LetterNote(
+        recipient=letter.recipient,
+        parent=letter.parent,
+        header=letter.header,
+        number=letter.number,
+        place=letter.place,
+        signer=None
+        if signer is None
+        else SignerNote(name=signer.name, position=signer.position, authority=signer.authority),
+        copies=letter.copies,
     )
 
 
 def body_register(body: BodyFacts) -> BodyRegister:
+    """The body's own figures and Form 08 section 2 as it declares them (an agency that
+    declares no `form08` reports under the organisation's: the annual report applies that)."""
     staff = body.staff
+    form08 = body.form08
     return BodyRegister(
         security_unit=body.security_unit.name if body.security_unit is not None else None,
         security_staff=staff.security_staff if staff is not None else None,
         trained=staff.trained if staff is not None else None,
+        owner=_card(form08.owner) if form08 is not None else None,
+        unit=_card(form08.security_unit) if form08 is not None else None,
+        letter=_letter(body.annual_letter) if isinstance(body, Organisation) else None,
     )

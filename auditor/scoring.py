@@ -124,6 +124,20 @@ def summarise(findings: list[Finding]) -> Summary:
     )
 
 
+def total(points: Iterable[tuple[int, int]]) -> Score:
+    """The score of a whole from the (earned, possible) points of its parts.
+
+    The one place a score is made of points: `auditor audit` (through `combine`) and the
+    annual report's agency ranking both end here, so the same findings give the same score,
+    rounded the same way.
+    """
+    earned = possible = 0
+    for e, p in points:
+        earned += e
+        possible += p
+    return _ratio(earned, possible)
+
+
 def _ratio(earned: int, possible: int) -> Score:
     return Score(
         value=round(100 * earned / possible, 1) if possible else None,
@@ -143,11 +157,10 @@ def combine(summaries: Sequence[Summary]) -> Summary:
         tally.update(dataclasses.asdict(summary.counts))
     return Summary(
         counts=StatusCounts(**{name: tally[name] for name in StatusCounts.__dataclass_fields__}),
-        score=_ratio(sum(s.score.earned for s in summaries),
-                     sum(s.score.possible for s in summaries)),
-        score_without_waivers=_ratio(
-            sum(s.score_without_waivers.earned for s in summaries),
-            sum(s.score_without_waivers.possible for s in summaries),
+        score=total((s.score.earned, s.score.possible) for s in summaries),
+        score_without_waivers=total(
+            (s.score_without_waivers.earned, s.score_without_waivers.possible)
+            for s in summaries
         ),
         by_severity={
             sev.value: sum(s.by_severity.get(sev.value, 0) for s in summaries) for sev in Severity

@@ -50,6 +50,19 @@ def report() -> None:
 @click.option("--browser", metavar="PATH",
               help="Chromium to print the PDF with (default $AUDITOR_CHROMIUM, else chromium "
               "on PATH).")
+@click.option("--letter-number", metavar="TEXT",
+              help="The letter's number (Số), e.g. 125/BC-UBND; default: the inventory's "
+              "annual_letter.number, else a blank to fill in.")
+@click.option("--letter-date", callback=optional_date, metavar="DATE",
+              help="The letter's date; default: a blank to fill in when signing.")
+@click.option("--place", metavar="TEXT", help="The place written before the date.")
+@click.option("--recipient", metavar="TEXT",
+              help="Kính gửi (default: the inventory's, else Bộ Công an, Decree 331 "
+              "Art. 35.4.b).")
+@click.option("--signer", metavar="NAME", help="Who signs the letter.")
+@click.option("--signer-position", metavar="TEXT", help="The signer's position.")
+@click.option("--signer-authority", metavar="TEXT",
+              help="The signing authority line, e.g. 'KT. CHỦ TỊCH'.")
 @lang_option
 @db_option
 @click.option("--quiet", "-q", is_flag=True, help="Do not print the indicators table.")
@@ -66,6 +79,13 @@ def report_annual(
     organisation: str | None,
     checklists: tuple[str, ...],
     browser: str | None,
+    letter_number: str | None,
+    letter_date: dt.date | None,
+    place: str | None,
+    recipient: str | None,
+    signer: str | None,
+    signer_position: str | None,
+    signer_authority: str | None,
     lang: str,
     db: str | None,
     quiet: bool,
@@ -76,6 +96,7 @@ def report_annual(
     from auditor.annual import AnnualRequest, run_annual
     from auditor.report.annual import terminal as annual_terminal
     from auditor.report.annual.figures import custom_period, statutory_period
+    from auditor.report.annual.form08 import LetterOptions
 
     year = year if year is not None else dt.date.today().year
     if since is None and until is None:
@@ -99,6 +120,15 @@ def report_annual(
         csv=Path(csv_path) if csv_path else None,
         json=Path(json_path) if json_path else None,
         browser=browser,
+        letter=LetterOptions(
+            number=letter_number,
+            date=letter_date,
+            place=place,
+            recipient=recipient,
+            signer=signer,
+            signer_position=signer_position,
+            signer_authority=signer_authority,
+        ),
     )
     if not request.outputs():
         raise click.UsageError("nothing to write: give --output, --pdf, --xlsx, --csv or --json")

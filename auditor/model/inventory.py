@@ -28,6 +28,7 @@ from auditor.model.base import (
     Slug,
     Text,
 )
+from auditor.model.owner import Form08Details, LetterSettings
 
 # --------------------------------------------------------------------------------------------
 # Network names and addresses. Anything that may one day reach a probe is validated here, at
@@ -821,6 +822,9 @@ class System(FrozenModel):
     purpose: Text | None = None
     system_type: SystemType
     lifecycle: Lifecycle
+    retired: dt.date | None = Field(  # not withdrawn by --as-of: a planned date is a date too
+        default=None, description="Ngày dừng vận hành (with lifecycle: retired)"
+    )
     investment_start: dt.date | None = None
     go_live: dt.date | None = None
     real_data: bool = Field(default=False, description="Holds real (production) data")
@@ -942,6 +946,9 @@ class BodyFacts(FrozenModel):
     )
     attestations: tuple[Attestation, ...] = ()
     waivers: tuple[Waiver, ...] = ()
+    form08: Form08Details | None = Field(
+        default=None, description="Mẫu số 08 mục 2: chủ quản và đơn vị chuyên trách về ANM"
+    )
 
 
 class Agency(BodyFacts):
@@ -956,6 +963,9 @@ class Organisation(BodyFacts):
     name: Text
     kind: Literal["province", "ministry", "other"] = "province"
     defaults: SystemDefaults = SystemDefaults()
+    annual_letter: LetterSettings | None = Field(
+        default=None, description="Công văn gửi báo cáo hằng năm (Mẫu số 08): số, nơi nhận, ký"
+    )
 
 
 class Inventory(FrozenModel):

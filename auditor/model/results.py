@@ -244,6 +244,40 @@ class SystemRegister:
     pre_operation: Inspection | None  # trước khi đưa vào sử dụng
     periodic: Inspection | None  # định kỳ: the latest independent assessment or pentest
     national_security_critical: bool = False
+    retired: dt.date | None = None  # ngày dừng vận hành (lifecycle: retired); None: not declared
+
+
+@dataclass(frozen=True, slots=True)
+class CardNote:
+    """A body as Form 08 section 2 describes it; None: not declared (printed as a blank)."""
+
+    name: str | None = None
+    mandate: DocumentNote | None = None  # quy định chức năng, nhiệm vụ, quyền hạn
+    representative: str | None = None
+    position: str | None = None
+    address: str | None = None
+    phone: str | None = None
+    email: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SignerNote:
+    name: str | None = None
+    position: str | None = None
+    authority: str | None = None  # e.g. "KT. CHỦ TỊCH"
+
+
+@dataclass(frozen=True, slots=True)
+class LetterNote:
+    """The covering letter of the annual report as the inventory sets it."""
+
+    recipient: str
+    parent: str | None = None
+    header: str | None = None
+    number: str | None = None
+    place: str | None = None
+    signer: SignerNote | None = None
+    copies: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -253,6 +287,13 @@ class BodyRegister:
     security_unit: str | None
     security_staff: int | None  # cán bộ chuyên trách/phụ trách ATTT
     trained: int | None  # of whom trained
+    owner: CardNote | None = None  # Form 08 section 2 a): declared by this body itself
+    unit: CardNote | None = None  # Form 08 section 2 b)
+    letter: LetterNote | None = None  # the organisation's covering letter
+    # (earned, possible) of the body's own findings (not its systems'): with its systems'
+    # points it gives the body's score exactly as `auditor audit` computes it. None: recorded
+    # before auditor kept it.
+    own_points: tuple[int, int] | None = None
 
 
 class AttestationStatus(StrEnum):

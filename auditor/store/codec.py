@@ -10,7 +10,15 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-from auditor.model.results import BodyRegister, DocumentNote, Inspection, SystemRegister
+from auditor.model.results import (
+    BodyRegister,
+    CardNote,
+    DocumentNote,
+    Inspection,
+    LetterNote,
+    SignerNote,
+    SystemRegister,
+)
 
 
 def _date(value: Any) -> dt.date | None:
@@ -43,16 +51,57 @@ def system_register_value(register: SystemRegister | None) -> dict[str, Any] | N
         "pre_operation": _inspection(register.pre_operation),
         "periodic": _inspection(register.periodic),
         "national_security_critical": register.national_security_critical,
+        "retired": _iso(register.retired),
     }
 
 
-def body_register_value(register: BodyRegister | None) -> dict[str, Any] | None:
+def _card(card: CardNote | None) -> dict[str, Any] | None:
+    if card is None:
+        return None
+    return {
+        "name": card.name,
+        "mandate": _document(card.mandate),
+        "representative": card.representative,
+        "position": card.position,
+        "address": card.address,
+        "phone": card.phone,
+        "email": card.email,
+    }
+
+
+def _letter(letter: LetterNote | None) -> dict[str, Any] | None:
+    if letter is None:
+        return None
+    signer = letter.signer
+    return {
+        "recipient": letter.recipient,
+        "parent": letter.parent,
+        "header": letter.header,
+        "number": letter.number,
+        "place": letter.place,
+        "signer": None
+        if signer is None
+        else {"name": signer.name, "position": signer.position, "authority": signer.authority},
+        "copies": list(letter.copies),
+    }
+
+
+def body_register_value(
+    register: BodyRegister | None, own_points: tuple[int, int] | None = None
+) -> dict[str, Any] | None:
+    """`own_points`: the body's own findings' (earned, possible), kept so the annual report
+    scores an agency exactly as the audit did."""
     if register is None:
         return None
+    points = own_points if own_points is not None else register.own_points
     return {
         "security_unit": register.security_unit,
         "security_staff": register.security_staff,
         "trained": register.trained,
+        "owner": _card(register.owner),
+        "unit": _card(register.unit),
+        "letter": _letter(register.letter),
+        "own_points": None if points is None else list(points),
     }
 
 
@@ -92,6 +141,7 @@ def system_register(value: Any) -> SystemRegister | None:
         pre_operation=_read_inspection(value.get("pre_operation")),
         periodic=_read_inspection(value.get("periodic")),
         national_security_critical=bool(value.get("national_security_critical", False)),
+        retired=_date(value.get("retired")),
     )
 
 
@@ -102,4 +152,54 @@ def body_register(value: Any) -> BodyRegister | None:
         security_unit=value.get("security_unit"),
         security_staff=value.get("security_staff"),
         trained=value.get("trained"),
+        owner=_read_card(value.get("owner")),
+        unit=_read_card(value.get("unit")),
+        letter=_read_letter(value.get("letter")),
+        own_points=_read_points(value.get("own_points")),
     )
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _read_card(value: Any) -> CardNote | None:
+    if not isinstance(value, Mapping):
+        return None
+    return CardNote(
+        name=_text(value.get("name")),
+        mandate=_read_document(value.get("mandate")),
+        representative=_text(value.get("representative")),
+        position=_text(value.get("position")),
+        address=_text(value.get("address")),
+        phone=_text(value.get("phone")),
+        email=_text(value.get("email")),
+    )
+
+
+def _read_letter(value: Any) -> LetterNote | None:
+    if not isinstance(value, Mapping) or not isinstance(value.get("recipient"), str):
+        return None
+    signer = value.get("signer")
+    copies = value.get("copies")
+    return LetterNote(
+        recipient=value["recipient"],
+        parent=_text(value.get("parent")),
+        header=_text(value.get("header")),
+        number=_text(value.get("number")),
+        place=_text(value.get("place")),
+        signer=SignerNote(
+            name=_text(signer.get("name")),
+            position=_text(signer.get("position")),
+            authority=_text(signer.get("authority")),
+        )
+        if isinstance(signer, Mapping)
+        else None,
+        copies=tuple(c for c in copies if isinstance(c, str)) if isinstance(copies, list) else (),
+    )
+
+
+def _read_points(value: Any) -> tuple[int, int] | None:
+    if isinstance(value, list) and len(value) == 2 and all(isinstance(v, int) for v in value):
+        return (value[0], value[1])
+    return None

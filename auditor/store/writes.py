@@ -29,6 +29,7 @@ from auditor.model.results import (
     SystemResult,
     WaiverNote,
 )
+from auditor.scoring import score
 from auditor.store import codec
 from auditor.store.database import CHUNK, WRITE, StoreError
 from auditor.store.errors import reason
@@ -99,7 +100,9 @@ class StoreWrites:
             "systems": len(run.systems),
             "findings": total,
             "inputs": [{"path": f.path, "kind": f.kind, "sha256": f.sha256} for f in info.inputs],
-            "register": codec.body_register_value(run.organisation.register),
+            "register": codec.body_register_value(
+                run.organisation.register, _own_points(run.organisation)
+            ),
             **_summary_values(run.summary),
         }
         result = connection.execute(insert(runs).values(values))
@@ -127,6 +130,12 @@ def _summary_values(summary: Summary) -> dict[str, Any]:
     }
 
 
+def _own_points(body: BodyResult) -> tuple[int, int]:
+    """The points of the body's own findings, by the audit's own scoring function."""
+    own = score(body.findings)
+    return (own.earned, own.possible)
+
+
 def _agency_values(run_id: int, position: int, agency: BodyResult) -> dict[str, Any]:
     return {
         "run_id": run_id,
@@ -134,7 +143,7 @@ def _agency_values(run_id: int, position: int, agency: BodyResult) -> dict[str, 
         "position": position,
         "name": agency.name,
         "systems": list(agency.systems),
-        "register": codec.body_register_value(agency.register),
+        "register": codec.body_register_value(agency.register, _own_points(agency)),
         **_summary_values(agency.summary),
     }
 

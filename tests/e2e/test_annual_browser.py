@@ -25,7 +25,7 @@ VIETNAMESE = (
     "Tình hình bảo đảm an toàn thông tin, an ninh mạng hệ thống thông tin theo cấp độ",
     "Đã được phê duyệt",
     "Đã triển khai đầy đủ",
-    "Cán bộ chuyên trách/phụ trách ATTT được đào tạo, bồi dưỡng",
+    "Cán bộ chuyên trách/phụ trách an ninh mạng được đào tạo, bồi dưỡng",
     "Ủy ban nhân dân tỉnh An Bình",
 )
 

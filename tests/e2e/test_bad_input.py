@@ -379,6 +379,27 @@ CASES: tuple[Case, ...] = (
         vi="phải là một số nguyên",
     ),
     Case(
+        "form08-unknown-field",
+        "inventory/form08-unknown-field.yaml",
+        "unknown field",
+        field="organisation.form08.owner.emial",
+        vi="trường không xác định",
+    ),
+    Case(
+        "form08-email-invalid",
+        "inventory/form08-email-invalid.yaml",
+        "'vanthu-at-thu' is not a valid e-mail address",
+        field="organisation.form08.security_unit.email",
+        vi="'vanthu-at-thu' không phải địa chỉ thư điện tử hợp lệ",
+    ),
+    Case(
+        "form08-representative-list",
+        "inventory/form08-representative-list.yaml",
+        "valid string",
+        field="organisation.annual_letter.signer.name",
+        vi="phải là một chuỗi văn bản",
+    ),
+    Case(
         "declared-level-7",
         "inventory/declared-level-7.yaml",
         "less than or equal to 5",

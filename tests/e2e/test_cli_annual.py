@@ -229,10 +229,31 @@ def test_headline_counts_are_form_08s(years: dict[str, Any]) -> None:
     assert headline["with_regulation"] == sum(1 for r in registers if r["security_regulation"])
     assert headline["plan"]["full"] == sum(1 for r in registers if r["plan_deployment"] == "full")
     assert headline["inspected_pre_operation"] == sum(1 for r in registers if r["pre_operation"])
-    since, until = (d.isoformat() for d in PERIOD_2026)
-    assert headline["inspected_periodic"] == sum(
-        1 for r in registers if r["periodic"] and since <= r["periodic"]["date"] <= until
-    )
+    # Form 08 reads cumulatively: an approved dossier has been built and appraised.
+    statuses = [r["dossier_status"] for r in registers]
+    assert headline["built"] == sum(s in ("submitted", "appraised", "approved") for s in statuses)
+    assert headline["appraised"] == sum(s in ("appraised", "approved") for s in statuses)
+    assert headline["approved"] == statuses.count("approved")
+    # Periodic inspection: approved systems whose latest inspection is within the cycle of
+    # their regime and level on the cut-off day (the cycles of GOV-12, GOV-13 and ASM-02).
+    cycles = {("nd85", 3): 365, ("nd85", 4): 365, ("nd85", 5): 183, ("nd331", 1): 365,
+              ("nd331", 2): 365, ("nd331", 3): 183, ("nd331", 4): 183, ("nd331", 5): 92}
+    until = PERIOD_2026[1]
+    periodic = {"on_cycle": 0, "late": 0, "undeclared": 0, "no_cycle": 0}
+    for system in _latest_systems(runs["2026a"], runs["2026b"]).values():
+        register, level = system["register"], system["level"]
+        if register["dossier_status"] != "approved":
+            continue
+        cycle = cycles.get((level["governing_regime"], level["effective"]))
+        if not register["periodic"]:  # inspections dated after the audit date are not there
+            periodic["undeclared"] += 1
+        elif cycle is None:
+            periodic["no_cycle"] += 1
+        else:
+            age = (until - dt.date.fromisoformat(register["periodic"]["date"])).days
+            periodic["on_cycle" if age <= cycle else "late"] += 1
+    assert headline["periodic"] == periodic
+    assert sum(periodic.values()) == headline["approved"]
 
 
 def test_findings_by_severity_and_the_agency_ranking(years: dict[str, Any]) -> None:
@@ -247,11 +268,10 @@ def test_findings_by_severity_and_the_agency_ranking(years: dict[str, Any]) -> N
     assert [a["rank"] for a in ranking] == list(range(1, len(ranking) + 1))
     scores = [a["score"] for a in ranking]
     assert scores == sorted(scores, reverse=True)
+    # One scoring: each agency scores in the ranking exactly as in its last audit of the period
+    audited = {a["id"]: a for run in (runs["2026a"], runs["2026b"]) for a in run["agencies"]}
     for agency in ranking:
-        own = [s for s in latest if s["agency"] == agency["agency_id"]]
-        earned = sum(s["summary"]["score"]["earned"] for s in own)
-        possible = sum(s["summary"]["score"]["possible"] for s in own)
-        assert agency["score"] == pytest.approx(100 * earned / possible)
+        assert agency["score"] == audited[agency["agency_id"]]["summary"]["score"]["value"]
     gaps = figures["gaps"]
     assert gaps and gaps[0]["systems"] == max(g["systems"] for g in gaps)
     top = gaps[0]["rule_id"]

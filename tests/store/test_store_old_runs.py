@@ -19,6 +19,7 @@ from conftest import REPO, run_cli
 
 from auditor.report.json_in import read_results
 from auditor.store import HistoryStore
+from auditor.store.rows import AgencyRow, RunRow
 
 OLD = REPO / "tests" / "data" / "history-1.3"
 
@@ -81,5 +82,25 @@ def test_an_old_results_file_records_like_the_audit_it_came_from(
         old, new = store.run(3), store.run(new_id)
     assert old is not None and new is not None
     assert new.findings == old.findings
-    assert new.systems == old.systems and new.agencies == old.agencies
-    assert dataclasses.replace(new.run, id=3, recorded_at=old.run.recorded_at) == old.run
+    # Today's store also keeps each body's own points (`own_points`, for the annual ranking's
+    # score): everything else is recorded as the old auditor did.
+    assert new.systems == old.systems
+    assert [_agency_as_before(a) for a in new.agencies] == list(old.agencies)
+    assert all(a.register and a.register.own_points is not None for a in new.agencies)
+    assert dataclasses.replace(
+        _run_as_before(new.run), id=3, recorded_at=old.run.recorded_at
+    ) == old.run
+
+
+def _agency_as_before(row: AgencyRow) -> AgencyRow:
+    register = row.register
+    if register is None:
+        return row
+    return dataclasses.replace(row, register=dataclasses.replace(register, own_points=None))
+
+
+def _run_as_before(row: RunRow) -> RunRow:
+    register = row.register
+    if register is None:
+        return row
+    return dataclasses.replace(row, register=dataclasses.replace(register, own_points=None))

@@ -21,12 +21,13 @@ import openpyxl
 import pytest
 from store.synthetic import example_run
 
+from auditor.loading.catalog import load_catalog
 from auditor.model.targets import AnnualTargets
 from auditor.report.annual import columns
 from auditor.report.annual.collect import collect_figures
 from auditor.report.annual.csv_out import write_csv
 from auditor.report.annual.figures import AnnualFigures, SystemLine, statutory_period
-from auditor.report.annual.kpis import KpiStatus
+from auditor.report.annual.kpis import KpiStatus, periodic_cycles
 from auditor.report.annual.xlsx import write_xlsx
 from auditor.store import HistoryStore
 
@@ -43,7 +44,9 @@ def figures(tmp_path_factory: pytest.TempPathFactory) -> AnnualFigures:
     with HistoryStore.open(str(path)) as store:
         store.record(example_run(dt.date(2025, 11, 20)), inventory="x")
         store.record(example_run(dt.date(2026, 11, 24)), inventory="x")
-        return collect_figures(store, statutory_period(2026), AnnualTargets())
+        # the inspection cycles the shipped rules set, as `auditor report annual` reads them
+        cycles = periodic_cycles(load_catalog([])[0])
+        return collect_figures(store, statutory_period(2026), AnnualTargets(), cycles=cycles)
 
 
 def _line(figures: AnnualFigures, system_id: str) -> SystemLine:
@@ -255,7 +258,16 @@ def test_xlsx_summary_has_period_and_form08_headline(
     assert cells["Tổng số hệ thống thông tin"].value == headline.systems == 20
     assert cells["Hồ sơ đề xuất cấp độ: Đã được phê duyệt"].value == headline.dossier["approved"]
     assert cells["Chưa có hồ sơ đề xuất cấp độ"].value == headline.no_dossier
-    assert cells["Phương án bảo đảm ATTT: Chưa khai báo"].value == headline.plan["undeclared"]
+    assert cells["Phương án bảo đảm an ninh mạng: Chưa khai báo"].value == (
+        headline.plan["undeclared"]
+    )
+    # Form 08 section 1 reads cumulatively: an approved dossier was built and appraised
+    assert cells["Đã xây dựng hồ sơ đề xuất cấp độ"].value == headline.built == 18
+    assert cells["Đã được thẩm định hồ sơ đề xuất cấp độ"].value == headline.appraised == 16
+    assert cells["Đã được phê duyệt cấp độ"].value == headline.approved == 16
+    # one date, not a count
+    expected = cells["Dự kiến thời gian hoàn thành phê duyệt cấp độ tất cả HTTT"]
+    assert expected.value.date() == headline.expected_completion == dt.date(2027, 3, 31)
 
 
 def test_xlsx_agencies_are_the_ranking(figures: AnnualFigures, tmp_path: Path) -> None:
@@ -268,11 +280,16 @@ def test_xlsx_agencies_are_the_ranking(figures: AnnualFigures, tmp_path: Path) -
     ]
     first = figures.agencies[0]
     assert first.staff is not None
-    assert rows[1][4:] == (
+    assert rows[1][4:8] == (
         pytest.approx(first.score),
         first.open_critical_high,
         first.staff.trained,
         first.staff.security_staff,
+    )
+    # then the agency's own indicators, in per cent, one column each
+    assert len(rows[0]) == 8 + len(first.kpis)
+    assert rows[1][8:] == tuple(
+        None if v.value is None else pytest.approx(v.value) for v in first.kpis
     )
 
 

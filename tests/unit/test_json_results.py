@@ -131,9 +131,25 @@ def test_old_files_1_3_read_without_loss() -> None:
     path = DATA / "results-1.3.json"
     run = read_results(path)
     assert run.schema_version == "1.3"
-    assert FULL.dump_python(run, mode="json") == json.loads(path.read_bytes())
+    assert _as_1_3(FULL.dump_python(run, mode="json")) == json.loads(path.read_bytes())
     rewritten = results_from_bytes(to_json(run))
     assert rewritten == dataclasses.replace(run, schema_version=SCHEMA_VERSION)
+
+
+# Register fields added after 1.3 (Form 08 section 2, the letter, the body's own points, the
+# retirement date): a 1.3 file has none of them, so they read as None.
+_AFTER_1_3 = {"owner", "unit", "letter", "own_points", "retired"}
+
+
+def _as_1_3(full: dict[str, Any]) -> dict[str, Any]:
+    bodies = [full["organisation"], *full["agencies"], *full["systems"]]
+    for body in bodies:
+        register = body.get("register")
+        if isinstance(register, dict):
+            for key in _AFTER_1_3 - {"owner"} if "operator" in register else _AFTER_1_3:
+                if register.get(key, "absent") is None:
+                    del register[key]
+    return full
 
 
 @pytest.mark.parametrize("version", ["1.0-early", "1.0", "1.1", "1.2"])

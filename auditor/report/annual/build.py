@@ -18,8 +18,6 @@ from typing import Protocol
 from auditor.model.results import BodyRegister, Obligation, Severity, Status
 from auditor.model.targets import AnnualTargets
 from auditor.report.annual.figures import (
-    DEPLOYMENTS,
-    DOSSIER_STATUSES,
     LEVELS,
     SEVERITIES,
     TOP_GAPS,
@@ -27,10 +25,18 @@ from auditor.report.annual.figures import (
     AnnualFigures,
     CertificateHealth,
     Gap,
-    Headline,
     KpiValue,
     Period,
     SystemLine,
+)
+from auditor.report.annual.form08_counts import (
+    ReqAcc,
+    fold_requirements,
+    headline,
+    in_scope,
+    owners,
+    periodic_status,
+    requirements,
 )
 from auditor.report.annual.kpis import (
     ASSESSMENTS,
@@ -38,17 +44,20 @@ from auditor.report.annual.kpis import (
     IPV6,
     KPIS,
     LAYERS,
+    REGULATION,
+    Cycles,
     KpiDef,
     KpiStatus,
     system_status,
 )
+from auditor.scoring import total
 from auditor.store.rows import AgencyRow, RunRow, SystemRow
 
 _OPEN = (Status.FAIL, Status.ERROR)
 _MEASURED = (Status.PASS, Status.FAIL)
 
 # Every rule any indicator or section reads, so a snapshot's findings are scanned once.
-_SECTION_KPIS: tuple[KpiDef, ...] = (*KPIS, *LAYERS, *IPV6[1:], *ASSESSMENTS)
+_SECTION_KPIS: tuple[KpiDef, ...] = (*KPIS, *LAYERS, *IPV6[1:], *ASSESSMENTS, REGULATION)
 
 
 # -- folding ----------------------------------------------------------------------------------
@@ -65,10 +74,12 @@ class _GapAcc:
 @dataclass
 class _Acc:
     lines: list[SystemLine] = field(default_factory=list)
+    retired: list[SystemLine] = field(default_factory=list)
     severity: Counter[str] = field(default_factory=Counter)
     group: Counter[str] = field(default_factory=Counter)
     gaps: dict[str, _GapAcc] = field(default_factory=dict)
     certs: Counter[str] = field(default_factory=Counter)
+    requirements: dict[str, ReqAcc] = field(default_factory=dict)
 
 
 _SEVERITY_RANK = {name: rank for rank, name in enumerate(reversed(SEVERITIES))}
@@ -104,14 +115,20 @@ class SnapshotLike(Protocol):
     def findings(self) -> Sequence[FindingLike]: ...
 
 
-def _fold(snapshot: SnapshotLike, period: Period, acc: _Acc) -> None:
+def _fold(snapshot: SnapshotLike, period: Period, acc: _Acc, cycles: Cycles) -> None:
     system = snapshot.system
+    register = system.register
+    if not in_scope(system.lifecycle, register, period):
+        acc.retired.append(_retired_line(snapshot))
+        return
     statuses: dict[str, list[Status]] = defaultdict(list)
+    meta: dict[str, tuple[str, Obligation]] = {}
     open_here: Counter[str] = Counter()
     failed_rules: set[str] = set()
     cert_subjects: dict[str | None, set[str]] = defaultdict(set)
     for finding in snapshot.findings:
         statuses[finding.rule_id].append(finding.status)
+        meta[finding.rule_id] = (finding.group, finding.obligation)
         if finding.status in _OPEN and finding.obligation is not Obligation.ADVISORY:
             open_here[finding.severity.value] += 1
             acc.group[finding.group] += 1
@@ -139,11 +156,11 @@ def _fold(snapshot: SnapshotLike, period: Period, acc: _Acc) -> None:
         acc.certs.update(problems)
         if not problems:
             acc.certs["healthy"] += 1
-    register = system.register
-    periodic = register.periodic if register is not None else None
+    periodic, lapses = periodic_status(
+        register, system.governing_regime, system.effective, period, cycles
+    )
     computed = system.computed.get(system.governing_regime)
-    acc.lines.append(
-        SystemLine(
+    line = SystemLine(
             agency_id=system.agency_id,
             system_id=system.system_id,
             name=system.name,
@@ -168,10 +185,38 @@ def _fold(snapshot: SnapshotLike, period: Period, acc: _Acc) -> None:
             expired_certificates=sum(
                 1 for subject, kinds in cert_subjects.items() if subject and "expired" in kinds
             ),
-            periodic_in_period=periodic is not None
-            and period.since <= periodic.date <= period.until,
+            periodic=periodic,
+            periodic_lapses=lapses,
         )
+    acc.lines.append(line)
+    fold_requirements(line, statuses, meta, acc.requirements)
+
+
+def _retired_line(snapshot: SnapshotLike) -> SystemLine:
+    """A retired system as a bare line, for the note that says it was not counted."""
+    system = snapshot.system
+    return SystemLine(
+        agency_id=system.agency_id,
+        system_id=system.system_id,
+        name=system.name,
+        lifecycle=system.lifecycle,
+        system_type=system.system_type,
+        effective_level=system.effective,
+        declared_level=system.declared,
+        computed_level=system.computed.get(system.governing_regime),
+        governing_regime=system.governing_regime,
+        register=system.register,
+        audited_on=snapshot.run.as_of,
+        run_id=snapshot.run.id,
+        live=snapshot.run.live,
+        score=system.score,
+        points=system.points,
+        open_by_severity={},
+        kpis={},
+        expired_certificates=0,
+        in_scope=False,
     )
+
 
 
 def _share(kpi: KpiDef, target: float, lines: Sequence[SystemLine]) -> KpiValue:
@@ -220,48 +265,72 @@ def _count(kpi: KpiDef, target: float, certificates: CertificateHealth) -> KpiVa
     )
 
 
-def _headline(lines: Sequence[SystemLine]) -> Headline:
-    registers = [line.register for line in lines if line.register is not None]
-    dossier = Counter(r.dossier_status for r in registers if r.dossier_status)
-    plan = Counter(r.plan_deployment or "undeclared" for r in registers)
-    return Headline(
-        systems=len(lines),
-        classified=sum(1 for r in registers if r.proposed_level is not None),
-        no_dossier=sum(1 for r in registers if r.dossier_status is None),
-        dossier={status: dossier[status] for status in DOSSIER_STATUSES},
-        with_regulation=sum(1 for r in registers if r.security_regulation is not None),
-        plan={d: plan[d] for d in (*DEPLOYMENTS, "undeclared")},
-        inspected_pre_operation=sum(1 for r in registers if r.pre_operation is not None),
-        inspected_periodic=sum(1 for line in lines if line.periodic_in_period),
-        expected_completion=sum(
-            1
-            for r in registers
-            if r.dossier_status != "approved" and r.expected_approval is not None
-        ),
-        national_security=sum(1 for r in registers if r.national_security_critical),
-        not_recorded=len(lines) - len(registers),
-    )
-
-
 def _points_score(points: Iterable[tuple[int, int]]) -> tuple[float | None, tuple[int, int]]:
-    earned = possible = 0
-    for e, p in points:
-        earned += e
-        possible += p
-    return (100 * earned / possible if possible else None), (earned, possible)
+    """The score of a whole, by the audit's own function (`scoring.total`)."""
+    whole = total(points)
+    return whole.value, (whole.earned, whole.possible)
+
+
+def _own_points(row: AgencyRow, run: RunRow, own: Sequence[SystemLine]) -> tuple[int, int]:
+    """The points of the agency's own findings (its security unit, budget, plans…).
+
+    Recorded with the run since auditor keeps them; for an older run, what the agency's
+    points hold beyond its systems' when all of those come from the same run; else none."""
+    register = row.register
+    if register is not None and register.own_points is not None:
+        return register.own_points
+    if own and all(line.run_id == run.id for line in own) and len(own) == len(row.systems):
+        earned = row.points[0] - sum(line.points[0] for line in own)
+        possible = row.points[1] - sum(line.points[1] for line in own)
+        if earned >= 0 and possible >= 0:
+            return (earned, possible)
+    return (0, 0)
+
+
+def _agency_kpis(
+    own: Sequence[SystemLine], staff: BodyRegister | None, target_of: Mapping[str, float]
+) -> tuple[KpiValue, ...]:
+    """Each indicator for one agency against the province's target."""
+    values: list[KpiValue] = []
+    for kpi in KPIS:
+        target = float(target_of[kpi.id])
+        if kpi.kind == "share":
+            values.append(_share(kpi, target, own))
+        elif kpi.kind == "staff":
+            counted = (
+                (staff.trained, staff.security_staff)
+                if staff is not None
+                and staff.trained is not None
+                and staff.security_staff is not None
+                else None
+            )
+            values.append(_staff(kpi, target, counted))
+    values.append(_share(REGULATION, 100.0, own))
+    return tuple(values)
 
 
 def _agencies(
-    lines: Sequence[SystemLine], agencies: Sequence[tuple[RunRow, AgencyRow]]
+    lines: Sequence[SystemLine],
+    retired: Sequence[SystemLine],
+    agencies: Sequence[tuple[RunRow, AgencyRow]],
+    target_of: Mapping[str, float],
 ) -> tuple[AgencyLine, ...]:
     by_agency: dict[str, list[SystemLine]] = defaultdict(list)
     for line in lines:
         by_agency[line.agency_id].append(line)
-    names = {row.agency_id: row for _, row in agencies}
+    # A retired system is out of the Form 08 counts and indicators, but the audit scored its
+    # findings: the score stays the audit's (one scoring, the same number in both places).
+    scored: dict[str, list[SystemLine]] = defaultdict(list)
+    for line in (*lines, *retired):
+        scored[line.agency_id].append(line)
+    rows = {row.agency_id: (run, row) for run, row in agencies}
     result: list[AgencyLine] = []
     for agency_id, own in by_agency.items():
-        row = names.get(agency_id)
-        score, points = _points_score(line.points for line in own)
+        found = rows.get(agency_id)
+        row = found[1] if found is not None else None
+        every = scored[agency_id]
+        own_points = _own_points(found[1], found[0], every) if found is not None else (0, 0)
+        score, points = _points_score([own_points, *(line.points for line in every)])
         kpi_met: dict[str, tuple[int, int]] = {}
         for kpi in KPIS:
             if kpi.kind != "share":
@@ -269,6 +338,7 @@ def _agencies(
             statuses = [line.kpis.get(kpi.id, KpiStatus.NOT_APPLICABLE) for line in own]
             applicable = [s for s in statuses if s is not KpiStatus.NOT_APPLICABLE]
             kpi_met[kpi.id] = (sum(1 for s in applicable if s is KpiStatus.MET), len(applicable))
+        staff = row.register if row is not None else None
         result.append(
             AgencyLine(
                 agency_id=agency_id,
@@ -282,7 +352,8 @@ def _agencies(
                     for line in own
                 ),
                 by_level=dict(Counter(line.effective_level for line in own)),
-                staff=row.register if row is not None else None,
+                staff=staff,
+                kpis=_agency_kpis(own, staff, target_of),
             )
         )
     # Best first: score, then fewer open critical/high findings, then id for a stable order.
@@ -361,6 +432,7 @@ def build_figures(
     targets: AnnualTargets,
     previous: AnnualFigures | None = None,
     citations: Mapping[str, tuple[str, ...]] | None = None,
+    cycles: Cycles | None = None,
 ) -> AnnualFigures:
     """Fold the period's snapshots (streamed) into the report's figures.
 
@@ -369,12 +441,14 @@ def build_figures(
 
     `runs` are the organisation's runs of the period, newest first (the first one's
     organisation figures count for the staff indicator); `previous`, the figures of the
-    year before, for the trend.
+    year before, for the trend; `cycles`, the inspection cycle of each (regime, level)
+    (`kpis.periodic_cycles(catalog)`; none known without it).
     """
     acc = _Acc()
     for snapshot in snapshots:
-        _fold(snapshot, period, acc)
+        _fold(snapshot, period, acc, cycles or {})
     lines = sorted(acc.lines, key=lambda line: (line.agency_id, line.system_id))
+    retired = sorted(acc.retired, key=lambda line: (line.agency_id, line.system_id))
     certificates = CertificateHealth(
         observed=acc.certs["observed"],
         healthy=acc.certs["healthy"],
@@ -396,7 +470,15 @@ def build_figures(
         else:
             kpis.append(_count(kpi, target, certificates))
     ipv6_target = float(targets.ipv6_portals)
-    score, points = _points_score(line.points for line in lines)
+    ranked = _agencies(lines, retired, agencies, target_of)
+    organisation_run = runs[0] if runs else None
+    org_register = organisation_run.register if organisation_run is not None else None
+    org_points = org_register.own_points if org_register is not None else None
+    # The whole scored as `auditor audit` scores a run: every system's points, every agency's
+    # own and the organisation's own.
+    score, points = _points_score(
+        [*(a.points for a in ranked), *([org_points] if org_points else [])]
+    )
     previous_kpis: dict[str, KpiValue] = {}
     if previous is not None:
         for value in (*previous.kpis, *previous.layers, *previous.ipv6, *previous.assessments):
@@ -415,8 +497,8 @@ def build_figures(
         period=period,
         runs=tuple(runs),
         systems=tuple(lines),
-        agencies=_agencies(lines, agencies),
-        headline=_headline(lines),
+        agencies=ranked,
+        headline=headline(lines, retired),
         kpis=cited(_with_previous(kpis, previous_kpis)),
         layers=cited(
             _with_previous(
@@ -440,4 +522,9 @@ def build_figures(
         staff=staff,
         live_systems=sum(1 for line in lines if line.live),
         previous=previous,
+        regulation=cited((_share(REGULATION, 100.0, lines),))[0],
+        requirements=requirements(acc.requirements),
+        owners=owners(agencies, organisation_run),
+        letter=org_register.letter if org_register is not None else None,
+        retired=tuple(retired),
     )

@@ -11,6 +11,7 @@ from auditor.model.results import Status
 from auditor.model.targets import AnnualTargets
 from auditor.report.annual.build import build_figures
 from auditor.report.annual.figures import AnnualFigures, Gap, Period
+from auditor.report.annual.kpis import Cycles
 from auditor.store import HistoryStore
 
 
@@ -67,6 +68,7 @@ def _figures(
     targets: AnnualTargets,
     previous: AnnualFigures | None,
     citations: Mapping[str, tuple[str, ...]],
+    cycles: Cycles,
 ) -> AnnualFigures:
     runs = store.runs(organisation=organisation, since=period.since, until=period.until)
     figures = build_figures(
@@ -83,6 +85,7 @@ def _figures(
         targets=targets,
         previous=previous,
         citations=citations,
+        cycles=cycles,
     )
     return dataclasses.replace(figures, gaps=tuple(_with_message(store, g) for g in figures.gaps))
 
@@ -106,14 +109,19 @@ def collect_figures(
     targets: AnnualTargets,
     organisation: str | None = None,
     citations: Mapping[str, tuple[str, ...]] | None = None,
+    cycles: Cycles | None = None,
 ) -> AnnualFigures:
     """This period's figures, with last year's (same span, a year earlier) for the trend.
 
-    `citations`: rule id → references (`kpis.citations(catalog)`), the indicators' basis."""
+    `citations`: rule id → references (`kpis.citations(catalog)`), the indicators' basis;
+    `cycles`: the inspection cycles the rules set (`kpis.periodic_cycles(catalog)`)."""
     citations = citations or {}
+    cycles = cycles or {}
     organisation, name = _organisation(store, period, organisation)
     earlier = period.previous()
     previous = None
     if store.runs(organisation=organisation, since=earlier.since, until=earlier.until):
-        previous = _figures(store, organisation, name, earlier, targets, None, citations)
-    return _figures(store, organisation, name, period, targets, previous, citations)
+        previous = _figures(
+            store, organisation, name, earlier, targets, None, citations, cycles
+        )
+    return _figures(store, organisation, name, period, targets, previous, citations, cycles)

@@ -88,14 +88,22 @@ _OWN_WORDS: Final[dict[str, dict[str, str]]] = {
         "overall_score": "Điểm chung",
         "headline": "Số liệu tổng hợp (Mẫu số 08)",
         "h.systems": "Tổng số hệ thống thông tin",
-        "h.classified": "Đã xác định cấp độ (có cấp độ đề xuất)",
+        "h.classified": "Đã được phân loại (đã xác định được loại hình HTTT)",
+        "h.built": "Đã xây dựng hồ sơ đề xuất cấp độ",
+        "h.appraised": "Đã được thẩm định hồ sơ đề xuất cấp độ",
+        "h.approved": "Đã được phê duyệt cấp độ",
+        "h.retired": "Ngừng vận hành trước kỳ hoặc chưa khai báo ngày (không tính)",
         "h.no_dossier": "Chưa có hồ sơ đề xuất cấp độ",
         "h.dossier": "Hồ sơ đề xuất cấp độ: {status}",
-        "h.with_regulation": "Đã có quy chế bảo đảm an toàn thông tin",
-        "h.plan": "Phương án bảo đảm ATTT: {deployment}",
+        "h.with_regulation": "Đã có Quy chế bảo đảm an ninh mạng",
+        "h.plan": "Phương án bảo đảm an ninh mạng: {deployment}",
         "h.inspected_pre_operation": "Đã kiểm tra, đánh giá trước khi đưa vào sử dụng",
-        "h.inspected_periodic": "Đã kiểm tra, đánh giá định kỳ trong kỳ",
-        "h.expected_completion": "Chưa được phê duyệt, có thời gian dự kiến phê duyệt",
+        "h.inspected_periodic": "Đã phê duyệt cấp độ, kiểm tra, đánh giá định kỳ theo quy định",
+        "h.periodic_late": "Đã phê duyệt cấp độ, kiểm tra định kỳ quá chu kỳ",
+        "h.periodic_undeclared": "Đã phê duyệt cấp độ, chưa khai báo kiểm tra định kỳ",
+        "h.periodic_no_cycle": "Đã phê duyệt cấp độ, quy định chưa nêu chu kỳ",
+        "h.expected_completion": "Dự kiến thời gian hoàn thành phê duyệt cấp độ tất cả HTTT",
+        "h.expected_missing": "Chưa phê duyệt, chưa khai báo thời gian dự kiến",
         "h.national_security": "HTTT quan trọng về an ninh quốc gia",
         "h.not_recorded": "Chưa có số liệu Mẫu 08 (đánh giá trước khi lưu Mẫu 08)",
         # indicators sheet
@@ -124,8 +132,8 @@ _OWN_WORDS: Final[dict[str, dict[str, str]]] = {
         "a.systems": "Số HTTT",
         "a.score": "Điểm",
         "a.open_critical_high": "Phát hiện nghiêm trọng/cao chưa khắc phục",
-        "a.trained": "Cán bộ ATTT được đào tạo",
-        "a.staff": "Tổng số cán bộ ATTT",
+        "a.trained": "Cán bộ an ninh mạng được đào tạo",
+        "a.staff": "Tổng số cán bộ an ninh mạng",
     },
     "en": {
         "yes": "Yes",
@@ -146,14 +154,22 @@ _OWN_WORDS: Final[dict[str, dict[str, str]]] = {
         "overall_score": "Overall score",
         "headline": "Headline counts (Form 08)",
         "h.systems": "Information systems",
-        "h.classified": "Classified (with a proposed level)",
+        "h.classified": "Classified (type of system determined)",
+        "h.built": "Level dossier built",
+        "h.appraised": "Level dossier appraised",
+        "h.approved": "Level approved",
+        "h.retired": "Retired before the period or undated (not counted)",
         "h.no_dossier": "No level dossier",
         "h.dossier": "Level dossier: {status}",
         "h.with_regulation": "With a security regulation",
         "h.plan": "Protection plan: {deployment}",
         "h.inspected_pre_operation": "Inspected before going live",
-        "h.inspected_periodic": "Periodic inspection within the period",
-        "h.expected_completion": "Not yet approved, with an expected approval date",
+        "h.inspected_periodic": "Approved, inspected periodically as required",
+        "h.periodic_late": "Approved, periodic inspection past its cycle",
+        "h.periodic_undeclared": "Approved, no periodic inspection declared",
+        "h.periodic_no_cycle": "Approved, no cycle set by the rules",
+        "h.expected_completion": "Expected completion of approval for all systems",
+        "h.expected_missing": "Not approved, no expected date declared",
         "h.national_security": "Critical to national security",
         "h.not_recorded": "No Form 08 data (audited before Form 08 rows were kept)",
         "i.id": "Indicator ID",
@@ -254,9 +270,9 @@ def inspections_done(register: SystemRegister, line: SystemLine, lang: str) -> s
     done: list[str] = []
     if register.pre_operation is not None:
         done.append(word("inspection.pre_operation", lang))
-    # "Periodic" means an inspection dated within the period, as the headline counts it: an
-    # assessment from an earlier year is not this year's periodic inspection.
-    if line.periodic_in_period:
+    # "Periodic" means inspected on the cycle the system's regime and level require, at the
+    # period's cut-off (Form 08 column 12: "theo quy định"), as the headline counts it.
+    if line.periodic == "on_cycle":
         done.append(word("inspection.periodic", lang))
     return "; ".join(done) or None
 
@@ -387,7 +403,7 @@ _FORM08: Final[tuple[Column, ...]] = (
     ),
     Column(
         "regulation_number",
-        "Số quy chế bảo đảm ATTT",
+        "Số Quy chế bảo đảm an ninh mạng",
         "Security regulation number",
         _register(
             lambda r, _ln, _l: r.security_regulation.number if r.security_regulation else None
@@ -411,7 +427,7 @@ _FORM08: Final[tuple[Column, ...]] = (
     ),
     Column(
         "plan_deployment",
-        "Tình hình triển khai phương án bảo đảm ATTT",
+        "Tình hình triển khai phương án bảo đảm an ninh mạng",
         "Protection plan deployment",
         _register(_plan),
         width=22,

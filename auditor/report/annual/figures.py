@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from auditor.model.results import BodyRegister, SystemRegister
+from auditor.model.results import BodyRegister, CardNote, LetterNote, SystemRegister
 from auditor.report.annual.kpis import KpiDef, KpiStatus
 from auditor.store.rows import RunRow
 
@@ -81,7 +81,12 @@ class SystemLine:
     open_by_severity: dict[str, int]
     kpis: dict[str, KpiStatus]  # indicator id -> status (system-based indicators only)
     expired_certificates: int
-    periodic_in_period: bool  # an inspection dated within the period
+    # Form 08 "kiểm tra, đánh giá định kỳ theo quy định", at the period's cut-off: "on_cycle"
+    # (the latest inspection is no older than the cycle of its regime and level), "late",
+    # "undeclared" (no inspection declared), "no_cycle" (the rules set none for its level)
+    periodic: str = "undeclared"
+    periodic_lapses: dt.date | None = None  # the last day the latest inspection covers
+    in_scope: bool = True  # False: retired before the period (not counted in Form 08)
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,19 +105,37 @@ class KpiValue:
 
 @dataclass(frozen=True, slots=True)
 class Headline:
-    """The headline counts of Form 08."""
+    """The headline counts of Form 08 section 1, read as the form words them.
+
+    Counts cover the systems in scope: a system retired before the period is left out
+    (`retired_before`), one retired without a declared date is left out and shown apart
+    (`retired_undated`). Dossier counts are cumulative, as the form's "has been built /
+    appraised / approved" reads: an approved dossier has been appraised and built.
+    """
 
     systems: int
-    classified: int  # with a proposed level
-    no_dossier: int
-    dossier: dict[str, int]  # status -> systems (draft, submitted, appraised, approved)
+    classified: int  # the system's type is determined (Decree 331 Art. 9.2; Form 08)
+    type_unknown: int  # no type recorded
+    no_dossier: int  # no dossier declared
+    dossier: dict[str, int]  # current status -> systems (draft, submitted, appraised, approved)
+    built: int  # submitted, appraised or approved: "đã xây dựng hồ sơ"
+    appraised: int  # appraised or approved: "đã được thẩm định"
+    approved: int  # "đã được phê duyệt cấp độ"
     with_regulation: int
     plan: dict[str, int]  # deployment -> systems; "undeclared" too
     inspected_pre_operation: int
-    inspected_periodic: int  # an inspection dated within the period
-    expected_completion: int  # not yet approved, with an expected approval date
+    periodic: dict[str, int]  # approved systems by periodic status (SystemLine.periodic)
+    expected_completion: dt.date | None  # the latest expected approval of those not approved
+    expected_missing: int  # not approved, no expected approval date declared
     national_security: int
     not_recorded: int  # systems whose last audit predates Form 08 rows in the store
+    retired_before: int = 0
+    retired_undated: int = 0
+
+    @property
+    def inspected_periodic(self) -> int:
+        """Approved systems inspected on the cycle their level requires (Form 08 line 6)."""
+        return self.periodic.get("on_cycle", 0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,6 +150,7 @@ class AgencyLine:
     by_level: dict[int, int]
     staff: BodyRegister | None
     rank: int = 0
+    kpis: tuple[KpiValue, ...] = ()  # the agency's own indicators against the targets
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,6 +163,30 @@ class Gap:
     example_system: str
     message_vi: str = ""  # that finding's message, filled in by whoever can read it
     message_en: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Requirement:
+    """One requirement (rule) across the systems it applied to (Decree 331 Art. 36.9-36.10):
+    met in full, not met in full, or not verified; for those not met, when they are due."""
+
+    rule_id: str
+    group: str
+    met: int
+    not_met: int
+    unverified: int
+    due: dt.date | None  # the latest date a rule or a declaration gives to close the gap
+    due_unknown: int  # systems not meeting it with no such date: the plan must give one
+    overdue: bool = False  # the due date is a lapsed inspection cycle
+
+
+@dataclass(frozen=True, slots=True)
+class Owner:
+    """Form 08 section 2: an owner with its specialised unit, and the agencies under it."""
+
+    owner: CardNote | None
+    unit: CardNote | None
+    agencies: tuple[str, ...]  # ids of the agencies reporting under this owner ("" = own)
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,3 +224,9 @@ class AnnualFigures:
     staff: tuple[int, int] | None  # (trained, security staff) over every body that declares it
     live_systems: int  # systems whose last audit ran the live probes
     previous: AnnualFigures | None = field(default=None)
+    # Decree 331 Art. 36.7: systems following their security regulation in operation
+    regulation: KpiValue | None = None
+    requirements: tuple[Requirement, ...] = ()  # Art. 36.9-36.10, by group then rule
+    owners: tuple[Owner, ...] = ()  # Form 08 section 2
+    letter: LetterNote | None = None  # the organisation's covering letter as declared
+    retired: tuple[SystemLine, ...] = ()  # retired before the period, or undated: not counted

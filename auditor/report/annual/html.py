@@ -6,6 +6,7 @@ import datetime as dt
 
 from auditor.model.targets import TargetsFile
 from auditor.report.annual.figures import AnnualFigures
+from auditor.report.annual.form08 import LetterOptions, governs_nd331
 from auditor.report.annual.page import build_page
 from auditor.report.annual.words import words
 from auditor.report.html import make_environment
@@ -19,8 +20,10 @@ def render_annual(
     targets: TargetsFile,
     today: dt.date,
     annex_limit: int | None = None,
+    letter: LetterOptions | None = None,
 ) -> str:
-    """The page in `lang`; `annex_limit` cuts the per-system annex (for printing)."""
+    """The page in `lang`; `annex_limit` cuts the per-system annex (for printing);
+    `letter`, what the command line sets on the covering letter."""
     template = make_environment().get_template("annual.html.j2")
-    page = build_page(figures, catalog, lang, targets, today, annex_limit)
-    return template.render(page=page, w=words(lang))
+    page = build_page(figures, catalog, lang, targets, today, annex_limit, letter)
+    return template.render(page=page, w=words(lang, nd331=governs_nd331(figures.period)))

@@ -18,6 +18,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from auditor.checks.kinds import WithinDays
+from auditor.checks.values import by_level
 from auditor.model.results import Status, Text2
 from auditor.rules import Catalog
 
@@ -38,6 +40,13 @@ class KpiDef:
     # Cited where no rule carries the basis (staff figures); a rule-based indicator cites its
     # rules' own references, so the report and the checklists never disagree.
     basis: Text2 | None = None
+    # Decree 85's words (an toàn thông tin, ATTT) for a period before Decree 331 applied;
+    # None: the title says it in both.
+    title_nd85: Text2 | None = None
+
+    def title_in(self, lang: str, nd331: bool = True) -> str:
+        title = self.title if nd331 or self.title_nd85 is None else self.title_nd85
+        return title.en if lang == "en" else title.vi
 
 
 KPIS: tuple[KpiDef, ...] = (
@@ -52,10 +61,14 @@ KPIS: tuple[KpiDef, ...] = (
     KpiDef(
         "plan_deployed",
         Text2(
-            "Hệ thống triển khai đầy đủ phương án bảo đảm ATTT theo cấp độ",
+            "Hệ thống triển khai đầy đủ phương án bảo đảm an ninh mạng theo cấp độ",
             "Systems with their protection plan fully deployed by level",
         ),
         ("GOV-08",),
+        title_nd85=Text2(
+            "Hệ thống triển khai đầy đủ phương án bảo đảm ATTT theo cấp độ",
+            "Systems with their protection plan fully deployed by level",
+        ),
     ),
     KpiDef(
         "four_layer",
@@ -75,11 +88,15 @@ KPIS: tuple[KpiDef, ...] = (
     KpiDef(
         "staff_trained",
         Text2(
-            "Cán bộ chuyên trách/phụ trách ATTT được đào tạo, bồi dưỡng",
+            "Cán bộ chuyên trách/phụ trách an ninh mạng được đào tạo, bồi dưỡng",
             "Specialised security staff trained",
         ),
         (),
         kind="staff",
+        title_nd85=Text2(
+            "Cán bộ chuyên trách/phụ trách ATTT được đào tạo, bồi dưỡng",
+            "Specialised security staff trained",
+        ),
         basis=Text2(
             "Nghị định 85/2016/NĐ-CP điểm d khoản 2 Điều 20; Nghị định 331/2026/NĐ-CP khoản 3 "
             "Điều 31 (đào tạo, bồi dưỡng)",
@@ -164,6 +181,28 @@ ASSESSMENTS: tuple[KpiDef, ...] = (
     ),
 )
 
+# Decree 331 Art. 36.7: systems that follow the procedures of their security regulation
+# (Quy chế bảo đảm an ninh mạng) in operation — the operations-management requirements of the
+# regulation's content (TCVN 11930 / TCVN 14423 "quản lý vận hành").
+REGULATION = KpiDef(
+    "regulation_followed",
+    Text2(
+        "Hệ thống tuân thủ quy định, quy trình trong Quy chế bảo đảm an ninh mạng khi vận hành",
+        "Systems following the procedures of their security regulation in operation",
+    ),
+    tuple(f"MGT-OPS-0{n}" for n in range(1, 10)),
+)
+
+# The rules that set how often a system is inspected, by regime and level: Decree 85
+# Art. 20.2.c through GOV-12 (levels 3-4, yearly) and GOV-13 (level 5, 6-monthly); Decree
+# 331 states no number (Art. 28.5.a: "by level and risk"), so its cycle is the advisory
+# ASM-02 (TCVN 14423:2026, a secondary source).
+PERIODIC_RULES = ("GOV-12", "GOV-13", "ASM-02")
+PERIODIC_FACT = "four_layer.layer3.last_assessment"
+
+# (regime, level) -> (days, rule id): the longest an inspection may be old at the cut-off.
+Cycles = dict[tuple[str, int], tuple[int, str]]
+
 CERTIFICATE_RULES = {
     "expired": ("CERT-01",),
     "expiring": ("CERT-02", "CERT-03", "CERT-06"),
@@ -184,10 +223,38 @@ def system_status(statuses: list[Status]) -> KpiStatus:
     return KpiStatus.MET
 
 
+def periodic_cycles(catalog: Catalog) -> Cycles:
+    """The inspection cycle each (regime, level) must keep, read from the catalog's rules (the
+    `within_days` check of PERIODIC_RULES on the last assessment); the shortest wins."""
+    cycles: Cycles = {}
+    for rule_id in PERIODIC_RULES:
+        rule = catalog.get(rule_id)
+        if rule is None:
+            continue
+        check = rule.check
+        if not isinstance(check, WithinDays) or check.fact != PERIODIC_FACT:
+            continue
+        days = check.days
+        for regime in rule.regimes:
+            for level in range(rule.levels.min_level, rule.levels.max_level + 1):
+                limit = by_level(days, level)
+                if limit is None:
+                    continue
+                key = (str(regime), level)
+                if key not in cycles or limit < cycles[key][0]:
+                    cycles[key] = (limit, rule_id)
+    return cycles
+
+
 def citations(catalog: Catalog) -> dict[str, tuple[str, ...]]:
     """Rule id → its references as the report cites them ("document clause"), for the rules
     the indicators read."""
-    wanted = {r for group in (KPIS, LAYERS, IPV6, ASSESSMENTS) for k in group for r in k.rules}
+    wanted = {
+        r
+        for group in (KPIS, LAYERS, IPV6, ASSESSMENTS, (REGULATION,))
+        for k in group
+        for r in k.rules
+    }
     out: dict[str, tuple[str, ...]] = {}
     for rule_id in sorted(wanted):
         rule = catalog.get(rule_id)

@@ -24,6 +24,7 @@ from auditor.report.annual.figures import (
     KpiValue,
     SystemLine,
 )
+from auditor.report.annual.form08 import Form08, LetterOptions, build_form08, governs_nd331
 from auditor.report.annual.words import words
 from auditor.report.charts import (
     Bar,
@@ -109,6 +110,8 @@ class Page:
     runs: tuple[Row, ...]
     more_runs: str
     bases: tuple[KpiRow, ...]  # every indicator with its rules and legal basis
+    form08: Form08  # the letter, Form 08 sections 1-2, Art. 36.7/36.9-36.10, agencies
+    regulation: KpiRow | None  # Art. 36.7
 
 
 def _value(kpi: KpiValue, lang: str) -> str:
@@ -152,7 +155,7 @@ def kpi_row(kpi: KpiValue, lang: str, w: Mapping[str, str]) -> KpiRow:
         )
     )
     return KpiRow(
-        title=kpi.kpi.title.en if lang == "en" else kpi.kpi.title.vi,
+        title=kpi.kpi.title_in(lang, w.get("vocabulary", "nd331") == "nd331"),
         basis=kpi.basis,
         rules=", ".join(kpi.kpi.rules),
         target=_target(kpi, lang),
@@ -166,14 +169,14 @@ def kpi_row(kpi: KpiValue, lang: str, w: Mapping[str, str]) -> KpiRow:
     )
 
 
-def _kpi_bars(values: Sequence[KpiValue], lang: str) -> list[KpiBar]:
+def _kpi_bars(values: Sequence[KpiValue], lang: str, nd331: bool = True) -> list[KpiBar]:
     bars = []
     for kpi in values:
         if kpi.kpi.kind == "count":
             continue  # a number of certificates, not a share: shown in the table only
         bars.append(
             KpiBar(
-                label=kpi.kpi.title.en if lang == "en" else kpi.kpi.title.vi,
+                label=kpi.kpi.title_in(lang, nd331),
                 value=kpi.value,
                 target=kpi.target,
                 previous=kpi.previous,
@@ -236,11 +239,16 @@ def _headline(f: AnnualFigures, lang: str, w: Mapping[str, str]) -> tuple[Row, .
     rows = [
         row(w["h_systems"], h.systems, before.systems if before else None),
         row(w["h_classified"], h.classified, before.classified if before else None),
+        # cumulative, as Form 08 reads: an approved dossier has been appraised and built
+        row(w["h_built"], h.built, before.built if before else None),
+        row(w["h_appraised"], h.appraised, before.appraised if before else None),
+        row(w["h_approved"], h.approved, before.approved if before else None),
+        row(
+            w["h_drafting"],
+            h.dossier.get("draft", 0),
+            before.dossier.get("draft", 0) if before else None,
+        ),
     ]
-    rows.extend(
-        row(f"— {w[status]}", h.dossier[status], before.dossier[status] if before else None)
-        for status in ("draft", "submitted", "appraised", "approved")
-    )
     rows += [
         row(w["h_no_dossier"], h.no_dossier, before.no_dossier if before else None),
         row(w["h_with_regulation"], h.with_regulation, before.with_regulation if before else None),
@@ -262,8 +270,8 @@ def _headline(f: AnnualFigures, lang: str, w: Mapping[str, str]) -> tuple[Row, .
         row(w["h_periodic"], h.inspected_periodic, before.inspected_periodic if before else None),
         row(
             w["h_expected"],
-            h.expected_completion,
-            before.expected_completion if before else None,
+            h.expected_missing,
+            before.expected_missing if before else None,
         ),
         row(
             w["h_national_security"],
@@ -301,9 +309,11 @@ def build_page(
     targets: TargetsFile,
     today: dt.date,
     annex_limit: int | None = None,
+    letter: LetterOptions | None = None,
 ) -> Page:
-    """The page; `annex_limit` cuts the per-system annex (the PDF: PRINT_ANNEX_MAX)."""
-    w = words(lang)
+    """The page; `annex_limit` cuts the per-system annex (the PDF: PRINT_ANNEX_MAX);
+    `letter`, what the command line sets on the covering letter."""
+    w = words(lang, nd331=governs_nd331(figures.period))
     f = figures
     p = f.period
     agency_names = {a.agency_id: a.name for a in f.agencies}
@@ -486,7 +496,9 @@ def build_page(
         generated_on=filters.date(today, lang),
         headline=_headline(f, lang, w),
         kpis=tuple(kpi_row(k, lang, w) for k in f.kpis),
-        kpi_chart=kpi_chart(_kpi_bars(f.kpis, lang), title=w["kpi_chart"], lang=lang),
+        kpi_chart=kpi_chart(
+            _kpi_bars(f.kpis, lang, w["vocabulary"] == "nd331"), title=w["kpi_chart"], lang=lang
+        ),
         staff_note=staff_note,
         level_chart=bar_chart(
             [
@@ -540,4 +552,6 @@ def build_page(
         runs=runs,
         bases=tuple(kpi_row(k, lang, w) for k in (*f.kpis, *f.layers, *f.ipv6[1:], *f.assessments)),
         more_runs=w["more_runs"].format(n=_n(more, lang)) if more > 0 else "",
+        form08=build_form08(f, catalog, lang, w, letter),
+        regulation=kpi_row(f.regulation, lang, w) if f.regulation is not None else None,
     )

@@ -67,17 +67,30 @@ _WORDS: Final[dict[str, tuple[str, str]]] = {
     "s_method": ("Cách tính", "Method"),
     # headline rows
     "h_systems": ("Tổng số hệ thống thông tin", "Information systems"),
-    "h_classified": ("Đã xác định cấp độ (có cấp độ đề xuất)", "Classified (a proposed level)"),
+    "h_classified": (
+        "Đã được phân loại (đã xác định được loại hình HTTT)",
+        "Classified (type of system determined)",
+    ),
+    "h_built": ("Đã xây dựng hồ sơ đề xuất cấp độ", "Level dossier built"),
+    "h_appraised": ("Đã được thẩm định hồ sơ đề xuất cấp độ", "Level dossier appraised"),
+    "h_approved": ("Đã được phê duyệt cấp độ", "Level approved"),
+    "h_drafting": ("Hồ sơ đang dự thảo", "Dossier being drafted"),
     "h_no_dossier": ("Chưa có hồ sơ đề xuất cấp độ", "No level dossier yet"),
-    "h_with_regulation": ("Đã ban hành quy chế bảo đảm ATTT", "With a security regulation"),
+    "h_with_regulation": (
+        "Đã ban hành Quy chế bảo đảm an ninh mạng",
+        "With a security regulation",
+    ),
     "h_pre_operation": (
         "Đã kiểm tra, đánh giá trước khi đưa vào sử dụng",
         "Inspected before going live",
     ),
-    "h_periodic": ("Đã kiểm tra, đánh giá định kỳ trong kỳ", "Inspected periodically this period"),
+    "h_periodic": (
+        "Đã phê duyệt cấp độ, được kiểm tra, đánh giá định kỳ theo quy định",
+        "Approved, inspected periodically as required",
+    ),
     "h_expected": (
-        "Chưa phê duyệt, có thời gian dự kiến hoàn thành",
-        "Not yet approved, with an expected date",
+        "Chưa phê duyệt, chưa khai báo thời gian dự kiến",
+        "Not yet approved, no expected date declared",
     ),
     "h_national_security": (
         "Đề xuất đưa vào Danh mục HTTT quan trọng về an ninh quốc gia",
@@ -187,11 +200,11 @@ _WORDS: Final[dict[str, tuple[str, str]]] = {
     "approval": ("Tình trạng phê duyệt", "Approval status"),
     "decision": ("Quyết định phê duyệt (số, ngày, cơ quan)", "Approval decision (no., date, body)"),
     "regulation": (
-        "Quy chế bảo đảm ATTT (số, ngày, cơ quan)",
+        "Quy chế bảo đảm ANM cho hệ thống (số, ngày, cơ quan)",
         "Security regulation (no., date, body)",
     ),
     "expected_approval": ("Dự kiến phê duyệt", "Expected approval"),
-    "deployment": ("Triển khai phương án", "Plan deployment"),
+    "deployment": ("Đã triển khai đầy đủ PA BĐANM", "Protection plan deployment"),
     "expected_full": ("Dự kiến triển khai đầy đủ", "Expected full deployment"),
     "inspections": ("Kiểm tra, đánh giá đã thực hiện", "Inspections done"),
     "audited_on": ("Kiểm tra lần cuối", "Last audit"),
@@ -221,12 +234,173 @@ _WORDS: Final[dict[str, tuple[str, str]]] = {
     "yes": ("có", "yes"),
     "no": ("không", "no"),
     "more_runs": ("… và {n} lượt khác", "… and {n} more"),
+    # -- Form 08 (Decree 331/2026): the letter, sections 1 and 2 ---------------------------
+    "s_form08": ("Báo cáo theo Mẫu số 08", "Report on Form 08"),
+    "f_country": ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "SOCIALIST REPUBLIC OF VIET NAM"),
+    "f_motto": ("Độc lập - Tự do - Hạnh phúc", "Independence - Freedom - Happiness"),
+    "f_number": ("Số: {number}", "No.: {number}"),
+    "f_subject": (
+        "V/v kết quả công tác bảo đảm an ninh mạng hệ thống thông tin",
+        "Re: results of the cybersecurity protection of information systems",
+    ),
+    "f_place_date": ("{place}, ngày {d} tháng {m} năm {y}", "{place}, {d}/{m}/{y}"),
+    "f_to": ("Kính gửi: {recipient}", "To: {recipient}"),
+    "f_recipient_default": ("Bộ Công an", "Ministry of Public Security"),
+    "f_copies": ("Nơi nhận:", "Copies to:"),
+    "f_as_above": ("- Như trên;", "- As above;"),
+    "f_archive": ("- Lưu: VT.", "- Archive."),
+    "f_sign_note": (
+        "(Ký, ghi rõ họ tên, chức danh và đóng dấu)",
+        "(Signature, full name, position and seal)",
+    ),
+    "f_s1": ("1. Thông tin chung", "1. General information"),
+    "f_s2": (
+        "2. Thông tin về chủ quản hệ thống thông tin và đơn vị chuyên trách về an ninh mạng",
+        "2. The system owner and the specialised cybersecurity unit",
+    ),
+    "f_s3": (
+        "3. Thông tin chi tiết về các hệ thống thông tin thuộc phạm vi quản lý: xem Phụ lục",
+        "3. Details of the information systems in scope: see the Annex",
+    ),
+    "f_owner": ("a) Thông tin về chủ quản hệ thống thông tin", "a) The system owner"),
+    "f_unit": (
+        "b) Thông tin về đơn vị chuyên trách về an ninh mạng",
+        "b) The specialised cybersecurity unit",
+    ),
+    "f_agencies": ("Các cơ quan báo cáo theo chủ quản này", "Agencies reporting under this owner"),
+    "f_name_owner": ("(1) Tên chủ quản hệ thống thông tin", "(1) Name of the owner"),
+    "f_name_unit": ("(1) Tên đơn vị chuyên trách về an ninh mạng", "(1) Name of the unit"),
+    "f_mandate": (
+        "(2) Quy định chức năng, nhiệm vụ và quyền hạn",
+        "(2) Document setting functions, duties and powers",
+    ),
+    "f_representative": ("(3) Người đại diện, chức vụ", "(3) Representative, position"),
+    "f_address": ("(4) Địa chỉ liên lạc", "(4) Address"),
+    "f_contact": ("(5) Số điện thoại, thư điện tử", "(5) Phone, e-mail"),
+    "f_l_total": (
+        "Tổng số hệ thống thông tin thuộc phạm vi quản lý",
+        "Information systems in scope",
+    ),
+    "f_l_classified": (
+        "Tổng số hệ thống thông tin đã được phân loại (đã xác định được loại hình hệ thống "
+        "thông tin)",
+        "Systems classified (their type determined)",
+    ),
+    "f_l_built": (
+        "Tổng số hệ thống thông tin đã xây dựng hồ sơ đề xuất cấp độ",
+        "Systems whose level dossier has been built",
+    ),
+    "f_l_appraised": (
+        "Tổng số hệ thống thông tin đã được thẩm định hồ sơ đề xuất cấp độ",
+        "Systems whose level dossier has been appraised",
+    ),
+    "f_l_approved": (
+        "Tổng số hệ thống thông tin đã được phê duyệt cấp độ",
+        "Systems whose level has been approved",
+    ),
+    "f_l_periodic": (
+        "Tổng số hệ thống thông tin đã phê duyệt cấp độ được kiểm tra, đánh giá an ninh mạng "
+        "định kỳ theo quy định",
+        "Approved systems inspected periodically as required",
+    ),
+    "f_l_expected": (
+        "Dự kiến thời gian hoàn thành phê duyệt đề xuất cấp độ hệ thống thông tin đối với tất "
+        "cả các hệ thống thông tin thuộc phạm vi quản lý",
+        "Expected date by which every system in scope has its level approved",
+    ),
+    "f_d_type_unknown": ("chưa xác định loại hình: {n}", "type not determined: {n}"),
+    "f_d_dossier": (
+        "đang dự thảo: {draft}; chưa khai báo hồ sơ: {none}",
+        "being drafted: {draft}; no dossier declared: {none}",
+    ),
+    "f_d_periodic": (
+        "quá chu kỳ: {late}; chưa khai báo kiểm tra: {undeclared}; quy định chưa nêu chu kỳ "
+        "cho cấp độ: {no_cycle}",
+        "past their cycle: {late}; no inspection declared: {undeclared}; no cycle set for "
+        "their level: {no_cycle}",
+    ),
+    "f_d_expected_missing": (
+        "{n} hệ thống chưa phê duyệt chưa khai báo thời điểm dự kiến{latest}",
+        "{n} systems not approved declare no expected date{latest}",
+    ),
+    "f_d_latest": ("; muộn nhất đã khai báo: {date}", "; latest declared: {date}"),
+    "f_all_approved": ("Đã hoàn thành", "Completed"),
+    "f_retired": (
+        "Không tính {before} hệ thống ngừng vận hành trước kỳ và {undated} hệ thống ngừng vận "
+        "hành chưa khai báo ngày dừng (cần khai báo `retired`): {names}.",
+        "Not counted: {before} systems retired before the period and {undated} retired "
+        "without a declared date (declare `retired`): {names}.",
+    ),
+    "f_blank_note": (
+        "Ô «……» là thông tin danh mục chưa khai báo: điền tay trước khi ký.",
+        "'……' marks what the inventory does not declare: fill it in before signing.",
+    ),
+    "f_regimes": (
+        "Kỳ số liệu gồm hai giai đoạn: từ {since} đến {before} theo Nghị định 85/2016/NĐ-CP "
+        "(an toàn thông tin, ATTT); từ {start} đến {until} theo Nghị định 331/2026/NĐ-CP (an "
+        "ninh mạng, ANM), có hiệu lực từ {start} (Điều 38).",
+        "The data period has two parts: {since} to {before} under Decree 85/2016 (information "
+        "security, ATTT); {start} to {until} under Decree 331/2026 (cybersecurity, ANM), in "
+        "force from {start} (Art. 38).",
+    ),
+    "f_regime_85": (
+        "Kỳ số liệu trước ngày Nghị định 331/2026/NĐ-CP có hiệu lực ({start}): theo Nghị định "
+        "85/2016/NĐ-CP (an toàn thông tin).",
+        "The data period precedes Decree 331/2026 (in force {start}): Decree 85/2016 "
+        "(information security) applies.",
+    ),
+    # Art. 36.7, 36.9-36.10, per-agency indicators
+    "s_requirements": (
+        "XIII. Đánh giá theo từng yêu cầu và lộ trình hoàn thiện (NĐ 331/2026 Điều 36 khoản "
+        "7, 9, 10)",
+        "XIII. Each requirement and the roadmap to meet it (Decree 331/2026 Art. 36.7, "
+        "36.9-36.10)",
+    ),
+    "regulation_followed": (
+        "Tuân thủ Quy chế bảo đảm an ninh mạng khi vận hành (khoản 7 Điều 36)",
+        "Following the security regulation in operation (Art. 36.7)",
+    ),
+    "r_met": ("Đáp ứng đầy đủ", "Fully met"),
+    "r_not_met": ("Chưa đáp ứng đầy đủ", "Not fully met"),
+    "r_due": ("Lộ trình hoàn thiện (hạn)", "Roadmap (due)"),
+    "r_due_unknown": ("{n} hệ thống chưa có hạn: ……", "{n} systems without a due date: ……"),
+    "r_overdue": ("hạn {date} (đã quá hạn)", "due {date} (past)"),
+    "r_note": (
+        "Theo lần kiểm tra cuối cùng của từng hệ thống trong kỳ. Hạn lấy từ khai báo của chủ "
+        "quản (dự kiến phê duyệt, dự kiến triển khai đầy đủ phương án), chu kỳ kiểm tra của "
+        "quy định, hoặc hạn chuyển tiếp 01/07/2027 (Luật 116/2025 khoản 1 Điều 45; NĐ "
+        "331/2026 khoản 1 Điều 39) với hệ thống theo NĐ 85/2016; «……» khi chưa có.",
+        "As each system's last audit of the period saw it. Due dates come from the owner's "
+        "declarations (expected approval, expected full deployment), the rules' inspection "
+        "cycle, or the 01/07/2027 transition deadline (Law 116/2025 Art. 45.1; Decree "
+        "331/2026 Art. 39.1) for systems under Decree 85/2016; '……' when none is known.",
+    ),
+    "s_agency_kpis": (
+        "Chỉ tiêu theo từng cơ quan (đánh dấu khi dưới mục tiêu)",
+        "Indicators per agency (marked when below the target)",
+    ),
+    "below_target": ("dưới mục tiêu", "below target"),
+}
+
+# Decree 85/2016 words for a report whose data period ends before Decree 331/2026 applies.
+_ND85_WORDS: Final[dict[str, tuple[str, str]]] = {
+    "h_with_regulation": ("Đã ban hành quy chế bảo đảm ATTT", "With a security regulation"),
+    "regulation": (
+        "Quy chế bảo đảm ATTT (số, ngày, cơ quan)",
+        "Security regulation (no., date, body)",
+    ),
+    "deployment": ("Triển khai phương án bảo đảm ATTT", "Protection plan deployment"),
 }
 
 
-def words(lang: str) -> Mapping[str, str]:
-    """All words in `lang` ('vi' or 'en')."""
+def words(lang: str, nd331: bool = True) -> Mapping[str, str]:
+    """All words in `lang` ('vi' or 'en'); `nd331` False: a period that ended before Decree
+    331/2026 applied, told in Decree 85/2016's words (an toàn thông tin, ATTT)."""
     if lang not in ("vi", "en"):
         raise ValueError(f"unknown report language '{lang}' (use vi or en)")
     index = 0 if lang == "vi" else 1
-    return {key: pair[index] for key, pair in _WORDS.items()}
+    chosen = _WORDS if nd331 else {**_WORDS, **_ND85_WORDS}
+    # "vocabulary" tells the page which decree's words the indicators' titles take
+    return {key: pair[index] for key, pair in chosen.items()} | {
+        "vocabulary": "nd331" if nd331 else "nd85"
+    }

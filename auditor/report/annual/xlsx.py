@@ -185,6 +185,9 @@ def _summary(book: _Book, figures: AnnualFigures) -> None:
     counts: list[tuple[str, int]] = [
         (word("h.systems", lang), headline.systems),
         (word("h.classified", lang), headline.classified),
+        (word("h.built", lang), headline.built),
+        (word("h.appraised", lang), headline.appraised),
+        (word("h.approved", lang), headline.approved),
         (word("h.no_dossier", lang), headline.no_dossier),
         *(
             (
@@ -203,12 +206,23 @@ def _summary(book: _Book, figures: AnnualFigures) -> None:
         ),
         (word("h.inspected_pre_operation", lang), headline.inspected_pre_operation),
         (word("h.inspected_periodic", lang), headline.inspected_periodic),
-        (word("h.expected_completion", lang), headline.expected_completion),
+        (word("h.periodic_late", lang), headline.periodic.get("late", 0)),
+        (word("h.periodic_undeclared", lang), headline.periodic.get("undeclared", 0)),
+        (word("h.periodic_no_cycle", lang), headline.periodic.get("no_cycle", 0)),
+        (word("h.expected_missing", lang), headline.expected_missing),
         (word("h.national_security", lang), headline.national_security),
         (word("h.not_recorded", lang), headline.not_recorded),
+        (word("h.retired", lang), headline.retired_before + headline.retired_undated),
     ]
     for label, count in counts:
         ws.append([book.text(ws, label), count])
+    # One date, not a count (Form 08 section 1, last line); blank when unknown.
+    ws.append(
+        [
+            book.text(ws, word("h.expected_completion", lang)),
+            book.value(ws, headline.expected_completion, "date"),
+        ]
+    )
 
 
 def indicator_groups(figures: AnnualFigures) -> list[tuple[str, KpiValue]]:
@@ -280,8 +294,15 @@ def _agencies(book: _Book, figures: AnnualFigures) -> None:
         "a.rank", "a.id", "a.name", "a.systems", "a.score", "a.open_critical_high",
         "a.trained", "a.staff",
     )  # fmt: skip
-    ws = book.sheet(word("sheet.agencies", lang), (9, 22, 40, 9, 9, 16, 13, 13))
-    book.table(ws, [word(key, lang) for key in keys], len(figures.agencies))
+    # Each agency's own indicators (per cent, against the province's targets) after the ranking.
+    indicators = next((a.kpis for a in figures.agencies if a.kpis), ())
+    titles = [
+        f"{v.kpi.title.en if lang == 'en' else v.kpi.title.vi} (%)" for v in indicators
+    ]
+    ws = book.sheet(
+        word("sheet.agencies", lang), (9, 22, 40, 9, 9, 16, 13, 13, *(16 for _ in titles))
+    )
+    book.table(ws, [*(word(key, lang) for key in keys), *titles], len(figures.agencies))
     for agency in figures.agencies:
         staff = agency.staff
         ws.append(
@@ -294,6 +315,7 @@ def _agencies(book: _Book, figures: AnnualFigures) -> None:
                 agency.open_critical_high,
                 staff.trained if staff is not None else None,
                 staff.security_staff if staff is not None else None,
+                *(book.value(ws, v.value, "float") for v in agency.kpis),
             ]
         )
 
