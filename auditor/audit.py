@@ -4,6 +4,9 @@ inventory = load_inventory(paths)            validated, defaults inherited, orig
 catalog   = load_catalog(shipped + extra)    validated rules, unique ids
 observed  = run_probes(plan_probes(...))     only with --live: the network I/O, all of it
 run       = engine.evaluate(...)             pure, deterministic for the same observations
+
+run_gate is the same pipeline for the go-live gate, judging only the system at the gate
+(engine.evaluate_system).
 """
 
 from __future__ import annotations
@@ -16,12 +19,12 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from auditor.engine import evaluate
+from auditor.engine import evaluate, evaluate_system
 from auditor.errors import InputError, combine
 from auditor.facts import Provenance, SystemObservations
 from auditor.loading.catalog import load_catalog
 from auditor.loading.inventory import LoadedInventory, load_inventory
-from auditor.model.results import AuditRun, InputFile, Status
+from auditor.model.results import AuditRun, InputFile, Status, SystemResult
 from auditor.rules import Catalog
 
 if TYPE_CHECKING:
@@ -76,6 +79,18 @@ class AuditOutcome:
     scans: tuple[ScanRun, ...] = ()
 
 
+@dataclass(frozen=True)
+class GateOutcome:
+    """The go-live gate's system judged as if it went live, and what it was judged from."""
+
+    system: SystemResult | None  # None: the inventory has no system of that id
+    loaded: LoadedInventory
+    catalog: Catalog
+    inputs: tuple[InputFile, ...]  # the inventory files, then the checklists
+    probes: ProbeResults | None = None
+    scans: tuple[ScanRun, ...] = ()
+
+
 @contextmanager
 def _cyclic_gc_paused() -> Iterator[None]:
     """Pause Python's cyclic garbage collector for the duration of one audit.
@@ -99,6 +114,32 @@ def run_audit(request: AuditRequest) -> AuditOutcome:
         return _run(request)
 
 
+def run_gate(request: AuditRequest) -> GateOutcome:
+    """The go-live gate of `request.golive_system`: the pipeline of `run_audit`, but only that
+    system is judged (its findings do not depend on the others: engine.evaluate_system)."""
+    assert request.golive_system is not None  # noqa: S101 - a gate names its system
+    with _cyclic_gc_paused():
+        seen = _gather(request)
+        system = evaluate_system(
+            seen.loaded.inventory,
+            seen.catalog,
+            request.as_of,
+            request.golive_system,
+            provenance=seen.provenance,
+            golive=True,
+            observations=seen.observations,
+            progress=request.systems_progress,
+        )
+        return GateOutcome(
+            system=system,
+            loaded=seen.loaded,
+            catalog=seen.catalog,
+            inputs=seen.inputs,
+            probes=seen.probes,
+            scans=seen.scans,
+        )
+
+
 def _load(request: AuditRequest) -> tuple[LoadedInventory, Catalog, list[InputFile]]:
     """The inventory and the checklists; the problems of both are reported together."""
     problems: list[InputError] = []
@@ -116,7 +157,20 @@ def _load(request: AuditRequest) -> tuple[LoadedInventory, Catalog, list[InputFi
     return loaded, catalog, checklist_inputs
 
 
-def _run(request: AuditRequest) -> AuditOutcome:
+@dataclass(frozen=True)
+class _Gathered:
+    """Everything an audit judges from: the inputs loaded, and what probes and scans saw."""
+
+    loaded: LoadedInventory
+    catalog: Catalog
+    inputs: tuple[InputFile, ...]
+    provenance: Provenance
+    probes: ProbeResults | None
+    scans: tuple[ScanRun, ...]
+    observations: dict[str, SystemObservations]
+
+
+def _gather(request: AuditRequest) -> _Gathered:
     loaded, catalog, checklist_inputs = _load(request)
     provenance = Provenance(
         systems=loaded.system_origins,
@@ -134,21 +188,30 @@ def _run(request: AuditRequest) -> AuditOutcome:
             system_observations(probes) if probes is not None else {},
             scan_observations(loaded.inventory, scans, request.as_of)[0] if scans else {},
         )
+    inputs = (*loaded.files, *checklist_inputs)
+    return _Gathered(loaded, catalog, inputs, provenance, probes, scans, observations)
+
+
+def _run(request: AuditRequest) -> AuditOutcome:
+    seen = _gather(request)
+    probes, scans = seen.probes, seen.scans
     run = evaluate(
-        loaded.inventory,
-        catalog,
+        seen.loaded.inventory,
+        seen.catalog,
         request.as_of,
-        provenance=provenance,
-        inputs=(*loaded.files, *checklist_inputs),
+        provenance=seen.provenance,
+        inputs=seen.inputs,
         lang=request.lang,
         golive_system=request.golive_system,
         live=probes is not None or (request.scan is not None and request.scan.options is not None),
-        observations=observations,
+        observations=seen.observations,
         observed_at=_observed_at(probes, scans),
         progress=request.systems_progress,
     )
-    run = replace(run, extra={**run.extra, **unverified_sources(run, catalog)})
-    return AuditOutcome(run=run, loaded=loaded, catalog=catalog, probes=probes, scans=scans)
+    run = replace(run, extra={**run.extra, **unverified_sources(run, seen.catalog)})
+    return AuditOutcome(
+        run=run, loaded=seen.loaded, catalog=seen.catalog, probes=probes, scans=scans
+    )
 
 
 _OPEN = frozenset({Status.FAIL, Status.ERROR, Status.MANUAL})

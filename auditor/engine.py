@@ -7,6 +7,7 @@ How: the catalog is compiled once into a plan (auditor/plan.py); each system is 
 on its own — its view at the audit date, its facts, its findings (auditor/judging.py) — on
 several cores when the inventory is large (auditor/parallel.py), results taken in inventory
 order; last, each agency and the organisation, whose summaries roll up their systems.
+`evaluate_system` judges one system alone, as `evaluate` would (the go-live gate).
 """
 
 from __future__ import annotations
@@ -49,7 +50,7 @@ from auditor.register import body_register, system_register
 from auditor.rules import Catalog
 from auditor.scoring import SCORE_METHOD, combine, summarise
 
-__all__ = ["SCHEMA_VERSION", "_apply_waiver", "_finding_id", "evaluate"]
+__all__ = ["SCHEMA_VERSION", "_apply_waiver", "_finding_id", "evaluate", "evaluate_system"]
 
 #: Keys a probe adds to a declared endpoint (see probes/observe.py).
 _ENDPOINT_OBSERVED = frozenset({"ipv6", "redirect"})
@@ -119,6 +120,7 @@ class _Audit:
         observed: Mapping[str, Mapping[str, Fact]],
         observations: Mapping[str, SystemObservations],
         golive_system: str | None,
+        only_system: str | None = None,
     ) -> None:
         self.plan = plan
         self.judge = Judge(plan)
@@ -134,6 +136,8 @@ class _Audit:
         self.agencies: list[_AgencyView] = []
         self.jobs: list[tuple[_AgencyView, System]] = []
         for agency in inventory.agencies:
+            if only_system is not None and not any(s.id == only_system for s in agency.systems):
+                continue  # judging one system: only its agency is seen
             seen, reasons = view_as_of(agency, as_of)
             origins = provenance.agencies.get(agency.id, {})
             view = _AgencyView(
@@ -145,7 +149,11 @@ class _Audit:
                 {**org_inherited, **_prefixed("agency.", reasons)},
             )
             self.agencies.append(view)
-            self.jobs.extend((view, system) for system in agency.systems)
+            self.jobs.extend(
+                (view, system)
+                for system in agency.systems
+                if only_system is None or system.id == only_system
+            )
 
     def system(self, index: int) -> SystemResult:
         """Judge the system at this position (in inventory order)."""
@@ -305,6 +313,43 @@ def evaluate(
         count = len(audit.jobs)
         results = judge_all(count, audit.system, workers_for(count, workers), progress)
         return _run(audit, results, catalog, as_of, lang, inputs, live, observed_at)
+
+
+def evaluate_system(
+    inventory: Inventory,
+    catalog: Catalog,
+    as_of: dt.date,
+    system_id: str,
+    provenance: Provenance | None = None,
+    observed: Mapping[str, Mapping[str, Fact]] | None = None,
+    golive: bool = False,
+    observations: Mapping[str, SystemObservations] | None = None,
+    progress: Progress | None = None,
+) -> SystemResult | None:
+    """Judge one system alone, exactly as `evaluate` judges it among all the others; None when
+    the inventory has no system `system_id`. `golive`: judged as if it went live (the gate).
+
+    A system's findings rest on its own facts, on the declared facts of its agency and of the
+    organisation (`agency.*`, `organisation.*`, which never hold another system), on what was
+    observed of it, and on the catalog and the audit date: never on another system, nor on
+    the findings of an agency or the organisation (those roll up the systems' results, not
+    the other way round). So the other systems, the agencies and the organisation are not
+    judged. tests/e2e/test_cli_gate.py holds it to a full audit for every system of the
+    example province.
+    """
+    with _cyclic_gc_paused():
+        audit = _Audit(
+            inventory,
+            compile_plan(catalog, as_of),
+            provenance or Provenance(),
+            observed or {},
+            observations or {},
+            system_id if golive else None,
+            only_system=system_id,
+        )
+        if not audit.jobs:
+            return None
+        return judge_all(1, audit.system, 1, progress)[0]
 
 
 def _run(

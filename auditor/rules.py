@@ -7,7 +7,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Annotated, Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, field_serializer, field_validator, model_validator
 
 from auditor.checks.context import CollectionName
 from auditor.checks.kinds import CheckSpec, FactKey, LevelKey, by_level
@@ -175,6 +175,13 @@ class Rule(FrozenModel):
             if len(set(value)) != len(value):
                 raise MsgValueError("một đối tượng được nêu hai lần", "a subject is named twice")
         return value
+
+    @field_serializer("regimes", when_used="json")
+    def _regimes_in_order(self, value: frozenset[Regime]) -> list[Regime]:
+        """In the order the regimes are declared (Decree 85, then Decree 331), not a set's
+        order, which changes with PYTHONHASHSEED: `rules list --format json` is the same on
+        every run."""
+        return [regime for regime in Regime if regime in value]
 
     def judged_for(self, kind: str) -> bool:
         """Is the rule judged for a subject of this kind (system, agency, organisation)?"""

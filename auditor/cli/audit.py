@@ -282,8 +282,7 @@ def gate(
 
     Exit 0 only if it may be put into operation; otherwise exit 1 with the reasons. With
     --live the system's endpoints and certificates are probed first (that system only)."""
-    from auditor.audit import AuditRequest, run_audit
-    from auditor.model.results import Status
+    from auditor.audit import AuditRequest, run_gate
     from auditor.report import terminal
     from auditor.report.outputs import Staging, check_not_inputs, plan_outputs
     from auditor.report.progress import CommandProgress
@@ -296,7 +295,9 @@ def gate(
                        store=False),
     )
     with CommandProgress(lang) as progress:
-        outcome = run_audit(
+        # Only this system is judged: its findings do not depend on the other systems
+        # (engine.evaluate_system; tests/e2e/test_cli_gate.py compares it with a full audit).
+        outcome = run_gate(
             AuditRequest(
                 as_paths(paths),
                 as_of,
@@ -310,34 +311,14 @@ def gate(
             )
         )
     warn(outcome.loaded.warnings, lang)
-    require_known([system_id], {s.id for s in outcome.run.systems})
-    system = next(s for s in outcome.run.systems if s.id == system_id)
+    require_known([system_id], {s.id for _, s in outcome.loaded.inventory.systems()})
+    system = outcome.system
+    assert system is not None  # noqa: S101 - a known system is judged
     blocking = gate_blocking(system.findings)
     rules_by_id = {r.id: r for r in outcome.catalog}
     for output in outputs:
-        data = {
-            "system": system.id,
-            "as_of": as_of.isoformat(),
-            "may_go_live": not blocking,
-            "blocking": [
-                {
-                    "rule_id": f.rule_id,
-                    "status": f.status.value,
-                    "severity": f.severity.value,
-                    "title": _title(rules_by_id, f.rule_id),
-                    "message": {"vi": f.message.vi, "en": f.message.en},
-                    "remediation": _remediation(rules_by_id, f.rule_id),
-                    "basis": terminal.gate_basis(system, f, rules_by_id),
-                }
-                for f in blocking
-            ],
-            "not_required": [
-                {"rule_id": f.rule_id, "reason": {"vi": f.message.vi, "en": f.message.en}}
-                for f in system.findings
-                if f.gate and f.status is Status.NOT_APPLICABLE
-            ],
-        }
-        check_not_inputs(outputs, [Path(f.path) for f in outcome.run.run.inputs])
+        data = gate_decision(system, as_of, rules_by_id)
+        check_not_inputs(outputs, [Path(f.path) for f in outcome.inputs])
         with Staging(outputs) as staged:
             text = json_text(data) + "\n"
             staged.write(output, text.encode())
@@ -346,6 +327,39 @@ def gate(
         terminal.gate_report(system, blocking, console(), lang, rules_by_id)
     if blocking:
         sys.exit(ExitCode.FINDINGS)
+
+
+def gate_decision(
+    system: SystemResult, as_of: dt.date, rules_by_id: Mapping[str, Rule]
+) -> dict[str, Any]:
+    """The gate's decision on a system, as `gate --json` writes it."""
+    from auditor.model.results import Status
+    from auditor.report import terminal
+    from auditor.scoring import gate_blocking
+
+    blocking = gate_blocking(system.findings)
+    return {
+        "system": system.id,
+        "as_of": as_of.isoformat(),
+        "may_go_live": not blocking,
+        "blocking": [
+            {
+                "rule_id": f.rule_id,
+                "status": f.status.value,
+                "severity": f.severity.value,
+                "title": _title(rules_by_id, f.rule_id),
+                "message": {"vi": f.message.vi, "en": f.message.en},
+                "remediation": _remediation(rules_by_id, f.rule_id),
+                "basis": terminal.gate_basis(system, f, rules_by_id),
+            }
+            for f in blocking
+        ],
+        "not_required": [
+            {"rule_id": f.rule_id, "reason": {"vi": f.message.vi, "en": f.message.en}}
+            for f in system.findings
+            if f.gate and f.status is Status.NOT_APPLICABLE
+        ],
+    }
 
 
 def _title(rules: Mapping[str, Rule], rule_id: str) -> dict[str, str] | None:

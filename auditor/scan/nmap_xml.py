@@ -48,14 +48,9 @@ from defusedxml.ElementTree import (  # type: ignore[import-untyped, unused-igno
 
 from auditor.messages import Msg, cannot_read, number, os_error, too_large
 from auditor.scan.model import ScanRun
-from auditor.scan.nmap_elements import (
-    DEFAULT_LIMITS,
-    TIMED_OUT,
-    Limits,
-    NmapBuilder,
-    NmapXmlError,
-    quote,
-)
+from auditor.scan.nmap_elements import NmapBuilder
+from auditor.scan.nmap_limits import DEFAULT_LIMITS, Limits, NmapXmlError, quote
+from auditor.scan.nmap_values import TIMED_OUT
 
 __all__ = [
     "DEFAULT_LIMITS",

@@ -91,7 +91,9 @@ def test_gate_on_a_terminal_shows_files_and_systems(tmp_path: Path) -> None:
     code, shown = _on_terminal("gate", EXAMPLE, "--system", "cong-dvc-tinh", "--as-of", AS_OF)
     assert code == 0, shown[-3000:]
     assert _line(labels["files"], FILES, FILES).search(shown), shown[:3000]
-    assert _line(labels["systems"], SYSTEMS, SYSTEMS).search(shown), shown[:3000]
+    # every file is read, but only the system at the gate is judged (engine.evaluate_system)
+    assert _line(labels["systems"], 1, 1).search(shown), shown[:3000]
+    assert not _line(labels["systems"], SYSTEMS, SYSTEMS).search(shown), shown[:3000]
     assert labels["probes"] not in shown
     assert labels["outputs"] not in shown  # no --json: nothing written
 
