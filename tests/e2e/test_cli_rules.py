@@ -31,7 +31,7 @@ def _stdout(seed: str, *args: str) -> bytes:
 
 @pytest.mark.parametrize(
     "args",
-    [("rules", "list", "--format", "json"), ("rules", "show", "GOV-04")],
+    [("rules", "list", "--format", "json"), ("rules", "show", "GOV-04", "--format", "json")],
     ids=["list", "show"],
 )
 def test_rules_json_is_the_same_under_any_hash_seed(args: tuple[str, ...]) -> None:
