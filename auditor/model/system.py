@@ -12,8 +12,9 @@ import datetime as dt
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
+from auditor.messages import MsgValueError
 from auditor.model.addresses import Network
 from auditor.model.base import EVENT, DocumentRef, FrozenModel, Level, Slug, Text
 from auditor.model.classification import ClassificationAttributes, Component, SystemType
@@ -179,3 +180,14 @@ class System(FrozenModel):
     certificates: tuple[CertificateRef, ...] = ()
     attestations: tuple[Attestation, ...] = ()
     waivers: tuple[Waiver, ...] = ()
+
+    @model_validator(mode="after")
+    def _retired_only_when_retired(self) -> System:
+        # The annual report reads `retired` only for retired systems; on any other system the
+        # date would be an input nothing uses, so it is refused rather than ignored.
+        if self.retired is not None and self.lifecycle is not Lifecycle.RETIRED:
+            raise MsgValueError(
+                "'retired' (ngày dừng vận hành) chỉ khai báo khi 'lifecycle: retired'",
+                "'retired' (the date the system stopped) needs 'lifecycle: retired'",
+            )
+        return self

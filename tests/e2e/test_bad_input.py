@@ -386,6 +386,13 @@ CASES: tuple[Case, ...] = (
         vi="trường không xác định",
     ),
     Case(
+        "retired-date-on-live-system",
+        "inventory/retired-date-on-live-system.yaml",
+        "'retired' (the date the system stopped) needs 'lifecycle: retired'",
+        field="agencies[0].systems[0]",
+        vi="'retired' (ngày dừng vận hành) chỉ khai báo khi 'lifecycle: retired'",
+    ),
+    Case(
         "form08-email-invalid",
         "inventory/form08-email-invalid.yaml",
         "'vanthu-at-thu' is not a valid e-mail address",
