@@ -12,8 +12,7 @@ from collections.abc import Mapping, Sequence
 from typing import Final
 
 from rich.console import Console
-from rich.markup import escape
-from rich.padding import Padding
+from rich.text import Text
 
 from auditor.code_words import word_in
 from auditor.model.inventory import Regime
@@ -61,10 +60,15 @@ def gate_basis(system: SystemResult, finding: Finding, rules: Mapping[str, Rule]
     return rule.reference_text(Regime(system.level.governing_regime), system.level.effective)
 
 
-def _line(console: Console, text: str, indent: int = 0) -> None:
+def _line(console: Console, text: str, indent: int = 0, style: str = "") -> None:
     """One paragraph, wrapped at the console's width with its indent kept on every line."""
-    rendered = console.render_str(text, markup=False, highlight=False)
-    console.print(Padding(rendered, (0, 0, 0, indent), expand=False))
+    # Wrapped here rather than padded or wrapped by rich's print: a Padding fills every line
+    # with spaces to the block's width, and print leaves the blank it broke at; both end up as
+    # trailing blanks in logs and piped output.
+    rendered = Text(text, style=style)
+    for line in rendered.wrap(console, max(20, console.width - indent)):
+        line.rstrip()
+        console.print(Text(" " * indent) + line, soft_wrap=True)
 
 
 def unmet_lines(
@@ -102,10 +106,10 @@ def gate_report(
     rules = rules or {}
     name = safe_text(system.name)
     if not blocking:
-        console.print(f"[green]{escape(w['open'].format(system=system.id, name=name))}[/]")
+        _line(console, w["open"].format(system=system.id, name=name), style="green")
     else:
-        text = w["closed"].format(system=system.id, name=name, n=len(blocking))
-        console.print(f"[red]{escape(text)}[/]")
+        _line(console, w["closed"].format(system=system.id, name=name, n=len(blocking)),
+              style="red")
     for finding in blocking:
         for text, indent in unmet_lines(system, finding, rules, lang):
             _line(console, text, indent)

@@ -205,6 +205,13 @@ def test_gate_explains_each_unmet_requirement(outputs: dict[str, Any]) -> None:
     assert "Còn thiếu: Không có thông tin 'acceptance_test' trong danh mục kiểm kê" in block
     assert "Cần làm: Tổ chức thử nghiệm, nghiệm thu hệ thống" in block
     assert "Căn cứ: Nghị định 331/2026/NĐ-CP, khoản 6 Điều 30" in block
+    # The explanation is wrapped at 80 columns, its indent kept, and no line is padded with
+    # trailing blanks (logs and CI output keep them).
+    for system in GATES:
+        for line in outputs["terminal"][f"gate {system}"].splitlines():
+            assert len(line) <= 80, line
+            assert line == line.rstrip(), repr(line)
+    assert any(line.startswith("      ") for line in block.splitlines()[1:])
     english = cli("gate", EXAMPLE, "--system", "hssk-dien-tu", "--as-of", AS_OF, "--lang", "en")
     assert "Result: fail · severity: high" in english
     assert "Missing: 'acceptance_test' is not declared in the inventory" in english
