@@ -16,7 +16,7 @@ from typing import Any
 # criteria[].decisive); 2.0: the compact document — rule data in `catalog`, shared messages
 # in `texts`, each owner's evidence once in `facts`, defaults left out (not readable by a 1.x
 # reader; auditor.report.json_in reads 1.x and 2.x).
-SCHEMA_VERSION = "2.0"
+SCHEMA_VERSION = "2.1"
 
 
 class Status(StrEnum):

@@ -1,4 +1,10 @@
-"""The JSON results document, schema 2.0: its shape as types, and its JSON Schema.
+"""The JSON results document, schema 2.x: its shape as types, and its JSON Schema.
+
+2.1 adds, all optional and left out when not declared, what the annual report (Form 08)
+reads from a run: a system's `register.retired` date, the organisation's and agencies'
+section-2 cards (`register.owner`, `register.unit`), the covering letter
+(`register.letter`) and each body's own points (`register.own_points`). A 2.0 file reads as
+a 2.1 file without them.
 
 Version 2.0 holds exactly what 1.x held (an `AuditRun`) in a fraction of the bytes: a large
 province's results are mostly findings that repeat the same rule data, messages and evidence.
@@ -29,6 +35,7 @@ from pydantic import Field, TypeAdapter
 
 from auditor.model.results import (
     NOT_DECLARED,
+    SCHEMA_VERSION,
     AttestationRecord,
     BodyRegister,
     LevelResult,
@@ -150,5 +157,5 @@ def results_schema() -> dict[str, Any]:
     """The JSON Schema of the results document (`auditor schema --results`)."""
     schema = DOCUMENT.json_schema()
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    schema["title"] = "auditor JSON results, schema 2.0"
+    schema["title"] = f"auditor JSON results, schema {SCHEMA_VERSION}"
     return schema

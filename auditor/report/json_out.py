@@ -58,7 +58,7 @@ _Defaults = tuple[Any, Any, str, bool]
 
 
 def json_chunks(run: AuditRun) -> Iterator[bytes]:
-    """The results as compact UTF-8 JSON (schema 2.0), one owner at a time.
+    """The results as compact UTF-8 JSON (schema 2.x), one owner at a time.
 
     A first pass over the findings picks each rule's usual values and the messages that
     repeat; then every owner is encoded and serialised on its own, so memory holds the run,

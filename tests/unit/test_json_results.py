@@ -1,4 +1,4 @@
-"""JSON results, schema 2.0: written compact, read back equal; every 1.x file still reads.
+"""JSON results, schema 2.x: written compact, read back equal; every 1.x and 2.0 file still reads.
 
 The round trip is the contract: `results_from_bytes(to_json(run)) == run` for the example
 province, a generated province of 300 systems and randomly altered runs (hypothesis), and
@@ -71,7 +71,7 @@ def _round_trip(run: AuditRun) -> bytes:
 def test_example_round_trip(example: AuditRun) -> None:
     blob = _round_trip(example)
     assert b"".join(json_chunks(example)) == blob
-    assert json.loads(blob)["schema_version"] == SCHEMA_VERSION == "2.0"
+    assert json.loads(blob)["schema_version"] == SCHEMA_VERSION == "2.1"
 
 
 def test_generated_province_round_trip_at_under_40_percent(province_300: AuditRun) -> None:
@@ -119,7 +119,7 @@ def test_schema_command_prints_the_new_schema() -> None:
 
     result = run_cli("schema", "--results")
     assert result.code == 0, result.stderr
-    assert json.loads(result.stdout)["title"] == "auditor JSON results, schema 2.0"
+    assert json.loads(result.stdout)["title"] == "auditor JSON results, schema 2.1"
 
 
 # -- files written by earlier auditors ----------------------------------------------------------
@@ -134,6 +134,28 @@ def test_old_files_1_3_read_without_loss() -> None:
     assert _as_1_3(FULL.dump_python(run, mode="json")) == json.loads(path.read_bytes())
     rewritten = results_from_bytes(to_json(run))
     assert rewritten == dataclasses.replace(run, schema_version=SCHEMA_VERSION)
+
+
+def test_old_files_2_0_read() -> None:
+    """The 2.0 file of the example province (written by the auditor of commit 428720d, before
+    2.1 added the Form 08 register fields): it reads, the fields 2.1 added read as not
+    declared, and written again it is a 2.1 file that reads back equal."""
+    path = DATA / "results-2.0.json"
+    original = json.loads(path.read_bytes())
+    run = read_results(path)
+    assert original["schema_version"] == run.schema_version == "2.0"
+    assert len(run.systems) == len(original["systems"]) == 20
+    findings = sum(len(s.findings) for s in run.systems)
+    assert findings == sum(len(s["findings"]) for s in original["systems"])
+    assert run.organisation is not None
+    bodies = [run.organisation.register, *(a.register for a in run.agencies)]
+    assert all(b is not None and b.own_points is None and b.letter is None for b in bodies)
+    assert all(s.register is not None and s.register.retired is None for s in run.systems)
+    rewritten = to_json(run)
+    assert json.loads(rewritten)["schema_version"] == SCHEMA_VERSION
+    assert results_from_bytes(rewritten) == dataclasses.replace(
+        run, schema_version=SCHEMA_VERSION
+    )
 
 
 # Register fields added after 1.3 (Form 08 section 2, the letter, the body's own points, the
