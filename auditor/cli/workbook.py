@@ -49,7 +49,10 @@ def workbook_export(
     """Write agencies' workbooks: their systems' facts (current values filled in, undeclared
     ones empty) and the evidence their manual findings await, from an audit as of --as-of."""
     from auditor import __version__
-    from auditor.audit import AuditRequest, run_audit
+    from auditor.errors import InputError, combine
+    from auditor.loading.catalog import load_catalog
+    from auditor.loading.inventory import LoadedInventory, load_inventory
+    from auditor.workbook.audit_scope import audit_agencies
     from auditor.workbook.export import workbook_input, write_workbook
 
     target = Path(output)
@@ -59,17 +62,27 @@ def workbook_export(
             "an .xlsx file holds one agency: give one --agency, or a folder", param_hint="--output"
         )
     inputs = {p.resolve() for p in command_inputs(paths, checklists, store=False)}
-    outcome = run_audit(
-        AuditRequest(as_paths(paths), as_of, checklist_paths=as_paths(checklists), lang=lang)
-    )
-    warn(outcome.loaded.warnings, lang)
-    known = [a.id for a in outcome.loaded.inventory.agencies]
+    problems: list[InputError] = []
+    loaded: LoadedInventory | None = None
+    try:
+        loaded = load_inventory(as_paths(paths))
+    except InputError as exc:
+        problems.append(exc)
+    try:
+        catalog, _ = load_catalog(as_paths(checklists))
+    except InputError as exc:
+        problems.append(exc)
+    if problems or loaded is None:
+        raise combine(problems)
+    warn(loaded.warnings, lang)
+    known = [a.id for a in loaded.inventory.agencies]
     unknown = [a for a in agency_ids if a not in known]
     if unknown:
         raise click.BadParameter(
             f"unknown agency id: {', '.join(unknown)} (known: {', '.join(known)})",
             param_hint="--agency",
         )
+    run = audit_agencies(loaded, catalog, as_of, agency_ids or known, lang)
     exported_at = dt.datetime.now(dt.UTC)
     if not one_file:
         target.mkdir(parents=True, exist_ok=True)
@@ -78,7 +91,7 @@ def workbook_export(
         if path.resolve() in inputs:
             raise click.BadParameter("would overwrite an input file", param_hint="--output")
         data = workbook_input(
-            outcome.loaded, outcome.run, outcome.catalog, agency_id, lang=lang,
+            loaded, run, catalog, agency_id, lang=lang,
             tool_version=__version__, exported_at=exported_at,
         )
         write_workbook(path, data)

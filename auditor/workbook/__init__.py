@@ -5,6 +5,7 @@
 - `cells`      one cell read the way people type it, and written as an office program shows it
 - `layout`     sheet names, rows, the metadata, a system's declared values as canonical text
 - `requests`   the evidence requests: manual findings an attestation would close
+- `audit_scope` the audit those come from, of the exported agencies only
 - `export`     writing the workbook (openpyxl)
 - `reading`    reading a filled workbook safely (size limits, no formulas, no links)
 - `answers`    what the agency answered: changes, bad cells, answers to a stale export

@@ -251,7 +251,9 @@ def _text(value: Any) -> Any:
     """Text the project's loader (PyYAML, YAML 1.1) would read as something else — '2024',
     'yes', '2001:10:20' — is written quoted; ruamel alone follows YAML 1.2."""
     if isinstance(value, str) and (
-        not value or _RESOLVER.resolve(yaml.ScalarNode, value, (True, False)) != _STR
+        not value
+        or _RESOLVER.resolve(yaml.ScalarNode, value, (True, False))  # type: ignore[no-untyped-call]
+        != _STR
     ):
         return SingleQuotedScalarString(value)
     return value
