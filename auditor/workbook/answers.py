@@ -248,17 +248,23 @@ def _together(sheet: _Sheet, row: SheetRow, spec: FactSheet, final: dict[str, An
                 ))
 
 
-def _owner(agency: Agency, kind: Any, subject: Any) -> tuple[Any, tuple[Attestation, ...]]:
-    if kind == "agency" and subject == agency.id:
-        return "agency", agency.attestations
-    for system in agency.systems:
-        if kind == "system" and system.id == subject:
-            return "system", system.attestations
-    return None, ()
+def _held(agency: Agency) -> dict[tuple[str, str], dict[str, list[str]]]:
+    """(kind, id) -> topic -> the document numbers attested, for the agency and its systems."""
+    owners: list[tuple[str, str, tuple[Attestation, ...]]] = [
+        ("agency", agency.id, agency.attestations),
+        *(("system", s.id, s.attestations) for s in agency.systems),
+    ]
+    held: dict[tuple[str, str], dict[str, list[str]]] = {}
+    for kind, owner, attestations in owners:
+        topics = held.setdefault((kind, owner), {})
+        for attestation in attestations:
+            topics.setdefault(attestation.rule, []).append(attestation.document.number)
+    return held
 
 
 def evidence_answers(book: ReadWorkbook, agency: Agency, answers: Answers) -> None:
     sheet = _Sheet(book, layout.EVIDENCE, answers)
+    held = _held(agency)
     for row in book.sheets[layout.EVIDENCE]:
         read = {a.key: sheet.read(row, a.key, a.kind, (), a.key) for a in EVIDENCE_ANSWERS}
         if all(v is None for v in read.values()):
@@ -282,15 +288,16 @@ def evidence_answers(book: ReadWorkbook, agency: Agency, answers: Answers) -> No
                 f"valid until {read['valid_until']}, before the document's date {read['date']}",
             ))
             continue
-        kind, held = _owner(agency, exported.get("kind"), exported.get("subject"))
+        kind, subject = exported.get("kind"), exported.get("subject")
+        topics = held.get((str(kind), str(subject)))
         topic = exported.get("topic")
-        if kind is None or not isinstance(topic, str):
+        if topics is None or kind not in ("system", "agency") or not isinstance(topic, str):
             sheet.problem(row, "subject", "subject", Msg(
                 f"không có đối tượng {shown(exported.get('subject'))} trong cơ quan {agency.id}",
                 f"no subject {shown(exported.get('subject'))} in agency {agency.id}",
             ))
             continue
-        numbers = [a.document.number for a in held if a.rule == topic]
+        numbers = topics.get(topic, [])
         if read["number"] in numbers:
             answers.unchanged += 1
             continue

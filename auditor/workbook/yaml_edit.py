@@ -121,6 +121,7 @@ class YamlDocument:
         self.text = text
         self.data: Any = self.yaml.load(text)
         _keep_anchors(self.data)
+        self._systems: dict[tuple[int, str], CommentedMap] = {}
 
     def dump(self) -> str:
         out = io.StringIO()
@@ -137,10 +138,15 @@ class YamlDocument:
         raise KeyError(agency_id)
 
     def system(self, agency: CommentedMap, system_id: str) -> CommentedMap:
-        for item in agency.get("systems") or ():
-            if isinstance(item, CommentedMap) and item.get("id") == system_id:
-                return item
-        raise KeyError(system_id)
+        found = self._systems.get((id(agency), system_id))
+        if found is None:
+            for item in agency.get("systems") or ():
+                if isinstance(item, CommentedMap):
+                    self._systems[(id(agency), str(item.get("id")))] = item
+            found = self._systems.get((id(agency), system_id))
+        if found is None:
+            raise KeyError(system_id)
+        return found
 
 
 # -- comments ---------------------------------------------------------------------------------
