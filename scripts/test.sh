@@ -16,7 +16,10 @@ cd "$(dirname "$0")/.."
 #   fonts-dejavu-core  a font with every Vietnamese glyph, for screenshots and print-to-PDF
 #   poppler-utils      pdftoppm, pdftotext and pdffonts, to check the annual report's PDF
 #                      (pages render, Vietnamese text and embedded fonts survive)
-DEBIAN_PACKAGES=(nsd nmap postgresql chromium fonts-dejavu-core poppler-utils)
+#   libreoffice-calc-nogui  headless LibreOffice: re-saves filled agency workbooks as an office
+#                      program does and converts them to CSV (tests/e2e/test_workbook_office.py)
+DEBIAN_PACKAGES=(nsd nmap postgresql chromium fonts-dejavu-core poppler-utils
+  libreoffice-calc-nogui)
 if [ "${#DEBIAN_PACKAGES[@]}" -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
     apt-get update -qq

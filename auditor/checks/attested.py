@@ -18,7 +18,7 @@ from auditor.checks.text import LazyText, deferred
 from auditor.checks.values import per_level
 from auditor.messages import day_in, days
 from auditor.model.base import as_date
-from auditor.model.results import Evidence, Status, Text2
+from auditor.model.results import Evidence, Origin, Status, Text2
 
 _MANUAL = Status.MANUAL
 
@@ -68,6 +68,17 @@ def _attested(en: bool, by: str, number: str, expires: dt.date) -> str:
     return f"Đã xác nhận bởi {by} ({number}), hiệu lực đến {day_in(expires, 'vi')}"
 
 
+def _origin(ctx: EvalContext, item: Mapping[str, Any]) -> Origin:
+    """Where the attestation used was declared: the `attestations:` list, or, for one
+    imported from a workbook, the cell it was answered in (its own origin says so)."""
+    position = next((i for i, a in enumerate(ctx.attestations) if a is item), None)
+    if position is not None:
+        own = ctx.origin(f"attestations.{position}")
+        if own.source == "workbook":
+            return own
+    return ctx.origin("attestations")
+
+
 def compile_attested(validity_days: Any, topic: str | None, since: str | None) -> Compiled:
     """`topic`: the attestation topic (the rule's id unless the check names one); None reads
     the rule id from the context (a check evaluated on its own, outside a plan)."""
@@ -110,7 +121,7 @@ def compile_attested(validity_days: Any, topic: str | None, since: str | None) -
                     "attested_by": item["attested_by"],
                     "valid_until": expires.isoformat(),
                 },
-                origin=ctx.origin("attestations"),
+                origin=_origin(ctx, item),
             ),
         )
         if since is not None:

@@ -12,6 +12,7 @@ One module per group of commands, each importing what it uses only when its comm
 - `probe`    probe tls / ipv6, scan
 - `history`  history list / show / diff
 - `report`   report annual
+- `workbook` workbook export / import (agencies answer in spreadsheets)
 
 So `auditor --version` imports click alone, and `auditor validate` neither the history store
 (SQLAlchemy, Alembic), nor the probes, nmap, Jinja2 or the report renderers

@@ -33,6 +33,7 @@ COMMANDS: Mapping[str, str] = {
     "scan": "auditor.cli.probe:scan",
     "schema": "auditor.cli.rules:schema",
     "validate": "auditor.cli.audit:validate",
+    "workbook": "auditor.cli.workbook:workbook",
 }
 
 

@@ -23,6 +23,7 @@ from pydantic import Field
 from auditor.asof import future_evidence
 from auditor.errors import InputError, InputWarning, Location, combine
 from auditor.loading.control_chars import control_char_warnings
+from auditor.loading.marks import cited_cells
 from auditor.loading.safe_yaml import (
     DEFAULT_LIMITS,
     Limits,
@@ -197,19 +198,32 @@ def _record_origins(
     prefix: str,
     out: Origins,
     depth: int = 0,
-    source: str = "declared",
-    via: str | None = None,
+    cells: Mapping[int, str] | None = None,
 ) -> None:
+    """The origin of every key down to _ORIGIN_DEPTH: its file and line, or, for a value
+    imported from a workbook, the cell its comment cites (auditor/loading/marks.py)."""
     if not isinstance(data, LineDict) or depth >= _ORIGIN_DEPTH:
         return
     for key, value in data.items():
         path = f"{prefix}.{key}" if prefix else str(key)
-        out[path] = Origin(source=source, file=file, line=data.key_lines.get(key), via=via)
+        line = data.key_lines.get(key)
+        if cells:
+            out[path] = _origin(file, line, cells)
+        else:
+            out[path] = Origin(source="declared", file=file, line=line)
         if path == "attestations" and isinstance(value, LineList):
             # Each attestation is accounted for on its own (used or not): cite its own line.
-            for index, line in enumerate(value.item_lines):
-                out[f"attestations.{index}"] = Origin(source=source, file=file, line=line, via=via)
-        _record_origins(value, file, path, out, depth + 1, source, via)
+            for index, item_line in enumerate(value.item_lines):
+                out[f"attestations.{index}"] = _origin(file, item_line, cells)
+        _record_origins(value, file, path, out, depth + 1, cells)
+
+
+def _origin(file: str, line: int | None, cells: Mapping[int, str] | None) -> Origin:
+    """Declared at file:line, or imported from the workbook cell cited on that line."""
+    cell = cells.get(line) if cells and line is not None else None
+    if cell is not None:
+        return Origin(source="workbook", file=file, line=line, via=cell)
+    return Origin(source="declared", file=file, line=line)
 
 
 @dataclass
@@ -219,6 +233,8 @@ class _Collected:
     agencies: list[tuple[Agency, Any, str, str]] = field(default_factory=list)
     files: list[InputFile] = field(default_factory=list)
     warnings: list[InputWarning] = field(default_factory=list)
+    #: file -> line -> the workbook cell its value was imported from
+    cells: dict[str, dict[int, str]] = field(default_factory=dict)
 
 
 def _future_dates(
@@ -251,6 +267,8 @@ def _collect(path: Path, limits: Limits, into: _Collected, today: dt.date) -> No
     into.files.append(
         InputFile(path=source, kind="inventory", sha256=hashlib.sha256(raw).hexdigest())
     )
+    if b".xlsx!" in raw:
+        into.cells[source] = cited_cells(raw.decode("utf-8", errors="replace"))
     if not isinstance(data, LineDict):
         raise InputError(
             Location(source, getattr(data, "line", 1)),
@@ -389,14 +407,15 @@ def load_inventory(
         raise combine(problems)
     organisation, raw_org, org_file = collected.organisation
     org_origins: Origins = {"": Origin(source="declared", file=org_file, line=raw_org.line)}
-    _record_origins(raw_org, org_file, "", org_origins)
+    _record_origins(raw_org, org_file, "", org_origins, cells=collected.cells.get(org_file))
 
     agencies: list[Agency] = []
     agency_origins: dict[str, Origins] = {}
     system_origins: dict[str, Origins] = {}
     for agency, raw_agency, file, _ in collected.agencies:
+        cells = collected.cells.get(file)
         own: Origins = {"": Origin(source="declared", file=file, line=raw_agency.line)}
-        _record_origins(raw_agency, file, "", own)
+        _record_origins(raw_agency, file, "", own, cells=cells)
         agency_origins[agency.id] = own
         inheritance = _Inheritance(
             [
@@ -408,7 +427,7 @@ def load_inventory(
         raw_systems = raw_agency.get("systems") or LineList()
         for system, raw_system in zip(agency.systems, raw_systems, strict=True):
             origins: Origins = {"": Origin(source="declared", file=file, line=raw_system.line)}
-            _record_origins(raw_system, file, "", origins)
+            _record_origins(raw_system, file, "", origins, cells=cells)
             update = inheritance.update_for(system, origins)
             systems.append(system.model_copy(update=update) if update else system)
             system_origins[system.id] = origins

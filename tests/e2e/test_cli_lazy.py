@@ -62,6 +62,8 @@ CASES: dict[str, tuple[tuple[str, ...], tuple[int, ...], tuple[str, ...]]] = {
     "schema": (("schema",), (0,), (*HEAVY, *EDGES)),
     "history-help": (("history", "--help"), (0,), (*HEAVY, *EDGES, "pydantic", "rich")),
     "scan-help": (("scan", "--help"), (0,), (*HEAVY, *EDGES, "pydantic", "rich")),
+    "workbook-help": (("workbook", "--help"), (0,),
+                      (*HEAVY, *EDGES, "pydantic", "rich", "ruamel", "auditor.workbook")),
 }
 
 
@@ -111,7 +113,8 @@ def test_help_lists_every_command_with_its_help() -> None:
 @pytest.mark.parametrize(
     ("group", "commands"),
     [("rules", ["list", "show"]), ("probe", ["ipv6", "tls"]),
-     ("history", ["diff", "list", "show"]), ("report", ["annual"])],
+     ("history", ["diff", "list", "show"]), ("report", ["annual"]),
+     ("workbook", ["export", "import"])],
 )
 def test_groups_list_their_commands(group: str, commands: list[str]) -> None:
     result = run_cli(group, "--help")

@@ -20,6 +20,7 @@ CORE = [
 ]
 FORBIDDEN_EXTERNAL = {
     "yaml",
+    "ruamel",
     "jinja2",
     "socket",
     "ssl",
@@ -41,6 +42,7 @@ FORBIDDEN_INTERNAL = {
     "auditor.store",
     "auditor.cli",
     "auditor.audit",
+    "auditor.workbook",
 }
 
 

@@ -8,7 +8,13 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
-from auditor.model.results import AttestationRecord, AttestationStatus, Finding, WaiverNote
+from auditor.model.results import (
+    AttestationRecord,
+    AttestationStatus,
+    Finding,
+    Origin,
+    WaiverNote,
+)
 from auditor.report import labels
 from auditor.report.views.condensed import CompactLine, compact_lines, without_manual_ids
 from auditor.report.views.context import (
@@ -213,6 +219,13 @@ def attestation_views(
     )
 
 
+def _where(origin: Origin) -> str:
+    """file:line of an attestation, or the workbook cell it was answered in."""
+    if origin.source == "workbook" and origin.via:
+        return origin.via
+    return f"{origin.file}:{origin.line}" if origin.file and origin.line else ""
+
+
 def attestation_view(record: AttestationRecord, lang: str, known: bool) -> AttestationView:
     """An attestation as the report lists it: validity, and which findings read it or why none
     did (the words come from the results, the template only shows them)."""
@@ -233,7 +246,7 @@ def attestation_view(record: AttestationRecord, lang: str, known: bool) -> Attes
         status=record.status.value,
         status_label=t[f"attestation_{record.status.value}"],
         use=use,
-        origin=f"{origin.file}:{origin.line}" if origin.file and origin.line else "",
+        origin=_where(origin),
         known=known,
     )
 

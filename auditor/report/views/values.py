@@ -32,6 +32,8 @@ def format_origin(origin: Origin, lang: str) -> str:
         where = f"{origin.file}:{origin.line}" if origin.line else origin.file
     if origin.source == "declared":
         return where or t["declared_at"].format(where=t["none"])
+    if origin.source == "workbook":  # answered in an agency's workbook: the cell
+        return origin.via or where
     if origin.source == "inherited":
         via = origin.via or ""
         match = _VIA_DEFAULTS.match(via)
