@@ -146,6 +146,39 @@ TABLES: Final[Mapping[str, Mapping[str, Msg]]] = {
         "personal": Msg("thông tin cá nhân", "personal information"),
         "state_secret": Msg("bí mật nhà nước", "state secret"),
     },
+    "Harm": {
+        "none": Msg("không gây tổn hại", "no harm"),
+        "harm": Msg("gây tổn hại", "harm"),
+        "serious": Msg("gây tổn hại nghiêm trọng", "serious harm"),
+        "especially_serious": Msg("gây tổn hại đặc biệt nghiêm trọng", "especially serious harm"),
+        "strategic": Msg("tổn hại ở mức chiến lược", "strategic harm"),
+    },
+    "InfraScope": {
+        "one_org": Msg("một cơ quan, tổ chức", "one organisation"),
+        "sector_or_provinces": Msg("một ngành hoặc một/nhiều tỉnh", "a sector or provinces"),
+        "ministry": Msg("bộ, ngành", "a ministry or sector"),
+        "national": Msg("toàn quốc", "nationwide"),
+        "international": Msg("quốc tế", "international"),
+    },
+    "IcsGrade": {
+        "IV": Msg("công trình cấp IV", "grade IV works"),
+        "III": Msg("công trình cấp III", "grade III works"),
+        "II": Msg("công trình cấp II", "grade II works"),
+        "I": Msg("công trình cấp I", "grade I works"),
+        "special": Msg("công trình cấp đặc biệt", "special-grade works"),
+        "national_security": Msg(
+            "công trình quan trọng về an ninh quốc gia", "works important to national security"
+        ),
+    },
+    "PublicServiceLevel": {
+        "none": Msg("không có dịch vụ công trực tuyến", "no online public service"),
+        "1": Msg("mức độ 1", "level 1"),
+        "2": Msg("mức độ 2", "level 2"),
+        "3": Msg("mức độ 3", "level 3"),
+        "4": Msg("mức độ 4", "level 4"),
+        "partial": Msg("một phần", "partial"),
+        "full": Msg("toàn trình", "full"),
+    },
     "PreGoLiveAssessment": {
         "required": Msg("bắt buộc", "required"),
         "by_law": Msg("theo quy định của pháp luật", "where the law requires it"),
@@ -162,8 +195,12 @@ TABLES: Final[Mapping[str, Mapping[str, Msg]]] = {
     },
 }
 
+# Tables whose codes are too short to guess from ("1", "I", "full"): found only by kind.
+_BY_KIND_ONLY: Final = frozenset({"Harm", "InfraScope", "IcsGrade", "PublicServiceLevel"})
 _ANY: Final[dict[str, Msg]] = {}
-for _table in TABLES.values():
+for _kind, _table in TABLES.items():
+    if _kind in _BY_KIND_ONLY:
+        continue
     for _code, _msg in _table.items():
         _ANY.setdefault(_code, _msg)
 _ANY.setdefault("none", Msg("không", "none"))

@@ -116,15 +116,15 @@ def _choice(choices: Sequence[Choice], value: Any, extra: dict[str, str] | None 
     text = clean_text(value) or ""
     wanted = _key(text)
     for choice in choices:
-        if wanted in (_key(choice.code), _key(choice.vi)):
+        if wanted in (_key(choice.code), _key(choice.vi), _key(choice.en)):
             return choice.code
     if extra and wanted in extra:
         return extra[wanted]
     listed = "; ".join(c.vi for c in choices)
-    codes = ", ".join(c.code for c in choices)
+    listed_en = "; ".join(c.en for c in choices)
     raise CellError(
         Msg(f"{shown(text)} không phải một lựa chọn: hãy chọn một trong: {listed}",
-            f"{shown(text)} is not one of the choices: {codes}")
+            f"{shown(text)} is not one of the choices: {listed_en}")
     )
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Literal
 
+from auditor.code_words import word
 from auditor.model.inventory import (
     Harm,
     IcsGrade,
@@ -33,9 +34,10 @@ Kind = Literal["enum", "enum_set", "bool", "int", "level", "date", "text", "list
 class Choice:
     code: str
     vi: str
+    en: str
 
     def label(self, lang: str) -> str:
-        return self.code if lang == "en" else self.vi
+        return self.en if lang == "en" else self.vi
 
 
 @dataclass(frozen=True)
@@ -56,78 +58,34 @@ class Field:
         return self.help_en if lang == "en" else self.help_vi
 
 
-def _choices(enum: type[StrEnum], labels: dict[str, str]) -> tuple[Choice, ...]:
-    missing = {member.value for member in enum} - set(labels)
-    if missing:  # pragma: no cover - a new enum value needs its Vietnamese label here
-        raise ValueError(f"{enum.__name__}: no Vietnamese label for {sorted(missing)}")
-    return tuple(Choice(member.value, labels[member.value]) for member in enum)
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
-YES_NO = (Choice("true", "Có"), Choice("false", "Không"))
+def _choices(enum: type[StrEnum]) -> tuple[Choice, ...]:
+    """An enumeration's choices in the words every other output uses (`code_words`), each
+    starting with a capital as a dropdown item does."""
+    choices = []
+    for member in enum:
+        words = word(member.value, enum.__name__)
+        if words is None:  # pragma: no cover - a new enum value needs its words in code_words
+            raise ValueError(f"{enum.__name__}: no words for {member.value!r} in code_words")
+        choices.append(Choice(member.value, _capital(words.vi), _capital(words.en)))
+    return tuple(choices)
 
-SYSTEM_TYPES = _choices(SystemType, {
-    "internal": "Nội bộ",
-    "citizen_facing": "Phục vụ người dân, doanh nghiệp",
-    "infrastructure": "Cơ sở hạ tầng thông tin",
-    "industrial_control": "Điều khiển công nghiệp",
-    "other": "Loại khác",
-})
-LIFECYCLES = _choices(Lifecycle, {
-    "planning": "Lập kế hoạch",
-    "building": "Đang xây dựng",
-    "testing": "Đang kiểm thử",
-    "trial": "Vận hành thử",
-    "production": "Đang vận hành",
-    "retired": "Đã dừng sử dụng",
-})
-INFO_TYPES = _choices(InfoType, {
-    "public": "Thông tin công cộng",
-    "private": "Thông tin riêng",
-    "personal": "Thông tin cá nhân",
-    "state_secret": "Bí mật nhà nước",
-})
-HARMS = _choices(Harm, {
-    "none": "Không gây tổn hại",
-    "harm": "Gây tổn hại",
-    "serious": "Gây tổn hại nghiêm trọng",
-    "especially_serious": "Gây tổn hại đặc biệt nghiêm trọng",
-    "strategic": "Tổn hại ở mức chiến lược",
-})
-INFRA_SCOPES = _choices(InfraScope, {
-    "one_org": "Một cơ quan, tổ chức",
-    "sector_or_provinces": "Một ngành hoặc một/nhiều tỉnh",
-    "ministry": "Bộ, ngành",
-    "national": "Toàn quốc",
-    "international": "Quốc tế",
-})
-ICS_GRADES = _choices(IcsGrade, {
-    "IV": "Công trình cấp IV",
-    "III": "Công trình cấp III",
-    "II": "Công trình cấp II",
-    "I": "Công trình cấp I",
-    "special": "Công trình cấp đặc biệt",
-    "national_security": "Công trình quan trọng về an ninh quốc gia",
-})
-REGIMES = _choices(Regime, {
-    "nd85": "Nghị định 85/2016",
-    "nd331": "Nghị định 331/2026",
-})
-DOMAINS = _choices(SystemDomain, {
-    "civil": "Dân sự",
-    "military": "Quân sự",
-    "public_security": "Công an",
-    "cipher": "Cơ yếu",
-})
-SERVICE_LEVELS = _choices(PublicServiceLevel, {
-    "none": "Không có dịch vụ công trực tuyến",
-    "1": "Mức độ 1",
-    "2": "Mức độ 2",
-    "3": "Mức độ 3",
-    "4": "Mức độ 4",
-    "partial": "Một phần",
-    "full": "Toàn trình",
-})
-LEVELS = tuple(Choice(str(n), str(n)) for n in range(1, 6))
+
+YES_NO = (Choice("true", "Có", "Yes"), Choice("false", "Không", "No"))
+
+SYSTEM_TYPES = _choices(SystemType)
+LIFECYCLES = _choices(Lifecycle)
+INFO_TYPES = _choices(InfoType)
+HARMS = _choices(Harm)
+INFRA_SCOPES = _choices(InfraScope)
+ICS_GRADES = _choices(IcsGrade)
+REGIMES = _choices(Regime)
+DOMAINS = _choices(SystemDomain)
+SERVICE_LEVELS = _choices(PublicServiceLevel)
+LEVELS = tuple(Choice(str(n), str(n), str(n)) for n in range(1, 6))
 
 _C = "classification."
 _ND85, _ND331 = "NĐ 85/2016", "NĐ 331/2026"

@@ -46,27 +46,9 @@ class FactSheet:
     identity: tuple[str, ...] = ()
 
 
-DOSSIER_STATUSES = _choices(DossierStatus, {
-    "draft": "Đang dự thảo",
-    "submitted": "Đã gửi thẩm định",
-    "appraised": "Đã thẩm định",
-    "approved": "Đã được phê duyệt",
-})
-AUTHORITIES = _choices(Authority, {
-    "specialised_unit": "Đơn vị chuyên trách ATTT của chủ quản",
-    "independent_council": "Đơn vị/hội đồng thẩm định độc lập",
-    "owner": "Chủ quản hệ thống",
-    "mic": "Bộ Thông tin và Truyền thông",
-    "mps": "Bộ Công an",
-    "mod": "Bộ Quốc phòng",
-    "cipher_committee": "Ban Cơ yếu Chính phủ",
-    "prime_minister": "Thủ tướng Chính phủ",
-})
-DEPLOYMENTS = _choices(Deployment, {
-    "none": "Chưa triển khai",
-    "partial": "Đã triển khai một số hạng mục",
-    "full": "Đã triển khai đầy đủ",
-})
+DOSSIER_STATUSES = _choices(DossierStatus)
+AUTHORITIES = _choices(Authority)
+DEPLOYMENTS = _choices(Deployment)
 
 
 def _document(key: str, vi: str, en: str, article_vi: str, article_en: str) -> tuple[Field, ...]:
@@ -107,11 +89,7 @@ DOCUMENT_FIELDS: tuple[Field, ...] = (
                "trước khi đưa vào vận hành", "before go-live"),
 )
 
-RESULTS = _choices(AssessmentResult, {
-    "pass": "Đạt",
-    "fail": "Không đạt",
-    "conditional": "Đạt có điều kiện",
-})
+RESULTS = _choices(AssessmentResult)
 _CT14 = "Chỉ thị 14/CT-TTg"
 ASSESSMENT_FIELDS: tuple[Field, ...] = (
     Field("four_layer.layer1.unit", "Lớp 1: lực lượng tại chỗ", "Layer 1: on-site unit",
@@ -192,11 +170,7 @@ STAFF_SHEET = FactSheet(
     "Staff", "agency", STAFF_FIELDS,
     together=(("staff.security_staff", "staff.trained"),),
 )
-ENDPOINT_KINDS = _choices(EndpointKind, {
-    "web": "Trang/cổng thông tin (web)",
-    "api": "Giao diện lập trình (API)",
-    "other": "Khác",
-})
+ENDPOINT_KINDS = _choices(EndpointKind)
 HOSTS_SHEET = FactSheet(
     "Hosts", "system", (
         Field("ipv4", "Địa chỉ IPv4", "IPv4 addresses", "Ngăn cách bởi dấu phẩy",

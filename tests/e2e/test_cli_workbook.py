@@ -90,7 +90,7 @@ def test_systems_sheet_prefills_declared_facts_and_leaves_undeclared_ones_empty(
     assert sheet["A1"].value == "Mã hệ thống"
     his = row_of(book, "Systems", "A", "his-bvdk-tinh")
     assert cell(book, "Systems", "lifecycle", his).value == "Đang vận hành"
-    assert cell(book, "Systems", "system_type", his).value == "Nội bộ"
+    assert cell(book, "Systems", "system_type", his).value == "Phục vụ hoạt động nội bộ"
     go_live = cell(book, "Systems", "go_live", his)
     assert go_live.value == dt.datetime(2022, 9, 1)  # a real date cell
     assert go_live.number_format == "DD/MM/YYYY"
@@ -120,8 +120,8 @@ def test_enumerations_have_dropdowns_in_vietnamese(exported: tuple[Path, Path]) 
     assert len(found) == 1 and found[0].type == "list"
     target = found[0].formula1.split("!")[1].replace("$", "")
     labels = [c.value for row in lists[target] for c in row]
-    assert labels == ["Lập kế hoạch", "Đang xây dựng", "Đang kiểm thử", "Vận hành thử",
-                      "Đang vận hành", "Đã dừng sử dụng"]
+    assert labels == ["Lập kế hoạch", "Đang xây dựng", "Kiểm thử", "Vận hành thử",
+                      "Đang vận hành", "Ngừng vận hành"]
     date_letter = column(book, "Systems", "go_live")
     dates = [v for v in sheet.data_validations.dataValidation if f"{date_letter}3" in v.sqref]
     assert [v.type for v in dates] == ["date"]
@@ -612,18 +612,23 @@ def test_an_item_removed_since_the_export_is_reported(fresh: tuple[Path, Path]) 
     assert "so-y-te.xlsx!Hosts!A3" in result.stderr and "his.syt.anbinh.test" in result.stderr
 
 
-def test_export_in_english_shows_codes_and_imports_the_same(tmp_path: Path) -> None:
+def test_export_in_english_shows_english_words_and_imports_the_same(tmp_path: Path) -> None:
     inventory = copy_example(tmp_path)
     out = tmp_path / "so-y-te.xlsx"
     assert export(inventory, out, "--lang", "en").code == 0
     book = openpyxl.load_workbook(out)
     assert book["Systems"]["A1"].value == "System id"
     his = row_of(book, "Systems", "A", "his-bvdk-tinh")
-    assert cell(book, "Systems", "lifecycle", his).value == "production"
-    assert cell(book, "Systems", "classification.serves_defence_security", his).value == "false"
+    assert cell(book, "Systems", "lifecycle", his).value == "In production"
+    assert cell(book, "Systems", "classification.serves_defence_security", his).value == "No"
     before = snapshot(inventory)
     assert import_(out, inventory).code == 0
     assert snapshot(inventory) == before
+    # An English answer is read as the words the English dropdown offers.
+    cell(book, "Systems", "lifecycle", his).value = "Retired"
+    book.save(out)
+    assert import_(out, inventory).code == 0
+    assert "lifecycle: retired" in (inventory / "so-y-te.yaml").read_text(encoding="utf-8")
 
 
 def test_dry_run_says_what_would_change_and_writes_nothing(fresh: tuple[Path, Path]) -> None:
