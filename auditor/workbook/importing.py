@@ -22,9 +22,10 @@ from typing import Any
 from pydantic import BaseModel
 from ruamel.yaml.comments import CommentedMap
 
-from auditor.errors import InputError, Location
+from auditor.errors import CombinedInputError, InputError, Location
 from auditor.files import write_atomic
 from auditor.loading.inventory import InventoryFile, load_inventory
+from auditor.loading.marks import cited_cells
 from auditor.loading.safe_yaml import parse_yaml, read_text
 from auditor.loading.validation import validate
 from auditor.messages import Msg
@@ -101,6 +102,51 @@ def import_workbook(
     return replace(outcome, written=True)
 
 
+def _cells_behind(text: str, line: int | None, book: str) -> list[str]:
+    """The cells cited by the edited text at `line` and in the block under it: the answers a
+    validation error on that line (a value, or a mapping the model checks as a whole, such as
+    staff figures) comes from."""
+    if line is None:
+        return []
+    lines = text.split("\n")
+    if not 1 <= line <= len(lines):
+        return []
+    cited = cited_cells(text)
+    first = lines[line - 1]
+    base = len(first) - len(first.lstrip(" "))
+    item = first.lstrip(" ").startswith("- ")
+    cells = [cited[line]] if line in cited else []
+    for number, following in enumerate(lines[line:], start=line + 1):
+        body = following.lstrip(" ")
+        spaces = len(following) - len(body)
+        # Under the line: deeper lines, and for a key, a list written at its own indent.
+        under = spaces > base or (spaces == base and not item and body.startswith("- "))
+        if body and not body.startswith("#") and not under:
+            break
+        if number in cited:
+            cells.append(cited[number])
+    # Only this workbook's cells: values an earlier import wrote keep their own citations.
+    return [cell for cell in cells if cell.startswith(f"{book}!")]
+
+
+def _refused_cells(edited: str, error: InputError, book: str) -> InputError | None:
+    """The model's refusal of the edited file said against the cells it comes from (the
+    edited file is never written, so its lines would point nowhere), or None when some
+    problem does not come from an answer."""
+    problems = error.problems if isinstance(error, CombinedInputError) else (error,)
+    said: list[InputError] = []
+    for problem in problems:
+        cells = _cells_behind(edited, problem.location.line, book)
+        if not cells:
+            return None
+        said.append(InputError(
+            Location(", ".join(dict.fromkeys(cells)), field=problem.location.field),
+            Msg(f"câu trả lời không hợp lệ, không ghi gì: {problem.problem.vi}",
+                f"the answer is not valid; nothing written: {problem.problem.en}"),
+        ))
+    return said[0] if len(said) == 1 else CombinedInputError(said)
+
+
 def _own_section(subject: CommentedMap, system: System, key: str) -> None:
     """A value answered inside a section the system inherits from its agency's or province's
     defaults (a security regulation, a four-layer layer): the section is copied into the
@@ -148,6 +194,9 @@ def _edited(path: Path, sha256: str | None, answers: Answers, name: str, model: 
     try:
         validate(InventoryFile, parse_yaml(edited, str(path)), str(path))
     except InputError as exc:
+        refused = _refused_cells(edited, exc, name)
+        if refused is not None:
+            raise refused from exc
         raise InputError(
             Location(str(path)),
             Msg(f"các câu trả lời sẽ làm danh mục kiểm kê không hợp lệ, không ghi gì: "

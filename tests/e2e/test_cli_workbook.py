@@ -517,12 +517,20 @@ def test_answers_the_model_refuses_are_reported_and_nothing_is_written(
     before = snapshot(inventory)
     book = openpyxl.load_workbook(out)
     staff = row_of(book, "Staff", "A", AGENCY)
-    cell(book, "Staff", "staff.trained", staff).value = 5  # more trained than staff (4)
+    trained = cell(book, "Staff", "staff.trained", staff)
+    trained.value = 5  # more trained than staff (4)
     book.save(out)
     result = import_(out, inventory)
     assert result.code == 2
-    assert "không hợp lệ" in result.stderr and "trained" in result.stderr
+    # Said against the cell the answer is in, never a line of the file that was not written.
+    assert f"so-y-te.xlsx!Staff!{trained.coordinate}: trường 'agency.staff'" in result.stderr
+    assert "'trained' không được lớn hơn 'security_staff'" in result.stderr
+    assert "so-y-te.yaml" not in result.stderr
     assert snapshot(inventory) == before
+    # At the boundary (as many trained as staff) the same answer is accepted.
+    trained.value = 4
+    book.save(out)
+    assert import_(out, inventory).code == 0
 
 
 def test_emptying_a_whole_document_removes_it(fresh: tuple[Path, Path]) -> None:
