@@ -97,6 +97,7 @@ def outputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     for columns in (80, 200):
         terminal[f"audit@{columns}"] = cli(
             "audit", inventory, "--as-of", AS_OF, "--no-history", columns=columns)
+    terminal["validate"] = cli("validate", inventory, columns=80)
     terminal["audit"] = cli("audit", inventory, "--as-of", AS_OF, "--db", db,
                             "--json", base / "results.json", "-o", base / "report.html")
     yaml_file = inventory / "so-y-te.yaml"
