@@ -23,7 +23,7 @@ from store.synthetic import example_run
 
 from auditor.loading.catalog import load_catalog
 from auditor.model.targets import AnnualTargets
-from auditor.report.annual import columns
+from auditor.report.annual import columns, export_words
 from auditor.report.annual.collect import collect_figures
 from auditor.report.annual.csv_out import write_csv
 from auditor.report.annual.figures import AnnualFigures, SystemLine, statutory_period
@@ -78,9 +78,9 @@ def _openpyxl_temp_files() -> set[Path]:
 
 
 def test_words_are_complete_in_both_languages_and_differ() -> None:
-    words = columns.all_words()
+    words = export_words.all_words()
     assert words["vi"].keys() == words["en"].keys()
-    for lang in columns.LANGS:
+    for lang in export_words.LANGS:
         assert all(text.strip() for text in words[lang].values()), lang
     for column in columns.COLUMNS:
         assert column.vi and column.en

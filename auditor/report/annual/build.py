@@ -17,11 +17,11 @@ from typing import Protocol
 
 from auditor.model.results import BodyRegister, Obligation, Severity, Status
 from auditor.model.targets import AnnualTargets
+from auditor.report.annual.agency_lines import agency_lines, points_score
 from auditor.report.annual.figures import (
     LEVELS,
     SEVERITIES,
     TOP_GAPS,
-    AgencyLine,
     AnnualFigures,
     CertificateHealth,
     Gap,
@@ -38,6 +38,7 @@ from auditor.report.annual.form08_counts import (
     periodic_status,
     requirements,
 )
+from auditor.report.annual.kpi_values import count_value, share_value, staff_value
 from auditor.report.annual.kpis import (
     ASSESSMENTS,
     CERTIFICATE_RULES,
@@ -47,10 +48,8 @@ from auditor.report.annual.kpis import (
     REGULATION,
     Cycles,
     KpiDef,
-    KpiStatus,
     system_status,
 )
-from auditor.scoring import total
 from auditor.store.rows import AgencyRow, RunRow, SystemRow
 
 _OPEN = (Status.FAIL, Status.ERROR)
@@ -219,155 +218,6 @@ def _retired_line(snapshot: SnapshotLike) -> SystemLine:
 
 
 
-def _share(kpi: KpiDef, target: float, lines: Sequence[SystemLine]) -> KpiValue:
-    tally = Counter(line.kpis.get(kpi.id, KpiStatus.NOT_APPLICABLE) for line in lines)
-    met, not_met, unverified = (
-        tally[KpiStatus.MET],
-        tally[KpiStatus.NOT_MET],
-        tally[KpiStatus.UNVERIFIED],
-    )
-    applicable = met + not_met + unverified
-    value = 100 * met / applicable if applicable else None
-    return KpiValue(
-        kpi,
-        target,
-        value,
-        met,
-        applicable,
-        not_met,
-        unverified,
-        achieved=None if value is None else value >= target,
-    )
-
-
-def _staff(kpi: KpiDef, target: float, staff: tuple[int, int] | None) -> KpiValue:
-    if staff is None or staff[1] == 0:
-        return KpiValue(kpi, target, None, 0, 0)
-    trained, total = staff
-    value = 100 * trained / total
-    return KpiValue(
-        kpi, target, value, trained, total, not_met=total - trained, achieved=value >= target
-    )
-
-
-def _count(kpi: KpiDef, target: float, certificates: CertificateHealth) -> KpiValue:
-    if certificates.observed == 0:
-        return KpiValue(kpi, target, None, 0, 0)
-    expired = certificates.expired
-    return KpiValue(
-        kpi,
-        target,
-        float(expired),
-        certificates.observed - expired,
-        certificates.observed,
-        not_met=expired,
-        achieved=expired <= target,
-    )
-
-
-def _points_score(points: Iterable[tuple[int, int]]) -> tuple[float | None, tuple[int, int]]:
-    """The score of a whole, by the audit's own function (`scoring.total`)."""
-    whole = total(points)
-    return whole.value, (whole.earned, whole.possible)
-
-
-def _own_points(row: AgencyRow, run: RunRow, own: Sequence[SystemLine]) -> tuple[int, int]:
-    """The points of the agency's own findings (its security unit, budget, plans…).
-
-    Recorded with the run since auditor keeps them; for an older run, what the agency's
-    points hold beyond its systems' when all of those come from the same run; else none."""
-    register = row.register
-    if register is not None and register.own_points is not None:
-        return register.own_points
-    if own and all(line.run_id == run.id for line in own) and len(own) == len(row.systems):
-        earned = row.points[0] - sum(line.points[0] for line in own)
-        possible = row.points[1] - sum(line.points[1] for line in own)
-        if earned >= 0 and possible >= 0:
-            return (earned, possible)
-    return (0, 0)
-
-
-def _agency_kpis(
-    own: Sequence[SystemLine], staff: BodyRegister | None, target_of: Mapping[str, float]
-) -> tuple[KpiValue, ...]:
-    """Each indicator for one agency against the province's target."""
-    values: list[KpiValue] = []
-    for kpi in KPIS:
-        target = float(target_of[kpi.id])
-        if kpi.kind == "share":
-            values.append(_share(kpi, target, own))
-        elif kpi.kind == "staff":
-            counted = (
-                (staff.trained, staff.security_staff)
-                if staff is not None
-                and staff.trained is not None
-                and staff.security_staff is not None
-                else None
-            )
-            values.append(_staff(kpi, target, counted))
-    values.append(_share(REGULATION, 100.0, own))
-    return tuple(values)
-
-
-def _agencies(
-    lines: Sequence[SystemLine],
-    retired: Sequence[SystemLine],
-    agencies: Sequence[tuple[RunRow, AgencyRow]],
-    target_of: Mapping[str, float],
-) -> tuple[AgencyLine, ...]:
-    by_agency: dict[str, list[SystemLine]] = defaultdict(list)
-    for line in lines:
-        by_agency[line.agency_id].append(line)
-    # A retired system is out of the Form 08 counts and indicators, but the audit scored its
-    # findings: the score stays the audit's (one scoring, the same number in both places).
-    scored: dict[str, list[SystemLine]] = defaultdict(list)
-    for line in (*lines, *retired):
-        scored[line.agency_id].append(line)
-    rows = {row.agency_id: (run, row) for run, row in agencies}
-    result: list[AgencyLine] = []
-    for agency_id, own in by_agency.items():
-        found = rows.get(agency_id)
-        row = found[1] if found is not None else None
-        every = scored[agency_id]
-        own_points = _own_points(found[1], found[0], every) if found is not None else (0, 0)
-        score, points = _points_score([own_points, *(line.points for line in every)])
-        kpi_met: dict[str, tuple[int, int]] = {}
-        for kpi in KPIS:
-            if kpi.kind != "share":
-                continue
-            statuses = [line.kpis.get(kpi.id, KpiStatus.NOT_APPLICABLE) for line in own]
-            applicable = [s for s in statuses if s is not KpiStatus.NOT_APPLICABLE]
-            kpi_met[kpi.id] = (sum(1 for s in applicable if s is KpiStatus.MET), len(applicable))
-        staff = row.register if row is not None else None
-        result.append(
-            AgencyLine(
-                agency_id=agency_id,
-                name=row.name if row is not None else agency_id,
-                systems=len(own),
-                score=score,
-                points=points,
-                kpi_met=kpi_met,
-                open_critical_high=sum(
-                    line.open_by_severity.get("critical", 0) + line.open_by_severity.get("high", 0)
-                    for line in own
-                ),
-                by_level=dict(Counter(line.effective_level for line in own)),
-                staff=staff,
-                kpis=_agency_kpis(own, staff, target_of),
-            )
-        )
-    # Best first: score, then fewer open critical/high findings, then id for a stable order.
-    result.sort(
-        key=lambda a: (a.score is None, -(a.score or 0.0), a.open_critical_high, a.agency_id)
-    )
-    return tuple(_ranked(result))
-
-
-def _ranked(agencies: list[AgencyLine]) -> Iterable[AgencyLine]:
-    for position, agency in enumerate(agencies, start=1):
-        yield dataclasses.replace(agency, rank=position)
-
-
 def _staff_total(
     agencies: Sequence[tuple[RunRow, AgencyRow]], organisation_run: RunRow | None
 ) -> tuple[int, int] | None:
@@ -464,19 +314,19 @@ def build_figures(
     for kpi in KPIS:
         target = float(target_of[kpi.id])
         if kpi.kind == "share":
-            kpis.append(_share(kpi, target, lines))
+            kpis.append(share_value(kpi, target, lines))
         elif kpi.kind == "staff":
-            kpis.append(_staff(kpi, target, staff))
+            kpis.append(staff_value(kpi, target, staff))
         else:
-            kpis.append(_count(kpi, target, certificates))
+            kpis.append(count_value(kpi, target, certificates))
     ipv6_target = float(targets.ipv6_portals)
-    ranked = _agencies(lines, retired, agencies, target_of)
+    ranked = agency_lines(lines, retired, agencies, target_of)
     organisation_run = runs[0] if runs else None
     org_register = organisation_run.register if organisation_run is not None else None
     org_points = org_register.own_points if org_register is not None else None
     # The whole scored as `auditor audit` scores a run: every system's points, every agency's
     # own and the organisation's own.
-    score, points = _points_score(
+    score, points = points_score(
         [*(a.points for a in ranked), *([org_points] if org_points else [])]
     )
     previous_kpis: dict[str, KpiValue] = {}
@@ -502,12 +352,14 @@ def build_figures(
         kpis=cited(_with_previous(kpis, previous_kpis)),
         layers=cited(
             _with_previous(
-                [_share(k, float(targets.four_layer), lines) for k in LAYERS], previous_kpis
+                [share_value(k, float(targets.four_layer), lines) for k in LAYERS], previous_kpis
             )
         ),
-        ipv6=cited(_with_previous([_share(k, ipv6_target, lines) for k in IPV6], previous_kpis)),
+        ipv6=cited(
+            _with_previous([share_value(k, ipv6_target, lines) for k in IPV6], previous_kpis)
+        ),
         assessments=cited(
-            _with_previous([_share(k, 100.0, lines) for k in ASSESSMENTS], previous_kpis)
+            _with_previous([share_value(k, 100.0, lines) for k in ASSESSMENTS], previous_kpis)
         ),
         certificates=certificates,
         by_level={
@@ -522,7 +374,7 @@ def build_figures(
         staff=staff,
         live_systems=sum(1 for line in lines if line.live),
         previous=previous,
-        regulation=cited((_share(REGULATION, 100.0, lines),))[0],
+        regulation=cited((share_value(REGULATION, 100.0, lines),))[0],
         requirements=requirements(acc.requirements),
         owners=owners(agencies, organisation_run),
         letter=org_register.letter if org_register is not None else None,

@@ -31,7 +31,8 @@ from typing import Final
 
 from auditor.files import write_atomic
 from auditor.report.annual import columns
-from auditor.report.annual.columns import FORMULA_START, Cell
+from auditor.report.annual.columns import Cell
+from auditor.report.annual.export_words import FORMULA_START, check_lang
 from auditor.report.annual.figures import AnnualFigures
 from auditor.safe_text import safe_text
 
@@ -53,7 +54,7 @@ def csv_text(value: Cell) -> str:
 
 def csv_chunks(figures: AnnualFigures, lang: str) -> Iterator[bytes]:
     """The annex as UTF-8 bytes (BOM first), a few hundred rows at a time."""
-    columns.check_lang(lang)
+    check_lang(lang)
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     buffer.write(BOM)
@@ -69,5 +70,5 @@ def csv_chunks(figures: AnnualFigures, lang: str) -> Iterator[bytes]:
 
 def write_csv(figures: AnnualFigures, path: Path, lang: str) -> None:
     """Write the per-system annex to `path` as CSV in `lang` ("vi" or "en"), atomically."""
-    columns.check_lang(lang)
+    check_lang(lang)
     write_atomic(path, csv_chunks(figures, lang))

@@ -7,7 +7,7 @@ Vietnamese), every order decided here; `templates/annual.html.j2` only places th
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from markupsafe import Markup
@@ -21,14 +21,13 @@ from auditor.report.annual.figures import (
     LEVELS,
     SEVERITIES,
     AnnualFigures,
-    KpiValue,
     SystemLine,
 )
 from auditor.report.annual.form08 import Form08, LetterOptions, build_form08, governs_nd331
+from auditor.report.annual.kpi_rows import KpiRow, change_since, kpi_bars, kpi_row
 from auditor.report.annual.words import words
 from auditor.report.charts import (
     Bar,
-    KpiBar,
     Series,
     bar_chart,
     grouped_bar_chart,
@@ -50,21 +49,6 @@ class Row:
 
     cells: tuple[str, ...]
     css: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class KpiRow:
-    title: str
-    basis: str
-    rules: str
-    target: str
-    value: str
-    met_of: str
-    unverified: str
-    achieved: str
-    state: str  # "met" | "not_met" | "none": the row's colour
-    previous: str
-    change: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,78 +98,6 @@ class Page:
     regulation: KpiRow | None  # Art. 36.7
 
 
-def _value(kpi: KpiValue, lang: str) -> str:
-    if kpi.kpi.kind == "count":
-        return filters.DASH if kpi.value is None else filters.number(int(kpi.value), lang)
-    return filters.percent_value(kpi.value, lang)
-
-
-def _target(kpi: KpiValue, lang: str) -> str:
-    if kpi.kpi.kind == "count":
-        return f"≤ {filters.number(int(kpi.target), lang)}"
-    return f"≥ {filters.percent_value(kpi.target, lang)}"
-
-
-def _change(now: float | None, before: float | None, lang: str, kind: str) -> str:
-    if now is None or before is None:
-        return filters.DASH
-    delta = now - before
-    sign = "+" if delta > 0 else ("−" if delta < 0 else "±")
-    amount = abs(delta)
-    if kind == "count":
-        return f"{sign}{filters.number(round(amount), lang)}"
-    points = filters.number(amount, lang, 1)
-    return f"{sign}{points} " + ("điểm %" if lang == "vi" else "pp")
-
-
-def kpi_row(kpi: KpiValue, lang: str, w: Mapping[str, str]) -> KpiRow:
-    if kpi.achieved is None:
-        achieved, state = w["no_measure"], "none"
-    elif kpi.achieved:
-        achieved, state = w["achieved_yes"], "met"
-    else:
-        achieved, state = w["achieved_no"], "not_met"
-    previous = (
-        filters.DASH
-        if kpi.previous is None
-        else (
-            filters.number(int(kpi.previous), lang)
-            if kpi.kpi.kind == "count"
-            else filters.percent_value(kpi.previous, lang)
-        )
-    )
-    return KpiRow(
-        title=kpi.kpi.title_in(lang, w.get("vocabulary", "nd331") == "nd331"),
-        basis=kpi.basis,
-        rules=", ".join(kpi.kpi.rules),
-        target=_target(kpi, lang),
-        value=_value(kpi, lang),
-        met_of=f"{filters.number(kpi.met, lang)} / {filters.number(kpi.applicable, lang)}",
-        unverified=filters.number(kpi.unverified, lang),
-        achieved=achieved,
-        state=state,
-        previous=previous,
-        change=_change(kpi.value, kpi.previous, lang, kpi.kpi.kind),
-    )
-
-
-def _kpi_bars(values: Sequence[KpiValue], lang: str, nd331: bool = True) -> list[KpiBar]:
-    bars = []
-    for kpi in values:
-        if kpi.kpi.kind == "count":
-            continue  # a number of certificates, not a share: shown in the table only
-        bars.append(
-            KpiBar(
-                label=kpi.kpi.title_in(lang, nd331),
-                value=kpi.value,
-                target=kpi.target,
-                previous=kpi.previous,
-                met=kpi.achieved,
-            )
-        )
-    return bars
-
-
 def _doc(note: DocumentNote | None, lang: str) -> str:
     if note is None:
         return ""
@@ -233,7 +145,7 @@ def _headline(f: AnnualFigures, lang: str, w: Mapping[str, str]) -> tuple[Row, .
 
     def row(label: str, now: int, then: int | None) -> Row:
         prev = filters.DASH if then is None else _n(then, lang)
-        change = filters.DASH if then is None else _change(now, then, lang, "count")
+        change = filters.DASH if then is None else change_since(now, then, lang, "count")
         return Row((label, _n(now, lang), prev, change))
 
     rows = [
@@ -431,7 +343,7 @@ def build_page(
                     w["score_total"],
                     filters.score(previous.score, lang),
                     filters.score(f.score, lang),
-                    _change(f.score, previous.score, lang, "share"),
+                    change_since(f.score, previous.score, lang, "share"),
                 )
             )
         )
@@ -441,7 +353,7 @@ def build_page(
                     w["h_systems"],
                     _n(len(previous.systems), lang),
                     _n(len(f.systems), lang),
-                    _change(len(f.systems), len(previous.systems), lang, "count"),
+                    change_since(len(f.systems), len(previous.systems), lang, "count"),
                 )
             )
         )
@@ -453,7 +365,7 @@ def build_page(
                     w["open_findings"],
                     _n(total_then, lang),
                     _n(total_now, lang),
-                    _change(total_now, total_then, lang, "count"),
+                    change_since(total_now, total_then, lang, "count"),
                 )
             )
         )
@@ -497,7 +409,7 @@ def build_page(
         headline=_headline(f, lang, w),
         kpis=tuple(kpi_row(k, lang, w) for k in f.kpis),
         kpi_chart=kpi_chart(
-            _kpi_bars(f.kpis, lang, w["vocabulary"] == "nd331"), title=w["kpi_chart"], lang=lang
+            kpi_bars(f.kpis, lang, w["vocabulary"] == "nd331"), title=w["kpi_chart"], lang=lang
         ),
         staff_note=staff_note,
         level_chart=bar_chart(
@@ -517,11 +429,11 @@ def build_page(
         dossier_chart=stacked_bar(dossier_parts, title=w["dossier_status"], lang=lang),
         plan_chart=stacked_bar(plan_parts, title=w["plan_status"], lang=lang),
         layers=tuple(kpi_row(k, lang, w) for k in f.layers),
-        layers_chart=kpi_chart(_kpi_bars(f.layers, lang), title=w["layers_chart"], lang=lang),
+        layers_chart=kpi_chart(kpi_bars(f.layers, lang), title=w["layers_chart"], lang=lang),
         assessments=tuple(kpi_row(k, lang, w) for k in f.assessments),
         inspections=inspections,
         ipv6=tuple(kpi_row(k, lang, w) for k in f.ipv6),
-        ipv6_chart=kpi_chart(_kpi_bars(f.ipv6, lang), title=w["ipv6_chart"], lang=lang),
+        ipv6_chart=kpi_chart(kpi_bars(f.ipv6, lang), title=w["ipv6_chart"], lang=lang),
         live_note=live_note,
         certificates=cert_rows,
         severity_chart=grouped_bar_chart(

@@ -8,7 +8,7 @@ from rich.table import Table
 
 from auditor.report import filters
 from auditor.report.annual.figures import AnnualFigures
-from auditor.report.annual.page import kpi_row
+from auditor.report.annual.kpi_rows import kpi_row
 from auditor.report.annual.words import words
 from auditor.report.fit import print_fitted
 

@@ -44,7 +44,8 @@ from openpyxl.worksheet.filters import AutoFilter
 
 from auditor.files import write_atomic
 from auditor.report.annual import columns
-from auditor.report.annual.columns import COLUMNS, FORMULA_START, Cell, Kind, word
+from auditor.report.annual.columns import COLUMNS, Cell, Kind
+from auditor.report.annual.export_words import FORMULA_START, check_lang, word
 from auditor.report.annual.figures import (
     DEPLOYMENTS,
     DOSSIER_STATUSES,
@@ -78,7 +79,7 @@ class _Book:
     """A write-only workbook in one language, with the cell styles shared by its sheets."""
 
     def __init__(self, lang: str) -> None:
-        self.lang = columns.check_lang(lang)
+        self.lang = check_lang(lang)
         self.workbook = Workbook(write_only=True)
         self.date_format = _DATE_FORMAT[lang]
         self._bold = Font(bold=True)
@@ -348,7 +349,7 @@ def _workbook_chunks(figures: AnnualFigures, lang: str) -> Iterator[bytes]:
 
 def workbook_chunks(figures: AnnualFigures, lang: str) -> Iterator[bytes]:
     """The workbook's bytes in chunks, for a writer that puts them somewhere of its own."""
-    columns.check_lang(lang)
+    check_lang(lang)
     return _workbook_chunks(figures, lang)
 
 
@@ -358,5 +359,5 @@ def write_xlsx(figures: AnnualFigures, path: Path, lang: str) -> None:
     Raises OSError when `path` cannot be written (e.g. its directory does not exist); then
     nothing is left behind, neither at `path` nor beside it.
     """
-    columns.check_lang(lang)
+    check_lang(lang)
     write_atomic(path, _workbook_chunks(figures, lang))
