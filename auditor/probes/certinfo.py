@@ -15,7 +15,15 @@ from dataclasses import dataclass
 
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
-from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, rsa, x25519
+from cryptography.hazmat.primitives.asymmetric import (
+    dsa,
+    ec,
+    ed448,
+    ed25519,
+    padding,
+    rsa,
+    x25519,
+)
 from cryptography.x509.oid import NameOID
 
 #: CA/Browser Forum maximum validity of public TLS certificates by issuance date (Baseline
@@ -42,13 +50,81 @@ def public_lifetime_limit(issued: dt.date) -> int:
 
 @dataclass(frozen=True)
 class IntermediateFacts:
-    """One certificate the server presented after the leaf."""
+    """One certificate the server presented (or the file held) after the leaf."""
 
     subject: str
     issuer: str
     not_after: dt.date
     days_left: int
     self_signed: bool
+    #: Where it stands in the chain as presented, the leaf being 1.
+    position: int = 0
+    signature_hash: str = "unknown"
+    key_type: str = "unknown"
+    key_bits: int | None = None
+
+
+@dataclass(frozen=True)
+class UnreadableCert:
+    """A certificate of the chain or file that `cryptography` cannot fully parse."""
+
+    position: int  # in the chain as presented (or the file's order), the leaf being 1
+    reason: str  # "unreadable certificate: …"
+
+
+#: Signature hashes ranked weakest first; any other (sha256, sha384, …, none) ranks after.
+_WEAK_HASH_RANK = {"md2": 0, "md4": 1, "md5": 2, "sha1": 3, "unknown": 4}
+UNREADABLE = "unreadable certificate"
+#: What loading a certificate, or reading a part of it, may raise: InvalidVersion,
+#: DuplicateExtension and UnsupportedGeneralNameType are not ValueErrors.
+UNREADABLE_ERRORS: tuple[type[Exception], ...] = (
+    ValueError, TypeError, UnsupportedAlgorithm, x509.InvalidVersion, x509.DuplicateExtension,
+    x509.UnsupportedGeneralNameType,
+)
+
+
+def unreadable(exc: BaseException) -> str:
+    """The reason a certificate cannot be judged, clipped (never the certificate's bytes)."""
+    detail = " ".join(str(exc).split())[:200] or type(exc).__name__
+    return f"{UNREADABLE}: {detail}"
+
+
+def unreadable_problem(cert: x509.Certificate) -> str | None:
+    """None when every part the facts read parses, else the reason.
+
+    `cryptography` parses lazily: a certificate that loads may still raise on its names,
+    extensions (a duplicate, an unsupported general name) or key when they are first read.
+    """
+    try:
+        cert.subject.rfc4514_string()
+        cert.issuer.rfc4514_string()
+        for _extension in cert.extensions:
+            pass
+        if cert.not_valid_after_utc < cert.not_valid_before_utc:
+            return f"{UNREADABLE}: negative validity (notAfter is before notBefore)"
+        _ = cert.serial_number
+        signature_hash(cert)
+        key_type_and_bits(cert)
+    except UNREADABLE_ERRORS as exc:
+        return unreadable(exc)
+    return None
+
+
+def weakest_signatures(
+    chain: Sequence[IntermediateFacts],
+) -> tuple[str | None, tuple[str, ...]]:
+    """(the weakest signature hash among the certificates whose signature counts, the weak
+    ones named with their position). A self-signed root's own signature does not count."""
+    counted = [c for c in chain if not c.self_signed]
+    if not counted:
+        return None, ()
+    weakest = min(counted, key=lambda c: _WEAK_HASH_RANK.get(c.signature_hash, 99))
+    weak = tuple(
+        f"{c.subject} (position {c.position} in the chain: {c.signature_hash})"
+        for c in counted
+        if c.signature_hash in _WEAK_HASH_RANK
+    )
+    return weakest.signature_hash, weak
 
 
 @dataclass(frozen=True)
@@ -74,6 +150,8 @@ class CertFacts:
     signature_hash: str
     self_signed: bool
     intermediates: tuple[IntermediateFacts, ...] = ()
+    #: Certificates after the leaf that could not be parsed (judged as errors, one by one).
+    unreadable: tuple[UnreadableCert, ...] = ()
 
     @property
     def expired(self) -> bool:
@@ -138,10 +216,33 @@ def signature_hash(cert: x509.Certificate) -> str:
 
 def is_self_signed(cert: x509.Certificate) -> bool:
     """Subject equals issuer and the certificate's own key verifies its signature."""
-    if cert.subject != cert.issuer:
-        return False
     try:
+        if cert.subject != cert.issuer:
+            return False
         cert.verify_directly_issued_by(cert)
+    except ValueError:
+        # cryptography's verifier refuses SHA-1 and MD5 signatures ("Unsupported signature
+        # algorithm"): an old root signed so is still self-signed; check its signature directly.
+        return _signed_by_own_key(cert)
+    except (InvalidSignature, TypeError, UnsupportedAlgorithm):
+        return False
+    return True
+
+
+def _signed_by_own_key(cert: x509.Certificate) -> bool:
+    try:
+        key = cert.public_key()
+        algorithm = cert.signature_hash_algorithm
+        if algorithm is None:
+            return False
+        if isinstance(key, rsa.RSAPublicKey):
+            key.verify(cert.signature, cert.tbs_certificate_bytes, padding.PKCS1v15(), algorithm)
+        elif isinstance(key, ec.EllipticCurvePublicKey):
+            key.verify(cert.signature, cert.tbs_certificate_bytes, ec.ECDSA(algorithm))
+        elif isinstance(key, dsa.DSAPublicKey):
+            key.verify(cert.signature, cert.tbs_certificate_bytes, algorithm)
+        else:
+            return False
     except (InvalidSignature, ValueError, TypeError, UnsupportedAlgorithm):
         return False
     return True
@@ -163,17 +264,26 @@ def cert_facts(
     limit = public_lifetime_limit(not_before.date())
     dns, ips = subject_alt_names(cert)
     key_type, key_bits = key_type_and_bits(cert)
-    intermediates = tuple(
-        IntermediateFacts(
+    intermediates: list[IntermediateFacts] = []
+    broken: list[UnreadableCert] = []
+    others = [c for c in chain if c != cert]
+    for position, c in enumerate(others, start=2):
+        problem = unreadable_problem(c)
+        if problem is not None:
+            broken.append(UnreadableCert(position, problem))
+            continue
+        other_key, other_bits = key_type_and_bits(c)
+        intermediates.append(IntermediateFacts(
             subject=_name(c.subject),
             issuer=_name(c.issuer),
             not_after=c.not_valid_after_utc.date(),
             days_left=_days_left(c.not_valid_after_utc, as_of),
             self_signed=is_self_signed(c),
-        )
-        for c in chain
-        if c != cert
-    )
+            position=position,
+            signature_hash=signature_hash(c),
+            key_type=other_key,
+            key_bits=other_bits,
+        ))
     return CertFacts(
         subject=_name(cert.subject),
         subject_cn=common_name(cert),
@@ -193,7 +303,8 @@ def cert_facts(
         key_bits=key_bits,
         signature_hash=signature_hash(cert),
         self_signed=is_self_signed(cert),
-        intermediates=intermediates,
+        intermediates=tuple(intermediates),
+        unreadable=tuple(broken),
     )
 
 

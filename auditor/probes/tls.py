@@ -44,7 +44,14 @@ from typing import Any
 
 from cryptography import x509
 
-from auditor.probes.certinfo import CertFacts, cert_facts, hostname_matches
+from auditor.probes.certinfo import (
+    UNREADABLE_ERRORS,
+    CertFacts,
+    cert_facts,
+    hostname_matches,
+    unreadable,
+    unreadable_problem,
+)
 from auditor.probes.chaintime import WARNINGS_LOCK, judge_at
 from auditor.probes.memo import Memo
 
@@ -67,7 +74,9 @@ _VERIFY_CODES: dict[int, VerifyReason] = {
     9: VerifyReason.NOT_YET_VALID,
     10: VerifyReason.EXPIRED,
     18: VerifyReason.SELF_SIGNED,  # depth zero self-signed certificate
-    19: VerifyReason.SELF_SIGNED,  # self-signed certificate in chain
+    # "self-signed certificate in certificate chain": the chain ends in a root the trust store
+    # does not hold, i.e. an issuer not trusted (unknown CA); the leaf itself is not self-signed.
+    19: VerifyReason.UNKNOWN_ISSUER,
     20: VerifyReason.UNKNOWN_ISSUER,  # unable to get local issuer certificate
     21: VerifyReason.UNKNOWN_ISSUER,  # unable to verify the first certificate
     62: VerifyReason.HOSTNAME_MISMATCH,
@@ -300,10 +309,17 @@ def _unverified_chain(
         if ders is None:
             return (), (), ("chain not available: needs Python 3.13+ "
                             "(SSLSocket.get_unverified_chain)")
-        chain = tuple(x509.load_der_x509_certificate(der) for der in ders)
     except (ValueError, AttributeError, TypeError) as exc:
         return (), (), f"chain unparsable: {exc}"
-    return chain, ders, None
+    chain: list[x509.Certificate] = []
+    kept: list[bytes] = []
+    for der in ders:
+        try:
+            chain.append(x509.load_der_x509_certificate(der))
+        except UNREADABLE_ERRORS:
+            continue  # the leaf is read on its own (_Seen.leaf); judged below
+        kept.append(der)
+    return tuple(chain), tuple(kept), None
 
 
 _matches = functools.lru_cache(maxsize=1024)(hostname_matches)  # plain strings in, a bool out
@@ -440,19 +456,26 @@ def probe_endpoint(
         return TlsObservation(**base, error="server presented no certificate", attempts=attempts)
     try:
         leaf = seen.leaf()
-        facts = _FACTS.get((seen.der, seen.chain_der, as_of),
-                           lambda: cert_facts(leaf, seen.chain, as_of=as_of))
-    except ValueError as exc:
-        return TlsObservation(**base, error=f"certificate unparsable: {exc}", attempts=attempts)
+    except UNREADABLE_ERRORS as exc:
+        return TlsObservation(**base, error=unreadable(exc), attempts=attempts)
+    problem = unreadable_problem(leaf)
+    if problem is not None:
+        return TlsObservation(**base, error=problem, attempts=attempts)
+    facts = _FACTS.get((seen.der, seen.chain_der, as_of),
+                       lambda: cert_facts(leaf, seen.chain, as_of=as_of))
+    # The verifier at the audit date reads only what parses (an unreadable one is an error).
+    readable_chain = tuple(c for c in seen.chain if unreadable_problem(c) is None)
 
     matches = _matches(server_name, facts.san_dns, facts.san_ip)
     # Every time-dependent verdict is judged at the audit date, as CERT-01 is (chaintime.py).
     at = judge_at(
         (verification.verified, verification.reason, verification.error),
-        leaf, seen.chain, ca_bundle, server_name, matches, as_of, base["observed_at"],
+        leaf, readable_chain, ca_bundle, server_name, matches, as_of, base["observed_at"],
     )
     verified, verify_error = at.verified, at.error
     reason = VerifyReason(at.reason) if at.reason is not None else None
+    if reason is VerifyReason.UNKNOWN_ISSUER and verification.reason is VerifyReason.UNKNOWN_ISSUER:
+        verify_error = f"issuer not trusted (unknown CA): {verify_error}"
     if verified and not matches:
         verify_error = f"hostname mismatch: certificate is not valid for {server_name!r}"
         reason = VerifyReason.HOSTNAME_MISMATCH
