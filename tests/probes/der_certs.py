@@ -43,8 +43,21 @@ def resign_sha1(cert: x509.Certificate, issuer_key: rsa.RSAPrivateKey) -> x509.C
     return x509.load_der_x509_certificate(der)
 
 
+_KEYS: dict[bytes, ec.EllipticCurvePrivateKey] = {}
+
+
+def key_of(der: bytes) -> ec.EllipticCurvePrivateKey:
+    """The private key of a certificate `malformed` made (a mutation keeps the public key)."""
+    for public, key in _KEYS.items():
+        if public in der:
+            return key
+    raise KeyError("not made by malformed()")
+
+
 def _base(cn: str, *extensions: x509.ExtensionType) -> bytes:
     key = ec.generate_private_key(ec.SECP256R1())
+    _KEYS[key.public_key().public_bytes(serialization.Encoding.X962,
+                                        serialization.PublicFormat.UncompressedPoint)] = key
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, cn)])
     now = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
     builder = (

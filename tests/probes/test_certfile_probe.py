@@ -316,9 +316,7 @@ def test_a_sha1_signed_intermediate_is_named_with_its_position(
     assert values["cert"]["signature_hash"] == "sha256"  # type: ignore[index]
     assert values["chain_signature_hash"] == "sha1"
     assert values["chain_weak_signatures"] == [
-        "O=auditor test PKI,CN=RSA Sub CA (test) (position 2 in the chain: sha1)"
-    ] or values["chain_weak_signatures"] == [
-        f"{weak_inter.subject.rfc4514_string()} (position 2 in the chain: sha1)"
+        "CN=RSA Sub CA (test),O=auditor test PKI (position 2 in the chain: sha1)"
     ]
 
 
