@@ -26,18 +26,44 @@ from cryptography.hazmat.primitives.asymmetric import (
 )
 from cryptography.x509.oid import NameOID
 
-#: CA/Browser Forum maximum validity of public TLS certificates by issuance date (Baseline
-#: Requirements 6.3.2 as amended by ballot SC-081): 398 days until 15/03/2026, then 200, 100
-#: from 15/03/2027 and 47 from 15/03/2029. A fixed "30 days left" alarm misfires on 47-day
-#: certificates, which is why the facts carry the fraction of the lifetime left as well.
+#: CA/Browser Forum maximum validity of public TLS certificates by issuance date (the notBefore
+#: date, UTC; Baseline Requirements 6.3.2), latest first. Sources, checked when written:
+#:
+#: - 825 days from 01/03/2018: Ballot 193 "825-day Certificate Lifetimes" (voted March 2017,
+#:   "from 39 months to 825 days"); its effective date was set by Ballot 197 "Effective Date of
+#:   Ballot 193 Provisions" (the date 01/03/2018 is taken from the issue, not read in the ballot).
+#: - 398 days from 01/09/2020: Ballot SC31 "Browser Alignment" (passed 16/07/2020), which wrote
+#:   the root programs' 398-day rule into 6.3.2 with effect 01/09/2020. (Ballot SC22 "Reduce
+#:   Certificate Lifetimes", 398 days, was voted down in September 2019.)
+#: - 200 days from 15/03/2026, 100 from 15/03/2027, 47 from 15/03/2029: Ballot SC-081v3
+#:   "Introduce Schedule of Reducing Validity and Data Reuse Periods" (passed 11/04/2025).
+#: - Before 01/03/2018: 39 months (calendar months from notBefore). The 60 months allowed
+#:   before 01/04/2015 are not modelled: such certificates expired long ago.
+#:
+#: A fixed "30 days left" alarm misfires on 47-day certificates, which is why the facts carry
+#: the fraction of the lifetime left as well.
 PUBLIC_LIFETIME_SCHEDULE: tuple[tuple[dt.date, int], ...] = (
     (dt.date(2029, 3, 15), 47),
     (dt.date(2027, 3, 15), 100),
     (dt.date(2026, 3, 15), 200),
     (dt.date(2020, 9, 1), 398),
+    (dt.date(2018, 3, 1), 825),
 )
-#: Before 01/09/2020 the limit was 825 days (ballot SC-22).
-_EARLIEST_PUBLIC_LIMIT = 825
+#: Before the first date of the schedule the limit is counted in calendar months.
+_EARLIEST_PUBLIC_MONTHS = 39
+_DAY_SECONDS = 86_400
+
+
+def _add_months(day: dt.date, months: int) -> dt.date:
+    """`day` plus whole calendar months, clamped to the month's last day (31/01 + 1 = 28/02)."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    for last in (31, 30, 29, 28):
+        try:
+            return day.replace(year=year, month=month, day=min(day.day, last))
+        except ValueError:
+            continue
+    raise AssertionError("unreachable: every month has a 28th")  # pragma: no cover
 
 
 def public_lifetime_limit(issued: dt.date) -> int:
@@ -45,7 +71,17 @@ def public_lifetime_limit(issued: dt.date) -> int:
     for since, days in PUBLIC_LIFETIME_SCHEDULE:
         if issued >= since:
             return days
-    return _EARLIEST_PUBLIC_LIMIT
+    return (_add_months(issued, _EARLIEST_PUBLIC_MONTHS) - issued).days
+
+
+def validity_period_days(not_before: dt.datetime, not_after: dt.datetime) -> int:
+    """The validity period in days as the Baseline Requirements count it (1.6.1, 6.3.2): from
+    notBefore through notAfter *inclusive* (RFC 5280 4.1.2.5), so one second more than their
+    difference; a day is 86,400 seconds and any part of a day more counts as a day. A
+    certificate whose notAfter is exactly 398 days after its notBefore is valid 398 days and
+    one second: 399 days."""
+    seconds = int((not_after - not_before).total_seconds()) + 1
+    return max(0, -(-seconds // _DAY_SECONDS))
 
 
 @dataclass(frozen=True)
@@ -262,6 +298,7 @@ def cert_facts(
     days_left = _days_left(not_after, as_of)
     fraction = 0.0 if lifetime_days <= 0 else min(1.0, max(0.0, days_left / lifetime_days))
     limit = public_lifetime_limit(not_before.date())
+    validity_days = validity_period_days(not_before, not_after)
     dns, ips = subject_alt_names(cert)
     key_type, key_bits = key_type_and_bits(cert)
     intermediates: list[IntermediateFacts] = []
@@ -298,7 +335,7 @@ def cert_facts(
         lifetime_days=lifetime_days,
         lifetime_left_fraction=round(fraction, 4),
         public_lifetime_limit=limit,
-        exceeds_public_lifetime=lifetime_days > limit,
+        exceeds_public_lifetime=validity_days > limit,
         key_type=key_type,
         key_bits=key_bits,
         signature_hash=signature_hash(cert),
