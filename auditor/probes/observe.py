@@ -184,9 +184,13 @@ def tls_items(result: TlsResult) -> tuple[Item, Item]:
         )
     values = dict(base)
     errors: dict[str, str] = {}
-    values["protocol"] = tls.protocol
-    values["tls13"] = tls.protocol == "TLSv1.3"
-    values["cipher"] = tls.cipher
+    if tls.handshake_note is not None:  # only the certificate was seen: no protocol to judge
+        for key in ("protocol", "tls13", "cipher"):
+            errors[key] = tls.handshake_note
+    else:
+        values["protocol"] = tls.protocol
+        values["tls13"] = tls.protocol == "TLSv1.3"
+        values["cipher"] = tls.cipher
     values["hostname_matches"] = tls.hostname_matches
     if tls.chain_verified is None:
         errors["chain_verified"] = tls.verify_error or "chain verification did not complete"

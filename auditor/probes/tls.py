@@ -54,6 +54,7 @@ from auditor.probes.certinfo import (
 )
 from auditor.probes.chaintime import WARNINGS_LOCK, judge_at
 from auditor.probes.memo import Memo
+from auditor.probes.tls_peek import PeekError, peek_certificates
 
 
 class VerifyReason(enum.StrEnum):
@@ -115,6 +116,9 @@ class TlsObservation:
     legacy_note: str | None = None
     tls1_0_accepted: bool | None = None
     tls1_1_accepted: bool | None = None
+    #: Set when no handshake completed and the certificate was read from a certificate-only
+    #: handshake (tls_peek.py): why, so protocol and cipher are unknown, never "not TLS 1.3".
+    handshake_note: str | None = None
 
     @property
     def ok(self) -> bool:
@@ -143,6 +147,9 @@ _FACTS: Memo[CertFacts] = Memo(1024)
 # `warnings.catch_warnings` swaps a process-wide filter list; serialise our own uses of it.
 _WARNINGS_LOCK = WARNINGS_LOCK
 _LEGACY_CIPHERS = "ALL:@SECLEVEL=0"
+# Observation wants the certificate: no anonymous suites (a server offering them would
+# otherwise answer with no certificate at all), everything else at security level 0.
+_OBSERVE_CIPHERS = "ALL:!aNULL:@SECLEVEL=0"
 # Handshake errors raised before anything is sent: the client, not the server, said no.
 _LOCAL_REFUSALS = frozenset({"NO_PROTOCOLS_AVAILABLE", "NO_CIPHERS_AVAILABLE"})
 
@@ -161,7 +168,7 @@ def _observe_context() -> ssl.SSLContext:
     ctx.check_hostname = False
     ctx.verify_mode = ssl.CERT_NONE
     # Observation must see weak keys and old servers too: security level 0, TLS 1.0 upward.
-    ctx.set_ciphers(_LEGACY_CIPHERS)
+    ctx.set_ciphers(_OBSERVE_CIPHERS)
     with contextlib.suppress(ValueError):  # an OpenSSL built without TLS 1.0 keeps its default
         _set_versions(ctx, ssl.TLSVersion.TLSv1, ssl.TLSVersion.MAXIMUM_SUPPORTED)
     return ctx
@@ -311,15 +318,23 @@ def _unverified_chain(
                             "(SSLSocket.get_unverified_chain)")
     except (ValueError, AttributeError, TypeError) as exc:
         return (), (), f"chain unparsable: {exc}"
+    chain, kept = _parse_chain(ders)
+    return chain, kept, None
+
+
+def _parse_chain(
+    ders: tuple[bytes, ...],
+) -> tuple[tuple[x509.Certificate, ...], tuple[bytes, ...]]:
+    """The certificates that load, with their DER (the leaf is read on its own, _Seen.leaf)."""
     chain: list[x509.Certificate] = []
     kept: list[bytes] = []
     for der in ders:
         try:
             chain.append(x509.load_der_x509_certificate(der))
         except UNREADABLE_ERRORS:
-            continue  # the leaf is read on its own (_Seen.leaf); judged below
+            continue
         kept.append(der)
-    return tuple(chain), tuple(kept), None
+    return tuple(chain), tuple(kept)
 
 
 _matches = functools.lru_cache(maxsize=1024)(hostname_matches)  # plain strings in, a bool out
@@ -389,6 +404,20 @@ def _verify(
     return _Verified(True, seen=_seen(tls))
 
 
+def _peek(address: str, port: int, server_name: str, timeout: float) -> _Seen | None:
+    """What the server presents to a certificate-only handshake (tls_peek.py), when OpenSSL
+    would not complete one even at security level 0 (a P-192 or DSA key); None if nothing."""
+    family, sockaddr = _sockaddr(address, port)
+    try:
+        ders = peek_certificates(sockaddr, family, None if _is_ip(server_name) else server_name,
+                                 timeout)
+    except (PeekError, OSError):
+        return None
+    if not ders:
+        return None
+    return _Seen(ders[0], None, None, *_parse_chain(ders), None)
+
+
 def _legacy(
     address: str, port: int, server_name: str, timeout: float, version: ssl.TLSVersion
 ) -> bool | None:
@@ -444,14 +473,24 @@ def probe_endpoint(
     if unanswered is not None and unanswered.network:
         # No TLS conversation at all: observing again would only wait as long again.
         return TlsObservation(**base, error=unanswered.reason, attempts=unanswered.attempts)
+    handshake_note = None
     if seen is None:
         try:
             tls, attempts = _with_retry(_observe_context(), address, port, server_name,
                                         timeout, retries)
         except _ProbeError as observed_failure:
-            return TlsObservation(**base, error=observed_failure.reason,
-                                  attempts=observed_failure.attempts)
-        seen = _seen(tls)
+            peeked = None if observed_failure.network else _peek(
+                address, port, server_name, timeout)
+            if peeked is None:
+                return TlsObservation(**base, error=observed_failure.reason,
+                                      attempts=observed_failure.attempts)
+            seen, attempts = peeked, observed_failure.attempts + 1
+            handshake_note = (
+                f"no handshake completed ({observed_failure.reason}); the certificate was read "
+                "from a certificate-only TLS 1.2 handshake"
+            )
+        else:
+            seen = _seen(tls)
     if not seen.der:
         return TlsObservation(**base, error="server presented no certificate", attempts=attempts)
     try:
@@ -506,5 +545,6 @@ def probe_endpoint(
         verify_reason=reason,
         verified_at=at.judged_at,
         hostname_matches=matches,
+        handshake_note=handshake_note,
         **legacy,
     )
