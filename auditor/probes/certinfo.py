@@ -156,7 +156,7 @@ def weakest_signatures(
         return None, ()
     weakest = min(counted, key=lambda c: _WEAK_HASH_RANK.get(c.signature_hash, 99))
     weak = tuple(
-        f"{c.subject} (position {c.position} in the chain: {c.signature_hash})"
+        f"#{c.position} {c.subject} ({c.signature_hash})"
         for c in counted
         if c.signature_hash in _WEAK_HASH_RANK
     )
@@ -289,9 +289,17 @@ def _days_left(not_after: dt.datetime, as_of: dt.date) -> int:
 
 
 def cert_facts(
-    cert: x509.Certificate, chain: Sequence[x509.Certificate] = (), *, as_of: dt.date
+    cert: x509.Certificate,
+    chain: Sequence[x509.Certificate] = (),
+    *,
+    as_of: dt.date,
+    positions: Sequence[int] | None = None,
 ) -> CertFacts:
-    """Facts about `cert`; `chain` is what the server presented (the leaf itself is skipped)."""
+    """Facts about `cert`; `chain` is what the server presented (the leaf itself is skipped).
+
+    `positions` are the places of `chain`'s certificates in the chain as sent (the leaf is 1),
+    when some were left out; by default they follow `chain`, the leaf being 1.
+    """
     not_before = cert.not_valid_before_utc
     not_after = cert.not_valid_after_utc
     lifetime_days = (not_after.date() - not_before.date()).days
@@ -303,8 +311,11 @@ def cert_facts(
     key_type, key_bits = key_type_and_bits(cert)
     intermediates: list[IntermediateFacts] = []
     broken: list[UnreadableCert] = []
-    others = [c for c in chain if c != cert]
-    for position, c in enumerate(others, start=2):
+    if positions is None:
+        first = 1 if chain and chain[0] == cert else 2
+        positions = range(first, first + len(chain))
+    others = [(n, c) for n, c in zip(positions, chain, strict=True) if c != cert]
+    for position, c in others:
         problem = unreadable_problem(c)
         if problem is not None:
             broken.append(UnreadableCert(position, problem))

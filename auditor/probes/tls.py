@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import _ssl
 import contextlib
+import dataclasses
 import datetime as dt
 import enum
 import errno
@@ -47,6 +48,7 @@ from cryptography import x509
 from auditor.probes.certinfo import (
     UNREADABLE_ERRORS,
     CertFacts,
+    UnreadableCert,
     cert_facts,
     hostname_matches,
     unreadable,
@@ -307,34 +309,46 @@ def _chain_der(tls: ssl.SSLSocket) -> tuple[bytes, ...] | None:
     return None
 
 
-def _unverified_chain(
-    tls: ssl.SSLSocket,
-) -> tuple[tuple[x509.Certificate, ...], tuple[bytes, ...], str | None]:
-    """(the parsed chain, its DER, a note); empty with the reason when it cannot be read."""
+@dataclass(frozen=True)
+class _Chain:
+    """The presented chain: the certificates that load, their DER and place in the chain (the
+    leaf is 1), and those that do not load, with the reason."""
+
+    certificates: tuple[x509.Certificate, ...] = ()
+    ders: tuple[bytes, ...] = ()
+    positions: tuple[int, ...] = ()
+    unloadable: tuple[UnreadableCert, ...] = ()
+    note: str | None = None
+
+
+def _unverified_chain(tls: ssl.SSLSocket) -> _Chain:
+    """The chain the server sent; empty with the reason when it cannot be read."""
     try:
         ders = _chain_der(tls)
         if ders is None:
-            return (), (), ("chain not available: needs Python 3.13+ "
-                            "(SSLSocket.get_unverified_chain)")
+            return _Chain(note="chain not available: needs Python 3.13+ "
+                               "(SSLSocket.get_unverified_chain)")
     except (ValueError, AttributeError, TypeError) as exc:
-        return (), (), f"chain unparsable: {exc}"
-    chain, kept = _parse_chain(ders)
-    return chain, kept, None
+        return _Chain(note=f"chain unparsable: {exc}")
+    return _parse_chain(ders)
 
 
-def _parse_chain(
-    ders: tuple[bytes, ...],
-) -> tuple[tuple[x509.Certificate, ...], tuple[bytes, ...]]:
-    """The certificates that load, with their DER (the leaf is read on its own, _Seen.leaf)."""
+def _parse_chain(ders: tuple[bytes, ...]) -> _Chain:
+    """Each certificate parsed, or why not (the leaf is read on its own, _Seen.leaf)."""
     chain: list[x509.Certificate] = []
     kept: list[bytes] = []
-    for der in ders:
+    positions: list[int] = []
+    unloadable: list[UnreadableCert] = []
+    for position, der in enumerate(ders, start=1):
         try:
             chain.append(x509.load_der_x509_certificate(der))
-        except UNREADABLE_ERRORS:
+        except UNREADABLE_ERRORS as exc:
+            if position > 1:
+                unloadable.append(UnreadableCert(position, unreadable(exc)))
             continue
         kept.append(der)
-    return tuple(chain), tuple(kept)
+        positions.append(position)
+    return _Chain(tuple(chain), tuple(kept), tuple(positions), tuple(unloadable))
 
 
 _matches = functools.lru_cache(maxsize=1024)(hostname_matches)  # plain strings in, a bool out
@@ -357,6 +371,8 @@ class _Seen:
     chain: tuple[x509.Certificate, ...]
     chain_der: tuple[bytes, ...]  # the DER of `chain` (empty when it could not be read)
     chain_note: str | None
+    positions: tuple[int, ...] = ()  # of `chain`'s certificates in the chain sent (leaf: 1)
+    unloadable: tuple[UnreadableCert, ...] = ()  # those of the chain sent that do not load
 
     def leaf(self) -> x509.Certificate:
         """The peer certificate, parsed once: it is the chain's first when the chain was read."""
@@ -368,9 +384,10 @@ class _Seen:
 def _seen(tls: ssl.SSLSocket) -> _Seen:
     try:
         cipher_info = tls.cipher()
-        chain, chain_der, note = _unverified_chain(tls)
+        sent = _unverified_chain(tls)
         return _Seen(tls.getpeercert(binary_form=True), tls.version(),
-                     cipher_info[0] if cipher_info else None, chain, chain_der, note)
+                     cipher_info[0] if cipher_info else None, sent.certificates, sent.ders,
+                     sent.note, sent.positions, sent.unloadable)
     finally:
         tls.close()
 
@@ -404,6 +421,14 @@ def _verify(
     return _Verified(True, seen=_seen(tls))
 
 
+def _with_unloadable(facts: CertFacts, unloadable: tuple[UnreadableCert, ...]) -> CertFacts:
+    """`facts` with the chain's certificates that did not even load among its unreadable."""
+    if not unloadable:
+        return facts
+    found = sorted((*facts.unreadable, *unloadable), key=lambda u: u.position)
+    return dataclasses.replace(facts, unreadable=tuple(found))
+
+
 def _peek(address: str, port: int, server_name: str, timeout: float) -> _Seen | None:
     """What the server presents to a certificate-only handshake (tls_peek.py), when OpenSSL
     would not complete one even at security level 0 (a P-192 or DSA key); None if nothing."""
@@ -415,7 +440,9 @@ def _peek(address: str, port: int, server_name: str, timeout: float) -> _Seen | 
         return None
     if not ders:
         return None
-    return _Seen(ders[0], None, None, *_parse_chain(ders), None)
+    sent = _parse_chain(ders)
+    return _Seen(ders[0], None, None, sent.certificates, sent.ders, None, sent.positions,
+                 sent.unloadable)
 
 
 def _legacy(
@@ -500,8 +527,12 @@ def probe_endpoint(
     problem = unreadable_problem(leaf)
     if problem is not None:
         return TlsObservation(**base, error=problem, attempts=attempts)
-    facts = _FACTS.get((seen.der, seen.chain_der, as_of),
-                       lambda: cert_facts(leaf, seen.chain, as_of=as_of))
+    facts = _FACTS.get(
+        (seen.der, seen.chain_der, seen.unloadable, as_of),
+        lambda: _with_unloadable(
+            cert_facts(leaf, seen.chain, as_of=as_of, positions=seen.positions or None),
+            seen.unloadable),
+    )
     # The verifier at the audit date reads only what parses (an unreadable one is an error).
     readable_chain = tuple(c for c in seen.chain if unreadable_problem(c) is None)
 

@@ -316,7 +316,7 @@ def test_a_sha1_signed_intermediate_is_named_with_its_position(
     assert values["cert"]["signature_hash"] == "sha256"  # type: ignore[index]
     assert values["chain_signature_hash"] == "sha1"
     assert values["chain_weak_signatures"] == [
-        "CN=RSA Sub CA (test),O=auditor test PKI (position 2 in the chain: sha1)"
+        "#2 CN=RSA Sub CA (test),O=auditor test PKI (sha1)"
     ]
 
 

@@ -16,6 +16,7 @@ from tls_servers import (
     LoopbackServer,
     ec_key,
     issue,
+    pem,
     rsa_key,
     server_context,
     tls_handler,
@@ -82,6 +83,11 @@ def chains(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     with_bad = write_chain(d, "bad_in_chain", good_inter_leaf, inter.cert)
     with_bad.write_bytes(with_bad.read_bytes() + found["empty_rdn"].read_bytes())
     found["bad_in_chain"] = with_bad
+    # One that does not even load (bad version) between the leaf and the intermediate.
+    unloadable = write_chain(d, "unloadable_in_chain", good_inter_leaf)
+    unloadable.write_bytes(unloadable.read_bytes() + found["bad_version"].read_bytes()
+                           + pem(inter.cert))
+    found["unloadable_in_chain"] = unloadable
     return found
 
 
@@ -111,7 +117,7 @@ def test_a_sha1_intermediate_is_seen_and_named(serve: Serve, chains: dict[str, P
     values, _ = _items(obs)
     assert values["chain_signature_hash"] == "sha1"
     assert values["chain_weak_signatures"] == [
-        "CN=SHA-1 Sub CA (test),O=auditor test PKI (position 2 in the chain: sha1)"
+        "#2 CN=SHA-1 Sub CA (test),O=auditor test PKI (sha1)"
     ]
 
 
@@ -154,3 +160,18 @@ def test_an_unreadable_certificate_in_the_chain_is_an_error_of_its_own(
     values, broken = _items(obs)
     assert values["chain_signature_hash"] == "sha256"
     assert len(broken) == 1 and "position in the chain 3" in broken[0][""]
+
+
+def test_a_certificate_that_does_not_load_keeps_its_place_in_the_chain(
+    serve: Serve, chains: dict[str, Path]
+) -> None:
+    obs = _probe(serve(chains["unloadable_in_chain"]).port)
+    assert obs.error is None, obs.error
+    if not obs.chain_presented:
+        pytest.skip(f"this Python cannot read the presented chain: {obs.chain_note}")
+    assert obs.cert is not None
+    assert [(u.position, "not a valid X509 version" in u.reason)
+            for u in obs.cert.unreadable] == [(2, True)]
+    assert [i.position for i in obs.cert.intermediates] == [3]  # not renumbered
+    _, broken = _items(obs)
+    assert len(broken) == 1 and "position in the chain 2" in broken[0][""]
