@@ -8,8 +8,11 @@ or reset):
    is judged separately by `certinfo.hostname_matches`. When it succeeds it also yields the
    leaf certificate, the presented chain (Python 3.13+ only), protocol and cipher;
 2. *observe* — only when verification did not succeed: no verification, OpenSSL security
-   level 0 and TLS 1.0 upward, so expired, self-signed, wrong-host and weak certificates (and
-   old servers) are still seen;
+   level 0 (no anonymous suite: the certificate is what is wanted) and TLS 1.0 upward, so
+   expired, self-signed, wrong-host and weak certificates (and old servers) are still seen;
+   when even that handshake fails (a P-192 key, which OpenSSL will not negotiate from Python),
+   the certificate is read from a certificate-only handshake (tls_peek.py), and protocol and
+   cipher stay unknown;
 3. and 4. *legacy* — TLS 1.0 and TLS 1.1 only, at OpenSSL security level 0, to see whether the
    server still accepts them. If the local OpenSSL will not even offer them, that is recorded as
    not checked, never as "not accepted".
@@ -27,7 +30,6 @@ The timeout bounds connect plus handshake of each attempt; a timeout or reset is
 
 from __future__ import annotations
 
-import _ssl
 import contextlib
 import dataclasses
 import datetime as dt
@@ -54,6 +56,7 @@ from auditor.probes.certinfo import (
     unreadable,
     unreadable_problem,
 )
+from auditor.probes.chain_read import parse_chain, unverified_chain
 from auditor.probes.chaintime import WARNINGS_LOCK, judge_at
 from auditor.probes.memo import Memo
 from auditor.probes.tls_peek import PeekError, peek_certificates
@@ -142,7 +145,6 @@ class _LocalRefusalError(Exception):
     """The local OpenSSL refuses to offer a protocol version (not the server's answer)."""
 
 
-_ENCODING_DER = int(getattr(_ssl, "ENCODING_DER", 2))
 #: A certificate's facts are a pure function of the bytes the server sent and the audit date:
 #: computed once per distinct (leaf, chain, date) and process, for the last 1,024 (memo.py).
 _FACTS: Memo[CertFacts] = Memo(1024)
@@ -297,60 +299,6 @@ def _with_retry(
                 raise
 
 
-def _chain_der(tls: ssl.SSLSocket) -> tuple[bytes, ...] | None:
-    """The chain the server sent, as DER; None when this Python cannot read it."""
-    getter = getattr(tls, "get_unverified_chain", None)  # Python 3.13+: a list of DER bytes
-    if getter is not None:
-        return tuple(bytes(der) for der in getter() or [])
-    # Python 3.10-3.12: the same call on the underlying object, returning certificate objects.
-    private = getattr(getattr(tls, "_sslobj", None), "get_unverified_chain", None)
-    if private is not None:
-        return tuple(bytes(cert.public_bytes(_ENCODING_DER)) for cert in private() or [])
-    return None
-
-
-@dataclass(frozen=True)
-class _Chain:
-    """The presented chain: the certificates that load, their DER and place in the chain (the
-    leaf is 1), and those that do not load, with the reason."""
-
-    certificates: tuple[x509.Certificate, ...] = ()
-    ders: tuple[bytes, ...] = ()
-    positions: tuple[int, ...] = ()
-    unloadable: tuple[UnreadableCert, ...] = ()
-    note: str | None = None
-
-
-def _unverified_chain(tls: ssl.SSLSocket) -> _Chain:
-    """The chain the server sent; empty with the reason when it cannot be read."""
-    try:
-        ders = _chain_der(tls)
-        if ders is None:
-            return _Chain(note="chain not available: needs Python 3.13+ "
-                               "(SSLSocket.get_unverified_chain)")
-    except (ValueError, AttributeError, TypeError) as exc:
-        return _Chain(note=f"chain unparsable: {exc}")
-    return _parse_chain(ders)
-
-
-def _parse_chain(ders: tuple[bytes, ...]) -> _Chain:
-    """Each certificate parsed, or why not (the leaf is read on its own, _Seen.leaf)."""
-    chain: list[x509.Certificate] = []
-    kept: list[bytes] = []
-    positions: list[int] = []
-    unloadable: list[UnreadableCert] = []
-    for position, der in enumerate(ders, start=1):
-        try:
-            chain.append(x509.load_der_x509_certificate(der))
-        except UNREADABLE_ERRORS as exc:
-            if position > 1:
-                unloadable.append(UnreadableCert(position, unreadable(exc)))
-            continue
-        kept.append(der)
-        positions.append(position)
-    return _Chain(tuple(chain), tuple(kept), tuple(positions), tuple(unloadable))
-
-
 _matches = functools.lru_cache(maxsize=1024)(hostname_matches)  # plain strings in, a bool out
 
 
@@ -384,7 +332,7 @@ class _Seen:
 def _seen(tls: ssl.SSLSocket) -> _Seen:
     try:
         cipher_info = tls.cipher()
-        sent = _unverified_chain(tls)
+        sent = unverified_chain(tls)
         return _Seen(tls.getpeercert(binary_form=True), tls.version(),
                      cipher_info[0] if cipher_info else None, sent.certificates, sent.ders,
                      sent.note, sent.positions, sent.unloadable)
@@ -440,7 +388,7 @@ def _peek(address: str, port: int, server_name: str, timeout: float) -> _Seen | 
         return None
     if not ders:
         return None
-    sent = _parse_chain(ders)
+    sent = parse_chain(ders)
     return _Seen(ders[0], None, None, sent.certificates, sent.ders, None, sent.positions,
                  sent.unloadable)
 
