@@ -163,6 +163,26 @@ def weakest_signatures(
     return weakest.signature_hash, weak
 
 
+def chain_keys(chain: Sequence[IntermediateFacts]) -> dict[str, object]:
+    """What the keys of the certificates after the leaf say, the root's included (its own
+    signature does not count, its key does): the smallest RSA and EC sizes, how many keys are
+    of another kind than RSA, EC or EdDSA (DSA, unknown), and each key named with its position
+    (the leaf is 1). Empty when no such certificate is in hand."""
+    if not chain:
+        return {}
+    found: dict[str, object] = {
+        "chain_keys": [f"#{c.position} {c.subject} ({c.key_type} {c.key_bits or '?'})"
+                       for c in chain],
+        "chain_other_keys": sum(c.key_type not in ("rsa", "ec", "ed25519", "ed448")
+                                for c in chain),
+    }
+    for kind in ("rsa", "ec"):
+        sizes = [c.key_bits or 0 for c in chain if c.key_type == kind]
+        if sizes:
+            found[f"chain_min_{kind}_bits"] = min(sizes)
+    return found
+
+
 @dataclass(frozen=True)
 class CertFacts:
     """What a leaf certificate says about itself, judged at `as_of`."""

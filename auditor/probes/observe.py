@@ -25,7 +25,7 @@ from typing import Any
 from auditor.checks.context import Item
 from auditor.facts import SystemObservations
 from auditor.model.results import Origin
-from auditor.probes.certinfo import CertFacts, IntermediateFacts, weakest_signatures
+from auditor.probes.certinfo import CertFacts, IntermediateFacts, chain_keys, weakest_signatures
 from auditor.probes.runner import FileResult, Ipv6Result, ProbeResults, TlsResult
 from auditor.probes.tls import TlsObservation
 
@@ -76,6 +76,7 @@ def chain_signatures(values: dict[str, Any], chain: tuple[IntermediateFacts, ...
     if weakest is not None:
         values["chain_signature_hash"] = weakest
         values["chain_weak_signatures"] = list(weak)
+    values.update(chain_keys(chain))  # CERT-04: the keys after the leaf, the root's included
 
 
 def unreadable_items(

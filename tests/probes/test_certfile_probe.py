@@ -334,3 +334,20 @@ def test_sha256_intermediates_and_a_sha1_root_pass(tmp_path: Path, rsa_pki: Pki)
 def test_a_leaf_alone_has_no_chain_signature_fact(tmp_path: Path, rsa_pki: Pki) -> None:
     values = _chain_facts(tmp_path, pem(rsa_pki.leaf.cert))
     assert "chain_signature_hash" not in values
+
+
+def test_the_roots_key_counts_though_its_signature_does_not(tmp_path: Path) -> None:
+    root = issue("Weak Root (test)", key=rsa_key(1024), not_before=_at(2024, 1, 1),
+                 not_after=_at(2034, 1, 1), ca=True)
+    inter = issue("Sub CA (test)", key=ec_key(), not_before=_at(2024, 6, 1),
+                  not_after=_at(2029, 6, 1), issuer=root, ca=True)
+    leaf = issue("ky-so.test", key=ec_key(), not_before=_at(2026, 1, 1),
+                 not_after=_at(2027, 1, 1), issuer=inter)
+    values = _chain_facts(tmp_path, pem(leaf.cert), pem(inter.cert), pem(root.cert))
+    assert values["chain_min_rsa_bits"] == 1024 and values["chain_min_ec_bits"] == 256
+    assert values["chain_other_keys"] == 0
+    assert values["chain_keys"] == [
+        "#2 CN=Sub CA (test),O=auditor test PKI (ec 256)",
+        "#3 CN=Weak Root (test),O=auditor test PKI (rsa 1024)",
+    ]
+    assert values["chain_signature_hash"] == "sha256"  # the root's own signature left out
