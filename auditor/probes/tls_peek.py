@@ -117,14 +117,14 @@ def peek_certificates(
             records += chunk
             while len(records) >= 5:
                 kind, _version, size = struct.unpack("!BHH", records[:5])
+                if kind not in (_HANDSHAKE, _ALERT):  # told at once, not after `size` bytes
+                    raise PeekError(f"unexpected TLS record type {kind}")
                 if len(records) < 5 + size:
                     break
                 fragment, records = records[5 : 5 + size], records[5 + size :]
                 if kind == _ALERT:
                     raise PeekError("the server refused every offer (TLS alert "
                                     f"{fragment[-1] if fragment else '?'})")
-                if kind != _HANDSHAKE:
-                    raise PeekError(f"unexpected TLS record type {kind}")
                 handshake += fragment
                 messages, handshake = _messages(handshake)
                 for message_type, message in messages:
