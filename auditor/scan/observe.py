@@ -182,7 +182,7 @@ def nmap_cert_values(elements: Mapping[str, Any], as_of: dt.date) -> dict[str, A
     signature = next((h for h in _SIG_HASHES if h in algorithm), "unknown")
     if "ed25519" in algorithm or "ed448" in algorithm:
         signature = "none"
-    if not algorithm:  # nmap before 7.80 gives no sig_algo: the certificate itself says it
+    if not algorithm:  # older nmap gives no sig_algo (version not checked): the pem says it
         signature = pem_signature_hash(elements.get("pem"))
     return {
         "subject": _name(elements.get("subject")),
