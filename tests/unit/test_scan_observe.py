@@ -277,7 +277,7 @@ def test_hosts_nmap_reports_down_are_not_listed_as_not_in_the_inventory(
     assert [h.address for h in unmatched] == ["198.51.100.8", "198.51.100.9"]
 
 
-def test_an_nmap_7_70_style_file_without_sig_algo_gives_the_hash_end_to_end(
+def test_an_nmap_file_without_sig_algo_gives_the_hash_end_to_end(
     inventory: Inventory,
 ) -> None:
     from xml.sax.saxutils import escape
