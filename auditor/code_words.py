@@ -189,6 +189,20 @@ TABLES: Final[Mapping[str, Mapping[str, Msg]]] = {
         "not_yet_effective": Msg("chưa có hiệu lực", "not yet effective"),
         "unused": Msg("không được quy tắc nào dùng", "not used by any rule"),
     },
+    # Why a TLS chain did not verify (probes/tls.py VerifyReason, the fact `verify_reason`).
+    "VerifyReason": {
+        "ok": Msg("hợp lệ", "valid"),
+        "expired": Msg("chứng thư đã hết hạn", "certificate expired"),
+        "not_yet_valid": Msg("chứng thư chưa có hiệu lực", "certificate not yet valid"),
+        "self_signed": Msg("chứng thư tự ký", "self-signed certificate"),
+        "unknown_issuer": Msg(
+            "tổ chức cấp không được tin cậy (CA không xác định)", "issuer not trusted (unknown CA)"
+        ),
+        "hostname_mismatch": Msg("tên máy chủ không khớp chứng thư",
+                                 "host name does not match the certificate"),
+        "weak": Msg("khóa hoặc thuật toán ký quá yếu", "key or signature algorithm too weak"),
+        "other": Msg("lý do khác", "another reason"),
+    },
     "bool": {
         "True": Msg("có", "yes"),
         "False": Msg("không", "no"),

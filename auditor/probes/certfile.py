@@ -29,7 +29,14 @@ from cryptography import x509
 from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives.serialization import pkcs7, pkcs12
 
-from auditor.probes.certinfo import CertFacts, cert_facts
+from auditor.probes.certinfo import (
+    UNREADABLE_ERRORS,
+    CertFacts,
+    UnreadableCert,
+    cert_facts,
+    unreadable,
+    unreadable_problem,
+)
 
 _PEM_BLOCK = re.compile(
     rb"-----BEGIN ([A-Z0-9 ]{1,64})-----\r?\n?(.*?)-----END \1-----", re.DOTALL
@@ -48,6 +55,9 @@ class CertFileObservation:
     error: str | None = None
     format: str | None = None  # "pem" | "der" | "pkcs7-pem" | "pkcs7-der" | "pkcs12"
     certificates: tuple[CertFacts, ...] = ()  # leaf first, then its issuers, then the rest
+    #: Certificates of the file `cryptography` cannot fully parse, by their place in the file
+    #: (1 = the first certificate): each is an `error` of its own; the others are still judged.
+    unreadable: tuple[UnreadableCert, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -161,9 +171,12 @@ def _load_pkcs12(data: bytes) -> list[x509.Certificate]:
     raise _FileError(_PKCS12_PROTECTED)
 
 
-def _load_pem(data: bytes) -> tuple[str, list[x509.Certificate]]:
+_Loaded = tuple[str, list[x509.Certificate | str]]  # a certificate, or why it is unreadable
+
+
+def _load_pem(data: bytes) -> _Loaded:
     blocks = _PEM_BLOCK.findall(data)
-    certs: list[x509.Certificate] = []
+    certs: list[x509.Certificate | str] = []
     fmt: str | None = None
     keys = False
     for number, (label, body) in enumerate(blocks, start=1):
@@ -181,10 +194,13 @@ def _load_pem(data: bytes) -> tuple[str, list[x509.Certificate]]:
             else:
                 certs.extend(pkcs7.load_der_pkcs7_certificates(der))
                 fmt = fmt or "pkcs7-pem"
-        except (ValueError, UnsupportedAlgorithm) as exc:
-            raise _FileError(
-                f"PEM block {number} ({label.decode()}) is not a readable certificate"
-            ) from exc
+        except UNREADABLE_ERRORS as exc:
+            if label not in _CERT_LABELS:
+                raise _FileError(
+                    f"PEM block {number} ({label.decode()}) is not a readable certificate"
+                ) from exc
+            certs.append(f"{unreadable(exc)} (PEM block {number})")
+            fmt = fmt or "pem"
     if fmt is None:
         if keys:
             raise _FileError("no certificate in the file: it holds a private key only")
@@ -192,21 +208,22 @@ def _load_pem(data: bytes) -> tuple[str, list[x509.Certificate]]:
     return fmt, certs
 
 
-def _load(data: bytes) -> tuple[str, list[x509.Certificate]]:
+def _load(data: bytes) -> _Loaded:
     if b"-----BEGIN " in data:
         return _load_pem(data)
     kind = _der_kind(data)
     if kind is None:
         raise _FileError("not a certificate: neither PEM, DER, PKCS#7 nor PKCS#12")
     if kind == "pkcs12":
-        return kind, _load_pkcs12(data)
+        return kind, list(_load_pkcs12(data))
     try:
         if kind == "der":
             return kind, [x509.load_der_x509_certificate(data)]
-        return kind, pkcs7.load_der_pkcs7_certificates(data)
-    except (ValueError, UnsupportedAlgorithm) as exc:
-        what = "DER certificate" if kind == "der" else "PKCS#7"
-        raise _FileError(f"not a certificate: unreadable {what} data") from exc
+        return kind, list(pkcs7.load_der_pkcs7_certificates(data))
+    except UNREADABLE_ERRORS as exc:
+        if kind == "der":
+            raise _FileError(unreadable(exc)) from exc
+        raise _FileError("not a certificate: unreadable PKCS#7 data") from exc
 
 
 def _is_ca(cert: x509.Certificate) -> bool:
@@ -265,20 +282,28 @@ def read_certificate_file(
     shown = str(path)
     try:
         data = _read_bounded(Path(path), max_bytes)
-        fmt, certs = _load(data)
+        fmt, loaded = _load(data)
     except _FileError as failure:
         return CertFileObservation(path=shown, as_of=as_of, error=failure.reason)
-    ordered = order_certificates(certs)
+    readable: list[x509.Certificate] = []
+    broken: list[UnreadableCert] = []
+    for place, cert in enumerate(loaded, start=1):
+        problem = cert if isinstance(cert, str) else unreadable_problem(cert)
+        if problem is None and not isinstance(cert, str):
+            readable.append(cert)
+        else:
+            broken.append(UnreadableCert(place, str(problem)))
+    ordered = order_certificates(readable)
     if not ordered:
+        error = broken[0].reason if broken else "no certificate in the file"
         return CertFileObservation(
-            path=shown, as_of=as_of, format=fmt, error="no certificate in the file"
+            path=shown, as_of=as_of, format=fmt, error=error, unreadable=tuple(broken)
         )
     try:
         facts = [cert_facts(ordered[0], ordered[1:], as_of=as_of)]
         facts += [cert_facts(cert, as_of=as_of) for cert in ordered[1:]]
-    except ValueError as exc:
-        return CertFileObservation(
-            path=shown, as_of=as_of, format=fmt,
-            error=f"certificate unreadable: {type(exc).__name__}",
-        )
-    return CertFileObservation(path=shown, as_of=as_of, format=fmt, certificates=tuple(facts))
+    except UNREADABLE_ERRORS as exc:  # pragma: no cover - screened by unreadable_problem
+        return CertFileObservation(path=shown, as_of=as_of, format=fmt, error=unreadable(exc))
+    return CertFileObservation(
+        path=shown, as_of=as_of, format=fmt, certificates=tuple(facts), unreadable=tuple(broken)
+    )

@@ -25,7 +25,7 @@ from typing import Any
 from auditor.checks.context import Item
 from auditor.facts import SystemObservations
 from auditor.model.results import Origin
-from auditor.probes.certinfo import CertFacts
+from auditor.probes.certinfo import CertFacts, IntermediateFacts, chain_keys, weakest_signatures
 from auditor.probes.runner import FileResult, Ipv6Result, ProbeResults, TlsResult
 from auditor.probes.tls import TlsObservation
 
@@ -68,9 +68,33 @@ def cert_values(cert: CertFacts) -> dict[str, Any]:
     }
 
 
+def chain_signatures(values: dict[str, Any], chain: tuple[IntermediateFacts, ...]) -> None:
+    """`chain_signature_hash` (the weakest hash signing a certificate after the leaf, a
+    self-signed root's own signature left out) and `chain_weak_signatures` naming each weak
+    one with its position (the leaf is 1); absent when no such certificate is in hand."""
+    weakest, weak = weakest_signatures(chain)
+    if weakest is not None:
+        values["chain_signature_hash"] = weakest
+        values["chain_weak_signatures"] = list(weak)
+    values.update(chain_keys(chain))  # CERT-04: the keys after the leaf, the root's included
+
+
+def unreadable_items(
+    subject: str, values: Mapping[str, Any], origins: Mapping[str, Origin], cert: CertFacts,
+    where: str,
+) -> list[Item]:
+    """One `certs` item in error per certificate of the chain that cannot be parsed."""
+    return [
+        Item(f"{subject} #{u.position}", {**values, "position": u.position}, origins,
+             {"": f"{u.reason} ({where} {u.position})"})
+        for u in cert.unreadable
+    ]
+
+
 def _intermediates(
     values: dict[str, Any], cert: CertFacts, observable: bool, note: str | None
 ) -> None:
+    chain_signatures(values, cert.intermediates)
     if cert.intermediates:
         values["intermediates_min_days_left"] = min(i.days_left for i in cert.intermediates)
         values["intermediates"] = [
@@ -121,6 +145,19 @@ def _redirect(result: TlsResult, values: dict[str, Any], errors: dict[str, str])
         values["redirect"]["redirects_to_https"] = redirect.redirects_to_https
 
 
+def tls_unreadable_items(result: TlsResult) -> list[Item]:
+    """One `certs` item in error per certificate after the leaf that cannot be parsed."""
+    tls = result.tls
+    if tls.cert is None or not tls.cert.unreadable:
+        return []
+    target = result.target
+    subject = tls_subject(target.host, target.port, tls.address)
+    origins = {"": Origin(source="observed", via=f"{_TLS_ORIGIN} · {tls.address or target.host}")}
+    base = {"url": target.url, "host": target.host, "port": target.port, "address": tls.address,
+            "family": _family(tls.address), "kind": target.kind.value, "source": "tls"}
+    return unreadable_items(subject, base, origins, tls.cert, "position in the chain")
+
+
 def tls_items(result: TlsResult) -> tuple[Item, Item]:
     """The `tls` item and the `certs` item for one endpoint address."""
     tls = result.tls
@@ -148,9 +185,13 @@ def tls_items(result: TlsResult) -> tuple[Item, Item]:
         )
     values = dict(base)
     errors: dict[str, str] = {}
-    values["protocol"] = tls.protocol
-    values["tls13"] = tls.protocol == "TLSv1.3"
-    values["cipher"] = tls.cipher
+    if tls.handshake_note is not None:  # only the certificate was seen: no protocol to judge
+        for key in ("protocol", "tls13", "cipher"):
+            errors[key] = tls.handshake_note
+    else:
+        values["protocol"] = tls.protocol
+        values["tls13"] = tls.protocol == "TLSv1.3"
+        values["cipher"] = tls.cipher
     values["hostname_matches"] = tls.hostname_matches
     if tls.chain_verified is None:
         errors["chain_verified"] = tls.verify_error or "chain verification did not complete"
@@ -171,6 +212,19 @@ def tls_items(result: TlsResult) -> tuple[Item, Item]:
     return (Item(subject, values, origins, errors), Item(subject, cert_item_values, origins))
 
 
+def file_unreadable_items(result: FileResult) -> list[Item]:
+    """One `certs` item in error per certificate of the file that cannot be parsed (its place
+    in the file, 1 = the first), besides the file's own item."""
+    path = result.target.path
+    origins = {"": Origin(source="observed", file=path, via=_FILE_ORIGIN)}
+    return [
+        Item(f"file:{path} #{u.position}",
+             {"source": "file", "path": path, "position": u.position}, origins,
+             {"": f"{u.reason} (certificate {u.position} of the file)"})
+        for u in result.observation.unreadable
+    ]
+
+
 def file_item(result: FileResult) -> Item:
     observation = result.observation
     subject = f"file:{result.target.path}"
@@ -186,6 +240,7 @@ def file_item(result: FileResult) -> Item:
     if others:
         values["intermediates_min_days_left"] = min(c.days_left for c in others)
     values["chain_observable"] = True  # everything the file holds is in hand
+    chain_signatures(values, leaf.intermediates)
     return Item(subject, values, origins)
 
 
@@ -258,9 +313,10 @@ def system_observations(results: ProbeResults) -> dict[str, SystemObservations]:
     for result in results.tls:
         connection, cert = tls_items(result)
         tls[result.target.system].append(connection)
-        certs[result.target.system].append(cert)
+        certs[result.target.system].extend([cert, *tls_unreadable_items(result)])
     for file_result in results.files:
         certs[file_result.target.system].append(file_item(file_result))
+        certs[file_result.target.system].extend(file_unreadable_items(file_result))
     for ipv6 in results.ipv6:
         endpoints[ipv6.target.system][ipv6.target.url] = ipv6_values(ipv6)
     origin = Origin(source="observed", via=_IPV6_ORIGIN)

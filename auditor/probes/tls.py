@@ -8,8 +8,11 @@ or reset):
    is judged separately by `certinfo.hostname_matches`. When it succeeds it also yields the
    leaf certificate, the presented chain (Python 3.13+ only), protocol and cipher;
 2. *observe* — only when verification did not succeed: no verification, OpenSSL security
-   level 0 and TLS 1.0 upward, so expired, self-signed, wrong-host and weak certificates (and
-   old servers) are still seen;
+   level 0 (no anonymous suite: the certificate is what is wanted) and TLS 1.0 upward, so
+   expired, self-signed, wrong-host and weak certificates (and old servers) are still seen;
+   when even that handshake fails (a P-192 key, which OpenSSL will not negotiate from Python),
+   the certificate is read from a certificate-only handshake (tls_peek.py), and protocol and
+   cipher stay unknown;
 3. and 4. *legacy* — TLS 1.0 and TLS 1.1 only, at OpenSSL security level 0, to see whether the
    server still accepts them. If the local OpenSSL will not even offer them, that is recorded as
    not checked, never as "not accepted".
@@ -27,8 +30,8 @@ The timeout bounds connect plus handshake of each attempt; a timeout or reset is
 
 from __future__ import annotations
 
-import _ssl
 import contextlib
+import dataclasses
 import datetime as dt
 import enum
 import errno
@@ -44,9 +47,19 @@ from typing import Any
 
 from cryptography import x509
 
-from auditor.probes.certinfo import CertFacts, cert_facts, hostname_matches
+from auditor.probes.certinfo import (
+    UNREADABLE_ERRORS,
+    CertFacts,
+    UnreadableCert,
+    cert_facts,
+    hostname_matches,
+    unreadable,
+    unreadable_problem,
+)
+from auditor.probes.chain_read import parse_chain, unverified_chain
 from auditor.probes.chaintime import WARNINGS_LOCK, judge_at
 from auditor.probes.memo import Memo
+from auditor.probes.tls_peek import PeekError, peek_certificates
 
 
 class VerifyReason(enum.StrEnum):
@@ -67,7 +80,9 @@ _VERIFY_CODES: dict[int, VerifyReason] = {
     9: VerifyReason.NOT_YET_VALID,
     10: VerifyReason.EXPIRED,
     18: VerifyReason.SELF_SIGNED,  # depth zero self-signed certificate
-    19: VerifyReason.SELF_SIGNED,  # self-signed certificate in chain
+    # "self-signed certificate in certificate chain": the chain ends in a root the trust store
+    # does not hold, i.e. an issuer not trusted (unknown CA); the leaf itself is not self-signed.
+    19: VerifyReason.UNKNOWN_ISSUER,
     20: VerifyReason.UNKNOWN_ISSUER,  # unable to get local issuer certificate
     21: VerifyReason.UNKNOWN_ISSUER,  # unable to verify the first certificate
     62: VerifyReason.HOSTNAME_MISMATCH,
@@ -106,6 +121,9 @@ class TlsObservation:
     legacy_note: str | None = None
     tls1_0_accepted: bool | None = None
     tls1_1_accepted: bool | None = None
+    #: Set when no handshake completed and the certificate was read from a certificate-only
+    #: handshake (tls_peek.py): why, so protocol and cipher are unknown, never "not TLS 1.3".
+    handshake_note: str | None = None
 
     @property
     def ok(self) -> bool:
@@ -127,13 +145,15 @@ class _LocalRefusalError(Exception):
     """The local OpenSSL refuses to offer a protocol version (not the server's answer)."""
 
 
-_ENCODING_DER = int(getattr(_ssl, "ENCODING_DER", 2))
 #: A certificate's facts are a pure function of the bytes the server sent and the audit date:
 #: computed once per distinct (leaf, chain, date) and process, for the last 1,024 (memo.py).
 _FACTS: Memo[CertFacts] = Memo(1024)
 # `warnings.catch_warnings` swaps a process-wide filter list; serialise our own uses of it.
 _WARNINGS_LOCK = WARNINGS_LOCK
 _LEGACY_CIPHERS = "ALL:@SECLEVEL=0"
+# Observation wants the certificate: no anonymous suites (a server offering them would
+# otherwise answer with no certificate at all), everything else at security level 0.
+_OBSERVE_CIPHERS = "ALL:!aNULL:@SECLEVEL=0"
 # Handshake errors raised before anything is sent: the client, not the server, said no.
 _LOCAL_REFUSALS = frozenset({"NO_PROTOCOLS_AVAILABLE", "NO_CIPHERS_AVAILABLE"})
 
@@ -152,7 +172,7 @@ def _observe_context() -> ssl.SSLContext:
     ctx.check_hostname = False
     ctx.verify_mode = ssl.CERT_NONE
     # Observation must see weak keys and old servers too: security level 0, TLS 1.0 upward.
-    ctx.set_ciphers(_LEGACY_CIPHERS)
+    ctx.set_ciphers(_OBSERVE_CIPHERS)
     with contextlib.suppress(ValueError):  # an OpenSSL built without TLS 1.0 keeps its default
         _set_versions(ctx, ssl.TLSVersion.TLSv1, ssl.TLSVersion.MAXIMUM_SUPPORTED)
     return ctx
@@ -279,33 +299,6 @@ def _with_retry(
                 raise
 
 
-def _chain_der(tls: ssl.SSLSocket) -> tuple[bytes, ...] | None:
-    """The chain the server sent, as DER; None when this Python cannot read it."""
-    getter = getattr(tls, "get_unverified_chain", None)  # Python 3.13+: a list of DER bytes
-    if getter is not None:
-        return tuple(bytes(der) for der in getter() or [])
-    # Python 3.10-3.12: the same call on the underlying object, returning certificate objects.
-    private = getattr(getattr(tls, "_sslobj", None), "get_unverified_chain", None)
-    if private is not None:
-        return tuple(bytes(cert.public_bytes(_ENCODING_DER)) for cert in private() or [])
-    return None
-
-
-def _unverified_chain(
-    tls: ssl.SSLSocket,
-) -> tuple[tuple[x509.Certificate, ...], tuple[bytes, ...], str | None]:
-    """(the parsed chain, its DER, a note); empty with the reason when it cannot be read."""
-    try:
-        ders = _chain_der(tls)
-        if ders is None:
-            return (), (), ("chain not available: needs Python 3.13+ "
-                            "(SSLSocket.get_unverified_chain)")
-        chain = tuple(x509.load_der_x509_certificate(der) for der in ders)
-    except (ValueError, AttributeError, TypeError) as exc:
-        return (), (), f"chain unparsable: {exc}"
-    return chain, ders, None
-
-
 _matches = functools.lru_cache(maxsize=1024)(hostname_matches)  # plain strings in, a bool out
 
 
@@ -326,6 +319,8 @@ class _Seen:
     chain: tuple[x509.Certificate, ...]
     chain_der: tuple[bytes, ...]  # the DER of `chain` (empty when it could not be read)
     chain_note: str | None
+    positions: tuple[int, ...] = ()  # of `chain`'s certificates in the chain sent (leaf: 1)
+    unloadable: tuple[UnreadableCert, ...] = ()  # those of the chain sent that do not load
 
     def leaf(self) -> x509.Certificate:
         """The peer certificate, parsed once: it is the chain's first when the chain was read."""
@@ -337,9 +332,10 @@ class _Seen:
 def _seen(tls: ssl.SSLSocket) -> _Seen:
     try:
         cipher_info = tls.cipher()
-        chain, chain_der, note = _unverified_chain(tls)
+        sent = unverified_chain(tls)
         return _Seen(tls.getpeercert(binary_form=True), tls.version(),
-                     cipher_info[0] if cipher_info else None, chain, chain_der, note)
+                     cipher_info[0] if cipher_info else None, sent.certificates, sent.ders,
+                     sent.note, sent.positions, sent.unloadable)
     finally:
         tls.close()
 
@@ -371,6 +367,30 @@ def _verify(
         return _Verified(None, f"verification handshake failed: {failure.reason}",
                          failure=failure)
     return _Verified(True, seen=_seen(tls))
+
+
+def _with_unloadable(facts: CertFacts, unloadable: tuple[UnreadableCert, ...]) -> CertFacts:
+    """`facts` with the chain's certificates that did not even load among its unreadable."""
+    if not unloadable:
+        return facts
+    found = sorted((*facts.unreadable, *unloadable), key=lambda u: u.position)
+    return dataclasses.replace(facts, unreadable=tuple(found))
+
+
+def _peek(address: str, port: int, server_name: str, timeout: float) -> _Seen | None:
+    """What the server presents to a certificate-only handshake (tls_peek.py), when OpenSSL
+    would not complete one even at security level 0 (a P-192 or DSA key); None if nothing."""
+    family, sockaddr = _sockaddr(address, port)
+    try:
+        ders = peek_certificates(sockaddr, family, None if _is_ip(server_name) else server_name,
+                                 timeout)
+    except (PeekError, OSError):
+        return None
+    if not ders:
+        return None
+    sent = parse_chain(ders)
+    return _Seen(ders[0], None, None, sent.certificates, sent.ders, None, sent.positions,
+                 sent.unloadable)
 
 
 def _legacy(
@@ -428,31 +448,52 @@ def probe_endpoint(
     if unanswered is not None and unanswered.network:
         # No TLS conversation at all: observing again would only wait as long again.
         return TlsObservation(**base, error=unanswered.reason, attempts=unanswered.attempts)
+    handshake_note = None
     if seen is None:
         try:
             tls, attempts = _with_retry(_observe_context(), address, port, server_name,
                                         timeout, retries)
         except _ProbeError as observed_failure:
-            return TlsObservation(**base, error=observed_failure.reason,
-                                  attempts=observed_failure.attempts)
-        seen = _seen(tls)
+            peeked = None if observed_failure.network else _peek(
+                address, port, server_name, timeout)
+            if peeked is None:
+                return TlsObservation(**base, error=observed_failure.reason,
+                                      attempts=observed_failure.attempts)
+            seen, attempts = peeked, observed_failure.attempts + 1
+            handshake_note = (
+                f"no handshake completed ({observed_failure.reason}); the certificate was read "
+                "from a certificate-only TLS 1.2 handshake"
+            )
+        else:
+            seen = _seen(tls)
     if not seen.der:
         return TlsObservation(**base, error="server presented no certificate", attempts=attempts)
     try:
         leaf = seen.leaf()
-        facts = _FACTS.get((seen.der, seen.chain_der, as_of),
-                           lambda: cert_facts(leaf, seen.chain, as_of=as_of))
-    except ValueError as exc:
-        return TlsObservation(**base, error=f"certificate unparsable: {exc}", attempts=attempts)
+    except UNREADABLE_ERRORS as exc:
+        return TlsObservation(**base, error=unreadable(exc), attempts=attempts)
+    problem = unreadable_problem(leaf)
+    if problem is not None:
+        return TlsObservation(**base, error=problem, attempts=attempts)
+    facts = _FACTS.get(
+        (seen.der, seen.chain_der, seen.unloadable, as_of),
+        lambda: _with_unloadable(
+            cert_facts(leaf, seen.chain, as_of=as_of, positions=seen.positions or None),
+            seen.unloadable),
+    )
+    # The verifier at the audit date reads only what parses (an unreadable one is an error).
+    readable_chain = tuple(c for c in seen.chain if unreadable_problem(c) is None)
 
     matches = _matches(server_name, facts.san_dns, facts.san_ip)
     # Every time-dependent verdict is judged at the audit date, as CERT-01 is (chaintime.py).
     at = judge_at(
         (verification.verified, verification.reason, verification.error),
-        leaf, seen.chain, ca_bundle, server_name, matches, as_of, base["observed_at"],
+        leaf, readable_chain, ca_bundle, server_name, matches, as_of, base["observed_at"],
     )
     verified, verify_error = at.verified, at.error
     reason = VerifyReason(at.reason) if at.reason is not None else None
+    if reason is VerifyReason.UNKNOWN_ISSUER and verification.reason is VerifyReason.UNKNOWN_ISSUER:
+        verify_error = f"issuer not trusted (unknown CA): {verify_error}"
     if verified and not matches:
         verify_error = f"hostname mismatch: certificate is not valid for {server_name!r}"
         reason = VerifyReason.HOSTNAME_MISMATCH
@@ -483,5 +524,6 @@ def probe_endpoint(
         verify_reason=reason,
         verified_at=at.judged_at,
         hostname_matches=matches,
+        handshake_note=handshake_note,
         **legacy,
     )

@@ -24,6 +24,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from cryptography import x509
+from cryptography.exceptions import UnsupportedAlgorithm
+
 from auditor.checks.context import Item
 from auditor.facts import SystemObservations
 from auditor.model.inventory import Inventory
@@ -179,6 +182,8 @@ def nmap_cert_values(elements: Mapping[str, Any], as_of: dt.date) -> dict[str, A
     signature = next((h for h in _SIG_HASHES if h in algorithm), "unknown")
     if "ed25519" in algorithm or "ed448" in algorithm:
         signature = "none"
+    if not algorithm:  # older nmap gives no sig_algo (version not checked): the pem says it
+        signature = pem_signature_hash(elements.get("pem"))
     return {
         "subject": _name(elements.get("subject")),
         "issuer": _name(elements.get("issuer")),
@@ -195,6 +200,20 @@ def nmap_cert_values(elements: Mapping[str, Any], as_of: dt.date) -> dict[str, A
         "key_bits": int(bits) if isinstance(bits, str) and bits.isdigit() else None,
         "signature_hash": signature,
     }
+
+
+def pem_signature_hash(pem: object) -> str:
+    """The signature hash of the certificate in nmap's `pem` element, named as the TLS probe
+    names it (`sha256`, `sha1`, … ; `none` for Ed25519/Ed448); `unknown` when there is no
+    readable certificate, which is never a pass."""
+    if not isinstance(pem, str) or "-----BEGIN CERTIFICATE-----" not in pem:
+        return "unknown"
+    try:
+        cert = x509.load_pem_x509_certificate(pem.encode("ascii", "replace"))
+        hashed = cert.signature_hash_algorithm
+    except (ValueError, TypeError, UnsupportedAlgorithm, x509.InvalidVersion):
+        return "unknown"
+    return "none" if hashed is None else hashed.name
 
 
 def _name(value: object) -> str | None:
@@ -216,7 +235,8 @@ def scan_observations(
     only_system: str | None = None,
 ) -> tuple[dict[str, SystemObservations], list[HostObservation]]:
     """Per system: open_ports, expected_ports and certs items; plus the scanned hosts that
-    match nothing in the inventory (reported, never judged)."""
+    match nothing in the inventory (reported, never judged), leaving out those nmap reports
+    down (a swept range is mostly addresses where nothing answered)."""
     book = address_book(inventory, only_system)
     hosts = [h for run in runs for h in run.hosts]
     states = _open_states(hosts)
@@ -228,7 +248,8 @@ def scan_observations(
         for host in run.hosts:
             owners = book.owners(host)
             if not owners:
-                unmatched.append(host)
+                if host.status != "down":  # nmap's "down": nothing answered, nothing to list
+                    unmatched.append(host)
                 continue
             for owner in owners:
                 items = collections[owner.system]

@@ -156,9 +156,9 @@ def test_pkcs12_with_password_is_refused_with_advice(tmp_path: Path, pki: Pki) -
     ("data", "error"),
     [
         (b"hello, this is not a certificate\n", "not a certificate"),
-        (b"\x30\x82\x01\x00" + b"\x30" * 300, "not a certificate: unreadable DER certificate data"),
+        (b"\x30\x82\x01\x00" + b"\x30" * 300, "unreadable certificate: error parsing asn1"),
         (b"-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydA==\n-----END CERTIFICATE-----\n",
-         "PEM block 1 (CERTIFICATE) is not a readable certificate"),
+         "unreadable certificate: "),
         (b"-----BEGIN CERTIFICATE-----\n!!!!\n-----END CERTIFICATE-----\n",
          "PEM block 1 (CERTIFICATE) is not valid base64"),
         (b"", "not a certificate"),
@@ -169,6 +169,8 @@ def test_garbage_is_an_error(tmp_path: Path, data: bytes, error: str) -> None:
     obs = _read(_write(tmp_path, "x.crt", data))
     assert obs.error is not None and obs.error.startswith(error)
     assert obs.certificates == ()
+    if data.startswith(b"-----BEGIN CERTIFICATE-----\nbm90"):
+        assert obs.error.endswith("(PEM block 1)")
 
 
 def test_missing_file(tmp_path: Path) -> None:
@@ -219,3 +221,133 @@ def test_leaf_selection_with_two_end_entities_keeps_file_order(tmp_path: Path, p
 def test_duplicates_are_dropped(tmp_path: Path, pki: Pki) -> None:
     data = pem(pki.leaf.cert) * 2 + pem(pki.intermediate.cert)
     assert _cns(_read(_write(tmp_path, "dup.pem", data))) == CHAIN_CNS[:2]
+
+
+# --- every certificate of the file: weak signatures and unreadable certificates (issue #16) ---
+
+MALFORMED = ("duplicate_extension", "empty_rdn", "unsupported_general_name",
+             "negative_validity", "bad_version")
+
+
+def _der_pem(der: bytes) -> bytes:
+    import base64
+    body = base64.encodebytes(der).replace(b"\n", b"")
+    lines = b"\n".join(body[i:i + 64] for i in range(0, len(body), 64))
+    return b"-----BEGIN CERTIFICATE-----\n" + lines + b"\n-----END CERTIFICATE-----\n"
+
+
+@pytest.mark.parametrize("kind", MALFORMED)
+def test_an_unreadable_certificate_is_reported_and_the_rest_is_judged(
+    tmp_path: Path, pki: Pki, kind: str
+) -> None:
+    from der_certs import malformed
+
+    data = pem(pki.leaf.cert) + _der_pem(malformed(kind)) + pem(pki.intermediate.cert)
+    obs = _read(_write(tmp_path, "mixed.pem", data))
+    assert obs.ok and obs.leaf is not None
+    assert obs.leaf.subject_cn == "so-tttt.test"
+    assert [c.subject for c in obs.certificates][1:] == [pki.intermediate.cert.subject
+                                                        .rfc4514_string()]
+    assert [u.position for u in obs.unreadable] == [2]  # the second certificate of the file
+    assert obs.unreadable[0].reason.startswith("unreadable certificate: ")
+    assert "Error" not in obs.unreadable[0].reason.split(":")[0]
+
+
+@pytest.mark.parametrize("kind", MALFORMED)
+def test_a_file_of_one_unreadable_certificate_is_an_error_saying_why(
+    tmp_path: Path, kind: str
+) -> None:
+    from der_certs import malformed
+
+    for name, data in (("one.pem", _der_pem(malformed(kind))), ("one.der", malformed(kind))):
+        obs = _read(_write(tmp_path, name, data))
+        assert not obs.ok and obs.certificates == ()
+        assert (obs.error or "").startswith("unreadable certificate: "), obs.error
+
+
+def test_unreadable_certificates_become_error_items_of_their_own(tmp_path: Path, pki: Pki) -> None:
+    from der_certs import malformed
+
+    from auditor.probes.observe import file_item, file_unreadable_items
+    from auditor.probes.runner import FileResult
+    from auditor.probes.targets import CertFileTarget
+
+    data = (pem(pki.leaf.cert) + _der_pem(malformed("empty_rdn"))
+            + _der_pem(malformed("duplicate_extension")))
+    path = _write(tmp_path, "two-bad.pem", data)
+    result = FileResult(CertFileTarget("s", "two-bad.pem", path), _read(path))
+    assert file_item(result).errors == {}
+    broken = file_unreadable_items(result)
+    assert [i.subject for i in broken] == ["file:two-bad.pem #2", "file:two-bad.pem #3"]
+    assert "a relative distinguished name cannot be empty" in broken[0].errors[""]
+    assert "Duplicate 1.2.3.4 extension" in broken[1].errors[""]
+    assert all("certificate" in i.errors[""] and "of the file" in i.errors[""] for i in broken)
+
+
+@pytest.fixture(scope="module")
+def rsa_pki() -> Pki:
+    root = issue("RSA Root (test)", key=rsa_key(2048), not_before=_at(2024, 1, 1),
+                 not_after=_at(2034, 1, 1), ca=True)
+    inter = issue("RSA Sub CA (test)", key=rsa_key(2048), not_before=_at(2024, 6, 1),
+                  not_after=_at(2029, 6, 1), issuer=root, ca=True)
+    leaf = issue("ky-so.test", key=ec_key(), not_before=_at(2026, 1, 1),
+                 not_after=_at(2027, 1, 1), issuer=inter, sans=("ky-so.test",))
+    return Pki(root, inter, leaf, leaf)
+
+
+def _chain_facts(tmp_path: Path, *certs: bytes) -> dict[str, object]:
+    from auditor.probes.observe import file_item
+    from auditor.probes.runner import FileResult
+    from auditor.probes.targets import CertFileTarget
+
+    path = _write(tmp_path, "chain.pem", b"".join(certs))
+    item = file_item(FileResult(CertFileTarget("s", "chain.pem", path), _read(path)))
+    return dict(item.values)
+
+
+def test_a_sha1_signed_intermediate_is_named_with_its_position(
+    tmp_path: Path, rsa_pki: Pki
+) -> None:
+    from der_certs import resign_sha1
+
+    weak_inter = resign_sha1(rsa_pki.intermediate.cert, rsa_pki.root.key)  # type: ignore[arg-type]
+    values = _chain_facts(tmp_path, pem(rsa_pki.leaf.cert), pem(weak_inter),
+                          pem(rsa_pki.root.cert))
+    assert values["cert"]["signature_hash"] == "sha256"  # type: ignore[index]
+    assert values["chain_signature_hash"] == "sha1"
+    assert values["chain_weak_signatures"] == [
+        "#2 CN=RSA Sub CA (test),O=auditor test PKI (sha1)"
+    ]
+
+
+def test_sha256_intermediates_and_a_sha1_root_pass(tmp_path: Path, rsa_pki: Pki) -> None:
+    from der_certs import resign_sha1
+
+    weak_root = resign_sha1(rsa_pki.root.cert, rsa_pki.root.key)  # type: ignore[arg-type]
+    values = _chain_facts(tmp_path, pem(rsa_pki.leaf.cert), pem(rsa_pki.intermediate.cert),
+                          pem(weak_root))
+    # The root's own signature does not count; the intermediate's does, and it is SHA-256.
+    assert values["chain_signature_hash"] == "sha256"
+    assert values["chain_weak_signatures"] == []
+
+
+def test_a_leaf_alone_has_no_chain_signature_fact(tmp_path: Path, rsa_pki: Pki) -> None:
+    values = _chain_facts(tmp_path, pem(rsa_pki.leaf.cert))
+    assert "chain_signature_hash" not in values
+
+
+def test_the_roots_key_counts_though_its_signature_does_not(tmp_path: Path) -> None:
+    root = issue("Weak Root (test)", key=rsa_key(1024), not_before=_at(2024, 1, 1),
+                 not_after=_at(2034, 1, 1), ca=True)
+    inter = issue("Sub CA (test)", key=ec_key(), not_before=_at(2024, 6, 1),
+                  not_after=_at(2029, 6, 1), issuer=root, ca=True)
+    leaf = issue("ky-so.test", key=ec_key(), not_before=_at(2026, 1, 1),
+                 not_after=_at(2027, 1, 1), issuer=inter)
+    values = _chain_facts(tmp_path, pem(leaf.cert), pem(inter.cert), pem(root.cert))
+    assert values["chain_min_rsa_bits"] == 1024 and values["chain_min_ec_bits"] == 256
+    assert values["chain_other_keys"] == 0
+    assert values["chain_keys"] == [
+        "#2 CN=Sub CA (test),O=auditor test PKI (ec 256)",
+        "#3 CN=Weak Root (test),O=auditor test PKI (rsa 1024)",
+    ]
+    assert values["chain_signature_hash"] == "sha256"  # the root's own signature left out

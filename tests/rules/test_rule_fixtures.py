@@ -325,7 +325,8 @@ def _probe_layouts() -> dict[str, tuple[dict[str, Any], dict[str, str]]]:
     from auditor.probes.tls import TlsObservation
 
     host, url = "www.example", "https://www.example/"
-    inter = IntermediateFacts("CN=CA", "CN=Root", dt.date(2029, 3, 1), 828, False)
+    inter = IntermediateFacts("CN=CA", "CN=Root", dt.date(2029, 3, 1), 828, False, 2, "sha256",
+                              "ec", 256)
     cert = CertFacts(
         subject="CN=www.example", subject_cn="www.example", san_dns=(host,), san_ip=(),
         issuer="CN=CA", serial_hex="c0ffee", not_before=dt.date(2026, 10, 1),

@@ -206,3 +206,106 @@ def test_runs_merge_into_one() -> None:
     assert merged.started == "2026-12-01T00:30:00+00:00"
     assert merged.scanned == (("tcp", "22"), ("tcp", "80"))
     assert merge_runs([first]) is first
+
+
+# --- older nmap (no sig_algo) and hosts nmap reports down (issue #16) -----------------------
+
+
+def _pem_cert(hash_algorithm: object) -> str:
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP384R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "www.a.test")])
+    start = dt.datetime(2026, 6, 1, tzinfo=dt.UTC)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name)
+            .public_key(key.public_key()).serial_number(9).not_valid_before(start)
+            .not_valid_after(start + dt.timedelta(days=90))
+            .sign(key, hash_algorithm if isinstance(hash_algorithm, hashes.HashAlgorithm)
+                  else hashes.SHA256()))
+    return cert.public_bytes(serialization.Encoding.PEM).decode()
+
+
+@pytest.mark.parametrize(("algorithm", "expected"), [("sha384", "sha384"), ("sha512", "sha512")])
+def test_older_nmap_without_sig_algo_reads_the_hash_from_the_pem(
+    algorithm: str, expected: str
+) -> None:
+    from cryptography.hazmat.primitives import hashes
+
+    chosen = {"sha384": hashes.SHA384(), "sha512": hashes.SHA512()}[algorithm]
+    elements = {
+        "subject": {"commonName": "www.a.test"}, "pubkey": {"type": "ec", "bits": "384"},
+        "validity": {"notBefore": "2026-06-01T00:00:00", "notAfter": "2026-08-30T00:00:00"},
+        "pem": _pem_cert(chosen),
+    }
+    cert = nmap_cert_values(elements, AS_OF)
+    assert cert is not None and cert["signature_hash"] == expected
+
+
+@pytest.mark.parametrize("pem", [None, "", "not a pem", "-----BEGIN CERTIFICATE-----\nAAAA\n"
+                                 "-----END CERTIFICATE-----\n"])
+def test_no_sig_algo_and_no_readable_pem_is_unknown_never_a_pass(pem: str | None) -> None:
+    elements: dict[str, object] = {
+        "validity": {"notBefore": "2026-06-01T00:00:00", "notAfter": "2026-08-30T00:00:00"},
+    }
+    if pem is not None:
+        elements["pem"] = pem
+    cert = nmap_cert_values(elements, AS_OF)
+    assert cert is not None and cert["signature_hash"] == "unknown"
+
+
+def test_sig_algo_when_given_wins_over_the_pem() -> None:
+    elements = {
+        "validity": {"notBefore": "2026-06-01T00:00:00", "notAfter": "2026-08-30T00:00:00"},
+        "sig_algo": "sha1WithRSAEncryption", "pem": _pem_cert(None),
+    }
+    cert = nmap_cert_values(elements, AS_OF)
+    assert cert is not None and cert["signature_hash"] == "sha1"
+
+
+def test_hosts_nmap_reports_down_are_not_listed_as_not_in_the_inventory(
+    inventory: Inventory,
+) -> None:
+    run = ScanRun("nmap", (
+        HostObservation("198.51.100.7", "ipv4", "down"),
+        HostObservation("198.51.100.8", "ipv4", "up", ports=(_port(80),)),
+        HostObservation("198.51.100.9", "ipv4", "unknown"),
+    ))
+    _observed, unmatched = scan_observations(inventory, [run], AS_OF)
+    assert [h.address for h in unmatched] == ["198.51.100.8", "198.51.100.9"]
+
+
+def test_an_nmap_file_without_sig_algo_gives_the_hash_end_to_end(
+    inventory: Inventory,
+) -> None:
+    from xml.sax.saxutils import escape
+
+    from cryptography.hazmat.primitives import hashes
+
+    from auditor.scan.nmap_xml import parse_nmap_xml
+
+    pem = _pem_cert(hashes.SHA384())
+    xml = (
+        '<?xml version="1.0" encoding="UTF-8"?>\n<nmaprun scanner="nmap" args="nmap -p 443 '
+        '--script ssl-cert 192.0.2.10" start="1700000000" version="7.70" xmloutputversion="1.04">'
+        '<scaninfo type="syn" protocol="tcp" numservices="1" services="443"/>'
+        '<host><status state="up" reason="syn-ack"/><address addr="192.0.2.10" addrtype="ipv4"/>'
+        '<ports><port protocol="tcp" portid="443"><state state="open" reason="syn-ack"/>'
+        '<service name="https" method="table" conf="3"/>'
+        '<script id="ssl-cert" output="Subject: commonName=www.a.test">'
+        '<table key="subject"><elem key="commonName">www.a.test</elem></table>'
+        '<table key="pubkey"><elem key="type">ec</elem><elem key="bits">384</elem></table>'
+        '<table key="validity"><elem key="notBefore">2026-06-01T00:00:00</elem>'
+        '<elem key="notAfter">2026-08-30T00:00:00</elem></table>'
+        f'<elem key="pem">{escape(pem)}</elem></script></port></ports></host>'
+        '<host><status state="down" reason="no-response"/>'
+        '<address addr="198.51.100.50" addrtype="ipv4"/></host>'
+        "</nmaprun>\n"
+    )
+    run = parse_nmap_xml(xml.encode(), source="old.xml")
+    observed, unmatched = scan_observations(inventory, [run], AS_OF, only_system="web")
+    (cert,) = observed["web"].collections["certs"]
+    assert cert.values["cert"]["signature_hash"] == "sha384"
+    assert unmatched == []  # the down host is not "not in the inventory"

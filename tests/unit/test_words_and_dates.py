@@ -54,6 +54,19 @@ def test_every_code_of_these_enums_has_words_in_both_languages(enum: type[StrEnu
         assert "_" not in text.vi and "_" not in text.en
 
 
+def test_chain_verification_reasons_have_words_an_untrusted_root_is_not_self_signed() -> None:
+    from auditor.probes.tls import VerifyReason
+
+    table = TABLES["VerifyReason"]
+    assert set(table) == {reason.value for reason in VerifyReason} | {"ok"}
+    assert word_in(VerifyReason.UNKNOWN_ISSUER, "vi") == (
+        "tổ chức cấp không được tin cậy (CA không xác định)")
+    assert word_in(VerifyReason.UNKNOWN_ISSUER, "en") == "issuer not trusted (unknown CA)"
+    assert word_in(VerifyReason.SELF_SIGNED, "en") == "self-signed certificate"
+    for text in table.values():
+        assert "_" not in text.vi and "_" not in text.en
+
+
 @pytest.mark.parametrize(
     ("code", "vi", "en"),
     [
