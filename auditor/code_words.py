@@ -217,7 +217,9 @@ for _kind, _table in TABLES.items():
         continue
     for _code, _msg in _table.items():
         _ANY.setdefault(_code, _msg)
-_ANY.setdefault("none", Msg("không", "none"))
+# `none` means something different in each table that has it ("chưa triển khai" for a
+# deployment); without a kind it is the plain word, never the first table's meaning.
+_ANY["none"] = Msg("không", "none")
 
 
 def word(code: str, kind: str | None = None) -> Msg | None:

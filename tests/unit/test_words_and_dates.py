@@ -101,6 +101,11 @@ def test_a_code_means_what_its_enumeration_says() -> None:
     found = word("submitted")
     assert found is not None and found.vi == "đã gửi thẩm định"
     assert word("vnpt") is None and words("vnpt").vi == "vnpt"
+    # ... except `none`, which means something else in every table: alone it is plain "no"
+    # (CERT-05's allowed hash `none` is not "chưa triển khai")
+    plain = word("none")
+    assert plain is not None and (plain.vi, plain.en) == ("không", "none")
+    assert word_in("none", "vi", "Deployment") == "chưa triển khai"
 
 
 def test_criteria_ids_as_places_in_the_decree() -> None:
