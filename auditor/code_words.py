@@ -203,6 +203,33 @@ TABLES: Final[Mapping[str, Mapping[str, Msg]]] = {
         "weak": Msg("khóa hoặc thuật toán ký quá yếu", "key or signature algorithm too weak"),
         "other": Msg("lý do khác", "another reason"),
     },
+    # Why a certificate file's path to the CA bundle did not verify (probes/certtrust.py
+    # TrustReason, the fact `trust_reason`); `self_signed`, `unknown_issuer`, `expired`,
+    # `not_yet_valid`, `other` and `ok` read as in VerifyReason.
+    "TrustReason": {
+        "ok": Msg("hợp lệ", "valid"),
+        "no_ca_bundle": Msg("chưa khai báo kho CA tin cậy (tls_policy.ca_bundle)",
+                            "no CA bundle declared (tls_policy.ca_bundle)"),
+        "self_signed": Msg("chứng thư tự ký", "self-signed certificate"),
+        "unknown_issuer": Msg(
+            "tổ chức cấp không được tin cậy (CA không xác định)", "issuer not trusted (unknown CA)"
+        ),
+        "incomplete_chain": Msg(
+            "chuỗi chứng thư không đầy đủ (thiếu chứng thư của tổ chức cấp trong tệp và kho CA)",
+            "incomplete chain (an issuer is neither in the file nor in the CA bundle)",
+        ),
+        "intermediate_expired": Msg("chứng thư trung gian đã hết hạn",
+                                    "intermediate certificate expired"),
+        "intermediate_not_yet_valid": Msg("chứng thư trung gian chưa có hiệu lực",
+                                          "intermediate certificate not yet valid"),
+        "expired": Msg("chứng thư đã hết hạn", "certificate expired"),
+        "not_yet_valid": Msg("chứng thư chưa có hiệu lực", "certificate not yet valid"),
+        "wrong_purpose": Msg(
+            "chứng thư không dùng cho mục đích ký (keyUsage/extendedKeyUsage)",
+            "certificate not meant for signing (keyUsage/extendedKeyUsage)",
+        ),
+        "other": Msg("lý do khác", "another reason"),
+    },
     "bool": {
         "True": Msg("có", "yes"),
         "False": Msg("không", "no"),

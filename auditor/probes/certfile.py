@@ -37,6 +37,7 @@ from auditor.probes.certinfo import (
     unreadable,
     unreadable_problem,
 )
+from auditor.probes.certtrust import FileTrust, TrustReason, judge_file_trust
 
 _PEM_BLOCK = re.compile(
     rb"-----BEGIN ([A-Z0-9 ]{1,64})-----\r?\n?(.*?)-----END \1-----", re.DOTALL
@@ -58,6 +59,8 @@ class CertFileObservation:
     #: Certificates of the file `cryptography` cannot fully parse, by their place in the file
     #: (1 = the first certificate): each is an `error` of its own; the others are still judged.
     unreadable: tuple[UnreadableCert, ...] = ()
+    #: The file's trust verdict against the CA bundle (certtrust.py); None when not judged.
+    trust: FileTrust | None = None
 
     @property
     def ok(self) -> bool:
@@ -271,13 +274,19 @@ def order_certificates(certs: list[x509.Certificate]) -> list[x509.Certificate]:
 
 
 def read_certificate_file(
-    path: Path, *, as_of: dt.date, max_bytes: int = 1_048_576
+    path: Path,
+    *,
+    as_of: dt.date,
+    max_bytes: int = 1_048_576,
+    ca_bundle: Path | None = None,
+    bundle_refused: str | None = None,
 ) -> CertFileObservation:
     """Read every certificate in the file at `path`, judged at `as_of`. Never raises.
 
     Detect the format from content, not the extension. Certificates come leaf first (see
     `order_certificates`); the leaf's `intermediates` are the other certificates of the file,
-    in that order, and the other certificates have none.
+    in that order, and the other certificates have none. The trust of the file is judged
+    against `ca_bundle` (certtrust.py); `bundle_refused` says why the bundle is not read.
     """
     shown = str(path)
     try:
@@ -304,6 +313,11 @@ def read_certificate_file(
         facts += [cert_facts(cert, as_of=as_of) for cert in ordered[1:]]
     except UNREADABLE_ERRORS as exc:  # pragma: no cover - screened by unreadable_problem
         return CertFileObservation(path=shown, as_of=as_of, format=fmt, error=unreadable(exc))
+    if bundle_refused is not None:
+        trust = FileTrust(None, TrustReason.OTHER, bundle_refused)
+    else:
+        trust = judge_file_trust(ordered, ca_bundle, as_of)
     return CertFileObservation(
-        path=shown, as_of=as_of, format=fmt, certificates=tuple(facts), unreadable=tuple(broken)
+        path=shown, as_of=as_of, format=fmt, certificates=tuple(facts),
+        unreadable=tuple(broken), trust=trust,
     )

@@ -106,6 +106,15 @@ def trust_store(ca_bundle: Path | None) -> Store | None:
         return _trust_store(ca_bundle)
 
 
+def load_bundle(ca_bundle: Path) -> tuple[x509.Certificate, ...]:
+    """The certificates of a CA bundle file, unique, in file order; () when unreadable."""
+    try:
+        found = _certificates(ca_bundle.read_bytes())
+    except OSError:
+        return ()
+    return tuple({c.fingerprint(_SHA256): c for c in found}.values())
+
+
 @functools.lru_cache(maxsize=64)
 def _trust_store(ca_bundle: Path | None) -> Store | None:
     roots = list(_system_roots())

@@ -241,7 +241,20 @@ def file_item(result: FileResult) -> Item:
         values["intermediates_min_days_left"] = min(c.days_left for c in others)
     values["chain_observable"] = True  # everything the file holds is in hand
     chain_signatures(values, leaf.intermediates)
-    return Item(subject, values, origins)
+    errors: dict[str, str] = {}
+    trust = observation.trust
+    if trust is not None and trust.reason.value != "no_ca_bundle":
+        if trust.verified is None:
+            for key in ("trust_verified", "trust_reason"):
+                errors[key] = trust.detail or "trust not judged"
+        else:
+            values["trust_verified"] = trust.verified
+            values["trust_reason"] = trust.reason.value
+            if trust.detail:
+                values["trust_error"] = trust.detail
+            if trust.judged_at is not None:
+                values["trust_judged_at"] = trust.judged_at.isoformat()
+    return Item(subject, values, origins, errors)
 
 
 def ipv6_values(result: Ipv6Result) -> tuple[dict[str, Any], dict[str, str]]:

@@ -251,7 +251,10 @@ def _file_task(target: CertFileTarget, as_of: dt.date) -> _Task[FileResult]:
     def run() -> FileResult:
         if target.refused is not None:  # outside the allowed folders: never opened
             return failed(target.refused)
-        return FileResult(target, read_certificate_file(Path(target.resolved), as_of=as_of))
+        return FileResult(target, read_certificate_file(
+            Path(target.resolved), as_of=as_of, ca_bundle=target.ca_bundle,
+            bundle_refused=target.bundle_refused,
+        ))
 
     return _Task("files", f"file {target.path}", run, failed)
 

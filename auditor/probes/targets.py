@@ -49,6 +49,10 @@ class CertFileTarget:
     resolved: Path
     #: Why the file is not read (outside the folders certificate files may be read from).
     refused: str | None = None
+    #: The trust anchors the file is judged against (tls_policy.ca_bundle, or --ca-bundle).
+    ca_bundle: Path | None = None
+    #: Why the trust is not judged (the CA bundle lies outside the allowed folders).
+    bundle_refused: str | None = None
 
 
 CERT_PATH_REFUSED = (
@@ -194,5 +198,7 @@ def plan_probes(
             where = nearest(origins, "certificates")  # list items share their list's file
             resolved = _relative_to(where, ref.file, base)
             refused = CERT_PATH_REFUSED if roots is not None and _outside(resolved, roots) else None
-            files.append(CertFileTarget(system.id, ref.file, resolved, refused))
+            files.append(
+                CertFileTarget(system.id, ref.file, resolved, refused, bundle, bundle_refused)
+            )
     return ProbePlan(tuple(endpoints), tuple(files), tuple(systems))

@@ -316,6 +316,7 @@ def _probe_layouts() -> dict[str, tuple[dict[str, Any], dict[str, str]]]:
     """What observe.py makes of healthy probe results: the layouts the templates must have."""
     from auditor.probes.certfile import CertFileObservation
     from auditor.probes.certinfo import CertFacts, IntermediateFacts
+    from auditor.probes.certtrust import FileTrust, TrustReason
     from auditor.probes.http import Redirect
     from auditor.probes.ipv6 import Ipv6Observation, NameServerIpv6, Reachability
     from auditor.probes.observe import file_item, ipv6_values, tls_items
@@ -351,7 +352,9 @@ def _probe_layouts() -> dict[str, tuple[dict[str, Any], dict[str, str]]]:
     file = file_item(FileResult(
         CertFileTarget("s", "c.pem", Path("c.pem")),
         CertFileObservation(path="c.pem", as_of=AS_OF, format="pem",
-                            certificates=(cert, other)),
+                            certificates=(cert, other),
+                            trust=FileTrust(True, TrustReason.OK, None,
+                                            dt.datetime(2026, 11, 24, tzinfo=dt.UTC))),
     ))
     ipv6 = Ipv6Observation(
         host=host, ports=(443,), ipv4=("192.0.2.1",), ipv6=("2001:db8::1",), zone="example",
