@@ -11,7 +11,7 @@ import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes
 from cryptography.x509.oid import ExtendedKeyUsageOID, ObjectIdentifier
-from tls_servers import Issued, ec_key, issue, pem
+from probes.tls_servers import Issued, ec_key, issue, pem
 
 from auditor.probes.certfile import read_certificate_file
 from auditor.probes.certtrust import FileTrust, TrustReason, signing_purpose
