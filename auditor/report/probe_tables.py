@@ -10,6 +10,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from auditor.checks.context import Item, plain
+from auditor.code_words import word_in
 from auditor.facts import SystemObservations
 from auditor.scan.model import HostObservation
 
@@ -174,7 +175,7 @@ def tls_table(observations: Mapping[str, SystemObservations], console: Console, 
                 _cell(cert, "cert.days_left", labels),
                 _cell(cert, "cert.not_after", labels),
                 escape(issuer[:48]),
-                _cell(connection, "chain_verified", labels) if connection else labels["none"],
+                _trust_cell(connection, cert, labels, lang),
                 _cell(connection, "hostname_matches", labels) if connection else labels["none"],
                 _cell(connection, "legacy_accepted", labels) if connection else labels["none"],
             )
@@ -182,6 +183,22 @@ def tls_table(observations: Mapping[str, SystemObservations], console: Console, 
         console.print(table)
     else:
         console.print(labels["empty"])
+
+
+def _trust_cell(
+    connection: Item | None, cert: Item, labels: Mapping[str, str], lang: str
+) -> str:
+    """An endpoint's chain verdict, or a certificate file's trust (CERT-08, certtrust.py)."""
+    if connection is not None:
+        return _cell(connection, "chain_verified", labels)
+    reason = cert.errors.get("trust_reason")
+    if reason is not None:
+        return f"[red]{labels['error']}: {escape(reason)}[/red]"
+    verdict = _cell(cert, "trust_verified", labels)
+    why = cert.values.get("trust_reason")
+    if cert.values.get("trust_verified") is False and isinstance(why, str):
+        return f"{verdict} ({escape(word_in(why, lang, 'TrustReason'))})"
+    return verdict
 
 
 def ipv6_table(observations: Mapping[str, SystemObservations], console: Console, lang: str) -> None:

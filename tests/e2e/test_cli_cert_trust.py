@@ -134,3 +134,15 @@ def test_each_trust_defect_of_a_file_is_its_own_reason(tmp_path: Path) -> None:
     manual = by_subject[("khong-ca", "file:good.pem")]
     assert manual["status"] == "manual", manual["message"]
     assert "tls_policy.ca_bundle" in manual["message"]["en"]
+
+
+def test_the_probe_table_tells_each_file_trust_in_words(tmp_path: Path) -> None:
+    inventory = _inventory(tmp_path)
+    result = run_cli("probe", "tls", inventory, "--resolver", "127.0.0.1", "--as-of",
+                     AS_OF.isoformat())
+    assert result.code == 0, result.stderr
+    rows = {line.split("│")[2].strip(): line for line in result.stdout.splitlines()
+            if "file:" in line and "ky-so" in line}
+    assert "không (chứng thư tự ký)" in rows["file:self.pem"]
+    assert "không (chứng thư trung gian đã hết hạn)" in rows["file:old-inter.pem"]
+    assert "│ có " in rows["file:last-day.pem"]

@@ -27,7 +27,8 @@ CERT_GROUPS: Final = frozenset({"tls", "certificates"})
 IPV6_GROUPS: Final = frozenset({"ipv6"})
 LIVE_GROUPS: Final = CERT_GROUPS | IPV6_GROUPS
 _EXPIRING_RULES: Final = frozenset({"CERT-02", "CERT-03"})
-_UNTRUSTED_RULES: Final = frozenset({"TLS-03"})
+#: TLS-03: an endpoint's chain; CERT-08: a certificate file's path to the declared CA bundle.
+_UNTRUSTED_RULES: Final = frozenset({"TLS-03", "CERT-08"})
 COUNTED_RULES: Final = _EXPIRING_RULES | _UNTRUSTED_RULES
 # An enum member as a plain constant: looking one up on its class costs a descriptor call, and
 # the live tables test every finding of every observed system.
@@ -67,7 +68,7 @@ class CertRow:
     problems: tuple[Problem, ...]
     expired: bool
     expiring: bool  # CERT-02 or CERT-03 measured as failed
-    untrusted: bool  # TLS-03 measured as failed
+    untrusted: bool  # TLS-03 (endpoint) or CERT-08 (file) measured as failed
     css: str  # "err" | "bad" | "warn" | ""
 
 
@@ -105,7 +106,7 @@ class LiveCounts:
     certificates: int  # certificate rows
     expired: int
     expiring: int  # within the warning window (CERT-02/CERT-03 failed)
-    untrusted: int  # TLS-03 failed
+    untrusted: int  # TLS-03 or CERT-08 failed
     cert_errors: int  # certificates that could not be observed
     endpoints: int  # web endpoints whose IPv6 readiness could be told
     ready: int  # of those, IPv6-ready
