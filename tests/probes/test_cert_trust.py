@@ -11,7 +11,7 @@ import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes
 from cryptography.x509.oid import ExtendedKeyUsageOID, ObjectIdentifier
-from probes.tls_servers import Issued, ec_key, issue, pem
+from probes.tls_servers import Issued, PrivateKey, ec_key, issue, pem
 
 from auditor.probes.certfile import read_certificate_file
 from auditor.probes.certtrust import FileTrust, TrustReason, signing_purpose
@@ -45,9 +45,10 @@ def signer(
     ekus: tuple[ObjectIdentifier, ...] | None = (ExtendedKeyUsageOID.EMAIL_PROTECTION,),
     not_before: dt.datetime = NOT_BEFORE,
     not_after: dt.datetime = NOT_AFTER,
+    key: PrivateKey | None = None,
 ) -> Issued:
     """An end-entity signing certificate (keyUsage digitalSignature by default)."""
-    key = ec_key()
+    key = key or ec_key()
     name = x509.Name([x509.NameAttribute(x509.NameOID.COMMON_NAME, cn)])
     builder = (
         x509.CertificateBuilder()
@@ -234,3 +235,14 @@ def test_a_refused_bundle_is_told(tmp_path: Path, pki: Pki) -> None:
     obs = read_certificate_file(_file(tmp_path, "c.pem", pki.leaf.cert), as_of=AS_OF,
                                 bundle_refused="not probed: outside")
     assert obs.trust == FileTrust(None, TrustReason.OTHER, "not probed: outside")
+
+
+def test_what_the_verifier_refuses_for_another_reason_is_other(
+    tmp_path: Path, pki: Pki, bundle: Path
+) -> None:
+    """The leaf names the intermediate as its issuer but another key signed it: the names
+    build a path, the signature does not verify."""
+    forged = signer("Giả mạo (test)", Issued(pki.inter.cert, ec_key()))
+    trust = _trust(tmp_path, bundle, forged.cert, pki.inter.cert)
+    assert (trust.verified, trust.reason) == (False, TrustReason.OTHER)
+    assert trust.detail
