@@ -67,6 +67,24 @@ def test_chain_verification_reasons_have_words_an_untrusted_root_is_not_self_sig
         assert "_" not in text.vi and "_" not in text.en
 
 
+def test_file_trust_reasons_have_words_each_distinct() -> None:
+    from auditor.probes.certtrust import TrustReason
+
+    table = TABLES["TrustReason"]
+    assert set(table) == {reason.value for reason in TrustReason}
+    assert len({text.en for text in table.values()}) == len(table)  # one reason, one text
+    assert len({text.vi for text in table.values()}) == len(table)
+    # The reasons a file shares with a TLS chain read the same.
+    for code in ("self_signed", "unknown_issuer", "expired", "not_yet_valid", "other", "ok"):
+        assert table[code] == TABLES["VerifyReason"][code]
+    assert word_in(TrustReason.INCOMPLETE_CHAIN, "en").startswith("incomplete chain")
+    assert word_in(TrustReason.WRONG_PURPOSE, "vi").startswith(
+        "chứng thư không dùng cho mục đích ký")
+    for code, text in table.items():
+        if code != "no_ca_bundle":  # names the field to declare, tls_policy.ca_bundle
+            assert "_" not in text.vi and "_" not in text.en
+
+
 @pytest.mark.parametrize(
     ("code", "vi", "en"),
     [
