@@ -612,6 +612,7 @@ LIVE_CATALOG = Catalog(
         rule("CERT-01", "certificates", gate=True),
         rule("CERT-02", "certificates", severity="low"),
         rule("CERT-03", "certificates", severity="medium"),
+        rule("CERT-08", "certificates"),
         rule("IP6-02", "ipv6", severity="medium"),
         rule("IP6-08", "ipv6", severity="low", obligation="advisory"),
     )
@@ -812,6 +813,26 @@ def test_certificate_rows_errors_first_then_fewest_days_left(live_page: Page) ->
     assert (portal.issuer, portal.key, portal.css) == ("Root CA Test", "EC 256", "")
     assert signing.issuer == "O=Ban Cơ yếu, Chính phủ, C=VN"  # no CN: a short DN
     assert signing.expiring  # waived, but measured as failing
+
+
+def test_a_certificate_file_without_a_trusted_path_is_untrusted() -> None:
+    """CERT-08 (a file's path to the declared CA bundle) counts as TLS-03 does for a chain."""
+    trusted, forged = "file:tot.pem", "file:tu-ky.pem"
+    system = observed_system(
+        "s1", "a",
+        [live_finding("CERT-08", trusted, Status.PASS),
+         live_finding("CERT-08", forged, Status.FAIL)],
+        [cert_record(trusted, 200), cert_record(forged, 200)],
+    )
+    run = make_live_run()
+    run = AuditRun(run.schema_version, run.run, run.organisation, run.agencies,
+                   (system, *run.systems[1:]), run.summary)
+    page = build_page(run, LIVE_CATALOG, "vi")
+    rows = {r.subject: r for r in _agency(page, "a").live.certificates}
+    assert (rows[forged].untrusted, rows[forged].css) == (True, "bad")
+    assert [p.rule_id for p in rows[forged].problems] == ["CERT-08"]
+    assert (rows[trusted].untrusted, rows[trusted].css) == (False, "")
+    assert _agency(page, "a").live.counts.untrusted == 1
 
 
 def test_certificate_problems_are_the_open_tls_and_certificate_findings(live_page: Page) -> None:
