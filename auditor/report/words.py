@@ -158,7 +158,8 @@ UI: Final[dict[str, dict[str, str]]] = {
         "observe_errors": "Không quan sát được",
         "web_endpoints": "Trang web quan sát được",
         "live_counts_note": "Sắp hết hạn: trong ngưỡng cảnh báo (CERT-02, CERT-03); không tin cậy: "
-        "chuỗi chứng thư không xác minh được (TLS-03); sẵn sàng IPv6: có AAAA dùng được và truy "
+        "chuỗi chứng thư không xác minh được (TLS-03) hoặc tệp chứng thư không dựng được "
+        "đường tin cậy tới CA đã khai báo (CERT-08); sẵn sàng IPv6: có AAAA dùng được và truy "
         "cập được qua mọi địa chỉ IPv6, tính trên các trang web quan sát được.",
         "not_live": "Chưa quan sát trực tiếp: báo cáo chỉ dựa trên danh mục kiểm kê. Để kiểm tra "
         "chứng thư số, TLS và IPv6 của các điểm truy cập, chạy lại với tùy chọn --live.",
@@ -370,7 +371,8 @@ UI: Final[dict[str, dict[str, str]]] = {
         "observe_errors": "Could not be observed",
         "web_endpoints": "Web endpoints observed",
         "live_counts_note": "Expiring soon: within the warning window (CERT-02, CERT-03); "
-        "untrusted: the certificate chain does not verify (TLS-03); IPv6-ready: a usable AAAA "
+        "untrusted: the certificate chain does not verify (TLS-03) or a certificate file builds "
+        "no trusted path to the declared CA (CERT-08); IPv6-ready: a usable AAAA "
         "record and every IPv6 address reachable, out of the web endpoints observed.",
         "not_live": "Not observed live: this report rests on the inventory alone. To check the "
         "certificates, TLS and IPv6 of the endpoints, run the audit again with --live.",

@@ -206,7 +206,7 @@ Cycles = dict[tuple[str, int], tuple[int, str]]
 CERTIFICATE_RULES = {
     "expired": ("CERT-01",),
     "expiring": ("CERT-02", "CERT-03", "CERT-06"),
-    "untrusted": ("TLS-03", "TLS-03H"),
+    "untrusted": ("TLS-03", "TLS-03H", "CERT-08"),
     "weak": ("CERT-04", "CERT-05"),
 }
 
