@@ -9,6 +9,9 @@ from the content, never from the extension:
 * `pkcs7-pem` / `pkcs7-der` — a PKCS#7 (`.p7b`, `.p7c`) certificate bag;
 * `pkcs12` — a PKCS#12 (`.p12`, `.pfx`) file without a password (or with the empty password).
 
+The file's trust is judged too (certtrust.py): its certificates plus the CA bundle the system
+declares must build a valid path at the audit date, for signing.
+
 Private keys are never parsed, kept or quoted: the observation holds `CertFacts` only, and error
 messages never contain bytes of the file. The read is bounded: at most `max_bytes + 1` bytes of
 a regular file are read; directories, FIFOs, devices and sockets are refused without reading.

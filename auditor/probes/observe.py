@@ -8,7 +8,9 @@ Probes never decide compliance; this module only names what they saw:
   `hostname_matches`, `tls1_0_accepted`, `tls1_1_accepted`, `legacy_accepted`, `redirect.*`
   and `cert.*`;
 - collection `certs`: one item per certificate seen, on an endpoint address (same subject) or
-  in a file (`file:<path>`), with `cert.*` and `intermediates_min_days_left`;
+  in a file (`file:<path>`), with `cert.*` and `intermediates_min_days_left`; a file also has
+  `trust_verified`, `trust_reason`, `trust_error`, `trust_judged_at` (certtrust.py; absent
+  when no CA bundle is declared, an error when the bundle could not be used);
 - each declared web endpoint gains `ipv6.*` (internet.nl's web tests) keyed by its URL.
 
 Whatever could not be observed goes into the item's `errors` with the probe's reason, so the
