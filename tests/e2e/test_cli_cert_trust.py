@@ -146,3 +146,25 @@ def test_the_probe_table_tells_each_file_trust_in_words(tmp_path: Path) -> None:
     assert "không (chứng thư tự ký)" in rows["file:self.pem"]
     assert "không (chứng thư trung gian đã hết hạn)" in rows["file:old-inter.pem"]
     assert "│ có " in rows["file:last-day.pem"]
+
+
+def test_a_bundle_outside_the_inventory_tree_is_an_error_not_a_verdict(tmp_path: Path) -> None:
+    inventory = _inventory(tmp_path)
+    outside = tmp_path / "ca-ngoai.pem"
+    outside.write_bytes((inventory / "ca-chinh-phu.pem").read_bytes())
+    system_file = inventory / "so-a.yaml"
+    system_file.write_text(
+        system_file.read_text(encoding="utf-8").replace(
+            "ca_bundle: ca-chinh-phu.pem", "ca_bundle: ../ca-ngoai.pem"),
+        encoding="utf-8")
+    out = tmp_path / "audit.json"
+    result = run_cli("audit", inventory, "--live", "--resolver", "127.0.0.1", "--as-of",
+                     AS_OF.isoformat(), "--json", out, "-q")
+    assert result.code in (0, 1), result.stderr
+    document = json.loads(out.read_text(encoding="utf-8"))
+    system = next(s for s in document["systems"] if s["id"] == "ky-so")
+    found = [f for f in _findings(system, []) if f["rule_id"] == "CERT-08"]
+    assert found and {f["status"] for f in found} == {"error"}
+    message = found[0]["message"]
+    text = document["texts"][message] if isinstance(message, int) else message
+    assert "tls_policy.ca_bundle" in text["en"] and "outside" in text["en"]

@@ -246,3 +246,27 @@ def test_what_the_verifier_refuses_for_another_reason_is_other(
     trust = _trust(tmp_path, bundle, forged.cert, pki.inter.cert)
     assert (trust.verified, trust.reason) == (False, TrustReason.OTHER)
     assert trust.detail
+
+
+def test_every_format_is_judged_the_same(tmp_path: Path, pki: Pki, bundle: Path) -> None:
+    """A PKCS#7 bag and a PKCS#12 file carry the chain as PEM does; a lone DER leaf has no
+    intermediate, so its chain is incomplete."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.serialization import pkcs7, pkcs12
+
+    bag = tmp_path / "chain.p7b"
+    bag.write_bytes(pkcs7.serialize_certificates(
+        [pki.leaf.cert, pki.inter.cert], serialization.Encoding.DER))
+    p12 = tmp_path / "ky-so.p12"
+    p12.write_bytes(pkcs12.serialize_key_and_certificates(
+        b"ky-so", pki.leaf.key, pki.leaf.cert, [pki.inter.cert],  # type: ignore[arg-type]
+        serialization.NoEncryption()))
+    der = tmp_path / "leaf.cer"
+    der.write_bytes(pki.leaf.cert.public_bytes(serialization.Encoding.DER))
+    found = {}
+    for path in (bag, p12, der):
+        obs = read_certificate_file(path, as_of=AS_OF, ca_bundle=bundle)
+        assert obs.trust is not None, obs.error
+        found[obs.format] = obs.trust.reason
+    assert found == {"pkcs7-der": TrustReason.OK, "pkcs12": TrustReason.OK,
+                     "der": TrustReason.INCOMPLETE_CHAIN}
