@@ -177,7 +177,19 @@ def judge_file_trust(
     ca_bundle: Path | None,
     as_of: dt.date,
 ) -> FileTrust:
-    """The verdict for the file's certificates (leaf first) against `ca_bundle` at `as_of`."""
+    """The verdict for the file's certificates (leaf first) against `ca_bundle` at `as_of`.
+
+    Never raises: what cannot be judged (an extension `cryptography` refuses to read while
+    judging) is a verdict of None with the reason, never a pass."""
+    try:
+        return _judge(certificates, ca_bundle, as_of)
+    except (ValueError, TypeError) as exc:
+        return FileTrust(None, TrustReason.OTHER, f"trust not judged: {exc}")
+
+
+def _judge(
+    certificates: Sequence[x509.Certificate], ca_bundle: Path | None, as_of: dt.date
+) -> FileTrust:
     if ca_bundle is None:
         return FileTrust(None, TrustReason.NO_CA_BUNDLE,
                          "no CA bundle declared (tls_policy.ca_bundle)")

@@ -270,3 +270,17 @@ def test_every_format_is_judged_the_same(tmp_path: Path, pki: Pki, bundle: Path)
         found[obs.format] = obs.trust.reason
     assert found == {"pkcs7-der": TrustReason.OK, "pkcs12": TrustReason.OK,
                      "der": TrustReason.INCOMPLETE_CHAIN}
+
+
+def test_what_cannot_be_judged_is_no_verdict(
+    tmp_path: Path, pki: Pki, bundle: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from auditor.probes import certtrust
+
+    def broken(_leaf: x509.Certificate) -> str | None:
+        raise ValueError("duplicate extension")
+
+    monkeypatch.setattr(certtrust, "signing_purpose", broken)
+    trust = certtrust.judge_file_trust([pki.leaf.cert, pki.inter.cert], bundle, AS_OF)
+    assert (trust.verified, trust.reason) == (None, TrustReason.OTHER)
+    assert trust.detail == "trust not judged: duplicate extension"
