@@ -79,7 +79,8 @@ class TlsPolicy(FrozenModel):
     ca_bundle: Text | None = Field(
         default=None,
         description="PEM file of extra trusted CAs (e.g. the Government CA, Ban Cơ yếu Chính "
-        "phủ), relative to the inventory file that names it",
+        "phủ), relative to the inventory file that names it; the only trust anchors of the "
+        "system's certificate files (CERT-08)",
     )
     expiry_warning_days: Annotated[int, Field(ge=0, le=3650)] | None = Field(
         default=None,
