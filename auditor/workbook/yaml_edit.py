@@ -119,6 +119,10 @@ class YamlDocument:
     def __init__(self, text: str) -> None:
         self.yaml = _yaml()
         self.text = text
+        # Safe: the text was read and validated by the project's safe loader first (sizes,
+        # aliases, tags; importing.py), and ruamel's round-trip constructor builds only
+        # mappings, sequences and scalars — a `!!python/...` tag stays a tagged node, never an
+        # object (tests/unit/test_workbook_refusals.py).
         self.data: Any = self.yaml.load(text)
         _keep_anchors(self.data)
         self._systems: dict[tuple[int, str], CommentedMap] = {}

@@ -45,3 +45,17 @@ def test_a_line_with_no_answer_under_it_has_no_cells() -> None:
 def test_a_list_at_its_key_s_own_indent_is_under_the_key() -> None:
     text = "hosts:\n- name: a  # bảng tính: a.xlsx!Hosts!B3\nother: 1  # bảng tính: a.xlsx!X!A1\n"
     assert _cells_behind(text, 1, "a.xlsx") == ["a.xlsx!Hosts!B3"]
+
+
+def test_the_round_trip_loader_builds_no_python_object() -> None:
+    # The import reads an inventory already validated by the safe loader; even so, the round
+    # trip must never construct what a Python tag names.
+    from ruamel.yaml.comments import TaggedScalar
+
+    from auditor.workbook.yaml_edit import YamlDocument
+
+    document = YamlDocument(
+        'a: !!python/object/apply:os.getcwd []\nb: !!python/name:os.system\n'
+    )
+    assert list(document.data["a"]) == []
+    assert isinstance(document.data["b"], TaggedScalar)
