@@ -96,7 +96,12 @@ def _check_known(revision: str, location: Path) -> None:
 def upgrade(engine: Engine, location: Path = SCRIPTS) -> bool:
     """Bring the store to the head revision; True if anything was migrated."""
     with engine.connect() as probe:
-        behind = needs_upgrade(probe, location)
+        try:
+            behind = needs_upgrade(probe, location)
+        except ForeignDatabaseError:
+            # Unlocked, the two reads (revision, then tables) may straddle another process
+            # committing a new store: tables seen, revision not. Decided again under the lock.
+            behind = True
         probe.rollback()
     if not behind:
         return False
