@@ -95,7 +95,12 @@ def unreadable_items(
 
 def _intermediates(
     values: dict[str, Any], cert: CertFacts, observable: bool, note: str | None
-) -> None:
+) -> dict[str, str]:
+    """The chain's facts into `values`; the errors of those that could not be observed.
+
+    When the chain the server sent could not be read at all, its signatures are unknown, not
+    absent: CERT-05 must not pass on the leaf alone (it still fails on a weak leaf).
+    """
     chain_signatures(values, cert.intermediates)
     if cert.intermediates:
         values["intermediates_min_days_left"] = min(i.days_left for i in cert.intermediates)
@@ -104,8 +109,11 @@ def _intermediates(
             for i in cert.intermediates
         ]
     values["chain_observable"] = observable
-    if not observable and note:
-        values["chain_note"] = note
+    if observable or not note:
+        return {}
+    values["chain_note"] = note
+    return {"chain_signature_hash": f"the chain the server sent was not read ({note}): "
+            "only the leaf's signature is known"}
 
 
 def _legacy(tls: TlsObservation, values: dict[str, Any], errors: dict[str, str]) -> None:
@@ -207,11 +215,14 @@ def tls_items(result: TlsResult) -> tuple[Item, Item]:
     _legacy(tls, values, errors)
     _redirect(result, values, errors)
     cert_item_values: dict[str, Any] = {**base, "source": "tls"}
+    cert_errors: dict[str, str] = {}
     if tls.cert is not None:
         values["cert"] = cert_values(tls.cert)
         cert_item_values["cert"] = values["cert"]
-        _intermediates(cert_item_values, tls.cert, tls.chain_presented, tls.chain_note)
-    return (Item(subject, values, origins, errors), Item(subject, cert_item_values, origins))
+        cert_errors = _intermediates(cert_item_values, tls.cert, tls.chain_presented,
+                                     tls.chain_note)
+    return (Item(subject, values, origins, errors),
+            Item(subject, cert_item_values, origins, cert_errors))
 
 
 def file_unreadable_items(result: FileResult) -> list[Item]:
