@@ -12,6 +12,7 @@ from rich.table import Table
 from auditor.checks.context import Item, plain
 from auditor.code_words import word_in
 from auditor.facts import SystemObservations
+from auditor.probe_reasons import reason_in
 from auditor.scan.model import HostObservation
 
 _LABELS: dict[str, dict[str, str]] = {
@@ -158,7 +159,7 @@ def tls_table(observations: Mapping[str, SystemObservations], console: Console, 
                 table.add_row(
                     escape(system),
                     escape(cert.subject),
-                    f"[red]{labels['error']}: {escape(error)}[/red]",
+                    _error_cell(error, labels, lang),
                     "",
                     "",
                     "",
@@ -185,6 +186,10 @@ def tls_table(observations: Mapping[str, SystemObservations], console: Console, 
         console.print(labels["empty"])
 
 
+def _error_cell(reason: str, labels: Mapping[str, str], lang: str) -> str:
+    return f"[red]{labels['error']}: {escape(reason_in(reason, lang))}[/red]"
+
+
 def _trust_cell(
     connection: Item | None, cert: Item, labels: Mapping[str, str], lang: str
 ) -> str:
@@ -193,7 +198,7 @@ def _trust_cell(
         return _cell(connection, "chain_verified", labels)
     reason = cert.errors.get("trust_reason")
     if reason is not None:
-        return f"[red]{labels['error']}: {escape(reason)}[/red]"
+        return _error_cell(reason, labels, lang)
     verdict = _cell(cert, "trust_verified", labels)
     why = cert.values.get("trust_reason")
     if cert.values.get("trust_verified") is False and isinstance(why, str):
@@ -214,7 +219,7 @@ def ipv6_table(observations: Mapping[str, SystemObservations], console: Console,
                 table.add_row(
                     escape(system),
                     escape(url),
-                    f"[red]{labels['error']}: {escape(errors['ipv6'])}[/red]",
+                    _error_cell(errors["ipv6"], labels, lang),
                     "",
                     "",
                     "",
@@ -260,7 +265,7 @@ def ports_table(
             if error is not None:
                 table.add_row(escape(system), escape(str(values.get("host") or "")),
                               escape(str(values.get("address"))),
-                              f"[red]{labels['error']}: {escape(error)}[/red]", "", "")
+                              _error_cell(error, labels, lang), "", "")
                 continue
             service = " ".join(
                 str(values[k]) for k in ("service", "product", "version") if values.get(k)

@@ -18,6 +18,7 @@ from auditor.model.results import (
     Status,
     SystemResult,
 )
+from auditor.probe_reasons import reason_in
 from auditor.report.views.context import Context, anchor, finding_order
 from auditor.report.views.values import cut, format_instant, format_value
 
@@ -204,7 +205,7 @@ class LiveTables:
             issuer=self.issuer(cert.get("issuer")),
             key=key_text(cert.get("key_type"), cert.get("key_bits")),
             observed_at=format_instant(record.values.get("observed_at"), self.ctx.lang),
-            error=error,
+            error=None if error is None else reason_in(error, self.ctx.lang),
             problems=problems,
             expired=expired,
             expiring=expiring,
@@ -223,7 +224,8 @@ class LiveTables:
             value = seen.get(key)
             if isinstance(value, bool | int):
                 return Cell(value)
-            return Cell(None, errors.get(f"ipv6.{key}"))
+            reason = errors.get(f"ipv6.{key}")
+            return Cell(None, None if reason is None else reason_in(reason, self.ctx.lang))
 
         addresses = seen.get("aaaa")
         aaaa = format_value(list(addresses), self.ctx.lang) if isinstance(addresses, list) else ""
@@ -239,7 +241,7 @@ class LiveTables:
             reachable=cell("reachable"),
             same_site=cell("same_site"),
             ready=ready,
-            error=error,
+            error=None if error is None else reason_in(error, self.ctx.lang),
             problems=() if error is not None else self.problem_views(findings),
             css="err" if error is not None else "" if ready else "bad",
         )
