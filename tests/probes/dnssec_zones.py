@@ -21,7 +21,7 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from signed_zones import ZoneKeys, sign
+from probes.signed_zones import ZoneKeys, sign
 
 AS_OF = dt.date(2026, 12, 1)
 INCEPTION = dt.datetime(2026, 11, 1, tzinfo=dt.UTC)

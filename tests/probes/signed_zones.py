@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from components import require_component
-from dns_server import zone_text
+from probes.dns_server import zone_text
 
 LDNS_KEYGEN = "ldns-keygen"
 LDNS_SIGNZONE = "ldns-signzone"
