@@ -4,7 +4,8 @@ Every probe is a blocking function of one target that never raises (tls, http, i
 dnssec and caa, certfile). Here they run in one bounded thread pool, with a per-address limit
 so that many endpoints on one server do not look like a flood, and a total time limit: a task
 that has not started when the limit is reached is reported as not probed, never dropped. A
-task that raises anyway (a bug) becomes an `internal error` observation for its target and the run goes on.
+task that raises anyway (a bug) becomes an `internal error` observation for its target and the
+run goes on.
 
 Timeouts live inside the probes (socket timeouts), because a thread cannot be cancelled.
 """
