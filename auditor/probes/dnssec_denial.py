@@ -86,17 +86,18 @@ def _covers(owner: bytes, following: bytes, target: bytes) -> bool:
 
 def _nsec3(response: dns.message.Message, child: dns.name.Name, zone: dns.name.Name,
            keys: dns.rdataset.Rdataset, clock: Clock) -> Cut | None:
-    records = [r for r in response.authority
-               if r.rdtype == dns.rdatatype.NSEC3 and r.name.parent() == zone]
-    for rrset in records:
-        rdata = rrset[0]
-        if not isinstance(rdata, NSEC3):
-            continue
-        digest = dns.dnssec.nsec3_hash(child, rdata.salt, rdata.iterations, rdata.algorithm)
-        target = base64.b32hexdecode(digest)
+    records: list[tuple[dns.rrset.RRset, NSEC3, bytes]] = []
+    for rrset in response.authority:
+        rdata = rrset[0] if rrset.rdtype == dns.rdatatype.NSEC3 else None
+        if isinstance(rdata, NSEC3) and rrset.name.parent() == zone:
+            digest = dns.dnssec.nsec3_hash(child, rdata.salt, rdata.iterations, rdata.algorithm)
+            records.append((rrset, rdata, base64.b32hexdecode(digest)))
+    # A record for the name itself decides; only without one may an opt-out span cover it.
+    for rrset, rdata, target in records:
         if _hash_label(rrset) == target:
             verify(rrset, _sigs_for(response, rrset), zone, keys, clock)
             return _judge_types(_types(rdata), child)
+    for rrset, rdata, target in records:
         if rdata.flags & 1 and _covers(_hash_label(rrset), rdata.next, target):
             verify(rrset, _sigs_for(response, rrset), zone, keys, clock)
             return Cut.OPT_OUT

@@ -1,8 +1,9 @@
 """A signed test hierarchy for the DNSSEC and CAA probes: two anchored parents, each with
 secure, unsigned, insecure ("island") and broken children, served by one NSD on loopback.
 
-`tinh.test` is signed with NSEC, `tinh3.test` with NSEC3; the trust anchor file holds the DS of
-each parent's KSK. Children (each `www.<child>` has an A record):
+`tinh.test` is signed with NSEC and `tinh3.test` with NSEC3 (ldns-signzone), `optout.test` with
+NSEC3 opt-out (BIND: its unsigned delegation has no NSEC3 of its own); the trust anchor file
+holds the DS of each parent's KSK. Children (each `www.<child>` has an A record):
 
 - `an` signed, DS in the parent (secure); also an own CAA set;
 - `unsigned` not signed, no DS (unsigned); `island` signed, no DS (insecure);
@@ -21,7 +22,7 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from probes.signed_zones import ZoneKeys, sign
+from probes.signed_zones import ZoneKeys, sign, sign_opt_out
 
 AS_OF = dt.date(2026, 12, 1)
 INCEPTION = dt.datetime(2026, 11, 1, tzinfo=dt.UTC)
@@ -43,6 +44,17 @@ def _child(directory: Path, origin: str, records: list[str],
     return keys, sign(directory, keys, [NS, WWW, *records], INCEPTION, expiration)
 
 
+def _opt_out(directory: Path) -> tuple[str, dict[str, list[str]]]:
+    """`optout.test`: `www`, a secure child `an` and an unsigned child `unsigned`."""
+    an, child = _child(directory, "an.optout.test", [])
+    zones = {"an.optout.test": child, "unsigned.optout.test": [NS, WWW]}
+    own = ["@ NS ns1.tinh.test.", WWW, "an NS ns1.tinh.test.", an.ds,
+           "unsigned NS ns1.tinh.test."]
+    zones["optout.test"], ds = sign_opt_out(directory, "optout.test", own, INCEPTION,
+                                            EXPIRATION)
+    return ds, zones
+
+
 def _parent(directory: Path, parent: str, nsec3: bool) -> tuple[ZoneKeys, dict[str, list[str]]]:
     zones: dict[str, list[str]] = {}
     delegations: list[str] = []
@@ -61,8 +73,10 @@ def _parent(directory: Path, parent: str, nsec3: bool) -> tuple[ZoneKeys, dict[s
     delegate("island", None)
     if not nsec3:
         tampered, signed = _child(directory, f"tampered.{parent}", [])
-        zones[f"tampered.{parent}"] = [line.replace("\t127.0.0.1", "\t127.0.0.2")
-                                       if line.startswith("www.") else line for line in signed]
+        changed = [line.replace(" A 127.0.0.1", " A 127.0.0.2") if line.startswith("www.")
+                   else line for line in signed]
+        assert changed != signed, "the record to tamper with was not found"
+        zones[f"tampered.{parent}"] = changed
         delegate("tampered", tampered.ds)
         expired, zones[f"expired.{parent}"] = _child(directory, f"expired.{parent}", [],
                                                      EXPIRED)
@@ -71,8 +85,10 @@ def _parent(directory: Path, parent: str, nsec3: bool) -> tuple[ZoneKeys, dict[s
         other = ZoneKeys.make(directory / "other", f"wrongds.{parent}")
         delegate("wrongds", other.ds)
         nosig, signed = _child(directory, f"nosig.{parent}", [])
-        zones[f"nosig.{parent}"] = [line for line in signed
-                                    if not (line.startswith("www.") and "\tRRSIG\tA " in line)]
+        kept = [line for line in signed
+                if not (line.startswith("www.") and " RRSIG A " in line)]
+        assert len(kept) == len(signed) - 1, "the RRSIG to remove was not found"
+        zones[f"nosig.{parent}"] = kept
         delegate("nosig", nosig.ds)
     keys = ZoneKeys.make(directory, parent)
     own = ["@ NS ns1", "ns1 A 127.0.0.1", WWW, "www AAAA ::1", "www.x.ent A 127.0.0.1",
@@ -90,6 +106,9 @@ def build(directory: Path) -> Hierarchy:
         keys, made = _parent(directory / parent, parent, nsec3)
         zones.update(made)
         anchors.append(keys.ds)
+    ds, made = _opt_out(directory / "optout.test")
+    zones.update(made)
+    anchors.append(ds)
     anchor_file = directory / "trust-anchor.ds"
     anchor_file.write_text("; test trust anchors\n" + "\n".join(anchors) + "\n",
                            encoding="ascii")

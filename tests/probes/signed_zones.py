@@ -1,4 +1,6 @@
-"""DNSSEC-signed test zones made with the real tools: `ldns-keygen` and `ldns-signzone`.
+"""DNSSEC-signed test zones made with the real tools: `ldns-keygen` and `ldns-signzone`, and
+BIND's `dnssec-keygen`/`dnssec-signzone` for NSEC3 opt-out (BIND then gives an unsigned
+delegation no NSEC3 of its own, so only the opt-out span covers it; ldns still makes one).
 
 `ZoneKeys.make(directory, origin)` generates a KSK and a ZSK (ECDSA P-256, algorithm 13) and
 reads the KSK's DS; `sign(...)` signs zone lines with an explicit validity window (inception,
@@ -20,6 +22,7 @@ from probes.dns_server import zone_text
 
 LDNS_KEYGEN = "ldns-keygen"
 LDNS_SIGNZONE = "ldns-signzone"
+BIND_TOOLS = ("dnssec-keygen", "dnssec-signzone", "dnssec-dsfromkey")
 
 
 def require_ldns() -> None:
@@ -76,5 +79,33 @@ def sign(directory: Path, keys: ZoneKeys, records: list[str], inception: dt.date
     if nsec3:
         args += ["-n", "-t", "0"]  # RFC 9276: no extra iterations, no salt
     _run([*args, str(source), str(keys.ksk), str(keys.zsk)], directory)
-    return [line for line in Path(str(source) + ".signed").read_text().splitlines()
-            if line.strip()]
+    return _lines(Path(str(source) + ".signed"))
+
+
+def _lines(path: Path) -> list[str]:
+    """Signed zone lines, tabs as spaces (dns_server.zone_text looks for " SOA ")."""
+    return [line.replace("\t", " ") for line in path.read_text().splitlines()
+            if line.strip() and not line.startswith(";")]
+
+
+def sign_opt_out(directory: Path, origin: str, records: list[str], inception: dt.datetime,
+                 expiration: dt.datetime) -> tuple[list[str], str]:
+    """Sign with BIND, NSEC3 opt-out (-3 - -H 0 -A): the signed lines and the KSK's DS."""
+    require_component(all(shutil.which(tool) for tool in BIND_TOOLS),
+                      "dnssec-keygen/dnssec-signzone", "apt-get install bind9-utils")
+    origin = origin.rstrip(".") + "."
+    where = directory / f"bind-{origin}"
+    where.mkdir(parents=True, exist_ok=True)
+    ksk = _run(["dnssec-keygen", "-q", "-a", "ECDSAP256SHA256", "-f", "KSK", "-K", ".", origin],
+               where).strip()
+    zsk = _run(["dnssec-keygen", "-q", "-a", "ECDSAP256SHA256", "-K", ".", origin],
+               where).strip()
+    keys = [(where / f"{base}.key").read_text() for base in (ksk, zsk)]
+    source = where / "zone"
+    lines = [k.strip() for text in keys for k in text.splitlines() if k and k[0] != ";"]
+    source.write_text(zone_text(origin, [*records, *lines]), encoding="ascii")
+    _run(["dnssec-signzone", "-3", "-", "-H", "0", "-A", "-O", "full",
+          "-s", stamp(inception), "-e", stamp(expiration), "-o", origin,
+          "-f", "zone.signed", "zone", ksk, zsk], where)
+    ds = _run(["dnssec-dsfromkey", "-2", f"{ksk}.key"], where).strip()
+    return _lines(where / "zone.signed"), ds

@@ -55,6 +55,14 @@ def test_unsigned_child_without_ds(parent: str, wire: Wire, anchors: TrustAnchor
     assert "no DNSKEY" in (seen.reason or "")
 
 
+def test_opt_out_span_is_insecure_and_said_so(wire: Wire, anchors: TrustAnchors) -> None:
+    seen = validate_name("www.unsigned.optout.test", wire, anchors, AS_OF)
+    assert seen.status is DnssecStatus.UNSIGNED, (seen.error, seen.reason)
+    assert "NSEC3 opt-out span of optout.test." in (seen.reason or "")
+    signed = validate_name("www.an.optout.test", wire, anchors, AS_OF)
+    assert signed.status is DnssecStatus.SECURE, signed.reason
+
+
 @pytest.mark.parametrize("parent", ["tinh.test", "tinh3.test"])
 def test_signed_child_without_ds_is_insecure(parent: str, wire: Wire,
                                              anchors: TrustAnchors) -> None:
