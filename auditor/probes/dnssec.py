@@ -11,7 +11,8 @@ by the zone that holds them. Every query goes to the DNS server the other probes
 and CD set (dns_wire.py).
 
 Outcomes: `secure`; `insecure` (a proven unsigned delegation on the way; the zone below has
-keys but no DS vouches for them); `unsigned` (the same, and the zone below has no DNSKEY);
+keys but no DS vouches for them; or every DS of a child uses an algorithm or digest this
+validator cannot check, RFC 4035 5.2); `unsigned` (the same, and the zone below has no DNSKEY);
 `bogus` with the reason (a signature invalid, expired or not yet valid at the audit date, a DS
 matching no DNSKEY, a missing RRSIG or missing denial proof in a signed zone); an unreachable
 server, a timeout or a name that does not exist is an `error`, never a verdict. Without trust
@@ -37,7 +38,14 @@ from dns.rdtypes.ANY.DS import DS
 
 from auditor.probes.dns_wire import Wire, WireError
 from auditor.probes.dnssec_denial import Cut, prove_no_ds
-from auditor.probes.dnssec_sigs import BogusError, Clock, trusted_keys, verify
+from auditor.probes.dnssec_sigs import (
+    BogusError,
+    Clock,
+    UnsupportedDsError,
+    require_supported,
+    trusted_keys,
+    verify,
+)
 from auditor.probes.trust_anchor import TrustAnchors
 
 
@@ -132,7 +140,14 @@ def _descend(walk: _Walk, name: dns.name.Name, zone: dns.name.Name,
         ds, sigs = walk.answer(response, child, dns.rdatatype.DS)
         if ds is not None:
             walk.instants.append(verify(ds, sigs, zone, keys, walk.clock))
-            keys, zone = walk.keys_of(child, [r for r in ds if isinstance(r, DS)]), child
+            ds_set = [r for r in ds if isinstance(r, DS)]
+            try:
+                require_supported(child, ds_set)
+            except UnsupportedDsError as exc:
+                raise _EndsError(DnssecStatus.INSECURE, child,
+                                 f"{exc}: no authentication path, insecure (RFC 4035 5.2)"
+                                 ) from None
+            keys, zone = walk.keys_of(child, ds_set), child
             continue
         if response.rcode() == dns.rcode.NXDOMAIN:
             raise _NoNameError(f"{child} does not exist (NXDOMAIN)")

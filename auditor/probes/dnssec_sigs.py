@@ -30,6 +30,31 @@ class BogusError(Exception):
     """The chain is broken: a signature, key or proof that should be there does not hold."""
 
 
+class UnsupportedDsError(Exception):
+    """Every DS of a child names an algorithm or digest this validator cannot check: no
+    authentication path, treated as an insecure delegation (RFC 4035 5.2)."""
+
+
+#: DNSKEY algorithms dnspython validates (with `cryptography`), and DS digest types it makes.
+_ALGORITHMS: frozenset[int] = frozenset({5, 7, 8, 10, 13, 14, 15, 16})
+_DIGESTS: frozenset[int] = frozenset({1, 2, 4})
+
+
+def supported(ds: DS) -> bool:
+    denied = {int(a) for a in getattr(dns.dnssec.default_policy, "_deny_validate", ())}
+    return ds.algorithm in _ALGORITHMS - denied and ds.digest_type in _DIGESTS
+
+
+def require_supported(zone: dns.name.Name, ds_set: Iterable[DS]) -> None:
+    """`UnsupportedDsError` when no DS of `zone` can be checked at all."""
+    found = list(ds_set)
+    if found and not any(supported(ds) for ds in found):
+        names = ", ".join(sorted({f"algorithm {ds.algorithm} digest {ds.digest_type}"
+                                  for ds in found}))
+        raise UnsupportedDsError(f"every DS of {zone} uses what this validator cannot check "
+                                 f"({names})")
+
+
 @dataclass(frozen=True)
 class Clock:
     """The audit day, in seconds since the epoch (UTC)."""

@@ -141,3 +141,32 @@ def test_trust_anchor_file_not_text(tmp_path: Path) -> None:
 def test_every_status_has_words_in_both_languages(status: DnssecStatus) -> None:
     vi, en = word_in(status, "vi"), word_in(status, "en")
     assert vi and en and vi != en and status.value not in (vi, en)
+
+
+def test_report_cells_say_what_was_and_was_not_seen() -> None:
+    from auditor.report.views.live import caa_cell
+
+    assert caa_cell({}, {}, "en").css == ""  # not observed: an empty cell, not "none"
+    failed = caa_cell({"host": "a.test"}, {"caa.present": "timed out querying 127.0.0.1:53"},
+                      "vi")
+    assert (failed.text, failed.css, failed.note) == ("lỗi", "error",
+                                                      "timed out querying 127.0.0.1:53")
+    absent = caa_cell({"present": False, "owner": None}, {}, "en")
+    assert (absent.text, absent.css) == ("none", "fail")
+    forbidden = caa_cell({"present": True, "owner": "a.test.", "issue": ["", "ca.example"]},
+                         {}, "en")
+    assert forbidden.text == "issuance forbidden (;), ca.example"
+    assert forbidden.note == "a.test."
+
+
+def test_a_ds_the_validator_cannot_check_means_no_authentication_path() -> None:
+    from dns.rdtypes.ANY.DS import DS
+
+    from auditor.probes.dnssec_sigs import UnsupportedDsError, require_supported
+
+    good = dns.dnssec.make_ds(ZONE, DNSKEY, "SHA256")
+    gost = DS(good.rdclass, good.rdtype, good.key_tag, 12, 3, good.digest)  # GOST, GOST digest
+    require_supported(ZONE, [good, gost])  # one checkable DS is enough
+    require_supported(ZONE, [])  # no DS at all is decided by the denial proof, not here
+    with pytest.raises(UnsupportedDsError, match="algorithm 12 digest 3"):
+        require_supported(ZONE, [gost])
