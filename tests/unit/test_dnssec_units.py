@@ -144,7 +144,7 @@ def test_every_status_has_words_in_both_languages(status: DnssecStatus) -> None:
 
 
 def test_report_cells_say_what_was_and_was_not_seen() -> None:
-    from auditor.report.views.live import caa_cell
+    from auditor.report.views.dns_cells import caa_cell
 
     assert caa_cell({}, {}, "en").css == ""  # not observed: an empty cell, not "none"
     failed = caa_cell({"host": "a.test"}, {"caa.present": "timed out querying 127.0.0.1:53"},

@@ -10,7 +10,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
-from auditor.code_words import word_in
 from auditor.model.base import as_date
 from auditor.model.results import (
     Finding,
@@ -21,6 +20,7 @@ from auditor.model.results import (
     SystemResult,
 )
 from auditor.report.views.context import Context, anchor, finding_order
+from auditor.report.views.dns_cells import DnsCell, caa_cell, dnssec_cell
 from auditor.report.views.values import cut, format_instant, format_value
 
 # The requirement groups whose findings are a row's problems, and the rules behind the
@@ -102,15 +102,6 @@ class Ipv6Row:
     css: str  # "err" | "bad" | ""
     dnssec: DnsCell  # the name's DNSSEC status (probes/dnssec.py)
     caa: DnsCell  # who may issue for it (RFC 8659), where the CAA set was found
-
-
-@dataclass(frozen=True, slots=True)
-class DnsCell:
-    """A DNSSEC or CAA cell: the words, a status class for the badge, and a note (why)."""
-
-    text: str
-    css: str  # "pass" | "fail" | "error" | "manual" | "" (not observed)
-    note: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -242,7 +233,7 @@ class LiveTables:
         addresses = seen.get("aaaa")
         aaaa = format_value(list(addresses), self.ctx.lang) if isinstance(addresses, list) else ""
         ready = error is None and seen.get("ready") is True
-        dnssec = self.dnssec_cell(_mapping(record.values.get("dnssec")), errors)
+        dnssec = dnssec_cell(_mapping(record.values.get("dnssec")), errors, self.ctx.lang)
         caa = caa_cell(_mapping(record.values.get("caa")), errors, self.ctx.lang)
         return Ipv6Row(
             system_id=system.id,
@@ -261,41 +252,6 @@ class LiveTables:
             dnssec=dnssec,
             caa=caa,
         )
-
-    def dnssec_cell(self, seen: Mapping[str, Any], errors: Mapping[str, str]) -> DnsCell:
-        lang = self.ctx.lang
-        if "dnssec.status" in errors:
-            return DnsCell(_ERROR_WORD[lang], "error", errors["dnssec.status"])
-        status = seen.get("status")
-        if isinstance(status, str):
-            reason = seen.get("reason")
-            return DnsCell(word_in(status, lang, "DnssecStatus"),
-                           "pass" if status == "secure" else "fail",
-                           reason if isinstance(reason, str) else None)
-        if seen:  # observed, but no trust anchor to validate from
-            return DnsCell(_NO_ANCHOR[lang], "manual")
-        return DnsCell("", "")
-
-
-_ERROR_WORD: Final = {"vi": "lỗi", "en": "error"}
-_NO_ANCHOR: Final = {"vi": "chưa khai báo trust anchor", "en": "no trust anchor declared"}
-_NO_CAA: Final = {"vi": "không có", "en": "none"}
-_FORBIDDEN: Final = {"vi": "cấm cấp (;)", "en": "issuance forbidden (;)"}
-
-
-def caa_cell(seen: Mapping[str, Any], errors: Mapping[str, str], lang: str) -> DnsCell:
-    """The issuers of the relevant CAA set and the name it was found at, or none, or why not."""
-    if "caa.present" in errors:
-        return DnsCell(_ERROR_WORD[lang], "error", errors["caa.present"])
-    if not seen:
-        return DnsCell("", "")
-    if seen.get("present") is not True:
-        return DnsCell(_NO_CAA[lang], "fail")
-    issue = seen.get("issue")
-    issuers = [i or _FORBIDDEN[lang] for i in issue] if isinstance(issue, list) else []
-    owner = seen.get("owner")
-    return DnsCell(", ".join(issuers) or _NO_CAA[lang], "pass",
-                   owner if isinstance(owner, str) else None)
 
 
 def _mapping(value: Any) -> Mapping[str, Any]:
