@@ -144,9 +144,14 @@ def test_caa_climbs_to_the_closest_ancestor(wire: Wire) -> None:
     assert caa.present
 
 
-def test_caa_absent_everywhere(wire: Wire) -> None:
-    caa = probe_caa("www.tinh3.test", wire)
-    assert caa.error is None
-    assert caa.present  # tinh3.test has the same CAA set as tinh.test
-    none = probe_caa("www.island.tinh3.test", Wire(wire.config))
-    assert none.owner == "tinh3.test."
+def test_caa_from_an_nsec3_parent(wire: Wire) -> None:
+    caa = probe_caa("www.island.tinh3.test", wire)
+    assert caa.error is None and caa.owner == "tinh3.test."
+
+
+def test_caa_unknown_above_the_served_zones_is_an_error_not_none(wire: Wire) -> None:
+    """optout.test has no CAA; asking `test.` gets REFUSED from this authoritative server, so
+    whether an ancestor has CAA is unknown: an error, never "no CAA"."""
+    caa = probe_caa("www.optout.test", wire)
+    assert not caa.present
+    assert "answered REFUSED to test. CAA" in (caa.error or "")
