@@ -34,7 +34,7 @@ from auditor.probes.runner import FileResult, Ipv6Result, ProbeResults, TlsResul
 from auditor.probes.tls import TlsObservation
 
 _TLS_ORIGIN = "tls probe"
-_IPV6_ORIGIN = "ipv6 probe"
+_IPV6_ORIGIN = "ipv6/dns probes"  # an endpoint's ipv6.*, dnssec.* and caa.* facts
 _FILE_ORIGIN = "certificate file"
 
 
