@@ -37,7 +37,13 @@ from dns.rdtypes.ANY.DNSKEY import DNSKEY
 from dns.rdtypes.ANY.DS import DS
 
 from auditor.probes.dns_wire import Wire, WireError
-from auditor.probes.dnssec_denial import Cut, prove_no_ds
+from auditor.probes.dnssec_denial import (
+    Cut,
+    UnprovenError,
+    covered_by_nsec,
+    nsec3_wildcard,
+    prove_no_ds,
+)
 from auditor.probes.dnssec_sigs import (
     BogusError,
     Clock,
@@ -165,6 +171,24 @@ def _descend(walk: _Walk, name: dns.name.Name, zone: dns.name.Name,
     return zone, keys
 
 
+def _no_closer_name(response: dns.message.Message, name: dns.name.Name, zone: dns.name.Name,
+                    keys: dns.rdataset.Rdataset, clock: Clock,
+                    sigs: dns.rrset.RRset | None) -> None:
+    """An answer synthesised from a wildcard (RRSIG labels fewer than the name's) is valid only
+    with a proof that the name itself does not exist (RFC 4035 5.3.4)."""
+    labels = len(name) - 1  # the root label does not count
+    if not sigs or all(getattr(s, "labels", labels) >= labels for s in sigs):
+        return
+    if covered_by_nsec(response, name, zone, keys, clock):
+        return
+    if nsec3_wildcard(response, name, zone) or any(
+            r.rdtype == dns.rdatatype.NSEC3 for r in response.authority):
+        raise UnprovenError(f"{name}: answer synthesised from a wildcard in an NSEC3 zone; "
+                            "that proof is not checked by this validator")
+    raise BogusError(f"{name}: answer synthesised from a wildcard without an NSEC proving "
+                     "that no closer name exists")
+
+
 def _addresses(walk: _Walk, name: dns.name.Name, zone: dns.name.Name,
                keys: dns.rdataset.Rdataset) -> None:
     found = 0
@@ -177,6 +201,7 @@ def _addresses(walk: _Walk, name: dns.name.Name, zone: dns.name.Name,
             _not_alias(walk, response, name)
             continue
         walk.instants.append(verify(data, sigs, zone, keys, walk.clock))
+        _no_closer_name(response, name, zone, keys, walk.clock, sigs)
         found += 1
     if not found:
         raise _NoNameError(f"{name} has no A or AAAA record to validate")
@@ -205,7 +230,7 @@ def validate_name(host: str, wire: Wire, anchors: TrustAnchors | None,
         _addresses(walk, name, zone, keys)
     except WireError as exc:
         return DnssecObservation(host=host, anchor=anchor.zone.to_text(), error=str(exc))
-    except _NoNameError as exc:
+    except (_NoNameError, UnprovenError) as exc:
         return DnssecObservation(host=host, anchor=anchor.zone.to_text(), error=str(exc))
     except _EndsError as end:
         status, reason, zone = end.status, end.reason, end.zone

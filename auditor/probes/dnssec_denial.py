@@ -6,6 +6,11 @@ the name is not a zone cut at all (no NS: an ordinary name or empty non-terminal
 zone, so the walk goes on in it). No valid proof is `BogusError` — a signed zone may not drop DS
 silently. An NSEC3 opt-out span covering the name is accepted as insecure and said so, since
 opt-out proves only that no *signed* delegation is there.
+
+A name under a wildcard (`*.x` exists, the name does not) has no NSEC of its own: the
+wildcard's NSEC (no DS, no NS) plus a signed NSEC covering the name (no closer match) prove it is
+no zone cut. Under NSEC3 that proof (closest encloser, next closer, wildcard) is not checked:
+`UnprovenError`, reported as an error, never as secure or bogus.
 """
 
 from __future__ import annotations
@@ -23,6 +28,10 @@ from dns.rdtypes.ANY.NSEC import NSEC
 from dns.rdtypes.ANY.NSEC3 import NSEC3
 
 from auditor.probes.dnssec_sigs import BogusError, Clock, verify
+
+
+class UnprovenError(Exception):
+    """A proof this validator does not check (NSEC3 wildcards): no verdict either way."""
 
 
 class Cut(StrEnum):
@@ -57,21 +66,67 @@ def _judge_types(types: set[dns.rdatatype.RdataType], child: dns.name.Name) -> C
     return Cut.NONE
 
 
+def _nsec_records(response: dns.message.Message) -> list[tuple[dns.rrset.RRset, NSEC]]:
+    return [(r, r[0]) for r in response.authority
+            if r.rdtype == dns.rdatatype.NSEC and isinstance(r[0], NSEC)]
+
+
+def _nsec_covers(owner: dns.name.Name, following: dns.name.Name, name: dns.name.Name) -> bool:
+    if owner < following:
+        return bool(owner < name < following)
+    return bool(name > owner)  # the last NSEC of the zone points back to its apex
+
+
+def covered_by_nsec(response: dns.message.Message, name: dns.name.Name, zone: dns.name.Name,
+                    keys: dns.rdataset.Rdataset, clock: Clock) -> bool:
+    """A signed NSEC of the response proves that `name` itself does not exist."""
+    for rrset, rdata in _nsec_records(response):
+        if _nsec_covers(rrset.name, rdata.next, name):
+            verify(rrset, _sigs_for(response, rrset), zone, keys, clock)
+            return True
+    return False
+
+
 def _nsec(response: dns.message.Message, child: dns.name.Name, zone: dns.name.Name,
           keys: dns.rdataset.Rdataset, clock: Clock) -> Cut | None:
-    for rrset in response.authority:
-        if rrset.rdtype != dns.rdatatype.NSEC:
-            continue
-        rdata = rrset[0]
-        if not isinstance(rdata, NSEC):
-            continue
+    records = _nsec_records(response)
+    for rrset, rdata in records:
         exact = rrset.name == child
         # An empty non-terminal has no NSEC of its own: the one before it points below it.
         empty = rrset.name < child < rdata.next and rdata.next.is_subdomain(child)
         if exact or empty:
             verify(rrset, _sigs_for(response, rrset), zone, keys, clock)
             return _judge_types(_types(rdata), child) if exact else Cut.NONE
+    for rrset, rdata in records:  # wildcard NODATA: `*.x`'s NSEC, and no closer match
+        if rrset.name.labels[0] == b"*" and child.is_subdomain(rrset.name.parent()):
+            verify(rrset, _sigs_for(response, rrset), zone, keys, clock)
+            if _judge_types(_types(rdata), child) is Cut.DELEGATION:
+                raise BogusError(f"{child}: a wildcard NS cannot delegate")
+            if not covered_by_nsec(response, child, zone, keys, clock):
+                raise BogusError(f"{child} DS: wildcard answer without an NSEC proving that no "
+                                 "closer name exists")
+            return Cut.NONE
     return None
+
+
+def nsec3_wildcard(response: dns.message.Message, name: dns.name.Name,
+                   zone: dns.name.Name) -> bool:
+    """The response holds the NSEC3 of a wildcard above `name` (`*.<ancestor>`)."""
+    for rrset in response.authority:
+        rdata = rrset[0] if rrset.rdtype == dns.rdatatype.NSEC3 else None
+        if not isinstance(rdata, NSEC3):
+            continue
+        ancestor = name.parent()
+        while ancestor.is_subdomain(zone):
+            wildcard = dns.name.Name((b"*", *ancestor.labels))
+            digest = dns.dnssec.nsec3_hash(wildcard, rdata.salt, rdata.iterations,
+                                           rdata.algorithm)
+            if _hash_label(rrset) == base64.b32hexdecode(digest):
+                return True
+            if ancestor == zone:
+                break
+            ancestor = ancestor.parent()
+    return False
 
 
 def _hash_label(rrset: dns.rrset.RRset) -> bytes:
@@ -110,6 +165,9 @@ def prove_no_ds(response: dns.message.Message, child: dns.name.Name, zone: dns.n
     found = _nsec(response, child, zone, keys, clock)
     if found is None:
         found = _nsec3(response, child, zone, keys, clock)
+    if found is None and nsec3_wildcard(response, child, zone):
+        raise UnprovenError(f"{child} lies under a wildcard of the NSEC3 zone {zone}: that "
+                            "denial proof is not checked by this validator")
     if found is None:
         raise BogusError(f"{child} DS: no DS and no signed NSEC/NSEC3 proving its absence "
                     f"in the signed zone {zone}")

@@ -13,7 +13,8 @@ holds the DS of each parent's KSK. Children (each `www.<child>` has an A record)
 - `nosig` signed, then the RRSIG of its www A removed (bogus: missing RRSIG).
 
 In the parent itself: `www` (secure in the anchored zone), `www.x.ent` (two empty
-non-terminals on the way), `alias` (a CNAME), and a CAA set with an iodef.
+non-terminals on the way), `*.wild` (a wildcard: `www.wild` is synthesised from it), `alias` (a
+CNAME), and a CAA set with an iodef.
 """
 
 from __future__ import annotations
@@ -92,6 +93,7 @@ def _parent(directory: Path, parent: str, nsec3: bool) -> tuple[ZoneKeys, dict[s
         delegate("nosig", nosig.ds)
     keys = ZoneKeys.make(directory, parent)
     own = ["@ NS ns1", "ns1 A 127.0.0.1", WWW, "www AAAA ::1", "www.x.ent A 127.0.0.1",
+           "*.wild A 127.0.0.1",
            "alias CNAME www", '@ CAA 0 issue "ca.example"',
            '@ CAA 0 iodef "mailto:soc@tinh.test"']
     zones[parent] = sign(directory, keys, [*own, *delegations], INCEPTION, EXPIRATION,

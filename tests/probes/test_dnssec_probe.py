@@ -46,6 +46,39 @@ def test_secure(host: str, wire: Wire, anchors: TrustAnchors) -> None:
     assert seen.chain[0] == host.split(".", host.count(".") - 1)[-1] + "."
 
 
+def test_wildcard_answer_with_nsec_proof_is_secure(wire: Wire, anchors: TrustAnchors) -> None:
+    seen = validate_name("www.wild.tinh.test", wire, anchors, AS_OF)
+    assert seen.status is DnssecStatus.SECURE, (seen.error, seen.reason)
+
+
+def test_wildcard_answer_without_its_proof_is_bogus(wire: Wire, anchors: TrustAnchors) -> None:
+    """The server's real answer with the NSEC records removed in transit (as an attacker
+    replaying a wildcard answer for a name that exists would)."""
+    import dns.message
+    import dns.name
+    import dns.rdatatype
+
+    class Stripping(Wire):
+        def ask(self, name: dns.name.Name,
+                rdtype: dns.rdatatype.RdataType) -> dns.message.Message:
+            response = super().ask(name, rdtype)
+            if rdtype == dns.rdatatype.A:
+                response.authority = [r for r in response.authority
+                                      if dns.rdatatype.NSEC not in (r.rdtype, r.covers)]
+            return response
+
+    seen = validate_name("www.wild.tinh.test", Stripping(wire.config), anchors, AS_OF)
+    assert seen.status is DnssecStatus.BOGUS
+    assert "without an NSEC proving that no closer name exists" in (seen.reason or "")
+
+
+def test_wildcard_under_nsec3_is_an_error_not_a_verdict(wire: Wire,
+                                                       anchors: TrustAnchors) -> None:
+    seen = validate_name("www.wild.tinh3.test", wire, anchors, AS_OF)
+    assert seen.status is None
+    assert "wildcard" in (seen.error or "") and "not checked" in (seen.error or "")
+
+
 @pytest.mark.parametrize("parent", ["tinh.test", "tinh3.test"])
 def test_unsigned_child_without_ds(parent: str, wire: Wire, anchors: TrustAnchors) -> None:
     seen = validate_name(f"www.unsigned.{parent}", wire, anchors, AS_OF)
