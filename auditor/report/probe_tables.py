@@ -1,4 +1,4 @@
-"""Terminal tables and JSON for `auditor probe tls|ipv6`: what was observed, not judged."""
+"""Terminal tables and JSON for `auditor probe tls|ipv6|dns`: what was observed, not judged."""
 
 from __future__ import annotations
 
@@ -49,6 +49,13 @@ _LABELS: dict[str, dict[str, str]] = {
         "no_ports": "Không thấy cổng mở nào trên các địa chỉ của danh mục kiểm kê.",
         "unmatched": "Không có trong danh mục kiểm kê (không đánh giá): {hosts}",
         "note": "Ghi chú: {note}",
+        "dns_title": "DNSSEC và CAA quan sát được",
+        "dnssec": "DNSSEC",
+        "zone": "Vùng",
+        "why": "Lý do",
+        "caa": "CAA (được cấp)",
+        "no_anchor": "chưa khai báo trust anchor (--trust-anchor)",
+        "no_caa": "không có",
     },
     "en": {
         "tls_title": "Certificates and TLS observed",
@@ -83,6 +90,13 @@ _LABELS: dict[str, dict[str, str]] = {
         "no_ports": "No open port seen on the inventory's addresses.",
         "unmatched": "Not in the inventory (not judged): {hosts}",
         "note": "Note: {note}",
+        "dns_title": "DNSSEC and CAA observed",
+        "dnssec": "DNSSEC",
+        "zone": "Zone",
+        "why": "Reason",
+        "caa": "CAA (may issue)",
+        "no_anchor": "no trust anchor declared (--trust-anchor)",
+        "no_caa": "none",
     },
 }
 
@@ -237,6 +251,55 @@ def ipv6_table(observations: Mapping[str, SystemObservations], console: Console,
                 _cell(ipv6, "reachable", labels),
                 _cell(ipv6, "same_site", labels),
                 _cell(ipv6, "ready", labels),
+            )
+    if rows:
+        console.print(table)
+    else:
+        console.print(labels["empty"])
+
+
+def dnssec_cell(dnssec: Mapping[str, Any], errors: Mapping[str, str],
+                labels: Mapping[str, str], lang: str) -> str:
+    """The DNSSEC status in words, an error, or why nothing was validated."""
+    if "dnssec.status" in errors:
+        return f"[red]{labels['error']}: {escape(errors['dnssec.status'])}[/red]"
+    status = dnssec.get("status")
+    if not isinstance(status, str):
+        return labels["no_anchor"] if dnssec else labels["none"]
+    return escape(word_in(status, lang, "DnssecStatus"))
+
+
+def caa_cell(caa: Mapping[str, Any], errors: Mapping[str, str],
+             labels: Mapping[str, str]) -> str:
+    """Who may issue (at which name the set was found), or none, or the error."""
+    if "caa.present" in errors:
+        return f"[red]{labels['error']}: {escape(errors['caa.present'])}[/red]"
+    if not caa:
+        return labels["none"]
+    if not caa.get("present"):
+        return labels["no_caa"]
+    issuers = [i or ";" for i in caa.get("issue", ())]
+    return escape(f"{', '.join(issuers) or labels['none']} ({caa.get('owner')})")
+
+
+def dns_table(observations: Mapping[str, SystemObservations], console: Console, lang: str) -> None:
+    """`auditor probe dns`: DNSSEC status and CAA per endpoint name."""
+    labels = _LABELS.get(lang, _LABELS["en"])
+    table = Table(title=labels["dns_title"])
+    for key in ("system", "url", "dnssec", "zone", "why", "caa"):
+        table.add_column(labels[key])
+    rows = 0
+    for system, seen in observations.items():
+        for url, (values, errors) in seen.endpoints.items():
+            dnssec = values.get("dnssec") or {}
+            caa = values.get("caa") or {}
+            if not dnssec and not caa:
+                continue
+            rows += 1
+            table.add_row(
+                escape(system), escape(url), dnssec_cell(dnssec, errors, labels, lang),
+                escape(str(dnssec.get("zone") or labels["none"])),
+                escape(str(dnssec.get("reason") or "")), caa_cell(caa, errors, labels),
             )
     if rows:
         console.print(table)
