@@ -106,6 +106,7 @@ _PHRASES: dict[str, str] = {
     "no name server has an IPv6 address to try": (
         "không máy chủ tên miền nào có địa chỉ IPv6 để thử"),
     "no IPv6 address to connect to": "không có địa chỉ IPv6 để kết nối",
+    "no trust anchor covers ": "không có neo tin cậy (trust anchor) nào bao trùm ",
     # HTTP
     "invalid URL: ": "URL không hợp lệ: ",
     "unsupported URL scheme: ": "lược đồ URL không được hỗ trợ: ",
