@@ -19,7 +19,8 @@ cd "$(dirname "$0")/.."
 #   libreoffice-calc-nogui  headless LibreOffice: re-saves filled agency workbooks as an office
 #                      program does and converts them to CSV (tests/e2e/test_workbook_office.py)
 DEBIAN_PACKAGES=(nsd nmap postgresql chromium fonts-dejavu-core poppler-utils
-  libreoffice-calc-nogui)
+  libreoffice-calc-nogui
+  openssl)  # openssl: tests/e2e/test_cli_bundle.py verifies bundles with `openssl cms -verify`
 if [ "${#DEBIAN_PACKAGES[@]}" -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
     apt-get update -qq

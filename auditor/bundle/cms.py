@@ -13,8 +13,8 @@ import datetime as dt
 import hashlib
 from dataclasses import dataclass
 
-from asn1crypto import cms  # type: ignore[import-untyped]
-from asn1crypto import x509 as asn1_x509
+from asn1crypto import cms  # type: ignore[import-untyped, unused-ignore]
+from asn1crypto import x509 as asn1_x509  # type: ignore[import-untyped, unused-ignore]
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.serialization import pkcs7
