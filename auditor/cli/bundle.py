@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
 @click.group()
 def bundle() -> None:
-    """Signed bundles: results and reports with a CMS signature over their manifest."""
+    """Sign results and reports for the ministry in one bundle, or verify one."""
 
 
 @bundle.command("create")
