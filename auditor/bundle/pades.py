@@ -84,6 +84,10 @@ def sign_pdf(pdf: Path, signer: Signer) -> bytes:
     out = io.BytesIO()
     try:
         writer = IncrementalPdfFileWriter(io.BytesIO(data), strict=False)
+        if writer.prev.embedded_signatures:
+            # Form 08 has one signer line; a second signature would hide the first one's
+            # verdict behind "which signature?" (verify_pdf wants exactly one).
+            raise SigningError(Msg(f"{pdf}: PDF đã được ký", f"{pdf}: the PDF is already signed"))
         pdf_signer.sign_pdf(writer, output=out, appearance_text_params={"name": _ascii(name)})
     except (PdfError, ValueError, KeyError) as error:
         raise SigningError(Msg(f"{pdf}: không ký được PDF ({error})",

@@ -141,6 +141,34 @@ def test_untrusted_signer_and_mismatched_key(work: dict[str, Any], tmp_path: Pat
     assert not mismatch.exists()
 
 
+def test_a_signed_pdf_is_not_signed_twice(work: dict[str, Any], tmp_path: Path) -> None:
+    pki: Pki = work["pki"]
+    again = tmp_path / "twice.pdf"
+    refused = run_cli("report", "sign", work["signed"], "-o", again, *pki.signer_files(),
+                      "--lang", "en")
+    assert refused.code == 2 and "the PDF is already signed" in refused.stderr
+    assert not again.exists()
+
+
+def test_english_form_is_signed_in_its_signer_blank(work: dict[str, Any],
+                                                    tmp_path: Path) -> None:
+    pki: Pki = work["pki"]
+    pdf = tmp_path / "annual-en.pdf"
+    made = run_cli("report", "annual", "--year", "2026", "--pdf", pdf, "--db", work["db"],
+                   "-q", "--lang", "en", "--signer", SIGNER)
+    assert made.code == 0, made.stderr
+    signed = tmp_path / "annual-en-signed.pdf"
+    assert run_cli("report", "sign", pdf, "-o", signed, *pki.signer_files()).code == 0
+    assert verify(signed, "--ca-bundle", pki.root_pem).code == 0
+    lines = _lines(pdf)
+    note = next(ln for ln in lines if ln[0] == "(Signature, full name, position and seal)")
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    field = PdfFileReader(io.BytesIO(signed.read_bytes())).embedded_signatures[0].sig_field
+    x1, _, x2, _ = (float(v) for v in field["/Rect"])
+    assert note[1] - 1 <= x1 and x2 <= note[3] + 1
+
+
 def test_a_file_that_is_not_the_annual_report(work: dict[str, Any], tmp_path: Path) -> None:
     pki: Pki = work["pki"]
     text = tmp_path / "not.pdf"
@@ -149,4 +177,18 @@ def test_a_file_that_is_not_the_annual_report(work: dict[str, Any], tmp_path: Pa
     refused = run_cli("report", "sign", text, "-o", tmp_path / "out.pdf", *pki.signer_files(),
                       "--lang", "en")
     assert refused.code == 2 and "Traceback" not in refused.stderr
+    assert not (tmp_path / "out.pdf").exists()
+    # a real PDF, but not the annual report: no signer block to sign in
+    from pyhanko.pdf_utils import generic, writer
+
+    other = writer.PdfFileWriter()
+    content = other.add_object(generic.StreamObject(
+        stream_data=b"BT /F1 12 Tf 72 720 Td (Just a page) Tj ET"))
+    other.insert_page(writer.PageObject(contents=content, media_box=(0, 0, 595, 842)))
+    plain = tmp_path / "plain.pdf"
+    with plain.open("wb") as handle:
+        other.write(handle)
+    refused = run_cli("report", "sign", plain, "-o", tmp_path / "out.pdf", *pki.signer_files(),
+                      "--lang", "en")
+    assert refused.code == 2 and "no Form 08 signer block found" in refused.stderr
     assert not (tmp_path / "out.pdf").exists()
