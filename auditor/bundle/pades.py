@@ -26,6 +26,7 @@ from cryptography.hazmat.primitives import serialization
 from auditor.bundle.credentials import Signer
 from auditor.bundle.errors import SigningError
 from auditor.bundle.signer_box import find_signer_box
+from auditor.bundle.timestamp import check_token, pdf_timestamper, timestamp_token
 from auditor.bundle.trust import trust_problems
 from auditor.messages import Msg
 
@@ -40,8 +41,9 @@ def _ascii(text: str) -> str:
     return unicodedata.normalize("NFKD", folded).encode("ascii", "ignore").decode()
 
 
-def sign_pdf(pdf: Path, signer: Signer) -> bytes:
-    """The signed PDF's bytes (the caller writes them atomically)."""
+def sign_pdf(pdf: Path, signer: Signer, *, tsa: str | None = None) -> bytes:
+    """The signed PDF's bytes (the caller writes them atomically); with `tsa`, an RFC 3161
+    time stamp from that authority over the signature (PAdES B-T)."""
     from asn1crypto import keys  # type: ignore[import-untyped, unused-ignore]
     from asn1crypto import x509 as asn1_x509  # type: ignore[import-untyped, unused-ignore]
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
@@ -78,6 +80,7 @@ def sign_pdf(pdf: Path, signer: Signer) -> bytes:
         ),
         signer=simple,
         stamp_style=style,
+        timestamper=pdf_timestamper(tsa) if tsa is not None else None,
         new_field_spec=fields.SigFieldSpec(sig_field_name=FIELD, on_page=place.page,
                                            box=place.box),
     )
@@ -165,6 +168,11 @@ def _verify_one(pdf: Path, embedded: Any, ca_bundle: Path | None) -> PdfVerifica
             "chữ ký không bao trùm toàn bộ tệp: có nội dung được thêm sau khi ký",
             "the signature does not cover the whole file: content was added after signing",
         ))
+    token = timestamp_token(embedded.signer_info)
+    if token is not None and intact and valid:
+        stamped = check_token(token, embedded.signer_info, ca_bundle)
+        problems.extend(stamped.problems)
+        signed_at = stamped.time or signed_at
     if signed_at is None:
         problems.append(Msg("chữ ký không có thời điểm ký", "the signature has no signing time"))
     else:

@@ -35,11 +35,29 @@ _MAX_REPLY = 1 << 20
 _TIMEOUT = 30.0
 
 
-def add_timestamp(signature: bytes, url: str) -> bytes:
-    """`signature` (a DER CMS SignedData with one signer) with a TSA's token added."""
+def _check_url(url: str) -> None:
     if not url.startswith(("http://", "https://")):
         raise SigningError(Msg(f"--tsa: {url}: cần một URL http:// hoặc https://",
                                f"--tsa: {url}: an http:// or https:// URL is needed"))
+
+
+def pdf_timestamper(url: str) -> Any:
+    """A pyHanko TimeStamper that asks `url` with the same HTTP client as bundles (pyHanko
+    builds the request and checks the answer: status, imprint, nonce)."""
+    from pyhanko.sign.timestamps.api import TimeStamper
+
+    _check_url(url)
+
+    class _TimeStamper(TimeStamper):
+        async def async_request_tsa_response(self, req: Any) -> Any:
+            return tsp.TimeStampResp.load(_post(url, req.dump()))
+
+    return _TimeStamper()  # type: ignore[no-untyped-call]
+
+
+def add_timestamp(signature: bytes, url: str) -> bytes:
+    """`signature` (a DER CMS SignedData with one signer) with a TSA's token added."""
+    _check_url(url)
     info = cms.ContentInfo.load(signature)
     signer_info = info["content"]["signer_infos"][0]
     imprint = hashlib.sha256(signer_info["signature"].native).digest()

@@ -18,10 +18,13 @@ from auditor.messages import Msg
 @click.option("-o", "--output", "output", required=True, type=click.Path(dir_okay=False),
               help="The signed PDF to write (may be ANNUAL.pdf itself, replaced when signed).")
 @signer_options
+@click.option("--tsa", metavar="URL",
+              help="An RFC 3161 time-stamping authority: its token makes the signing time "
+              "the TSA's, not the signer's clock.")
 @lang_option
 def report_sign(
     pdf: str, output: str, cert: str | None, key: str | None, pkcs12_file: str | None,
-    chain: str | None, lang: str,
+    chain: str | None, tsa: str | None, lang: str,
 ) -> None:
     """Sign the annual report PDF ('report annual --pdf') as PAdES, with a visible signature
     in the blank of Form 08's signer block."""
@@ -30,7 +33,7 @@ def report_sign(
 
     (target,) = plan_outputs([("--output", output)], no_stdout=["--output"])
     signer = load_cli_signer(cert, key, pkcs12_file, chain)
-    signed = sign_pdf(Path(pdf), signer)
+    signed = sign_pdf(Path(pdf), signer, tsa=tsa)
     with Staging([target]) as staged:
         staged.write(target, signed)
         staged.commit()

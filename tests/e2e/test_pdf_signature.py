@@ -192,3 +192,22 @@ def test_a_file_that_is_not_the_annual_report(work: dict[str, Any], tmp_path: Pa
                       "--lang", "en")
     assert refused.code == 2 and "no Form 08 signer block found" in refused.stderr
     assert not (tmp_path / "out.pdf").exists()
+
+
+@pytest.mark.parametrize("trusted", [True, False])
+def test_time_stamped_pdf(work: dict[str, Any], tmp_path: Path, trusted: bool) -> None:
+    from tsa_server import loopback_tsa
+
+    pki: Pki = work["pki"]
+    out = tmp_path / "stamped.pdf"
+    with loopback_tsa(pki, trusted=trusted) as url:
+        signed = run_cli("report", "sign", work["pdf"], "-o", out, *pki.signer_files(),
+                         "--tsa", url)
+    assert signed.code == 0, signed.stderr
+    assert "Signature is Valid." in tool("pdfsig", "-nocert", out).stdout
+    result = verify(out, "--ca-bundle", pki.root_pem)
+    if trusted:
+        assert result.code == 0, result.stderr
+    else:
+        assert result.code == 1
+        assert "time stamp: the TSA (CN=Test Time-Stamping Authority" in result.stderr
