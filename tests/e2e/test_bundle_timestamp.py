@@ -82,3 +82,36 @@ def test_unreachable_tsa_writes_nothing(results: Path, tmp_path: Path) -> None:
     wrong = run_cli("bundle", "create", results, "-o", out, *pki.signer_files(),
                     "--tsa", "file:///etc/passwd", "--lang", "en")
     assert wrong.code == 2 and "an http:// or https:// URL is needed" in wrong.stderr
+
+
+def test_a_token_of_another_signature_is_refused(results: Path, tmp_path: Path) -> None:
+    """The token is an unsigned attribute (the signature does not cover it): one moved from
+    another bundle's signature must be caught by its imprint, not trusted for its time."""
+    from asn1crypto import cms
+
+    pki = make_pki(tmp_path)
+    bundles = [tmp_path / "a.bundle", tmp_path / "b.bundle"]
+    with loopback_tsa(pki) as url:
+        for out in bundles:
+            made = run_cli("bundle", "create", results, "-o", out, *pki.signer_files(),
+                           "--tsa", url)
+            assert made.code == 0, made.stderr
+
+    def signature(path: Path) -> cms.ContentInfo:
+        with zipfile.ZipFile(path) as archive:
+            return cms.ContentInfo.load(archive.read("manifest.json.p7s"))
+
+    first, second = signature(bundles[0]), signature(bundles[1])
+    first["content"]["signer_infos"][0]["unsigned_attrs"] = (
+        second["content"]["signer_infos"][0]["unsigned_attrs"].copy())
+    with zipfile.ZipFile(bundles[0]) as archive:
+        members = {name: archive.read(name) for name in archive.namelist()}
+    members["manifest.json.p7s"] = first.dump(force=True)
+    moved = tmp_path / "moved.bundle"
+    with zipfile.ZipFile(moved, "w") as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    result = run_cli("bundle", "verify", moved, "--ca-bundle", pki.root_pem, "--lang", "en")
+    assert result.code == 1
+    assert "time stamp: not for this signature" in result.stderr
+    assert "bad signature" not in result.stderr  # the signature itself still holds
