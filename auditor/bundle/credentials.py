@@ -18,8 +18,8 @@ from cryptography.hazmat.primitives.asymmetric import ec, ed448, ed25519, rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
 
 from auditor.bundle.errors import SigningError
-from auditor.probes.certtrust import SIGNING_EKUS
 from auditor.messages import Msg, os_error
+from auditor.probes.certtrust import SIGNING_EKUS
 
 SigningKey = rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey
 #: Asked for the passphrase when the key is encrypted; None when there is none to give.
