@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -34,7 +35,7 @@ def oscal() -> None:
     """OSCAL (NIST's Open Security Controls Assessment Language) JSON documents."""
 
 
-def _write(option_value: str, data: bytes, inputs: list[Path]) -> None:
+def _write(option_value: str, data: bytes | Iterable[bytes], inputs: list[Path]) -> None:
     from auditor.report.outputs import Staging, plan_outputs
 
     plan = plan_outputs([("--output", option_value)], inputs=inputs)
@@ -105,7 +106,7 @@ def oscal_results(run: str, db: str | None, output: str, lang: str) -> None:
     results file written by `auditor audit --json` (with evidence)."""
     from auditor.errors import AuditorError
     from auditor.messages import Msg
-    from auditor.oscal import build_assessment_results, document_bytes
+    from auditor.oscal import assessment_results_chunks
 
     if _RUN_ID.match(run):
         run_id = int(run)
@@ -121,5 +122,4 @@ def oscal_results(run: str, db: str | None, output: str, lang: str) -> None:
                 f"{run}: the run holds no finding to export",
             )
         )
-    data = document_bytes(build_assessment_results(view, lang))
-    _write(output, data, inputs)
+    _write(output, assessment_results_chunks(view, lang), inputs)

@@ -7,7 +7,7 @@ checklists, the results JSON or the history store and writes the document. See d
 
 from auditor.oscal.catalog import CatalogSource, build_catalog
 from auditor.oscal.common import AUDITOR_NS, OSCAL_VERSION, control_id, document_bytes
-from auditor.oscal.results import build_assessment_results
+from auditor.oscal.results import assessment_results_chunks, build_assessment_results
 from auditor.oscal.run_view import FindingView, RunView, view_of_detail, view_of_run
 
 __all__ = [
@@ -16,6 +16,7 @@ __all__ = [
     "CatalogSource",
     "FindingView",
     "RunView",
+    "assessment_results_chunks",
     "build_assessment_results",
     "build_catalog",
     "control_id",

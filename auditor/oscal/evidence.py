@@ -51,20 +51,14 @@ def relevant_evidence(evidence: Sequence[Evidence], lang: str) -> list[dict[str,
     made: list[dict[str, Any]] = []
     for item in evidence:
         origin = item.origin
-        props = [prop("fact", item.fact), prop("method", method_of(item)),
-                 prop("origin", origin.source)]
+        props = [prop("fact", item.fact), prop("origin", origin.source)]
         if origin.file:
-            props.append(prop("origin-file", origin.file))
-        if origin.line:
-            props.append(prop("origin-line", origin.line))
+            where = f"{origin.file}:{origin.line}" if origin.line else origin.file
+            props.append(prop("origin-location", where))
         if origin.via:
             props.append(prop("origin-via", origin.via))
-        entry: dict[str, Any] = {
+        made.append({
             "description": f"{item.fact} = {shown_value(item.value, lang)}",
             "props": props,
-        }
-        where = str(origin)
-        if where:
-            entry["remarks"] = where
-        made.append(entry)
+        })
     return made

@@ -24,7 +24,9 @@
 
 from __future__ import annotations
 
+import json
 from collections import Counter
+from collections.abc import Iterable, Iterator
 from typing import Any
 from urllib.parse import quote
 
@@ -42,6 +44,7 @@ from auditor.oscal.common import (
 )
 from auditor.oscal.evidence import methods, relevant_evidence
 from auditor.oscal.run_view import FindingView, RunView, SystemView
+from auditor.safe_text import json_safe_bytes
 
 _STATE = {Status.PASS: "satisfied"}  # everything else: not-satisfied (see the module's text)
 _COMPONENT_STATE = {
@@ -133,7 +136,6 @@ class _Builder:
                     "description", found.message.vi if self.lang == "en" else found.message.en,
                     cls=f"lang-{_other(self.lang)}",
                 ),
-                prop("finding-id", found.finding_id),
             ],
             "methods": methods(found.evidence),
             "subjects": [self.subject(found)],
@@ -147,13 +149,15 @@ class _Builder:
 
     def finding(self, found: FindingView) -> dict[str, Any]:
         status = found.status.value
+        # The rule is the target, the owner the observation's subject: not repeated here.
         props = [
-            prop("status", status), prop("measured-status", found.measured_status.value),
+            prop("finding-id", found.finding_id), prop("status", status),
             prop("severity", found.severity.value), prop("obligation", found.obligation.value),
-            prop("gate", found.gate), prop("rule-id", found.rule_id),
-            prop("finding-id", found.finding_id), prop("owner", found.owner),
-            prop("owner-kind", found.owner_kind), *optional_prop("subject", found.subject),
         ]
+        if found.measured_status is not found.status:
+            props.append(prop("measured-status", found.measured_status.value))
+        if found.gate:
+            props.append(prop("gate", True))
         if found.waiver is not None:
             waiver = found.waiver
             props += [
@@ -209,10 +213,45 @@ def _counts(view: RunView) -> str:
     return ", ".join(f"{status} {counted[status]}" for status in sorted(counted))
 
 
-def build_assessment_results(view: RunView, lang: str) -> dict[str, Any]:
-    """The OSCAL assessment-results document (`{"assessment-results": …}`) of one run, prose
-    (titles, messages) in `lang` and the other language in properties."""
+_OBSERVATIONS = "\x00observations\x00"
+_FINDINGS = "\x00findings\x00"
+
+
+def assessment_results_chunks(view: RunView, lang: str) -> Iterator[bytes]:
+    """The OSCAL assessment-results document (`{"assessment-results": …}`) of one run as
+    compact UTF-8 JSON, one observation or finding per line, prose (titles, messages) in
+    `lang` and the other language in properties. DEL, C1 controls and bidi characters of
+    inventory text are written as JSON escapes, as in auditor's results JSON."""
     build = _Builder(view, lang)
+    head = _dump(_skeleton(build, view, lang))
+    before, _, rest = head.partition(_dump(_OBSERVATIONS))
+    between, _, after = rest.partition(_dump(_FINDINGS))
+    yield before
+    yield from _array(build.observation(f) for f in view.findings)
+    yield between
+    yield from _array(build.finding(f) for f in view.findings)
+    yield after + b"\n"
+
+
+def build_assessment_results(view: RunView, lang: str) -> dict[str, Any]:
+    """assessment_results_chunks as one dict (for small runs and tests)."""
+    document: dict[str, Any] = json.loads(b"".join(assessment_results_chunks(view, lang)))
+    return document
+
+
+def _dump(value: Any) -> bytes:
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return json_safe_bytes(text.encode("utf-8"))
+
+
+def _array(items: Iterable[dict[str, Any]]) -> Iterator[bytes]:
+    yield b"["
+    for position, item in enumerate(items):
+        yield (b",\n" if position else b"\n") + _dump(item)
+    yield b"\n]"
+
+
+def _skeleton(build: _Builder, view: RunView, lang: str) -> dict[str, Any]:
     org = view.organisation
     day = day_in(view.as_of, lang)
     title = (f"Security audit results: {org.name}, as of {day}" if lang == "en"
@@ -243,8 +282,10 @@ def build_assessment_results(view: RunView, lang: str) -> dict[str, Any]:
     result["reviewed-controls"] = {
         "control-selections": [{"include-controls": [{"control-id": c} for c in controls]}]
     }
-    result["observations"] = [build.observation(f) for f in view.findings]
-    result["findings"] = [build.finding(f) for f in view.findings]
+    # streamed by assessment_results_chunks: a province's hundreds of thousands of findings
+    # are never one object in memory
+    result["observations"] = _OBSERVATIONS
+    result["findings"] = _FINDINGS
     parties = [build.party_of(org.id, "organisation")]
     parties += [build.party_of(a.id, "agency") for a in view.agencies]
     metadata: dict[str, Any] = {

@@ -147,6 +147,27 @@ def test_the_catalog_is_reproducible(run: dict[str, Any], catalog: dict[str, Any
     assert json.loads(again.stdout)["catalog"] == catalog
 
 
+def _pairs(result: dict[str, Any]) -> dict[str, tuple[dict[str, Any], dict[str, Any]]]:
+    """finding id -> (OSCAL finding, the observation it relates to)."""
+    observations = {o["uuid"]: o for o in result["observations"]}
+    pairs = {}
+    for finding in result["findings"]:
+        (related,) = finding["related-observations"]
+        pairs[_props(finding, "finding-id")[0]["value"]] = (
+            finding, observations[related["observation-uuid"]]
+        )
+    return pairs
+
+
+def _subject_ids(document: dict[str, Any]) -> dict[str, str]:
+    """subject uuid -> the id of the system (component) or agency/organisation (party)."""
+    result = document["results"][0]
+    ids = {c["uuid"]: _props(c, "system-id")[0]["value"]
+           for c in result["local-definitions"]["components"]}
+    ids |= {p["uuid"]: p["short-name"] for p in document["metadata"]["parties"]}
+    return ids
+
+
 def _findings(results: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
     owners = [results["organisation"], *results["agencies"], *results["systems"]]
     return [(owner["id"], f) for owner in owners for f in owner["findings"]]
@@ -166,12 +187,15 @@ def test_one_finding_per_verdict_with_its_status(
 ) -> None:
     results = read_results_json(run["results"])
     expected = _findings(results)
+    systems = {s["id"] for s in results["systems"]}
     result = exported["results"][0]
-    findings = {_props(f, "finding-id")[0]["value"]: f for f in result["findings"]}
-    assert len(result["findings"]) == len(expected) == len(findings)
-    statuses = Counter()
+    pairs = _pairs(result)
+    subjects = _subject_ids(exported)
+    assert len(result["findings"]) == len(expected) == len(pairs)
+    assert len(result["observations"]) == len(expected)
+    statuses: Counter[str] = Counter()
     for owner, found in expected:
-        oscal = findings[found["id"]]
+        oscal, observation = pairs[found["id"]]
         status = found["status"]
         statuses[status] += 1
         assert oscal["target"]["target-id"] == found["rule_id"].lower()
@@ -179,7 +203,9 @@ def test_one_finding_per_verdict_with_its_status(
         assert state["state"] == ("satisfied" if status == "pass" else "not-satisfied")
         assert state["reason"] == status
         assert _props(oscal, "status")[0]["value"] == status
-        assert _props(oscal, "owner")[0]["value"] == owner
+        (subject,) = observation["subjects"]
+        assert subjects[subject["subject-uuid"]] == owner
+        assert subject["type"] == ("component" if owner in systems else "party")
     # the example has verdicts on both sides of the mapping, and manual ones
     assert statuses["pass"] and statuses["fail"] and statuses["manual"]
     reviewed = result["reviewed-controls"]["control-selections"][0]["include-controls"]
@@ -191,20 +217,14 @@ def test_one_finding_per_verdict_with_its_status(
 def test_observations_carry_the_evidence(run: dict[str, Any], exported: dict[str, Any]) -> None:
     results = read_results_json(run["results"])
     result = exported["results"][0]
-    observations = {_props(o, "finding-id")[0]["value"]: o for o in result["observations"]}
+    pairs = _pairs(result)
     components = {c["uuid"]: c for c in result["local-definitions"]["components"]}
     assert sorted(_props(c, "system-id")[0]["value"] for c in components.values()) == sorted(
         s["id"] for s in results["systems"]
     )
-    by_uuid = {o["uuid"]: o for o in result["observations"]}
-    for finding in result["findings"]:
-        (related,) = finding["related-observations"]
-        assert by_uuid[related["observation-uuid"]] is observations[
-            _props(finding, "finding-id")[0]["value"]
-        ]
     for system in results["systems"]:
         for found in system["findings"]:
-            observation = observations[found["id"]]
+            _, observation = pairs[found["id"]]
             (subject,) = observation["subjects"]
             assert subject["type"] == "component"
             assert _props(components[subject["subject-uuid"]], "system-id")[0]["value"] == (
