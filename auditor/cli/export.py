@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING
 
 import click
 
-from auditor.cli.options import as_paths, checklist_option, db_option, lang_option
+from auditor.cli.options import WARNING, as_paths, checklist_option, db_option, lang_option
+from auditor.messages import Msg
 
 if TYPE_CHECKING:
     from auditor.oscal import RunView
@@ -66,6 +67,14 @@ def oscal_catalog(checklists: tuple[str, ...], output: str, lang: str) -> None:
     _write(output, data, [Path(i.path) for i in inputs])
 
 
+_NO_EVIDENCE = Msg(
+    "sổ lịch sử không lưu bằng chứng của phát hiện, cũng như các xác nhận không được sử "
+    "dụng: để có chúng, hãy xuất từ tệp kết quả JSON của lần đánh giá (auditor audit --json)",
+    "the history store keeps neither the findings' evidence nor the attestations no rule "
+    "reads: export the run's JSON results file (auditor audit --json) for them",
+)
+
+
 def _from_store(run_id: int, db: str | None) -> tuple[RunView, list[Path]]:
     from auditor.oscal import view_of_detail
     from auditor.store import HistoryStore
@@ -105,7 +114,6 @@ def oscal_results(run: str, db: str | None, output: str, lang: str) -> None:
     run id of the history store (--db; its findings are stored without evidence) or a JSON
     results file written by `auditor audit --json` (with evidence)."""
     from auditor.errors import AuditorError
-    from auditor.messages import Msg
     from auditor.oscal import assessment_results_chunks
 
     if _RUN_ID.match(run):
@@ -113,6 +121,7 @@ def oscal_results(run: str, db: str | None, output: str, lang: str) -> None:
         if run_id < 1 or run_id > 2**63 - 1:
             raise click.BadParameter(f"{run} is not a run id", param_hint="RUN")
         view, inputs = _from_store(run_id, db)
+        click.echo(f"{WARNING.get(lang)}{_NO_EVIDENCE.get(lang)}", err=True)
     else:
         view, inputs = _from_file(Path(run)), [Path(run)]
     if not view.findings:

@@ -27,11 +27,12 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Iterable, Iterator
+from itertools import chain
 from typing import Any
 from urllib.parse import quote
 
 from auditor.messages import day_in
-from auditor.model.results import Status
+from auditor.model.results import Evidence, Status
 from auditor.oscal.common import (
     OSCAL_VERSION,
     control_id,
@@ -43,7 +44,7 @@ from auditor.oscal.common import (
     timestamp,
 )
 from auditor.oscal.evidence import methods, relevant_evidence
-from auditor.oscal.run_view import FindingView, RunView, SystemView
+from auditor.oscal.run_view import FindingView, RunView, SystemView, UnusedAttestation
 from auditor.safe_text import json_safe_bytes
 
 _STATE = {Status.PASS: "satisfied"}  # everything else: not-satisfied (see the module's text)
@@ -112,9 +113,10 @@ class _Builder:
 
     # -- parts -----------------------------------------------------------------------------
 
-    def subject(self, found: FindingView) -> dict[str, Any]:
+    def subject(self, found: FindingView | UnusedAttestation) -> dict[str, Any]:
         name = self.names.get(found.owner, found.owner)
-        title = f"{name} ({found.owner})" + (f" · {found.subject}" if found.subject else "")
+        detail = found.subject if isinstance(found, FindingView) else found.record.subject
+        title = f"{name} ({found.owner})" + (f" · {detail}" if detail else "")
         if found.owner_kind == "system" and found.owner in self.component:
             return {"subject-uuid": self.component[found.owner], "type": "component",
                     "title": title}
@@ -146,6 +148,30 @@ class _Builder:
         if found.evidence is None:
             made["remarks"] = _NO_EVIDENCE[self.lang]
         return made
+
+    def unused_attestation(self, unused: UnusedAttestation) -> dict[str, Any]:
+        """An attestation no rule reads, as an observation without a finding (INTERVIEW:
+        a person's statement), with the reason it is not read."""
+        record = unused.record
+        document = record.document
+        reason = record.reason
+        said = (reason.en if self.lang == "en" else reason.vi) if reason else None
+        heading = (f"Attestation for {record.rule}, not used" if self.lang == "en"
+                   else f"Xác nhận cho {record.rule}, không được sử dụng")
+        value = {"document": document.number, "date": document.date.isoformat(),
+                 "attested_by": record.attested_by, "effective": record.effective.isoformat()}
+        evidence = Evidence(f"attestation.{record.rule}", value, record.origin)
+        return {
+            "uuid": self.uuid("attestation", unused.owner, record.rule, document.number,
+                              record.effective.isoformat(), record.subject or ""),
+            "title": f"{heading} · {unused.owner}",
+            "description": f"{heading}: {said}" if said else heading,
+            "props": [prop("attestation-status", record.status.value)],
+            "methods": ["INTERVIEW"],
+            "subjects": [self.subject(unused)],
+            "relevant-evidence": relevant_evidence((evidence,), self.lang),
+            "collected": self.start,
+        }
 
     def finding(self, found: FindingView) -> dict[str, Any]:
         status = found.status.value
@@ -227,7 +253,10 @@ def assessment_results_chunks(view: RunView, lang: str) -> Iterator[bytes]:
     before, _, rest = head.partition(_dump(_OBSERVATIONS))
     between, _, after = rest.partition(_dump(_FINDINGS))
     yield before
-    yield from _array(build.observation(f) for f in view.findings)
+    yield from _array(chain(
+        (build.observation(f) for f in view.findings),
+        (build.unused_attestation(u) for u in view.unused),
+    ))
     yield between
     yield from _array(build.finding(f) for f in view.findings)
     yield after + b"\n"

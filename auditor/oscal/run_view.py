@@ -13,6 +13,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from auditor.model.results import (
+    AttestationRecord,
+    AttestationStatus,
     AuditRun,
     BodyResult,
     Evidence,
@@ -42,6 +44,15 @@ class FindingView:
     message: Text2
     evidence: tuple[Evidence, ...] | None  # None: not kept where the run was read from
     waiver: WaiverNote | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class UnusedAttestation:
+    """An attestation the inventory declares and no rule reads: accounted for, not dropped."""
+
+    owner: str
+    owner_kind: str
+    record: AttestationRecord
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +89,19 @@ class RunView:
     systems: tuple[SystemView, ...]
     findings: tuple[FindingView, ...]
     inputs: tuple[InputFile, ...]
+    unused: tuple[UnusedAttestation, ...] = ()  # the history store does not keep them
+
+
+def _unused(run: AuditRun) -> Iterator[UnusedAttestation]:
+    owners: list[tuple[str, str, tuple[AttestationRecord, ...]]] = [
+        (run.organisation.id, run.organisation.kind, run.organisation.attestations),
+        *((a.id, a.kind, a.attestations) for a in run.agencies),
+        *((s.id, "system", s.attestations) for s in run.systems),
+    ]
+    for owner, kind, records in owners:
+        for record in records:
+            if record.status is AttestationStatus.UNUSED:
+                yield UnusedAttestation(owner, kind, record)
 
 
 def _finding(found: Finding, owner: str, kind: str) -> FindingView:
@@ -118,6 +142,7 @@ def view_of_run(run: AuditRun, key: str) -> RunView:
         ),
         findings=tuple(_run_findings(run)),
         inputs=run.run.inputs,
+        unused=tuple(_unused(run)),
     )
 
 

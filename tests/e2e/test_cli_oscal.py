@@ -192,7 +192,10 @@ def test_one_finding_per_verdict_with_its_status(
     pairs = _pairs(result)
     subjects = _subject_ids(exported)
     assert len(result["findings"]) == len(expected) == len(pairs)
-    assert len(result["observations"]) == len(expected)
+    owners = [results["organisation"], *results["agencies"], *results["systems"]]
+    unused = [a for o in owners for a in o.get("attestations", []) if a["status"] == "unused"]
+    # an observation per finding, and one per attestation no rule reads (none is dropped)
+    assert len(result["observations"]) == len(expected) + len(unused)
     statuses: Counter[str] = Counter()
     for owner, found in expected:
         oscal, observation = pairs[found["id"]]
@@ -254,9 +257,11 @@ def test_the_same_run_exports_the_same_document(
 def test_a_stored_run_exports_without_evidence_and_says_so(
     run: dict[str, Any], exported: dict[str, Any]
 ) -> None:
-    stdout = _ok("export", "oscal", "results", str(run["run_id"]), "--db", run["db"],
-                 "--lang", "en")
-    document = json.loads(stdout)["assessment-results"]
+    exported_run = run_cli("export", "oscal", "results", str(run["run_id"]), "--db", run["db"],
+                           "--lang", "en")
+    assert exported_run.code == 0, exported_run.stderr
+    assert "keeps neither the findings' evidence" in exported_run.stderr
+    document = json.loads(exported_run.stdout)["assessment-results"]
     AssessmentResults.model_validate(document)
     result = document["results"][0]
     from_file = exported["results"][0]
@@ -306,6 +311,10 @@ def test_bad_input_exits_2_and_writes_nothing(run: dict[str, Any], tmp_path: Pat
     assert missing.code == 2 and "Traceback" not in missing.stderr
     over_input = run_cli("export", "oscal", "results", run["results"], "-o", run["results"])
     assert over_input.code == 2
+    over_store = run_cli("export", "oscal", "results", str(run["run_id"]), "--db", run["db"],
+                         "-o", run["db"])
+    assert over_store.code == 2
+    assert json.loads(_ok("history", "list", "--db", run["db"], "--json"))  # still a store
     assert not out.exists()
     assert read_results_json(run["results"])  # the input is intact
 

@@ -10,6 +10,9 @@ import pytest
 from trestle.oscal.assessment_results import AssessmentResults
 
 from auditor.model.results import (
+    AttestationRecord,
+    AttestationStatus,
+    DocumentNote,
     Evidence,
     InputFile,
     Obligation,
@@ -22,7 +25,13 @@ from auditor.oscal import build_assessment_results, control_id
 from auditor.oscal.common import derived_uuid, one_line, prop, timestamp, token
 from auditor.oscal.evidence import methods
 from auditor.oscal.params import rule_params
-from auditor.oscal.run_view import BodyView, FindingView, RunView, SystemView
+from auditor.oscal.run_view import (
+    BodyView,
+    FindingView,
+    RunView,
+    SystemView,
+    UnusedAttestation,
+)
 from auditor.rules import Rule
 
 DECLARED = Origin(source="declared", file="agency.yaml", line=12)
@@ -136,7 +145,10 @@ def _finding(status: Status, evidence: tuple[Evidence, ...] | None = ()) -> Find
     )
 
 
-def _view(findings: tuple[FindingView, ...], key: str = "run-1") -> RunView:
+def _view(
+    findings: tuple[FindingView, ...], key: str = "run-1",
+    unused: tuple[UnusedAttestation, ...] = (),
+) -> RunView:
     return RunView(
         key=key, source="results", as_of=dt.date(2026, 11, 24), tool_version="0.1.0",
         live=True, observed_at="2026-11-24T09:15:00Z", recorded_at=None, run_id=None, rules=1,
@@ -145,6 +157,7 @@ def _view(findings: tuple[FindingView, ...], key: str = "run-1") -> RunView:
         systems=(SystemView("cong-dvc", "Cổng DVC", "so-y-te", "trial", "service", 3, "nd331"),),
         findings=findings,
         inputs=(InputFile("inventories/example-province/so y te.yaml", "inventory", "ab" * 32),),
+        unused=unused,
     )
 
 
@@ -192,3 +205,25 @@ def test_a_finding_without_kept_evidence_says_so() -> None:
     assert "relevant-evidence" not in observation
     assert "does not keep" in observation["remarks"]
     assert observation["collected"] == "2026-11-24T00:00:00Z"  # the audit day, no probe
+
+
+def test_an_unused_attestation_is_an_observation_without_finding() -> None:
+    record = AttestationRecord(
+        rule="GOV-12", document=DocumentNote("15/BC-SYT", dt.date(2026, 3, 2)),
+        attested_by="Trưởng phòng CNTT", effective=dt.date(2026, 3, 2), valid_until=None,
+        status=AttestationStatus.UNUSED,
+        reason=Text2("GOV-12 được đánh giá từ dữ liệu khai báo", "GOV-12 is judged from data"),
+        origin=DECLARED,
+    )
+    unused = UnusedAttestation("cong-dvc", "system", record)
+    document = build_assessment_results(_view((_finding(Status.PASS),), unused=(unused,)), "en")
+    AssessmentResults.model_validate(document["assessment-results"])
+    result = document["assessment-results"]["results"][0]
+    assert len(result["findings"]) == 1
+    related = {o["observation-uuid"] for f in result["findings"]
+               for o in f["related-observations"]}
+    (alone,) = [o for o in result["observations"] if o["uuid"] not in related]
+    assert alone["methods"] == ["INTERVIEW"]
+    assert "GOV-12 is judged from data" in alone["description"]
+    assert alone["relevant-evidence"][0]["description"].startswith("attestation.GOV-12 = ")
+    assert alone["subjects"][0]["type"] == "component"
