@@ -9,6 +9,8 @@ import re
 import uuid
 from typing import Any
 
+from auditor.safe_text import json_safe
+
 #: The OSCAL version the documents are written against. Only elements that exist in 1.1.2
 #: are used; OSCAL 1.x is versioned semantically, so a 1.1.2 document is also valid 1.2.x
 #: (the tests validate with compliance-trestle's models of OSCAL 1.2.1).
@@ -96,8 +98,9 @@ def parse_timestamp(text: str) -> dt.datetime | None:
 
 def document_bytes(document: dict[str, Any]) -> bytes:
     """The document as written: indented UTF-8 JSON in the order built (OSCAL tools and
-    people read `uuid` and `metadata` first), with a final newline."""
-    return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    people read `uuid` and `metadata` first), with a final newline; DEL, C1 controls and
+    bidi characters (of a user's checklist) as JSON escapes, as in auditor's results JSON."""
+    return json_safe(json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
 def optional_prop(name: str, value: object | None, **kwargs: str | None) -> list[dict[str, Any]]:
