@@ -217,6 +217,42 @@ def test_one_finding_per_verdict_with_its_status(
     )
 
 
+def test_every_finding_targets_a_control_of_the_catalog(
+    catalog: dict[str, Any], exported: dict[str, Any]
+) -> None:
+    controls = _controls(catalog)
+    targets = {f["target"]["target-id"] for f in exported["results"][0]["findings"]}
+    assert targets and targets <= set(controls)
+
+
+def test_a_users_checklist_is_a_group_of_its_own(tmp_path: Path) -> None:
+    checklist = tmp_path / "mine.yaml"
+    checklist.write_text(
+        "catalog:\n  id: tls\n  title: {vi: Của tôi, en: Mine}\n  version: '2027.03'\n"
+        "rules:\n  - id: MY-01\n    title: {vi: Kiểm thử, en: Pentest}\n"
+        "    remediation: {vi: Làm đi, en: Do it}\n    group: assessment\n"
+        "    levels: {min_level: 2, max_level: 4}\n    severity: {2: low, 4: high}\n"
+        "    references:\n      - {document: RFC 5280, clause: '4.1'}\n"
+        "    check: {kind: within_days, fact: pentest.date, days: {3: 365, 4: 183}}\n",
+        encoding="utf-8")
+    out = tmp_path / "c.json"
+    _ok("export", "oscal", "catalog", "--checklist", checklist, "-o", out)
+    document = json.loads(out.read_text(encoding="utf-8"))["catalog"]
+    Catalog.model_validate(document)
+    groups = {g["id"]: g for g in document["groups"]}
+    assert "tls" in groups and [c["id"] for c in groups["tls-2"]["controls"]] == ["my-01"]
+    (control,) = groups["tls-2"]["controls"]
+    # the map starts at level 3: level 2 has no threshold, 3 and 4 their own
+    assert {p["id"]: p["values"] for p in control["params"]} == {
+        "my-01_prm1_l3": ["365"], "my-01_prm1_l4": ["183"]
+    }
+    assert [(p["class"], p["value"]) for p in _props(control, "severity")] == [
+        ("level-2", "low"), ("level-3", "low"), ("level-4", "high")
+    ]
+    assert document["metadata"]["last-modified"] == "2027-03-01T00:00:00Z"
+    assert document["metadata"]["version"].startswith("2027.03+sha256.")
+
+
 def test_observations_carry_the_evidence(run: dict[str, Any], exported: dict[str, Any]) -> None:
     results = read_results_json(run["results"])
     result = exported["results"][0]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import uuid
 from typing import Any
 
@@ -21,7 +22,7 @@ from auditor.model.results import (
     Status,
     Text2,
 )
-from auditor.oscal import build_assessment_results, control_id
+from auditor.oscal import assessment_results_chunks, build_assessment_results, control_id
 from auditor.oscal.common import derived_uuid, one_line, prop, timestamp, token
 from auditor.oscal.evidence import methods
 from auditor.oscal.params import rule_params
@@ -227,3 +228,19 @@ def test_an_unused_attestation_is_an_observation_without_finding() -> None:
     assert "GOV-12 is judged from data" in alone["description"]
     assert alone["relevant-evidence"][0]["description"].startswith("attestation.GOV-12 = ")
     assert alone["subjects"][0]["type"] == "component"
+
+
+def test_bidi_and_c1_characters_of_inventory_text_are_escaped() -> None:
+    finding = FindingView(
+        finding_id="GOV-01:cong-dvc", rule_id="GOV-01", owner="cong-dvc", owner_kind="system",
+        subject="cert\u202e.pem", status=Status.FAIL, measured_status=Status.FAIL,
+        severity=Severity.HIGH, obligation=Obligation.MANDATORY, gate=False,
+        message=Text2("tên \u202etxt.exe\x85", "name \u202etxt.exe\x85"), evidence=(),
+    )
+    data = b"".join(assessment_results_chunks(_view((finding,)), "vi"))
+    assert "\u202e".encode() not in data and "\x85".encode() not in data
+    assert b"\\u202e" in data and b"\\u0085" in data
+    # escaped, not lost: the document reads back to the exact text
+    document = json.loads(data)
+    (observation,) = document["assessment-results"]["results"][0]["observations"]
+    assert observation["description"] == "tên \u202etxt.exe\x85"
