@@ -163,6 +163,12 @@ def rule_control(rule: Rule, lang: str) -> dict[str, Any]:
     made["parts"] = _prose_parts(control, rule, lang, False) + _prose_parts(
         control, rule, lang, True
     )
+    if rule.not_applicable is not None:  # when the rule does not apply (its applies_if)
+        made["parts"] += [
+            {"id": f"{control}_na_{use}", "name": "not-applicable", "ns": AUDITOR_NS,
+             "class": f"lang-{use}", "prose": rule.not_applicable.get(use)}
+            for use in (lang, _other(lang))
+        ]
     return made
 
 

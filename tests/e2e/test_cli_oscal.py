@@ -139,6 +139,10 @@ def test_the_other_language_travels_in_namespaced_parts(
         assert ours["guidance"]["prose"] == rule["remediation"]["vi"]
         plain = {p["name"]: p for p in control["parts"] if "ns" not in p}
         assert plain["guidance"]["prose"] == rule["remediation"]["en"]
+        not_applicable = {p["class"]: p["prose"] for p in control["parts"]
+                          if p["name"] == "not-applicable"}
+        expected = {f"lang-{k}": v for k, v in (rule["not_applicable"] or {}).items()}
+        assert not_applicable == expected
 
 
 def test_the_catalog_is_reproducible(run: dict[str, Any], catalog: dict[str, Any]) -> None:
