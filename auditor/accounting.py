@@ -40,6 +40,7 @@ from auditor.model.results import (
     Origin,
     Status,
     Text2,
+    UnusedInput,
 )
 from auditor.rules import Catalog, Rule
 
@@ -283,3 +284,17 @@ def unused_attestations(run: AuditRun) -> list[UnusedAttestation]:
         if record.status is AttestationStatus.UNUSED
     ]
     return found
+
+
+_INPUT_KIND = {"trust_anchor": ("tệp neo tin cậy DNSSEC", "DNSSEC trust anchor file")}
+
+
+def render_unused_input(unused: UnusedInput, lang: str) -> str:
+    """`FILE:LINE: trust anchor file PATH is not used: reason` (where the inventory names it;
+    the path alone for a command-line option), in `lang` (vi or en)."""
+    origin = unused.origin
+    where = f"{origin.file}:{origin.line}: " if origin.file and origin.line else ""
+    vi_kind, en_kind = _INPUT_KIND.get(unused.kind, (unused.kind, unused.kind))
+    if lang == "en":
+        return f"{where}{en_kind} {unused.path} is not used: {unused.reason.en}"
+    return f"{where}{vi_kind} {unused.path} không được sử dụng: {unused.reason.vi}"

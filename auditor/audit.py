@@ -24,11 +24,12 @@ from auditor.errors import InputError, combine
 from auditor.facts import Provenance, SystemObservations
 from auditor.loading.catalog import load_catalog
 from auditor.loading.inventory import LoadedInventory, load_inventory
-from auditor.model.results import AuditRun, InputFile, Status, SystemResult
+from auditor.model.results import AuditRun, InputFile, Status, SystemResult, UnusedInput
 from auditor.rules import Catalog
 
 if TYPE_CHECKING:
     # The probes and nmap are imported when an audit probes or scans (start-up time).
+    from auditor.probes.anchors import AnchorAccount
     from auditor.probes.runner import ProbeOptions, ProbeResults, ProgressListener
     from auditor.scan.model import ScanRun
     from auditor.scan.nmap_runner import ScanOptions
@@ -86,9 +87,10 @@ class GateOutcome:
     system: SystemResult | None  # None: the inventory has no system of that id
     loaded: LoadedInventory
     catalog: Catalog
-    inputs: tuple[InputFile, ...]  # the inventory files, then the checklists
+    inputs: tuple[InputFile, ...]  # the inventory files, the checklists, the trust anchors
     probes: ProbeResults | None = None
     scans: tuple[ScanRun, ...] = ()
+    unused_inputs: tuple[UnusedInput, ...] = ()  # e.g. a trust anchor covering no endpoint
 
 
 @contextmanager
@@ -137,6 +139,7 @@ def run_gate(request: AuditRequest) -> GateOutcome:
             inputs=seen.inputs,
             probes=seen.probes,
             scans=seen.scans,
+            unused_inputs=seen.unused_inputs,
         )
 
 
@@ -168,6 +171,7 @@ class _Gathered:
     probes: ProbeResults | None
     scans: tuple[ScanRun, ...]
     observations: dict[str, SystemObservations]
+    unused_inputs: tuple[UnusedInput, ...] = ()
 
 
 def _gather(request: AuditRequest) -> _Gathered:
@@ -177,7 +181,7 @@ def _gather(request: AuditRequest) -> _Gathered:
         agencies=loaded.agency_origins,
         organisation=loaded.organisation_origins,
     )
-    probes = _observe(request, loaded) if request.live is not None else None
+    probes, anchors = _observe(request, loaded) if request.live is not None else (None, None)
     scans = _scans(request, loaded) if request.scan is not None else ()
     observations: dict[str, SystemObservations] = {}
     if probes is not None or scans:
@@ -188,8 +192,9 @@ def _gather(request: AuditRequest) -> _Gathered:
             system_observations(probes) if probes is not None else {},
             scan_observations(loaded.inventory, scans, request.as_of)[0] if scans else {},
         )
-    inputs = (*loaded.files, *checklist_inputs)
-    return _Gathered(loaded, catalog, inputs, provenance, probes, scans, observations)
+    inputs = (*loaded.files, *checklist_inputs, *(anchors.inputs if anchors else ()))
+    unused = anchors.unused if anchors else ()
+    return _Gathered(loaded, catalog, inputs, provenance, probes, scans, observations, unused)
 
 
 def _run(request: AuditRequest) -> AuditOutcome:
@@ -208,7 +213,8 @@ def _run(request: AuditRequest) -> AuditOutcome:
         observed_at=_observed_at(probes, scans),
         progress=request.systems_progress,
     )
-    run = replace(run, extra={**run.extra, **unverified_sources(run, seen.catalog)})
+    run = replace(run, extra={**run.extra, **unverified_sources(run, seen.catalog)},
+                  run=replace(run.run, unused_inputs=seen.unused_inputs))
     return AuditOutcome(
         run=run, loaded=seen.loaded, catalog=seen.catalog, probes=probes, scans=scans
     )
@@ -263,9 +269,12 @@ def _scans(request: AuditRequest, loaded: LoadedInventory) -> tuple[ScanRun, ...
     return (*saved, fresh)
 
 
-def _observe(request: AuditRequest, loaded: LoadedInventory) -> ProbeResults:
-    """The live probes: for the go-live gate only the system at the gate is probed."""
+def _observe(request: AuditRequest, loaded: LoadedInventory
+             ) -> tuple[ProbeResults, AnchorAccount]:
+    """The live probes: for the go-live gate only the system at the gate is probed. The
+    declared trust anchors are read first (a bad one is exit 2, before any network I/O)."""
     assert request.live is not None  # noqa: S101 - the caller checked
+    from auditor.probes.anchors import account, read_anchors
     from auditor.probes.runner import run_probes
     from auditor.probes.targets import cert_roots, plan_probes
 
@@ -276,4 +285,6 @@ def _observe(request: AuditRequest, loaded: LoadedInventory) -> ProbeResults:
         only_system=request.golive_system,
         cert_roots=cert_roots(request.inventory_paths, request.live.allow_cert_paths),
     )
-    return run_probes(plan, request.live.options, request.live.listener)
+    anchors = read_anchors(plan, request.live.options.trust_anchors)
+    results = run_probes(plan, request.live.options, request.live.listener, anchors)
+    return results, account(plan, anchors)

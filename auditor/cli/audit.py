@@ -30,6 +30,7 @@ from auditor.cli.options import (
     to_stdout,
     warn,
     warn_unused,
+    warn_unused_inputs,
 )
 from auditor.exit_codes import ExitCode
 from auditor.messages import Msg
@@ -311,6 +312,7 @@ def gate(
             )
         )
     warn(outcome.loaded.warnings, lang)
+    warn_unused_inputs(outcome.unused_inputs, lang)
     require_known([system_id], {s.id for _, s in outcome.loaded.inventory.systems()})
     system = outcome.system
     assert system is not None  # noqa: S101 - a known system is judged

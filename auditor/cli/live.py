@@ -79,7 +79,8 @@ _LIVE_OPTIONS = (
         type=click.Path(exists=True, dir_okay=False),
         metavar="FILE",
         help="DNSSEC trust anchors (DS or DNSKEY records, zone-file lines) to validate the "
-        "endpoints' names from; without it DNSSEC is not judged (DNS-01 manual).",
+        "endpoints' names from; overrides every dns_policy.trust_anchor the inventory "
+        "declares. With neither, DNSSEC is not judged (DNS-01 manual).",
     ),
     click.option(
         "--ca-bundle",

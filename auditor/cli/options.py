@@ -22,7 +22,7 @@ from auditor.safe_text import json_safe, safe_text
 
 if TYPE_CHECKING:
     from auditor.errors import InputWarning
-    from auditor.model.results import AuditRun
+    from auditor.model.results import AuditRun, UnusedInput
     from auditor.report.console import SafeConsole
     from auditor.report.outputs import Output
 
@@ -117,11 +117,20 @@ def warn(warnings: Sequence[InputWarning], lang: str) -> None:
 
 
 def warn_unused(run: AuditRun, lang: str) -> None:
-    """Every attestation no rule reads, with its file:line and the reason (on stderr)."""
+    """Every attestation no rule reads, and every input no verdict rests on (a trust anchor
+    covering no endpoint), with its file:line and the reason (on stderr)."""
     from auditor.accounting import unused_attestations
 
     for unused in unused_attestations(run):
         click.echo(f"{WARNING.get(lang)}{safe_text(unused.render(lang))}", err=True)
+    warn_unused_inputs(run.run.unused_inputs, lang)
+
+
+def warn_unused_inputs(unused: Sequence[UnusedInput], lang: str) -> None:
+    from auditor.accounting import render_unused_input
+
+    for one in unused:
+        click.echo(f"{WARNING.get(lang)}{safe_text(render_unused_input(one, lang))}", err=True)
 
 
 def console() -> SafeConsole:

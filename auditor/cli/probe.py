@@ -50,6 +50,7 @@ def _probe_command(
         **kwargs: Any,
     ) -> None:
         from auditor.loading.inventory import load_inventory
+        from auditor.probes.anchors import read_anchors
         from auditor.probes.observe import system_observations
         from auditor.probes.runner import run_probes
         from auditor.probes.targets import cert_roots, plan_probes
@@ -67,8 +68,10 @@ def _probe_command(
             only_system=system_id,
             cert_roots=cert_roots(as_paths(paths), as_paths(live["allow_cert_paths"])),
         )
+        options = probe_options(as_of, live, probes)
+        anchors = read_anchors(plan, options.trust_anchors) if "dns" in probes else None
         with CommandProgress(lang, enabled=not as_json) as progress:
-            results = run_probes(plan, probe_options(as_of, live, probes), progress)
+            results = run_probes(plan, options, progress, anchors)
         observations = system_observations(results)
         if as_json:
             echo_json({
@@ -100,7 +103,8 @@ _probe_command(
     frozenset({"dns"}),
     ("endpoints",),
     "dns_table",
-    "Validate DNSSEC (from --trust-anchor) and read CAA for every endpoint's host name.",
+    "Validate DNSSEC (from dns_policy.trust_anchor, or --trust-anchor) and read CAA for "
+    "every endpoint's host name.",
 )
 
 

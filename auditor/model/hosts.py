@@ -1,5 +1,5 @@
 """What the probes reach: where a system is hosted, its hosts, endpoints and certificates,
-and the local certificate policy.
+the local certificate policy and the DNS policy (the DNSSEC trust anchor).
 """
 
 from __future__ import annotations
@@ -86,6 +86,18 @@ class TlsPolicy(FrozenModel):
         default=None,
         description="Warn this many days before a certificate expires; a value laxer than the "
         "level requires is itself a finding (CERT-POL-01)",
+    )
+
+
+class DnsPolicy(FrozenModel):
+    """How the live probes judge the system's names (inheritable from organisation or agency
+    defaults)."""
+
+    trust_anchor: Text | None = Field(
+        default=None,
+        description="DNSSEC trust anchor file (DS or DNSKEY records, zone-file lines, e.g. an "
+        "ldns-keygen .ds file), relative to the inventory file that names it; the endpoints' "
+        "names are validated from it (DNS-01); --trust-anchor on the command line overrides it",
     )
 
 

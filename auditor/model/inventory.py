@@ -45,6 +45,7 @@ from auditor.model.dossier import (
 )
 from auditor.model.hosts import (
     CertificateRef,
+    DnsPolicy,
     Endpoint,
     EndpointKind,
     Host,
@@ -99,6 +100,7 @@ __all__ = [
     "Deployment",
     "Design",
     "DesignRole",
+    "DnsPolicy",
     "DossierComponent",
     "DossierStatus",
     "Endpoint",

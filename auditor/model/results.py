@@ -15,8 +15,9 @@ from typing import Any
 # probes); 1.2: register (Form 08 rows); 1.3: level bounds (systems[].level.upper, .undecided,
 # criteria[].decisive); 2.0: the compact document — rule data in `catalog`, shared messages
 # in `texts`, each owner's evidence once in `facts`, defaults left out (not readable by a 1.x
-# reader; auditor.report.json_in reads 1.x and 2.x).
-SCHEMA_VERSION = "2.1"
+# reader; auditor.report.json_in reads 1.x and 2.x); 2.2: trust anchor files in `run.inputs`
+# (kind `trust_anchor`) and `run.unused_inputs`.
+SCHEMA_VERSION = "2.2"
 
 
 class Status(StrEnum):
@@ -359,8 +360,20 @@ class BodyResult:
 @dataclass(frozen=True, slots=True)
 class InputFile:
     path: str
-    kind: str  # "inventory" | "checklist"
+    kind: str  # "inventory" | "checklist" | "trust_anchor" (schema 2.2)
     sha256: str
+
+
+@dataclass(frozen=True, slots=True)
+class UnusedInput:
+    """An input the user named that no verdict rests on (schema 2.2), e.g. a DNSSEC trust
+    anchor whose zones cover no endpoint name; `origin` is where the inventory names it
+    (NOT_DECLARED for a command-line option)."""
+
+    path: str
+    kind: str  # "trust_anchor"
+    reason: Text2
+    origin: Origin = NOT_DECLARED
 
 
 @dataclass(frozen=True, slots=True)
@@ -373,6 +386,7 @@ class RunInfo:
     rules: int = 0
     score_method: Text2 | None = None
     observed_at: str | None = None  # when the live probes ran (UTC, ISO 8601); None offline
+    unused_inputs: tuple[UnusedInput, ...] = ()  # schema 2.2
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,7 +20,7 @@ from auditor.model.base import EVENT, DocumentRef, FrozenModel, Level, Slug, Tex
 from auditor.model.classification import ClassificationAttributes, Component, SystemType
 from auditor.model.design import Design
 from auditor.model.dossier import Attestation, LevelDossier, SecurityPlan, Waiver
-from auditor.model.hosts import CertificateRef, Endpoint, Host, Hosting, TlsPolicy
+from auditor.model.hosts import CertificateRef, DnsPolicy, Endpoint, Host, Hosting, TlsPolicy
 from auditor.model.protection import (
     Assessment,
     FourLayer,
@@ -88,6 +88,7 @@ class SystemDefaults(FrozenModel):
     incident_response: IncidentResponse | None = None
     security_regulation: DocumentRef | None = None
     tls_policy: TlsPolicy | None = None
+    dns_policy: DnsPolicy | None = None
     policy: Policy | None = Field(
         default=None,
         description="Chính sách của tỉnh/bộ áp dụng cho mọi hệ thống (kế thừa nguyên khối)",
@@ -160,6 +161,9 @@ class System(FrozenModel):
     incident_response: IncidentResponse | None = None
     tls_policy: TlsPolicy | None = Field(
         default=None, description="Local certificate policy: CA bundle, expiry warning days"
+    )
+    dns_policy: DnsPolicy | None = Field(
+        default=None, description="DNS policy: the DNSSEC trust anchor file"
     )
     policy: Policy | None = Field(
         default=None,

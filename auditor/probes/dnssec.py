@@ -218,9 +218,8 @@ def validate_name(host: str, wire: Wire, anchors: TrustAnchors | None,
         return DnssecObservation(host=host, error=f"invalid DNS name {host!r}: {exc}")
     anchor = anchors.covering(name)
     if anchor is None:
-        zones = ", ".join(sorted(z.to_text() for z in anchors.anchors))
         return DnssecObservation(host=host, error=f"no trust anchor covers {host} "
-                                 f"(anchored: {zones}; file {anchors.path})")
+                                 f"(anchored: {anchors.zones()}; file {anchors.path})")
     walk = _Walk(wire, Clock.of(as_of))
     zone = anchor.zone
     status, reason = DnssecStatus.SECURE, None

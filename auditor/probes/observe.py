@@ -349,7 +349,7 @@ def system_observations(results: ProbeResults) -> dict[str, SystemObservations]:
         endpoints[ipv6.target.system][ipv6.target.url] = ipv6_values(ipv6)
     for dns_result in results.dns:
         by_url = endpoints[dns_result.target.system]
-        values, errors = dns_values(dns_result, results.trust_anchor)
+        values, errors = dns_values(dns_result, dns_result.anchor_file)
         before, before_errors = by_url.get(dns_result.target.url, ({}, {}))
         by_url[dns_result.target.url] = ({**before, **values}, {**before_errors, **errors})
     origin = Origin(source="observed", via=_IPV6_ORIGIN)

@@ -1,6 +1,7 @@
 """DNSSEC and CAA observations → the `dnssec.*` and `caa.*` facts of a declared endpoint.
 
-- `dnssec.host`; with trust anchors (`--trust-anchor`) also `dnssec.trust_anchor` (the file),
+- `dnssec.host`; with trust anchors (`dns_policy.trust_anchor` in the inventory, or
+  `--trust-anchor`) also `dnssec.trust_anchor` (the file),
   and, once validated, `dnssec.anchor` (the anchored zone the walk began at), `dnssec.status`
   (`secure`, `insecure`, `unsigned`, `bogus`), `dnssec.reason`, `dnssec.zone`, `dnssec.chain`,
   `dnssec.judged_at`. Without trust anchors `dnssec.trust_anchor` is absent, so DNS-01 is

@@ -26,6 +26,7 @@ from itertools import chain, zip_longest
 from pathlib import Path
 from typing import Generic, TypeVar
 
+from auditor.probes.anchors import AnchorSet
 from auditor.probes.caa import CaaObservation, probe_caa
 from auditor.probes.certfile import CertFileObservation, read_certificate_file
 from auditor.probes.dns import Addresses, Resolver, ResolverConfig
@@ -56,7 +57,8 @@ class ProbeOptions:
     resolver: ResolverConfig = field(default_factory=ResolverConfig)
     check_legacy: bool = True
     probes: frozenset[str] = frozenset(PROBES)
-    #: DNSSEC trust anchors (--trust-anchor); None: DNSSEC is not validated (rule manual).
+    #: DNSSEC trust anchors (--trust-anchor), overriding those the inventory declares; with
+    #: neither, DNSSEC is not validated (rule manual).
     trust_anchors: TrustAnchors | None = None
 
 
@@ -83,6 +85,7 @@ class DnsResult:
     target: EndpointTarget
     dnssec: DnssecObservation
     caa: CaaObservation
+    anchor_file: str | None = None  # the trust anchor file the DNSSEC result rests on
 
 
 @dataclass(frozen=True)
@@ -99,7 +102,6 @@ class ProbeResults:
     tls: list[TlsResult] = field(default_factory=list)
     ipv6: list[Ipv6Result] = field(default_factory=list)
     dns: list[DnsResult] = field(default_factory=list)
-    trust_anchor: str | None = None  # the --trust-anchor file the DNSSEC results rest on
     files: list[FileResult] = field(default_factory=list)
 
 
@@ -262,15 +264,24 @@ def _ipv6_task(
     return _Task(target.host, f"ipv6 {target.host}", run, failed)
 
 
-def _dns_task(target: EndpointTarget, wire: Wire, options: ProbeOptions) -> _Task[DnsResult]:
+def _dns_task(target: EndpointTarget, wire: Wire, options: ProbeOptions,
+              anchors: AnchorSet) -> _Task[DnsResult]:
+    trusted, refused = anchors.for_target(target)
+    # A refused anchor was still declared: DNS-01 is then an error saying why, not manual.
+    declared = None if refused is None else str(target.trust_anchor)
+    anchor_file = declared if trusted is None else trusted.path
+
     def run() -> DnsResult:
-        dnssec = validate_name(target.host, wire, options.trust_anchors, options.as_of)
-        return DnsResult(target, dnssec, probe_caa(target.host, wire))
+        if refused is not None:  # the declared anchor may not be read: an error, not manual
+            dnssec = DnssecObservation(host=target.host, error=refused)
+        else:
+            dnssec = validate_name(target.host, wire, trusted, options.as_of)
+        return DnsResult(target, dnssec, probe_caa(target.host, wire), anchor_file)
 
     def failed(reason: str) -> DnsResult:
-        anchor = None if options.trust_anchors is None else reason
-        return DnsResult(target, DnssecObservation(host=target.host, error=anchor),
-                         CaaObservation(host=target.host, error=reason))
+        error = None if trusted is None and refused is None else reason
+        return DnsResult(target, DnssecObservation(host=target.host, error=error),
+                         CaaObservation(host=target.host, error=reason), anchor_file)
 
     return _Task("dns", f"dns {target.host}", run, failed)
 
@@ -306,9 +317,15 @@ def _dedupe(
 
 
 def run_probes(
-    plan: ProbePlan, options: ProbeOptions, listener: ProgressListener | None = None
+    plan: ProbePlan,
+    options: ProbeOptions,
+    listener: ProgressListener | None = None,
+    anchors: AnchorSet | None = None,
 ) -> ProbeResults:
-    """Probe everything the plan names. Never raises for a target's failure."""
+    """Probe everything the plan names. Never raises for a target's failure.
+
+    `anchors` are the DNSSEC trust anchors read for the plan (probes/anchors.py); without
+    them only `options.trust_anchors` (the command line's) is used."""
     results = ProbeResults(started_at=_now())
     pool = _Pool(options, listener or Silent())
     resolver = Resolver(options.resolver)
@@ -348,13 +365,14 @@ def run_probes(
 
     if "dns" in wanted:  # every endpoint with a host name: its zone's DNSSEC and CAA
         named = [t for t in plan.endpoints if not t.host_is_ip]
-        anchors = options.trust_anchors
-        results.trust_anchor = None if anchors is None else anchors.path
+        anchor_set = anchors or AnchorSet(options.trust_anchors)
         wire = Wire(options.resolver)
-        tasks_dns, index_dns = _dedupe([((t.host,), _dns_task(t, wire, options)) for t in named])
+        keyed_dns = [((t.host, t.trust_anchor, t.anchor_refused),
+                      _dns_task(t, wire, options, anchor_set)) for t in named]
+        tasks_dns, index_dns = _dedupe(keyed_dns)
         done_dns = pool.map(tasks_dns)
         results.dns = [
-            DnsResult(t, done_dns[i].dnssec, done_dns[i].caa)
+            DnsResult(t, done_dns[i].dnssec, done_dns[i].caa, done_dns[i].anchor_file)
             for t, i in zip(named, index_dns, strict=True)
         ]
 

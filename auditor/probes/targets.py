@@ -36,10 +36,25 @@ class EndpointTarget:
     #: Why the endpoint is not probed: the CA bundle the inventory names lies outside the
     #: folders files may be read from (judging trust without it would mislead).
     refused: str | None = None
+    #: The DNSSEC trust anchor file the system declares (dns_policy.trust_anchor), resolved.
+    trust_anchor: Path | None = None
+    #: Why that anchor is not read (outside the allowed folders): DNSSEC is then an error.
+    anchor_refused: str | None = None
 
     @property
     def host_is_ip(self) -> bool:
         return _is_ip(self.host)
+
+
+@dataclass(frozen=True)
+class DeclaredAnchor:
+    """A DNSSEC trust anchor file one system declares (`dns_policy.trust_anchor`)."""
+
+    system: str
+    written: str  # as written in the inventory
+    resolved: Path
+    origin: Origin | None  # where it is written (its own or an inherited default's line)
+    refused: str | None = None  # outside the allowed folders: never opened
 
 
 @dataclass(frozen=True)
@@ -58,6 +73,13 @@ class CertFileTarget:
 CERT_PATH_REFUSED = (
     "not read: the path is outside the inventory's folder tree (after following symbolic "
     "links); pass --allow-cert-path DIR to read certificate files there"
+)
+
+
+TRUST_ANCHOR_REFUSED = (
+    "not validated: the trust anchor file the inventory names (dns_policy.trust_anchor) is "
+    "outside the inventory's folder tree (after following symbolic links); pass "
+    "--allow-cert-path DIR to read it there"
 )
 
 
@@ -94,6 +116,8 @@ class ProbePlan:
     endpoints: tuple[EndpointTarget, ...] = ()
     cert_files: tuple[CertFileTarget, ...] = ()
     systems: tuple[str, ...] = field(default_factory=tuple)
+    #: Every declared trust anchor, one per system declaring (or inheriting) one.
+    anchors: tuple[DeclaredAnchor, ...] = ()
 
     def host_names(self) -> tuple[str, ...]:
         """Every host name (not IP literal) the plan needs resolved, sorted, once each."""
@@ -153,6 +177,7 @@ def plan_probes(
     endpoints: list[EndpointTarget] = []
     files: list[CertFileTarget] = []
     systems: list[str] = []
+    anchors: list[DeclaredAnchor] = []
     for _agency, system in inventory.systems():
         if only_system is not None and system.id != only_system:
             continue
@@ -165,6 +190,9 @@ def plan_probes(
             bundle = _relative_to(nearest(origins, "tls_policy.ca_bundle"), policy.ca_bundle, base)
             if roots is not None and _outside(bundle, roots):
                 bundle, bundle_refused = None, CA_BUNDLE_REFUSED  # never opened
+        anchor = _declared_anchor(system, origins, base, roots)
+        if anchor is not None:
+            anchors.append(anchor)
         addresses = _declared_addresses(system)
         urls: dict[str, EndpointKind] = {e.url: e.kind for e in system.endpoints}
         http_urls = {e.url: e.http_url for e in system.endpoints}
@@ -190,6 +218,8 @@ def plan_probes(
                     declared=addresses.get(host, (host,) if _is_ip(host) else ()),
                     ca_bundle=bundle,
                     refused=bundle_refused,
+                    trust_anchor=None if anchor is None else anchor.resolved,
+                    anchor_refused=None if anchor is None else anchor.refused,
                 )
             )
         for ref in system.certificates:
@@ -201,4 +231,17 @@ def plan_probes(
             files.append(
                 CertFileTarget(system.id, ref.file, resolved, refused, bundle, bundle_refused)
             )
-    return ProbePlan(tuple(endpoints), tuple(files), tuple(systems))
+    return ProbePlan(tuple(endpoints), tuple(files), tuple(systems), tuple(anchors))
+
+
+def _declared_anchor(system: System, origins: Mapping[str, Origin], base: Path,
+                     roots: Sequence[Path] | None) -> DeclaredAnchor | None:
+    """The system's `dns_policy.trust_anchor`, relative to the file that wrote it; refused
+    (never opened) outside the folders files may be read from, as a CA bundle is."""
+    policy = system.dns_policy
+    if policy is None or not policy.trust_anchor:
+        return None
+    where = nearest(origins, "dns_policy.trust_anchor")
+    resolved = _relative_to(where, policy.trust_anchor, base)
+    refused = TRUST_ANCHOR_REFUSED if roots is not None and _outside(resolved, roots) else None
+    return DeclaredAnchor(system.id, policy.trust_anchor, resolved, where, refused)

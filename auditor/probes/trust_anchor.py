@@ -8,7 +8,8 @@ owners may be anchored (the closest enclosing one is used for a name). Anything 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import hashlib
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import dns.exception
@@ -39,6 +40,11 @@ class Anchor:
 class TrustAnchors:
     path: str
     anchors: dict[dns.name.Name, Anchor] = field(default_factory=dict)
+    sha256: str = ""  # of the bytes read, for the run's inputs; "" when parsed from text
+
+    def zones(self) -> str:
+        """The anchored zones, for messages: `a.test., b.test.`."""
+        return ", ".join(sorted(z.to_text() for z in self.anchors))
 
     def covering(self, name: dns.name.Name) -> Anchor | None:
         """The anchor of the closest zone at or above `name`, if any."""
@@ -102,4 +108,5 @@ def read_trust_anchors(path: Path) -> TrustAnchors:
         text = data.decode("ascii")
     except UnicodeDecodeError as exc:
         raise TrustAnchorError(f"{path}: not ASCII text (byte {exc.start + 1})") from None
-    return parse_trust_anchors(text, str(path))
+    parsed = parse_trust_anchors(text, str(path))
+    return replace(parsed, sha256=hashlib.sha256(data).hexdigest())

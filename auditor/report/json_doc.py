@@ -6,6 +6,11 @@ section-2 cards (`register.owner`, `register.unit`), the covering letter
 (`register.letter`) and each body's own points (`register.own_points`). A 2.0 file reads as
 a 2.1 file without them.
 
+2.2 adds the DNSSEC trust anchor files a live run read to `run.inputs` (kind `trust_anchor`,
+with their SHA-256) and `run.unused_inputs` (left out when empty): each input no verdict
+rests on, with the reason and where the inventory names it. A 2.1 file reads as a 2.2 file
+without them.
+
 Version 2.0 holds exactly what 1.x held (an `AuditRun`) in a fraction of the bytes: a large
 province's results are mostly findings that repeat the same rule data, messages and evidence.
 

@@ -42,7 +42,7 @@ def test_audit_of_the_example_succeeds_and_prints_the_summary(audit_json: Any) -
 
 def test_json_has_the_versioned_contract(audit_json: Any) -> None:
     _, data, _ = audit_json
-    assert data["schema_version"] == "2.1"  # 2.x: the compact document (auditor.report.json_doc)
+    assert data["schema_version"] == "2.2"  # 2.x: the compact document (auditor.report.json_doc)
     assert data["run"]["as_of"] == AS_OF
     assert data["run"]["live"] is False and data["run"]["observed_at"] is None
     for system in data["systems"]:

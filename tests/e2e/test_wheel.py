@@ -54,6 +54,6 @@ def test_wheel_installs_into_a_fresh_venv_and_audits_the_example(tmp_path: Path)
     )
     assert result.returncode == 0, result.stderr
     data = json.loads((work / "out.json").read_text(encoding="utf-8"))
-    assert data["schema_version"] == "2.1"
+    assert data["schema_version"] == "2.2"
     assert len(data["systems"]) >= 15
     assert any(i["kind"] == "checklist" and "_shipped" in i["path"] for i in data["run"]["inputs"])

@@ -71,7 +71,7 @@ def _round_trip(run: AuditRun) -> bytes:
 def test_example_round_trip(example: AuditRun) -> None:
     blob = _round_trip(example)
     assert b"".join(json_chunks(example)) == blob
-    assert json.loads(blob)["schema_version"] == SCHEMA_VERSION == "2.1"
+    assert json.loads(blob)["schema_version"] == SCHEMA_VERSION == "2.2"
 
 
 def test_generated_province_round_trip_at_under_40_percent(province_300: AuditRun) -> None:
@@ -119,7 +119,7 @@ def test_schema_command_prints_the_new_schema() -> None:
 
     result = run_cli("schema", "--results")
     assert result.code == 0, result.stderr
-    assert json.loads(result.stdout)["title"] == "auditor JSON results, schema 2.1"
+    assert json.loads(result.stdout)["title"] == "auditor JSON results, schema 2.2"
 
 
 # -- files written by earlier auditors ----------------------------------------------------------
@@ -171,6 +171,8 @@ def _as_1_3(full: dict[str, Any]) -> dict[str, Any]:
             for key in _AFTER_1_3 - {"owner"} if "operator" in register else _AFTER_1_3:
                 if register.get(key, "absent") is None:
                     del register[key]
+    if full["run"].get("unused_inputs") == []:  # 2.2: none recorded before
+        del full["run"]["unused_inputs"]
     return full
 
 
