@@ -10,6 +10,12 @@ continues in the same zone. At the end the name's A and AAAA records must carry 
 by the zone that holds them. Every query goes to the DNS server the other probes use, with DO
 and CD set (dns_wire.py).
 
+An alias is followed (at most MAX_ALIASES CNAMEs; a loop is an error): each link's CNAME RRset
+must validate in the zone holding it, as an address RRset would, and the walk starts again
+from the anchors for the target. The verdict is the weakest link's: bogus anywhere is bogus
+(the walk stops there); otherwise an insecure or unsigned link makes the whole insecure or
+unsigned (the first one's reason is kept); the chain is in `aliases`.
+
 Outcomes: `secure`; `insecure` (a proven unsigned delegation on the way; the zone below has
 keys but no DS vouches for them; or every DS of a child uses an algorithm or digest this
 validator cannot check, RFC 4035 5.2); `unsigned` (the same, and the zone below has no DNSKEY);
@@ -52,7 +58,7 @@ from auditor.probes.dnssec_sigs import (
     trusted_keys,
     verify,
 )
-from auditor.probes.trust_anchor import TrustAnchors
+from auditor.probes.trust_anchor import Anchor, TrustAnchors
 
 
 class DnssecStatus(StrEnum):
@@ -72,6 +78,7 @@ class DnssecObservation:
     reason: str | None = None  # why bogus / insecure / unsigned; None when secure
     zone: str | None = None  # the zone holding the name, as far as the walk went
     chain: tuple[str, ...] = ()  # zones whose keys were validated, anchor first
+    aliases: tuple[str, ...] = ()  # the CNAMEs followed, `alias. CNAME target.`, in order
     judged_at: dt.datetime | None = None  # the latest instant a signature was judged at
     error: str | None = None
 
@@ -135,8 +142,9 @@ class _NoNameError(Exception):
 
 
 def _not_alias(walk: _Walk, response: dns.message.Message, name: dns.name.Name) -> None:
+    """A CNAME above the name (the name would be under an alias): nothing to validate."""
     if walk.answer(response, name, dns.rdatatype.CNAME)[0] is not None:
-        raise _NoNameError(f"{name} is an alias (CNAME): aliases are not followed")
+        raise _NoNameError(f"{name} is an alias (CNAME), so no name exists below it")
 
 
 def _descend(walk: _Walk, name: dns.name.Name, zone: dns.name.Name,
@@ -155,6 +163,8 @@ def _descend(walk: _Walk, name: dns.name.Name, zone: dns.name.Name,
                                  ) from None
             keys, zone = walk.keys_of(child, ds_set), child
             continue
+        if child == name and walk.answer(response, child, dns.rdatatype.CNAME)[0] is not None:
+            return zone, keys  # an alias is no zone cut: its CNAME is validated in this zone
         if response.rcode() == dns.rcode.NXDOMAIN:
             raise _NoNameError(f"{child} does not exist (NXDOMAIN)")
         _not_alias(walk, response, child)
@@ -189,11 +199,27 @@ def _no_closer_name(response: dns.message.Message, name: dns.name.Name, zone: dn
                      "that no closer name exists")
 
 
+def _alias(walk: _Walk, response: dns.message.Message, name: dns.name.Name,
+           zone: dns.name.Name, keys: dns.rdataset.Rdataset) -> dns.name.Name | None:
+    """The target of `name`'s CNAME, once its RRset validates in `zone`; None: no alias."""
+    cname, sigs = walk.answer(response, name, dns.rdatatype.CNAME)
+    if cname is None:
+        return None
+    walk.instants.append(verify(cname, sigs, zone, keys, walk.clock))
+    _no_closer_name(response, name, zone, keys, walk.clock, sigs)
+    target: dns.name.Name = cname[0].target
+    return target
+
+
 def _addresses(walk: _Walk, name: dns.name.Name, zone: dns.name.Name,
-               keys: dns.rdataset.Rdataset) -> None:
+               keys: dns.rdataset.Rdataset) -> dns.name.Name | None:
+    """Validate `name`'s A and AAAA records; for an alias, its CNAME, and return the target."""
     found = 0
     for rdtype in (dns.rdatatype.A, dns.rdatatype.AAAA):
         response = walk.wire.ask(name, rdtype)
+        target = _alias(walk, response, name, zone, keys)  # before NXDOMAIN: the target's
+        if target is not None:
+            return target
         if response.rcode() == dns.rcode.NXDOMAIN:
             raise _NoNameError(f"{name} does not exist (NXDOMAIN)")
         data, sigs = walk.answer(response, name, rdtype)
@@ -205,6 +231,65 @@ def _addresses(walk: _Walk, name: dns.name.Name, zone: dns.name.Name,
         found += 1
     if not found:
         raise _NoNameError(f"{name} has no A or AAAA record to validate")
+    return None
+
+
+MAX_ALIASES = 8  # CNAMEs followed from one endpoint name before giving up (an error)
+
+
+@dataclass(frozen=True)
+class _Link:
+    """The verdict on one name of the alias chain, and the name it points to (if any)."""
+
+    status: DnssecStatus
+    zone: dns.name.Name
+    reason: str | None = None
+    target: dns.name.Name | None = None
+
+
+def _unvalidated_target(walk: _Walk, name: dns.name.Name) -> dns.name.Name | None:
+    """Where an alias in an insecure zone points: its CNAME cannot be validated, but a bogus
+    link further on must still be found (bogus anywhere is bogus)."""
+    cname, _ = walk.answer(walk.wire.ask(name, dns.rdatatype.A), name, dns.rdatatype.CNAME)
+    if cname is None:
+        return None
+    target: dns.name.Name = cname[0].target
+    return target
+
+
+def _link(walk: _Walk, name: dns.name.Name, anchor: Anchor) -> _Link:
+    """Validate one name from its anchor. Wire, no-name and unproven errors propagate."""
+    zone = anchor.zone
+    try:
+        keys = walk.keys_of(zone, anchor.ds, anchor.dnskeys)
+        zone, keys = _descend(walk, name, zone, keys)
+        return _Link(DnssecStatus.SECURE, zone, None, _addresses(walk, name, zone, keys))
+    except _EndsError as end:
+        return _Link(end.status, end.zone, end.reason, _unvalidated_target(walk, name))
+    except BogusError as exc:
+        return _Link(DnssecStatus.BOGUS, walk.at, str(exc))
+
+
+_RANK = {DnssecStatus.SECURE: 0, DnssecStatus.UNSIGNED: 1, DnssecStatus.INSECURE: 1,
+         DnssecStatus.BOGUS: 2}
+
+
+class _ChainError(Exception):
+    """The alias chain loops, is too long, or leaves the anchored zones."""
+
+
+def _next_name(target: dns.name.Name, seen: list[dns.name.Name], anchors: TrustAnchors,
+               ) -> Anchor:
+    path = " → ".join(n.to_text() for n in (*seen, target))
+    if target in seen:
+        raise _ChainError(f"CNAME loop: {path}")
+    if len(seen) > MAX_ALIASES:
+        raise _ChainError(f"more than {MAX_ALIASES} CNAMEs followed: {path}")
+    anchor = anchors.covering(target)
+    if anchor is None:
+        raise _ChainError(f"no trust anchor covers {target.to_text()}, the alias target "
+                          f"({path}; anchored: {anchors.zones()}; file {anchors.path})")
+    return anchor
 
 
 def validate_name(host: str, wire: Wire, anchors: TrustAnchors | None,
@@ -221,23 +306,33 @@ def validate_name(host: str, wire: Wire, anchors: TrustAnchors | None,
         return DnssecObservation(host=host, error=f"no trust anchor covers {host} "
                                  f"(anchored: {anchors.zones()}; file {anchors.path})")
     walk = _Walk(wire, Clock.of(as_of))
-    zone = anchor.zone
-    status, reason = DnssecStatus.SECURE, None
+    aliases: list[str] = []
     try:
-        keys = walk.keys_of(zone, anchor.ds, anchor.dnskeys)
-        zone, keys = _descend(walk, name, zone, keys)
-        _addresses(walk, name, zone, keys)
-    except WireError as exc:
-        return DnssecObservation(host=host, anchor=anchor.zone.to_text(), error=str(exc))
-    except (_NoNameError, UnprovenError) as exc:
-        return DnssecObservation(host=host, anchor=anchor.zone.to_text(), error=str(exc))
-    except _EndsError as end:
-        status, reason, zone = end.status, end.reason, end.zone
-    except BogusError as exc:
-        status, reason, zone = DnssecStatus.BOGUS, str(exc), walk.at
+        worst, last = _follow(walk, name, anchor, anchors, aliases)
+    except (WireError, _NoNameError, UnprovenError, _ChainError) as exc:
+        via = f" (via {', '.join(aliases)})" if aliases and not isinstance(exc, _ChainError) else ""
+        return DnssecObservation(host=host, anchor=anchor.zone.to_text(), error=f"{exc}{via}",
+                                 aliases=tuple(aliases))
     judged = max(walk.instants, default=walk.clock.day_start)
+    ended = last.zone if worst.status is DnssecStatus.SECURE else worst.zone
     return DnssecObservation(
-        host=host, anchor=anchor.zone.to_text(), status=status, reason=reason,
-        zone=zone.to_text(), chain=tuple(walk.chain),
-        judged_at=dt.datetime.fromtimestamp(judged, dt.UTC),
+        host=host, anchor=anchor.zone.to_text(), status=worst.status, reason=worst.reason,
+        zone=ended.to_text(), chain=tuple(dict.fromkeys(walk.chain)),
+        judged_at=dt.datetime.fromtimestamp(judged, dt.UTC), aliases=tuple(aliases),
     )
+
+
+def _follow(walk: _Walk, name: dns.name.Name, anchor: Anchor, anchors: TrustAnchors,
+            aliases: list[str]) -> tuple[_Link, _Link]:
+    """Validate `name` and every alias target after it; (the weakest link, the last link).
+    `aliases` receives each CNAME followed, so that an error can say the chain too."""
+    seen = [name]
+    worst = link = _link(walk, name, anchor)
+    while link.target is not None and link.status is not DnssecStatus.BOGUS:
+        aliases.append(f"{seen[-1].to_text()} CNAME {link.target.to_text()}")
+        next_anchor = _next_name(link.target, seen, anchors)
+        seen.append(link.target)
+        link = _link(walk, link.target, next_anchor)
+        if _RANK[link.status] > _RANK[worst.status]:
+            worst = link  # the first of the weakest kind keeps its reason
+    return worst, link

@@ -1,12 +1,13 @@
 """DNSSEC and CAA observations → the `dnssec.*` and `caa.*` facts of a declared endpoint.
 
 - `dnssec.host`; with trust anchors (`dns_policy.trust_anchor` in the inventory, or
-  `--trust-anchor`) also `dnssec.trust_anchor` (the file),
-  and, once validated, `dnssec.anchor` (the anchored zone the walk began at), `dnssec.status`
-  (`secure`, `insecure`, `unsigned`, `bogus`), `dnssec.reason`, `dnssec.zone`, `dnssec.chain`,
-  `dnssec.judged_at`. Without trust anchors `dnssec.trust_anchor` is absent, so DNS-01 is
-  `manual` naming it; a failed validation (timeout, no such name…) is an error of
-  `dnssec.status` with the reason.
+  `--trust-anchor`) also `dnssec.trust_anchor` (the file), and, once validated,
+  `dnssec.anchor` (the anchored zone the walk began at), `dnssec.status` (`secure`,
+  `insecure`, `unsigned`, `bogus`), `dnssec.reason`, `dnssec.zone`, `dnssec.chain`,
+  `dnssec.judged_at`, and `dnssec.aliases` (the CNAMEs followed, `alias. CNAME target.`, when
+  the name is an alias; each link validated, the weakest decides). Without trust anchors
+  `dnssec.trust_anchor` is absent, so DNS-01 is `manual` naming it; a failed validation
+  (timeout, no such name, a CNAME loop…) is an error of `dnssec.status` with the reason.
 - `caa.host`, `caa.present`, `caa.owner` (where the relevant set was found, RFC 8659),
   `caa.issue`, `caa.issuewild`, `caa.iodef`, `caa.records`; a failed look-up is an error of
   `caa.present`.
@@ -29,6 +30,8 @@ def dnssec_values(result: DnsResult, anchor_file: str | None) -> tuple[dict[str,
     values["trust_anchor"] = anchor_file
     if seen.anchor is not None:
         values["anchor"] = seen.anchor
+    if seen.aliases:
+        values["aliases"] = list(seen.aliases)
     if seen.status is None:
         errors["dnssec.status"] = seen.error or "DNSSEC not validated"
         return values, errors

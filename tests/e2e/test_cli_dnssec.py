@@ -21,6 +21,10 @@ URLS = {
     "unsigned": "https://www.unsigned.tinh.test/",
     "bogus": "https://www.tampered.tinh.test/",
     "expired": "https://www.expired.tinh.test/",
+    "alias": "https://alias.tinh.test/",  # CNAME → www.tinh.test, both links signed
+    "alias_unsigned": "https://tounsigned.tinh.test/",  # CNAME into the unsigned child
+    "alias_tampered": "https://badalias.tampered.tinh.test/",  # its CNAME's RRSIG fails
+    "loop": "https://loop1.tinh.test/",  # loop1 → loop2 → loop1
 }
 
 
@@ -71,7 +75,16 @@ def test_audit_live_judges_dnssec_from_the_trust_anchor(world: dict[str, Any]) -
     found = _dns_findings(out)
     status = {name: found[("DNS-01", url)]["status"] for name, url in URLS.items()}
     assert status == {"secure": "pass", "secure_child": "pass", "unsigned": "fail",
-                      "bogus": "fail", "expired": "fail"}
+                      "bogus": "fail", "expired": "fail", "alias": "pass",
+                      "alias_unsigned": "fail", "alias_tampered": "fail", "loop": "error"}
+    # The chain followed: in the evidence of a finding that is not a pass, and observed.
+    unsigned = str(found[("DNS-01", URLS["alias_unsigned"])]["evidence"])
+    assert "tounsigned.tinh.test. CNAME www.unsigned.tinh.test." in unsigned
+    observed = {r["subject"]: r["values"] for r in
+                read_results_json(out)["systems"][0]["observed"] if r["collection"] == "endpoints"}
+    assert observed[URLS["alias"]]["dnssec"]["aliases"] == ["alias.tinh.test. CNAME www.tinh.test."]
+    assert "aliases" not in observed[URLS["secure"]]["dnssec"]
+    assert "CNAME loop" in found[("DNS-01", URLS["loop"])]["message"]["en"]
     assert found[("DNS-01", URLS["secure"])]["severity"] == "medium"  # level 3
     evidence = str(found[("DNS-01", URLS["expired"])]["evidence"])
     assert "expired at 2026-11-15 00:00:00 UTC" in evidence
@@ -79,9 +92,7 @@ def test_audit_live_judges_dnssec_from_the_trust_anchor(world: dict[str, Any]) -
     # CAA: the child's own set forbids issuance; others inherit the parent's (RFC 8659).
     assert found[("DNS-02", URLS["secure_child"])]["status"] == "pass"
     assert found[("DNS-02", URLS["unsigned"])]["status"] == "pass"
-    observed = read_results_json(out)["systems"][0]["observed"]
-    caa = next(r["values"]["caa"] for r in observed
-               if r["collection"] == "endpoints" and r["subject"] == URLS["unsigned"])
+    caa = observed[URLS["unsigned"]]["caa"]
     assert caa["owner"] == "tinh.test." and caa["issue"] == ["ca.example"]
     page = html.read_text(encoding="utf-8")
     assert "<th scope=\"col\">DNSSEC</th>" in page

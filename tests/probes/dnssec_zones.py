@@ -13,8 +13,13 @@ holds the DS of each parent's KSK. Children (each `www.<child>` has an A record)
 - `nosig` signed, then the RRSIG of its www A removed (bogus: missing RRSIG).
 
 In the parent itself: `www` (secure in the anchored zone), `www.x.ent` (two empty
-non-terminals on the way), `*.wild` (a wildcard: `www.wild` is synthesised from it), `alias` (a
-CNAME), and a CAA set with an iodef.
+non-terminals on the way), `*.wild` (a wildcard: `www.wild` is synthesised from it), and a CAA
+set with an iodef. Aliases (CNAME) in `tinh.test` (ALIASES): `alias` → `www` (same zone),
+`tounsigned` / `toisland` → the unsigned / insecure child's `www`, `totinh3` → a secure name
+under the other anchor, `loop1` ⇄ `loop2`, `hop1` → … → `hop8` → `www` (MAX_ALIASES CNAMEs)
+and `hop0` → `hop1` (one more); `island.tinh.test` has `tobogus` → `www.tampered.tinh.test`
+(an insecure link, then a bogus one); `tampered.tinh.test` has `badalias` whose CNAME was
+changed after signing (its RRSIG no longer verifies; the original target is secure).
 """
 
 from __future__ import annotations
@@ -31,6 +36,12 @@ EXPIRATION = dt.datetime(2027, 1, 31, tzinfo=dt.UTC)
 EXPIRED = dt.datetime(2026, 11, 15, tzinfo=dt.UTC)
 NS = "@ NS ns1.tinh.test."
 WWW = "www A 127.0.0.1"
+
+
+HOPS = [f"hop{i} CNAME hop{i + 1}" for i in range(8)] + ["hop8 CNAME www"]
+ALIASES = ["alias CNAME www", "tounsigned CNAME www.unsigned.tinh.test.",
+           "toisland CNAME www.island.tinh.test.", "totinh3 CNAME www.an.tinh3.test.",
+           "loop1 CNAME loop2", "loop2 CNAME loop1", *HOPS]
 
 
 @dataclass(frozen=True)
@@ -70,13 +81,18 @@ def _parent(directory: Path, parent: str, nsec3: bool) -> tuple[ZoneKeys, dict[s
     delegate("an", an.ds)
     zones[f"unsigned.{parent}"] = [NS, WWW]
     delegate("unsigned", None)
-    _, zones[f"island.{parent}"] = _child(directory, f"island.{parent}", [])
+    to_bogus = [] if nsec3 else ["tobogus CNAME www.tampered.tinh.test."]
+    _, zones[f"island.{parent}"] = _child(directory, f"island.{parent}", to_bogus)
     delegate("island", None)
     if not nsec3:
-        tampered, signed = _child(directory, f"tampered.{parent}", [])
+        tampered, signed = _child(directory, f"tampered.{parent}",
+                                  ["badalias CNAME www.an.tinh.test."])
         changed = [line.replace(" A 127.0.0.1", " A 127.0.0.2") if line.startswith("www.")
                    else line for line in signed]
-        assert changed != signed, "the record to tamper with was not found"
+        changed = [line.replace("www.an.tinh.test.", "an.tinh.test.")
+                   if line.startswith("badalias.") and "RRSIG" not in line else line
+                   for line in changed]
+        assert len(set(changed) - set(signed)) == 2, "the records to tamper with were not found"
         zones[f"tampered.{parent}"] = changed
         delegate("tampered", tampered.ds)
         expired, zones[f"expired.{parent}"] = _child(directory, f"expired.{parent}", [],
@@ -94,7 +110,7 @@ def _parent(directory: Path, parent: str, nsec3: bool) -> tuple[ZoneKeys, dict[s
     keys = ZoneKeys.make(directory, parent)
     own = ["@ NS ns1", "ns1 A 127.0.0.1", WWW, "www AAAA ::1", "www.x.ent A 127.0.0.1",
            "*.wild A 127.0.0.1",
-           "alias CNAME www", '@ CAA 0 issue "ca.example"',
+           *(ALIASES if not nsec3 else []), '@ CAA 0 issue "ca.example"',
            '@ CAA 0 iodef "mailto:soc@tinh.test"']
     zones[parent] = sign(directory, keys, [*own, *delegations], INCEPTION, EXPIRATION,
                          nsec3=nsec3)

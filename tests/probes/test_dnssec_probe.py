@@ -145,13 +145,75 @@ def test_name_outside_the_anchors_is_an_error(wire: Wire, anchors: TrustAnchors)
 
 @pytest.mark.parametrize(("host", "words"), [
     ("ghost.tinh.test", "does not exist (NXDOMAIN)"),
-    ("alias.tinh.test", "alias (CNAME)"),
+    ("www.alias.tinh.test", "alias (CNAME), so no name exists below it"),
 ])
 def test_nothing_to_validate_is_an_error(host: str, words: str, wire: Wire,
                                          anchors: TrustAnchors) -> None:
     seen = validate_name(host, wire, anchors, AS_OF)
     assert seen.status is None
     assert words in (seen.error or "")
+
+
+# -- aliases (CNAME chains): each link validated, the weakest link decides ---------------------
+
+
+@pytest.mark.parametrize(("host", "aliases", "zone"), [
+    ("alias.tinh.test", ["alias.tinh.test. CNAME www.tinh.test."], "tinh.test."),
+    ("totinh3.tinh.test", ["totinh3.tinh.test. CNAME www.an.tinh3.test."], "an.tinh3.test."),
+])
+def test_alias_whose_links_all_validate_is_secure(host: str, aliases: list[str], zone: str,
+                                                  wire: Wire, anchors: TrustAnchors) -> None:
+    seen = validate_name(host, wire, anchors, AS_OF)
+    assert seen.status is DnssecStatus.SECURE, (seen.error, seen.reason)
+    assert list(seen.aliases) == aliases
+    assert seen.zone == zone and seen.anchor == "tinh.test."
+    assert zone in seen.chain
+
+
+@pytest.mark.parametrize(("host", "status", "zone"), [
+    ("tounsigned.tinh.test", DnssecStatus.UNSIGNED, "unsigned.tinh.test."),
+    ("toisland.tinh.test", DnssecStatus.INSECURE, "island.tinh.test."),
+])
+def test_alias_into_an_unsigned_or_insecure_zone(host: str, status: DnssecStatus, zone: str,
+                                                 wire: Wire, anchors: TrustAnchors) -> None:
+    seen = validate_name(host, wire, anchors, AS_OF)
+    assert seen.status is status, (seen.error, seen.reason)
+    assert seen.zone == zone and "delegation without DS" in (seen.reason or "")
+    assert len(seen.aliases) == 1 and seen.aliases[0].startswith(f"{host}. CNAME www.")
+
+
+def test_alias_whose_cname_signature_was_tampered_is_bogus(wire: Wire,
+                                                          anchors: TrustAnchors) -> None:
+    seen = validate_name("badalias.tampered.tinh.test", wire, anchors, AS_OF)
+    assert seen.status is DnssecStatus.BOGUS, (seen.error, seen.reason)
+    assert "badalias.tampered.tinh.test. CNAME" in (seen.reason or "")
+    assert "does not verify" in (seen.reason or "")
+    assert seen.aliases == ()  # a CNAME that does not validate is not followed
+
+
+def test_bogus_after_an_insecure_link_is_bogus(wire: Wire, anchors: TrustAnchors) -> None:
+    seen = validate_name("tobogus.island.tinh.test", wire, anchors, AS_OF)
+    assert seen.status is DnssecStatus.BOGUS, (seen.error, seen.reason)
+    assert "www.tampered.tinh.test. A" in (seen.reason or "")
+    assert seen.aliases == ("tobogus.island.tinh.test. CNAME www.tampered.tinh.test.",)
+
+
+def test_alias_loop_is_an_error(wire: Wire, anchors: TrustAnchors) -> None:
+    seen = validate_name("loop1.tinh.test", wire, anchors, AS_OF)
+    assert seen.status is None
+    assert "CNAME loop: loop1.tinh.test. → loop2.tinh.test. → loop1.tinh.test." in (
+        seen.error or "")
+
+
+def test_alias_chain_is_bounded(wire: Wire, anchors: TrustAnchors) -> None:
+    from auditor.probes.dnssec import MAX_ALIASES
+
+    longest = validate_name("hop1.tinh.test", wire, anchors, AS_OF)
+    assert longest.status is DnssecStatus.SECURE, (longest.error, longest.reason)
+    assert len(longest.aliases) == MAX_ALIASES == 8
+    too_long = validate_name("hop0.tinh.test", wire, anchors, AS_OF)
+    assert too_long.status is None
+    assert f"more than {MAX_ALIASES} CNAMEs followed" in (too_long.error or "")
 
 
 def test_unreachable_server_is_an_error(nsd: NsdServer, anchors: TrustAnchors) -> None:
