@@ -190,3 +190,24 @@ def test_bad_declared_anchor_is_exit_2_naming_the_inventory_line(
     assert f"{org}:{line}" in result.stderr
     assert "dns_policy.trust_anchor" in result.stderr and words in result.stderr
     assert not out.exists()
+
+
+def test_probe_dns_and_gate_use_the_declared_anchor(world: dict[str, Any]) -> None:
+    base = world["out"] / "probe-gate"
+    inv = base / "inv"
+    _only(world, inv, "tinh.test.")
+    _only(world, inv, "tinh3.test.")
+    policy = "      dns_policy:\n        trust_anchor: tinh3.test.ds\n"
+    inventory = _inventory(inv, "tinh.test.ds",
+                           _system("cong", [SECURE]) + _system("khac", [SECURE], policy))
+    probe = run_cli("probe", "dns", inventory, "--resolver", world["resolver"],
+                    "--as-of", AS_OF.isoformat(), "--lang", "en", "--system", "cong")
+    assert probe.code == 0, probe.stderr
+    assert "secure (chain validates)" in probe.stdout
+    # The gate judges (and probes) one system: the other system's anchor is unused there.
+    gate = run_cli("gate", inventory, "--system", "khac", "--live", "--resolver",
+                   world["resolver"], "--timeout", "2", "--no-legacy",
+                   "--as-of", AS_OF.isoformat(), "--lang", "en")
+    assert gate.code in (0, 1), gate.stderr
+    assert "tinh3.test.ds is not used: its zones (tinh3.test.) cover no endpoint name" in (
+        gate.stderr)
