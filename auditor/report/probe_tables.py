@@ -282,6 +282,13 @@ def caa_cell(caa: Mapping[str, Any], errors: Mapping[str, str],
     return escape(f"{', '.join(issuers) or labels['none']} ({caa.get('owner')})")
 
 
+def _dnssec_why(dnssec: Mapping[str, Any]) -> str:
+    """The reason, and the CNAMEs followed for an alias (as the HTML cell's note says it)."""
+    aliases = dnssec.get("aliases")
+    chain = "; ".join(str(a) for a in aliases) if isinstance(aliases, list) else ""
+    return " — ".join(p for p in (str(dnssec.get("reason") or ""), chain) if p)
+
+
 def dns_table(observations: Mapping[str, SystemObservations], console: Console, lang: str) -> None:
     """`auditor probe dns`: DNSSEC status and CAA per endpoint name."""
     labels = _LABELS.get(lang, _LABELS["en"])
@@ -299,7 +306,7 @@ def dns_table(observations: Mapping[str, SystemObservations], console: Console, 
             table.add_row(
                 escape(system), escape(url), dnssec_cell(dnssec, errors, labels, lang),
                 escape(str(dnssec.get("zone") or labels["none"])),
-                escape(str(dnssec.get("reason") or "")), caa_cell(caa, errors, labels),
+                escape(_dnssec_why(dnssec)), caa_cell(caa, errors, labels),
             )
     if rows:
         console.print(table)

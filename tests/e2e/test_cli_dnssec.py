@@ -97,6 +97,7 @@ def test_audit_live_judges_dnssec_from_the_trust_anchor(world: dict[str, Any]) -
     page = html.read_text(encoding="utf-8")
     assert "<th scope=\"col\">DNSSEC</th>" in page
     assert "bogus (a signature, key or proof does not hold)" in page and "ca.example" in page
+    assert "tounsigned.tinh.test. CNAME www.unsigned.tinh.test." in page  # the cell's note
 
 
 def test_without_a_trust_anchor_dnssec_is_manual_never_pass(world: dict[str, Any]) -> None:
@@ -131,6 +132,7 @@ def test_probe_dns_prints_status_and_caa(world: dict[str, Any]) -> None:
     assert "secure (chain validates)" in result.stdout
     assert "not signed" in result.stdout and "bogus" in result.stdout
     assert "ca.example (tinh.test.)" in result.stdout
+    assert "CNAME loop" in result.stdout
 
 
 @pytest.mark.parametrize(("content", "where"), [

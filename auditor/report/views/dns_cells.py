@@ -24,16 +24,24 @@ _NO_CAA: Final = {"vi": "không có", "en": "none"}
 _FORBIDDEN: Final = {"vi": "cấm cấp (;)", "en": "issuance forbidden (;)"}
 
 
+def dnssec_why(seen: Mapping[str, Any]) -> str | None:
+    """The reason a name is not secure, and the CNAMEs followed to judge it (an alias)."""
+    reason = seen.get("reason")
+    aliases = seen.get("aliases")
+    parts = [reason] if isinstance(reason, str) else []
+    if isinstance(aliases, list) and aliases:
+        parts.append("; ".join(str(a) for a in aliases))
+    return " — ".join(parts) or None
+
+
 def dnssec_cell(seen: Mapping[str, Any], errors: Mapping[str, str], lang: str) -> DnsCell:
     """The name's DNSSEC status in words (with the reason), an error, or no trust anchor."""
     if "dnssec.status" in errors:
         return DnsCell(_ERROR_WORD[lang], "error", errors["dnssec.status"])
     status = seen.get("status")
     if isinstance(status, str):
-        reason = seen.get("reason")
         return DnsCell(word_in(status, lang, "DnssecStatus"),
-                       "pass" if status == "secure" else "fail",
-                       reason if isinstance(reason, str) else None)
+                       "pass" if status == "secure" else "fail", dnssec_why(seen))
     if seen:  # observed, but no trust anchor to validate from
         return DnsCell(_NO_ANCHOR[lang], "manual")
     return DnsCell("", "")
