@@ -90,6 +90,8 @@ class _Walk:
     chain: list[str] = field(default_factory=list)
     instants: list[int] = field(default_factory=list)
     at: dns.name.Name = dns.name.root  # the zone the walk is in (or entering)
+    #: Key sets validated so far: an alias chain re-enters its zones without asking again.
+    validated: dict[dns.name.Name, dns.rdataset.Rdataset] = field(default_factory=dict)
 
     def answer(self, response: dns.message.Message, name: dns.name.Name,
                rdtype: dns.rdatatype.RdataType) -> tuple[dns.rrset.RRset | None,
@@ -107,11 +109,15 @@ class _Walk:
     def keys_of(self, zone: dns.name.Name, ds: Sequence[DS],
                 anchored: Sequence[DNSKEY] = ()) -> dns.rdataset.Rdataset:
         self.at = zone
+        known = self.validated.get(zone)
+        if known is not None:  # a zone's DS (or anchor) is the same whichever link leads in
+            return known
         response = self.wire.ask(zone, dns.rdatatype.DNSKEY)
         dnskeys, sigs = self.answer(response, zone, dns.rdatatype.DNSKEY)
         keys, instant = trusted_keys(zone, dnskeys, sigs, ds, anchored, self.clock)
         self.chain.append(zone.to_text())
         self.instants.append(instant)
+        self.validated[zone] = keys
         return keys
 
     def has_keys(self, zone: dns.name.Name) -> bool:
@@ -317,7 +323,7 @@ def validate_name(host: str, wire: Wire, anchors: TrustAnchors | None,
     ended = last.zone if worst.status is DnssecStatus.SECURE else worst.zone
     return DnssecObservation(
         host=host, anchor=anchor.zone.to_text(), status=worst.status, reason=worst.reason,
-        zone=ended.to_text(), chain=tuple(dict.fromkeys(walk.chain)),
+        zone=ended.to_text(), chain=tuple(walk.chain),
         judged_at=dt.datetime.fromtimestamp(judged, dt.UTC), aliases=tuple(aliases),
     )
 
