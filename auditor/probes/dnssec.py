@@ -147,6 +147,17 @@ class _NoNameError(Exception):
     """The name (or a name above it) does not exist: nothing to validate."""
 
 
+def _no_dname(response: dns.message.Message, name: dns.name.Name) -> None:
+    """A DNAME above `name` makes the server synthesise an unsigned CNAME for it (RFC 6672):
+    judging that CNAME as a missing RRSIG would be a false bogus, and DNAME redirection is
+    not followed here, so the name cannot be judged (an error, never a verdict)."""
+    for rrset in response.answer:
+        if rrset.rdtype == dns.rdatatype.DNAME and name.is_subdomain(rrset.name) \
+                and name != rrset.name:
+            raise UnprovenError(f"{name}: redirected by the DNAME at {rrset.name}; DNAME is "
+                                "not followed by this validator")
+
+
 def _not_alias(walk: _Walk, response: dns.message.Message, name: dns.name.Name) -> None:
     """A CNAME above the name (the name would be under an alias): nothing to validate."""
     if walk.answer(response, name, dns.rdatatype.CNAME)[0] is not None:
@@ -169,6 +180,7 @@ def _descend(walk: _Walk, name: dns.name.Name, zone: dns.name.Name,
                                  ) from None
             keys, zone = walk.keys_of(child, ds_set), child
             continue
+        _no_dname(response, child)
         if child == name and walk.answer(response, child, dns.rdatatype.CNAME)[0] is not None:
             return zone, keys  # an alias is no zone cut: its CNAME is validated in this zone
         if response.rcode() == dns.rcode.NXDOMAIN:
@@ -222,7 +234,7 @@ def _addresses(walk: _Walk, name: dns.name.Name, zone: dns.name.Name,
     """Validate `name`'s A and AAAA records; for an alias, its CNAME, and return the target."""
     found = 0
     for rdtype in (dns.rdatatype.A, dns.rdatatype.AAAA):
-        response = walk.wire.ask(name, rdtype)
+        response = walk.wire.ask(name, rdtype)  # a DNAME above `name` was seen by _descend
         target = _alias(walk, response, name, zone, keys)  # before NXDOMAIN: the target's
         if target is not None:
             return target

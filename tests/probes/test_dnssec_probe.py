@@ -205,6 +205,14 @@ def test_alias_loop_is_an_error(wire: Wire, anchors: TrustAnchors) -> None:
         seen.error or "")
 
 
+@pytest.mark.parametrize("host", ["www.dn.tinh.test", "dn.dn.tinh.test"])
+def test_dname_redirection_is_an_error_never_a_false_bogus(host: str, wire: Wire,
+                                                           anchors: TrustAnchors) -> None:
+    seen = validate_name(host, wire, anchors, AS_OF)
+    assert seen.status is None, seen.reason
+    assert "redirected by the DNAME at dn.tinh.test." in (seen.error or "")
+
+
 def test_alias_chain_is_bounded(wire: Wire, anchors: TrustAnchors) -> None:
     from auditor.probes.dnssec import MAX_ALIASES
 
