@@ -107,6 +107,16 @@ _PHRASES: dict[str, str] = {
         "không máy chủ tên miền nào có địa chỉ IPv6 để thử"),
     "no IPv6 address to connect to": "không có địa chỉ IPv6 để kết nối",
     "no trust anchor covers ": "không có neo tin cậy (trust anchor) nào bao trùm ",
+    "CNAME loop: ": "vòng lặp CNAME: ",
+    "too many CNAMEs (more than ": "quá nhiều CNAME (hơn ",
+    "redirected by the DNAME at ": "bị chuyển hướng bởi DNAME tại ",
+    "DNAME is not followed by this validator": "bộ xác thực này không theo DNAME",
+    "not validated: the trust anchor file the inventory names (dns_policy.trust_anchor) is "
+    "outside the inventory's folder tree (after following symbolic links); pass "
+    "--allow-cert-path DIR to read it there": (
+        "không xác thực: tệp neo tin cậy danh mục kiểm kê khai báo (dns_policy.trust_anchor) "
+        "nằm ngoài cây thư mục của danh mục kiểm kê (sau khi theo liên kết tượng trưng); dùng "
+        "--allow-cert-path DIR để cho phép đọc ở đó"),
     # HTTP
     "invalid URL: ": "URL không hợp lệ: ",
     "unsupported URL scheme: ": "lược đồ URL không được hỗ trợ: ",

@@ -302,7 +302,7 @@ def _next_name(target: dns.name.Name, seen: list[dns.name.Name], anchors: TrustA
     if target in seen:
         raise _ChainError(f"CNAME loop: {path}")
     if len(seen) > MAX_ALIASES:
-        raise _ChainError(f"more than {MAX_ALIASES} CNAMEs followed: {path}")
+        raise _ChainError(f"too many CNAMEs (more than {MAX_ALIASES}): {path}")
     anchor = anchors.covering(target)
     if anchor is None:
         raise _ChainError(f"no trust anchor covers {target.to_text()}, the alias target "

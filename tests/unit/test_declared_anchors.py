@@ -59,6 +59,14 @@ def test_anchor_used_by_one_system_is_used(tmp_path: Path) -> None:
     assert account(plan, read_anchors(plan, None)).unused == ()
 
 
+def test_anchor_of_a_system_without_host_names_is_unused(tmp_path: Path) -> None:
+    (tmp_path / "k.ds").write_text(f"a.test. IN DS {DS}\n", encoding="ascii")
+    plan = _plan(tmp_path, None, _system("s1", "https://192.0.2.10/", "k.ds"))
+    (unused,) = account(plan, read_anchors(plan, None)).unused
+    assert unused.reason.en == "no endpoint with a host name to validate DNSSEC for"
+    assert unused.origin.file == str(tmp_path / "a.yaml")
+
+
 def test_every_bad_declared_anchor_is_reported_at_its_line(tmp_path: Path) -> None:
     (tmp_path / "bad.ds").write_text("a.test. IN A 192.0.2.1\n", encoding="ascii")
     plan = _plan(tmp_path, "missing.ds", _system("s1", "https://www.a.test/")

@@ -26,6 +26,19 @@ def test_known_phrases_are_translated_where_a_reason_begins(english: str, vietna
     assert reason_in(english, "en") == english
 
 
+def test_dnssec_alias_and_anchor_reasons_in_vietnamese() -> None:
+    from auditor.probes.targets import TRUST_ANCHOR_REFUSED
+
+    assert reason_in("CNAME loop: a.test. → b.test. → a.test.", "vi") == (
+        "vòng lặp CNAME: a.test. → b.test. → a.test.")
+    assert reason_in("too many CNAMEs (more than 8): a.test. → b.test.", "vi") == (
+        "quá nhiều CNAME (hơn 8): a.test. → b.test.")
+    assert reason_in("www.d.test.: redirected by the DNAME at d.test.; DNAME is not followed by "
+                     "this validator", "vi") == (
+        "www.d.test.: bị chuyển hướng bởi DNAME tại d.test.; bộ xác thực này không theo DNAME")
+    assert reason_in(TRUST_ANCHOR_REFUSED, "vi").startswith("không xác thực: tệp neo tin cậy")
+
+
 def test_a_phrase_inside_a_value_is_left_alone() -> None:
     """A host or subject that happens to contain a phrase is data, not a reason."""
     reason = "hostname mismatch: certificate is not valid for 'timed-out.a.test'"
