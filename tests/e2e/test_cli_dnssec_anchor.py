@@ -113,8 +113,8 @@ def test_anchor_covering_no_endpoint_is_reported_unused(world: dict[str, Any]) -
     policy = "      dns_policy:\n        trust_anchor: tinh3.test.ds\n"
     systems = _system("cong", [SECURE]) + _system("khac", [SECURE], policy)
     inventory = _inventory(inv, "tinh.test.ds", systems)
-    out = base / "r.json"
-    result = _audit(world, inventory, out)
+    out, html = base / "r.json", base / "r.html"
+    result = _audit(world, inventory, out, "--output", html)
     assert result.code == 0, result.stderr
     data = read_results_json(out)
     found = _dns01(data)
@@ -132,6 +132,9 @@ def test_anchor_covering_no_endpoint_is_reported_unused(world: dict[str, Any]) -
     assert f"so-tt.yaml:{line}: DNSSEC trust anchor file" in result.stderr
     kinds = sorted(i["path"] for i in data["run"]["inputs"] if i["kind"] == "trust_anchor")
     assert kinds == sorted([str(inv / "tinh.test.ds"), str(inv / "tinh3.test.ds")])
+    page = html.read_text(encoding="utf-8")  # the report's method section says it too
+    assert "Inputs not used" in page
+    assert f"so-tt.yaml:{line}: {inv / 'tinh3.test.ds'} — its zones (tinh3.test.)" in page
 
 
 def test_command_line_anchor_overrides_the_declared_one(world: dict[str, Any]) -> None:

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
-from auditor.model.results import AuditRun, SystemResult
+from auditor.model.results import AuditRun, SystemResult, UnusedInput
 from auditor.report import labels
 from auditor.report.views.condensed import full_detail
 from auditor.report.views.context import LEVELS, Context
@@ -34,6 +34,8 @@ class Page:
     tool_version: str
     rules: int
     inputs: tuple[str, ...]
+    #: Inputs no verdict rests on (e.g. a trust anchor covering no endpoint), with the reason.
+    unused_inputs: tuple[str, ...]
     score_method: str
     overview: Overview
     organisation_findings: FindingsView
@@ -46,6 +48,18 @@ class Page:
     observed_at: str  # when the probes ran, in the page's conventions; "" when not live
     scanned: bool  # port-scan records exist (a live scan or an imported one)
     levels: tuple[int, ...] = LEVELS
+
+
+#: The inputs the method section lists (the checklists are the rules, listed in full).
+_LISTED_INPUTS = ("inventory", "trust_anchor")
+
+
+def _unused(unused: UnusedInput, lang: str) -> str:
+    """`FILE:LINE: PATH — reason` (the path and reason alone for a command-line option)."""
+    origin = unused.origin
+    where = f"{origin.file}:{origin.line}: " if origin.file and origin.line else ""
+    reason = unused.reason.en if lang == "en" else unused.reason.vi
+    return f"{where}{unused.path} — {reason}"
 
 
 def build_page(run: AuditRun, catalog: Catalog, lang: str, full: bool | None = None) -> Page:
@@ -81,7 +95,8 @@ def _page(ctx: Context) -> Page:
         as_of=run.run.as_of,
         tool_version=run.run.tool_version,
         rules=run.run.rules,
-        inputs=tuple(i.path for i in run.run.inputs if i.kind == "inventory"),
+        inputs=tuple(i.path for i in run.run.inputs if i.kind in _LISTED_INPUTS),
+        unused_inputs=tuple(_unused(u, lang) for u in run.run.unused_inputs),
         score_method="" if method is None else (method.en if lang == "en" else method.vi),
         overview=overview(ctx, agencies, failing),
         organisation_findings=findings_view(ctx, run.organisation.findings, None),
