@@ -5,8 +5,8 @@ Probes never decide compliance; this module only names what they saw:
 - collection `tls`: one item per endpoint and address, subject `host:port [address]`, with
   `observed_at` (when the handshake was made, UTC), `verified_at` (the audit-date instant the
   chain verdict stands for), `protocol`, `tls13`, `chain_verified`, `verify_reason`,
-  `hostname_matches`, `tls1_0_accepted`, `tls1_1_accepted`, `legacy_accepted`, `redirect.*`
-  and `cert.*`;
+  `hostname_matches`, `tls1_0_accepted`, `tls1_1_accepted`, `legacy_accepted`, `redirect.*`,
+  `cert.*` and `revocation.*` (revocation_facts.py);
 - collection `certs`: one item per certificate seen, on an endpoint address (same subject) or
   in a file (`file:<path>`), with `cert.*` and `intermediates_min_days_left`; a file also has
   `trust_verified`, `trust_reason`, `trust_error`, `trust_judged_at` (certtrust.py; absent
@@ -28,6 +28,7 @@ from auditor.checks.context import Item
 from auditor.facts import SystemObservations
 from auditor.model.results import Origin
 from auditor.probes.certinfo import CertFacts, IntermediateFacts, chain_keys, weakest_signatures
+from auditor.probes.revocation_facts import revocation_facts
 from auditor.probes.runner import FileResult, Ipv6Result, ProbeResults, TlsResult
 from auditor.probes.tls import TlsObservation
 
@@ -206,6 +207,8 @@ def tls_items(result: TlsResult) -> tuple[Item, Item]:
             values["verify_error"] = tls.verify_error
     _legacy(tls, values, errors)
     _redirect(result, values, errors)
+    if result.revocation is not None:
+        revocation_facts(result.revocation, values, errors)
     cert_item_values: dict[str, Any] = {**base, "source": "tls"}
     if tls.cert is not None:
         values["cert"] = cert_values(tls.cert)

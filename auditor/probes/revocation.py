@@ -9,9 +9,11 @@ Sources, each judged on its own (ocsp.py, crl.py):
    inventory): the OCSP responder the certificate names, and, when no responder gave a usable
    answer, the CRL at its distribution points (revocation_fetch.py).
 
-The audit instant is the moment of the observation when it falls on the `--as-of` day (UTC),
-else the start of that day (as the chain is judged, chaintime.py): a staple or answer produced
-after it did not exist yet, one whose nextUpdate is before it is stale.
+Each answer is judged at the audit instant: the moment it was received when that falls on the
+`--as-of` day (UTC), else the start of that day (as the chain is judged, chaintime.py). A staple
+or answer produced after it did not exist yet, one whose nextUpdate is before it is stale. (The
+moment of receipt, not of the TLS probe's first handshake: a responder answers "now", seconds
+after that handshake began.)
 
 `summarise` turns the answers into the one verdict CERT-09 reads: revoked by any usable source;
 else good by any usable source; else *why not known*: an `error` when a service that was asked
@@ -22,11 +24,15 @@ failed (unreachable, refused, bad signature, stale), otherwise a note naming wha
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import ipaddress
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from cryptography import x509
 
+from auditor.probes.chaintime import load_bundle
 from auditor.probes.crl import judge_crl, load_crl
 from auditor.probes.ocsp import CertStatus, OcspAnswer, Unusable, find_issuer, judge_response
 from auditor.probes.revocation_fetch import (
@@ -52,7 +58,7 @@ class SourceAnswer:
 class RevocationObservation:
     """Everything known of one endpoint leaf's revocation status."""
 
-    instant: dt.datetime
+    instant: dt.datetime  # the staple's judgement (online answers: each when received)
     asked_online: bool  # --revocation
     serial: str | None = None
     stapled: bool | None = None  # None: the status-requesting handshake failed
@@ -75,6 +81,10 @@ class RevocationVerdict:
     revoked_at: dt.datetime | None = None
 
 
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
 def audit_instant(as_of: dt.date, observed_at: dt.datetime | None) -> dt.datetime:
     """The observation moment on the `as_of` day (UTC), else the start of that day."""
     if observed_at is not None and observed_at.astimezone(dt.UTC).date() == as_of:
@@ -83,7 +93,7 @@ def audit_instant(as_of: dt.date, observed_at: dt.datetime | None) -> dt.datetim
 
 
 def _online(
-    leaf: x509.Certificate, issuer: x509.Certificate, at: dt.datetime, timeout: float
+    leaf: x509.Certificate, issuer: x509.Certificate, as_of: dt.date, timeout: float
 ) -> tuple[SourceAnswer, ...]:
     """Ask the responders, then (when none gave a usable answer) the CRL distribution points."""
     found: list[SourceAnswer] = []
@@ -92,7 +102,7 @@ def _online(
         if fetched.body is None:
             found.append(SourceAnswer("ocsp", url, error=fetched.error))
             continue
-        answer = judge_response(fetched.body, leaf, issuer, at)
+        answer = judge_response(fetched.body, leaf, issuer, audit_instant(as_of, _now()))
         found.append(SourceAnswer("ocsp", url, answer))
         if answer.status is not None:
             return tuple(found)
@@ -105,7 +115,7 @@ def _online(
         if loaded.crl is None:
             found.append(SourceAnswer("crl", url, error=f"{url}: {loaded.error}"))
             continue
-        answer = judge_crl(loaded.crl, leaf, issuer, at)
+        answer = judge_crl(loaded.crl, leaf, issuer, audit_instant(as_of, _now()))
         found.append(SourceAnswer("crl", url, answer))
         if answer.status is not None:
             break
@@ -117,12 +127,11 @@ def _online(
 
 def observe_revocation(
     address: str, port: int, server_name: str | None, *, timeout: float, as_of: dt.date,
-    observed_at: dt.datetime | None, ca_bundle_certs: Sequence[x509.Certificate] = (),
-    online: bool = False,
+    ca_bundle_certs: Sequence[x509.Certificate] = (), online: bool = False,
 ) -> RevocationObservation:
     """Ask the server for its staple and, with `online`, the services the certificate names."""
-    instant = audit_instant(as_of, observed_at)
     seen = request_staple(address, port, server_name, timeout)
+    instant = audit_instant(as_of, _now())
     if seen.error is not None or not seen.chain:
         reason = seen.error or "the server presented no certificate"
         return RevocationObservation(instant, online, staple_error=reason, error=reason)
@@ -135,7 +144,7 @@ def observe_revocation(
         return RevocationObservation(instant, online, serial, stapled=seen.staple is not None,
                                      staple_error=reason, error=reason)
     staple = None if seen.staple is None else judge_response(seen.staple, leaf, issuer, instant)
-    answers = _online(leaf, issuer, instant, timeout) if online else ()
+    answers = _online(leaf, issuer, as_of, timeout) if online else ()
     return RevocationObservation(instant, online, serial, stapled=seen.staple is not None,
                                  staple=staple, answers=answers)
 
@@ -183,3 +192,27 @@ def summarise(observation: RevocationObservation) -> RevocationVerdict:
         notes.append("the OCSP responder / CRL named in the certificate was not asked: run with "
                      "--revocation, or attest the status")
     return RevocationVerdict(None, note="; ".join(notes))
+
+
+def endpoint_revocation(
+    host: str, port: int, address: str, ca_bundle: Path | None, timeout: float, as_of: dt.date,
+    online: bool,
+) -> RevocationObservation:
+    """`observe_revocation` for one endpoint address the TLS probe reached (SNI: its name)."""
+    return observe_revocation(
+        address, port, None if _is_ip(host) else host, timeout=timeout, as_of=as_of,
+        ca_bundle_certs=_bundle(ca_bundle) if ca_bundle else (),
+        online=online,
+    )
+
+
+#: A bundle's certificates, read once per process (every endpoint of a system shares it).
+_bundle = functools.lru_cache(maxsize=64)(load_bundle)
+
+
+def _is_ip(name: str) -> bool:
+    try:
+        ipaddress.ip_address(name)
+    except ValueError:
+        return False
+    return True

@@ -29,6 +29,7 @@ from auditor.probes.certfile import CertFileObservation, read_certificate_file
 from auditor.probes.dns import Addresses, Resolver, ResolverConfig
 from auditor.probes.http import Redirect, check_redirect, fetch
 from auditor.probes.ipv6 import Ipv6Observation, probe_web_ipv6
+from auditor.probes.revocation import RevocationObservation, endpoint_revocation
 from auditor.probes.samesite import SiteComparison, compare_sites
 from auditor.probes.targets import CertFileTarget, EndpointTarget, ProbePlan
 from auditor.probes.tls import TlsObservation, probe_endpoint
@@ -51,6 +52,8 @@ class ProbeOptions:
     resolver: ResolverConfig = field(default_factory=ResolverConfig)
     check_legacy: bool = True
     probes: frozenset[str] = frozenset(PROBES)
+    #: Ask the OCSP responders and CRL distribution points the certificates name (--revocation).
+    revocation: bool = False
 
 
 @dataclass(frozen=True)
@@ -60,6 +63,7 @@ class TlsResult:
     target: EndpointTarget
     tls: TlsObservation
     redirect: Redirect | None = None
+    revocation: RevocationObservation | None = None  # None when the handshake failed
 
 
 @dataclass(frozen=True)
@@ -213,7 +217,12 @@ def _tls_task(
         redirect = None
         if target.http_url is not None:
             redirect = check_redirect(target.http_url, address, timeout=options.timeout)
-        return TlsResult(target, observation, redirect)
+        revocation = None
+        if observation.ok:
+            revocation = endpoint_revocation(target.host, target.port, address,
+                                             target.ca_bundle, options.timeout, options.as_of,
+                                             options.revocation)
+        return TlsResult(target, observation, redirect, revocation)
 
     return _Task(address or target.host, f"tls {target.host}:{target.port}", run, failed)
 
@@ -303,7 +312,7 @@ def run_probes(
         done = pool.map(tasks)
         # Each system keeps its own target (its URL and policy) on the shared observation.
         results.tls = [
-            TlsResult(target, done[i].tls, done[i].redirect)
+            TlsResult(target, done[i].tls, done[i].redirect, done[i].revocation)
             for target, i in zip(targets, index, strict=True)
         ]
 

@@ -47,8 +47,8 @@ def _wait(sock: socket.socket, deadline: float, write: bool) -> None:
     left = deadline - time.monotonic()
     if left <= 0:
         raise TimeoutError
-    waiting = ([], [sock], []) if write else ([sock], [], [])
-    if not any(select.select(*waiting, left)):
+    readers, writers = ([], [sock]) if write else ([sock], [])
+    if not any(select.select(readers, writers, [], left)):
         raise TimeoutError
 
 

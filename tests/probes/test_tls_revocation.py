@@ -75,7 +75,7 @@ def pki(now: dt.datetime) -> Pki:
 
 def _observe(port: int, pki: Pki, **kw: object) -> object:
     return observe_revocation("127.0.0.1", port, NAME, timeout=5, as_of=kw.pop(  # type: ignore[arg-type]
-        "as_of", dt.datetime.now(dt.UTC).date()), observed_at=dt.datetime.now(dt.UTC), **kw)
+        "as_of", dt.datetime.now(dt.UTC).date()), **kw)
 
 
 @pytest.mark.parametrize(("case", "status", "unusable"), [
