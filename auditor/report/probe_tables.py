@@ -27,6 +27,10 @@ _LABELS: dict[str, dict[str, str]] = {
         "trust": "Tin cậy",
         "name": "Đúng tên",
         "legacy": "TLS 1.0/1.1",
+        "revocation": "Thu hồi",
+        "revocation_good": "chưa thu hồi",
+        "revocation_revoked": "đã thu hồi",
+        "revocation_unknown": "chưa rõ",
         "url": "Địa chỉ",
         "aaaa": "AAAA",
         "ns": "NS có IPv6",
@@ -61,6 +65,10 @@ _LABELS: dict[str, dict[str, str]] = {
         "trust": "Trusted",
         "name": "Name ok",
         "legacy": "TLS 1.0/1.1",
+        "revocation": "Revocation",
+        "revocation_good": "not revoked",
+        "revocation_revoked": "revoked",
+        "revocation_unknown": "not known",
         "url": "URL",
         "aaaa": "AAAA",
         "ns": "NS with IPv6",
@@ -145,6 +153,7 @@ def tls_table(observations: Mapping[str, SystemObservations], console: Console, 
         "trust",
         "name",
         "legacy",
+        "revocation",
     ):
         table.add_column(labels[key])
     rows = 0
@@ -165,6 +174,7 @@ def tls_table(observations: Mapping[str, SystemObservations], console: Console, 
                     "",
                     "",
                     "",
+                    "",
                 )
                 continue
             issuer = str(cert.values.get("cert", {}).get("issuer", ""))
@@ -178,11 +188,27 @@ def tls_table(observations: Mapping[str, SystemObservations], console: Console, 
                 _trust_cell(connection, cert, labels, lang),
                 _cell(connection, "hostname_matches", labels) if connection else labels["none"],
                 _cell(connection, "legacy_accepted", labels) if connection else labels["none"],
+                _revocation_cell(connection, labels) if connection else labels["none"],
             )
     if rows:
         console.print(table)
     else:
         console.print(labels["empty"])
+
+
+def _revocation_cell(connection: Item, labels: Mapping[str, str]) -> str:
+    """What is known of the leaf's revocation (revocation_facts.py), observed, not judged."""
+    reason = connection.errors.get("revocation.status")
+    if reason is not None:
+        return f"[red]{labels['error']}: {escape(reason)}[/red]"
+    revocation = connection.values.get("revocation")
+    status = revocation.get("status") if isinstance(revocation, Mapping) else None
+    if status is None:
+        return labels["revocation_unknown"]
+    words = labels.get(f"revocation_{status}", escape(str(status)))
+    source = revocation.get("source") if isinstance(revocation, Mapping) else None
+    shown = f"{words} ({escape(str(source))})" if source else words
+    return f"[red]{shown}[/red]" if status == "revoked" else shown
 
 
 def _trust_cell(

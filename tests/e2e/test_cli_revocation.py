@@ -92,11 +92,14 @@ def test_audit_judges_revocation_with_and_without_the_option(
             for label, extra in (("off", ()), ("on", ("--revocation",))):
                 out = tmp_path / f"{label}.json"
                 result = run_cli("audit", inventory, "--live", "--no-legacy", "--as-of",
-                                 TODAY.isoformat(), "--json", out, "-q", *extra)
+                                 TODAY.isoformat(), "--json", out, "-q", "--output",
+                                 tmp_path / f"{label}.html", "--lang", "en", *extra)
                 assert result.code in (0, 1), result.stderr
                 assert "Traceback" not in result.stderr
                 runs[label] = read_results_json(out)
-        asked = list(server.requests)
+            asked = list(server.requests)
+            probe = run_cli("probe", "tls", inventory, "--no-legacy", "--revocation",
+                            "--lang", "en")
 
     def subject(label: str) -> str:
         return f"127.0.0.1:{ports[label]} [127.0.0.1]"
@@ -117,6 +120,13 @@ def test_audit_judges_revocation_with_and_without_the_option(
     assert "connection refused" in str(dead_finding)
     # Only --revocation contacted the services: one OCSP request and one CRL download.
     assert sorted(p.endswith(".crl") for p in asked) == [False, True]
+    # The certificate tables carry the status: the HTML report and `probe tls`.
+    page = (tmp_path / "on.html").read_text(encoding="utf-8")
+    assert page.count(">revoked</td>") == 1 and page.count(">not revoked</td>") == 2
+    assert page.count(">check failed</td>") == 1
+    assert probe.code == 0, probe.stderr
+    assert "revoked (ocsp)" in probe.stdout and "not revoked (staple)" in probe.stdout
+    assert "not revoked (crl)" in probe.stdout and "connection refused" in probe.stdout
     # CERT-10: only the server that staples passes.
     stapling = _findings(runs["off"], "CERT-10")
     assert stapling[subject("stapled")]["status"] == "pass"
