@@ -210,11 +210,16 @@ def tls_items(result: TlsResult) -> tuple[Item, Item]:
     if result.revocation is not None:
         revocation_facts(result.revocation, values, errors)
     cert_item_values: dict[str, Any] = {**base, "source": "tls"}
+    cert_errors: dict[str, str] = {}
     if tls.cert is not None:
         values["cert"] = cert_values(tls.cert)
         cert_item_values["cert"] = values["cert"]
         _intermediates(cert_item_values, tls.cert, tls.chain_presented, tls.chain_note)
-    return (Item(subject, values, origins, errors), Item(subject, cert_item_values, origins))
+    if "revocation" in values:  # CERT-09 judges the certificate (per: certs) as well
+        cert_item_values["revocation"] = values["revocation"]
+        cert_errors = {k: v for k, v in errors.items() if k.startswith("revocation.")}
+    return (Item(subject, values, origins, errors),
+            Item(subject, cert_item_values, origins, cert_errors))
 
 
 def file_unreadable_items(result: FileResult) -> list[Item]:
@@ -247,6 +252,8 @@ def file_item(result: FileResult) -> Item:
     values["chain_observable"] = True  # everything the file holds is in hand
     chain_signatures(values, leaf.intermediates)
     errors: dict[str, str] = {}
+    if result.revocation is not None:
+        revocation_facts(result.revocation, values, errors)
     trust = observation.trust
     if trust is not None and trust.reason.value != "no_ca_bundle":
         if trust.verified is None:

@@ -27,13 +27,13 @@ import datetime as dt
 import functools
 import ipaddress
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 from cryptography import x509
 
 from auditor.probes.chaintime import load_bundle
-from auditor.probes.crl import judge_crl, load_crl
+from auditor.probes.crl import LoadedCrl, judge_crl, load_crl
+from auditor.probes.crl_files import judge_chain, read_crls
 from auditor.probes.ocsp import CertStatus, OcspAnswer, Unusable, find_issuer, judge_response
 from auditor.probes.revocation_fetch import (
     ask_responder,
@@ -41,44 +41,17 @@ from auditor.probes.revocation_fetch import (
     download_crl,
     ocsp_urls,
 )
+from auditor.probes.revocation_types import (
+    RevocationObservation,
+    RevocationVerdict,
+    SourceAnswer,
+)
 from auditor.probes.staple import request_staple
+from auditor.probes.targets import CrlRef
 
-
-@dataclass(frozen=True)
-class SourceAnswer:
-    """What one source said: `answer` when one was obtained, else `error` (could not ask)."""
-
-    source: str  # "staple", "ocsp" (the responder) or "crl"
-    where: str | None = None  # the URL asked
-    answer: OcspAnswer | None = None
-    error: str | None = None
-
-
-@dataclass(frozen=True)
-class RevocationObservation:
-    """Everything known of one endpoint leaf's revocation status."""
-
-    instant: dt.datetime  # the staple's judgement (online answers: each when received)
-    asked_online: bool  # --revocation
-    serial: str | None = None
-    stapled: bool | None = None  # None: the status-requesting handshake failed
-    staple: OcspAnswer | None = None
-    staple_error: str | None = None
-    answers: tuple[SourceAnswer, ...] = ()  # the responder, then CRLs (with --revocation)
-    error: str | None = None  # nothing could be judged (no issuer in hand…)
-
-
-@dataclass(frozen=True)
-class RevocationVerdict:
-    """What CERT-09 reads: `status` (good/revoked), else `error` or `note` (manual)."""
-
-    status: str | None
-    source: str | None = None
-    error: str | None = None
-    note: str | None = None
-    this_update: dt.datetime | None = None
-    next_update: dt.datetime | None = None
-    revoked_at: dt.datetime | None = None
+__all__ = ["RevocationObservation", "RevocationVerdict", "SourceAnswer", "audit_instant",
+           "certificate_file_revocation", "endpoint_revocation",
+           "file_revocation", "observe_revocation", "summarise"]
 
 
 def _now() -> dt.datetime:
@@ -128,8 +101,10 @@ def _online(
 def observe_revocation(
     address: str, port: int, server_name: str | None, *, timeout: float, as_of: dt.date,
     ca_bundle_certs: Sequence[x509.Certificate] = (), online: bool = False,
+    crls: Sequence[LoadedCrl] = (),
 ) -> RevocationObservation:
-    """Ask the server for its staple and, with `online`, the services the certificate names."""
+    """Ask the server for its staple and, with `online`, the services the certificate names;
+    judge the chain it sent against the declared CRL files `crls`."""
     seen = request_staple(address, port, server_name, timeout)
     instant = audit_instant(as_of, _now())
     if seen.error is not None or not seen.chain:
@@ -145,47 +120,83 @@ def observe_revocation(
                                      staple_error=reason, error=reason)
     staple = None if seen.staple is None else judge_response(seen.staple, leaf, issuer, instant)
     answers = _online(leaf, issuer, as_of, timeout) if online else ()
+    from_files, unused = judge_chain(seen.chain, ca_bundle_certs, crls, instant)
     return RevocationObservation(instant, online, serial, stapled=seen.staple is not None,
-                                 staple=staple, answers=answers)
+                                 staple=staple, answers=(*answers, *from_files),
+                                 crl_files_unused=unused)
 
 
-def _usable(answers: Sequence[tuple[str, OcspAnswer]], status: CertStatus
-            ) -> tuple[str, OcspAnswer] | None:
-    return next(((s, a) for s, a in answers if a.status is status), None)
+def certificate_file_revocation(
+    chain_der: Sequence[bytes], ca_bundle: Path | None, crl_refs: Sequence[CrlRef],
+    as_of: dt.date,
+) -> RevocationObservation | None:
+    """`file_revocation` of a certificate file's readable chain (None when it has none)."""
+    if not chain_der:
+        return None
+    chain = [x509.load_der_x509_certificate(der) for der in chain_der]
+    return file_revocation(chain, _bundle(ca_bundle) if ca_bundle else (),
+                           read_crls(crl_refs), as_of)
 
 
-def _said(source: str, answer: OcspAnswer) -> RevocationVerdict:
-    return RevocationVerdict(str(answer.status), source, this_update=answer.this_update,
+def file_revocation(
+    chain: Sequence[x509.Certificate], ca_bundle_certs: Sequence[x509.Certificate],
+    crls: Sequence[LoadedCrl], as_of: dt.date,
+) -> RevocationObservation:
+    """A certificate file's chain (leaf first) judged against the declared CRL files only."""
+    instant = audit_instant(as_of, None)
+    answers, unused = judge_chain(chain, ca_bundle_certs, crls, instant)
+    return RevocationObservation(instant, False, f"{chain[0].serial_number:x}", answers=answers,
+                                 of_file=True, crl_files_unused=unused)
+
+
+def _usable(answers: Sequence[tuple[SourceAnswer, OcspAnswer]], status: CertStatus
+            ) -> tuple[SourceAnswer, OcspAnswer] | None:
+    # Good is only ever said of the leaf; revoked of any certificate of its chain.
+    return next(((s, a) for s, a in answers if a.status is status
+                 and (s.position == 1 or status is CertStatus.REVOKED)), None)
+
+
+def _said(source: SourceAnswer, answer: OcspAnswer) -> RevocationVerdict:
+    where = source.source if source.position == 1 else f"{source.source} #{source.position}"
+    return RevocationVerdict(str(answer.status), where, this_update=answer.this_update,
                              next_update=answer.next_update, revoked_at=answer.revoked_at)
 
 
-_NAMES = {"staple": "OCSP staple", "ocsp": "OCSP responder", "crl": "CRL"}
+_NAMES = {"staple": "OCSP staple", "ocsp": "OCSP responder", "crl": "CRL",
+          "crl_file": "CRL file"}
 
 
 def summarise(observation: RevocationObservation) -> RevocationVerdict:
     """The one verdict CERT-09 reads (see the module docstring)."""
     if observation.error is not None:
         return RevocationVerdict(None, error=observation.error)
-    judged: list[tuple[str, OcspAnswer]] = []
+    judged: list[tuple[SourceAnswer, OcspAnswer]] = []
     if observation.staple is not None:
-        judged.append(("staple", observation.staple))
-    judged += [(a.source, a.answer) for a in observation.answers if a.answer is not None]
+        judged.append((SourceAnswer("staple"), observation.staple))
+    judged += [(a, a.answer) for a in observation.answers if a.answer is not None]
     for status in (CertStatus.REVOKED, CertStatus.GOOD):
         found = _usable(judged, status)
         if found is not None:
             return _said(*found)
     failures, notes = [], []
     for source, answer in judged:
-        words = f"{_NAMES[source]}: {answer.problem or 'the certificate is unknown to it'}"
-        # A staple is the server's doing (CERT-10 judges it); a service asked that answered
-        # no usable evidence is an error; "unknown" or "did not exist yet" is no evidence.
-        if source != "staple" and answer.unusable not in (None, Unusable.NOT_YET):
+        named = f"{_NAMES[source.source]} {source.where}" if source.source == "crl_file" else (
+            _NAMES[source.source])
+        words = f"{named}: {answer.problem or 'the certificate is unknown to it'}"
+        # A staple is the server's doing (CERT-10 judges it); a service asked or a file
+        # declared that gave no usable evidence is an error; "unknown" or "did not exist yet"
+        # is no evidence either way.
+        if source.source != "staple" and answer.unusable not in (None, Unusable.NOT_YET):
             failures.append(words)
         else:
             notes.append(words)
     failures += [a.error for a in observation.answers if a.error is not None]
     if failures:
         return RevocationVerdict(None, error="; ".join(failures + notes))
+    if observation.of_file:
+        notes.insert(0, "no CRL file the inventory declares (tls_policy.crl_files) is from "
+                     "this certificate's issuer")
+        return RevocationVerdict(None, note="; ".join(notes))
     if not observation.stapled:
         notes.insert(0, "the server staples no OCSP response")
     if not observation.asked_online:
@@ -196,13 +207,13 @@ def summarise(observation: RevocationObservation) -> RevocationVerdict:
 
 def endpoint_revocation(
     host: str, port: int, address: str, ca_bundle: Path | None, timeout: float, as_of: dt.date,
-    online: bool,
+    online: bool, crl_refs: Sequence[CrlRef] = (),
 ) -> RevocationObservation:
     """`observe_revocation` for one endpoint address the TLS probe reached (SNI: its name)."""
     return observe_revocation(
         address, port, None if _is_ip(host) else host, timeout=timeout, as_of=as_of,
-        ca_bundle_certs=_bundle(ca_bundle) if ca_bundle else (),
-        online=online,
+        ca_bundle_certs=_bundle(ca_bundle) if ca_bundle else (), online=online,
+        crls=read_crls(crl_refs),
     )
 
 

@@ -9,7 +9,9 @@
   said, or why it is no evidence: `stale`, `bad_signature`, `wrong_certificate`, `malformed`,
   `not_successful`, `not_yet`; `none` when there is none), `revocation.staple_ok` (a staple
   that is usable and says good or revoked: CERT-10) and `revocation.staple_problem`;
-- `revocation.asked`: the responder and CRL URLs asked (`--revocation`), `revocation.online`.
+- `revocation.asked`: the responder and CRL URLs asked (`--revocation`), `revocation.online`;
+- `revocation.of_file` (a certificate file: CRL files only), `revocation.crl_files_unused`
+  (declared CRL files that name no issuer of this chain: accounted for, not silently dropped).
 """
 
 from __future__ import annotations
@@ -59,8 +61,13 @@ def revocation_facts(
                              "judged_at": observation.instant.isoformat()}
     if observation.serial is not None:
         facts["serial"] = observation.serial
-    _staple(observation, facts, errors)
-    asked = [a.where for a in observation.answers if a.where]
+    if observation.of_file:
+        facts["of_file"] = True
+    else:
+        _staple(observation, facts, errors)
+    if observation.crl_files_unused:  # declared, but naming no issuer of this chain
+        facts["crl_files_unused"] = list(observation.crl_files_unused)
+    asked = [a.where for a in observation.answers if a.where and a.source != "crl_file"]
     if asked:
         facts["asked"] = asked
     verdict = summarise(observation)

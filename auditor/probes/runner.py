@@ -29,7 +29,11 @@ from auditor.probes.certfile import CertFileObservation, read_certificate_file
 from auditor.probes.dns import Addresses, Resolver, ResolverConfig
 from auditor.probes.http import Redirect, check_redirect, fetch
 from auditor.probes.ipv6 import Ipv6Observation, probe_web_ipv6
-from auditor.probes.revocation import RevocationObservation, endpoint_revocation
+from auditor.probes.revocation import (
+    RevocationObservation,
+    certificate_file_revocation,
+    endpoint_revocation,
+)
 from auditor.probes.samesite import SiteComparison, compare_sites
 from auditor.probes.targets import CertFileTarget, EndpointTarget, ProbePlan
 from auditor.probes.tls import TlsObservation, probe_endpoint
@@ -77,6 +81,7 @@ class Ipv6Result:
 class FileResult:
     target: CertFileTarget
     observation: CertFileObservation
+    revocation: RevocationObservation | None = None  # against tls_policy.crl_files
 
 
 @dataclass
@@ -221,7 +226,7 @@ def _tls_task(
         if observation.ok:
             revocation = endpoint_revocation(target.host, target.port, address,
                                              target.ca_bundle, options.timeout, options.as_of,
-                                             options.revocation)
+                                             options.revocation, target.crls)
         return TlsResult(target, observation, redirect, revocation)
 
     return _Task(address or target.host, f"tls {target.host}:{target.port}", run, failed)
@@ -260,10 +265,13 @@ def _file_task(target: CertFileTarget, as_of: dt.date) -> _Task[FileResult]:
     def run() -> FileResult:
         if target.refused is not None:  # outside the allowed folders: never opened
             return failed(target.refused)
-        return FileResult(target, read_certificate_file(
+        observation = read_certificate_file(
             Path(target.resolved), as_of=as_of, ca_bundle=target.ca_bundle,
             bundle_refused=target.bundle_refused,
-        ))
+        )
+        revocation = certificate_file_revocation(observation.chain_der, target.ca_bundle,
+                                                 target.crls, as_of)
+        return FileResult(target, observation, revocation)
 
     return _Task("files", f"file {target.path}", run, failed)
 

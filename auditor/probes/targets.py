@@ -21,6 +21,16 @@ from auditor.model.results import Origin
 
 
 @dataclass(frozen=True)
+class CrlRef:
+    """A CRL file the inventory names (tls_policy.crl_files)."""
+
+    path: str  # as written in the inventory
+    resolved: Path
+    #: Why it is not read (outside the folders certificate files may be read from).
+    refused: str | None = None
+
+
+@dataclass(frozen=True)
 class EndpointTarget:
     """One URL of one system, with what the probes need to judge it."""
 
@@ -36,6 +46,7 @@ class EndpointTarget:
     #: Why the endpoint is not probed: the CA bundle the inventory names lies outside the
     #: folders files may be read from (judging trust without it would mislead).
     refused: str | None = None
+    crls: tuple[CrlRef, ...] = ()  # tls_policy.crl_files
 
     @property
     def host_is_ip(self) -> bool:
@@ -53,11 +64,18 @@ class CertFileTarget:
     ca_bundle: Path | None = None
     #: Why the trust is not judged (the CA bundle lies outside the allowed folders).
     bundle_refused: str | None = None
+    crls: tuple[CrlRef, ...] = ()  # tls_policy.crl_files
 
 
 CERT_PATH_REFUSED = (
     "not read: the path is outside the inventory's folder tree (after following symbolic "
     "links); pass --allow-cert-path DIR to read certificate files there"
+)
+
+
+CRL_PATH_REFUSED = (
+    "not read: the CRL file is outside the inventory's folder tree (after following symbolic "
+    "links); pass --allow-cert-path DIR to read it there"
 )
 
 
@@ -165,6 +183,16 @@ def plan_probes(
             bundle = _relative_to(nearest(origins, "tls_policy.ca_bundle"), policy.ca_bundle, base)
             if roots is not None and _outside(bundle, roots):
                 bundle, bundle_refused = None, CA_BUNDLE_REFUSED  # never opened
+        crls: tuple[CrlRef, ...] = ()
+        if policy is not None and policy.crl_files:
+            where = nearest(origins, "tls_policy.crl_files")
+            resolved_crls = [_relative_to(where, path, base) for path in policy.crl_files]
+            crls = tuple(
+                CrlRef(path, resolved,
+                       CRL_PATH_REFUSED if roots is not None and _outside(resolved, roots)
+                       else None)
+                for path, resolved in zip(policy.crl_files, resolved_crls, strict=True)
+            )
         addresses = _declared_addresses(system)
         urls: dict[str, EndpointKind] = {e.url: e.kind for e in system.endpoints}
         http_urls = {e.url: e.http_url for e in system.endpoints}
@@ -190,6 +218,7 @@ def plan_probes(
                     declared=addresses.get(host, (host,) if _is_ip(host) else ()),
                     ca_bundle=bundle,
                     refused=bundle_refused,
+                    crls=crls,
                 )
             )
         for ref in system.certificates:
@@ -199,6 +228,7 @@ def plan_probes(
             resolved = _relative_to(where, ref.file, base)
             refused = CERT_PATH_REFUSED if roots is not None and _outside(resolved, roots) else None
             files.append(
-                CertFileTarget(system.id, ref.file, resolved, refused, bundle, bundle_refused)
+                CertFileTarget(system.id, ref.file, resolved, refused, bundle, bundle_refused,
+                               crls)
             )
     return ProbePlan(tuple(endpoints), tuple(files), tuple(systems))

@@ -321,7 +321,7 @@ def _probe_layouts() -> dict[str, tuple[dict[str, Any], dict[str, str]]]:
     from auditor.probes.ipv6 import Ipv6Observation, NameServerIpv6, Reachability
     from auditor.probes.observe import file_item, ipv6_values, tls_items
     from auditor.probes.ocsp import CertStatus, OcspAnswer
-    from auditor.probes.revocation import RevocationObservation
+    from auditor.probes.revocation import RevocationObservation, SourceAnswer
     from auditor.probes.runner import FileResult, Ipv6Result, TlsResult
     from auditor.probes.samesite import SiteComparison
     from auditor.probes.targets import CertFileTarget, EndpointTarget
@@ -362,6 +362,12 @@ def _probe_layouts() -> dict[str, tuple[dict[str, Any], dict[str, str]]]:
                             certificates=(cert, other),
                             trust=FileTrust(True, TrustReason.OK, None,
                                             dt.datetime(2026, 11, 24, tzinfo=dt.UTC))),
+        RevocationObservation(
+            dt.datetime(2026, 11, 24, tzinfo=dt.UTC), False, "c0ffee", of_file=True,
+            answers=(SourceAnswer("crl_file", "certs/ca.crl", OcspAnswer(
+                status=CertStatus.GOOD, signer="issuer",
+                this_update=dt.datetime(2026, 11, 20, tzinfo=dt.UTC),
+                next_update=dt.datetime(2026, 11, 27, tzinfo=dt.UTC))),)),
     ))
     ipv6 = Ipv6Observation(
         host=host, ports=(443,), ipv4=("192.0.2.1",), ipv6=("2001:db8::1",), zone="example",

@@ -1,5 +1,5 @@
-"""Builtin check of an endpoint certificate's revocation status (CERT-09), from the
-`revocation.*` facts the live probe gives (probes/revocation_facts.py).
+"""Builtin check of a certificate's revocation status (CERT-09: an endpoint's, or a certificate
+file's), from the `revocation.*` facts the live probe gives (probes/revocation_facts.py).
 
 Revoked → fail, good → pass, each naming its source (staple, OCSP responder, CRL). A service
 that was asked and failed is a probe error → `error` with its reason. Otherwise nothing usable
@@ -18,15 +18,23 @@ _SOURCES = {
     "staple": ("phản hồi OCSP máy chủ gửi kèm", "the OCSP response the server staples"),
     "ocsp": ("máy chủ OCSP ghi trong chứng thư", "the OCSP responder the certificate names"),
     "crl": ("danh sách thu hồi (CRL) ghi trong chứng thư", "the CRL the certificate names"),
+    "crl_file": ("tệp CRL khai báo trong danh mục", "a CRL file the inventory declares"),
 }
 _KEYS = ("revocation.status", "revocation.source", "revocation.revoked_at",
          "revocation.next_update", "revocation.stapled", "revocation.online",
-         "revocation.staple_problem", "revocation.note")
+         "revocation.staple_problem", "revocation.note", "revocation.crl_files_unused")
 
 
 def _unknown(ctx: EvalContext) -> Text2:
     vi: list[str] = []
     en: list[str] = []
+    if value_of(ctx, "revocation.of_file") is True:
+        return Text2(
+            vi="Chưa biết trạng thái thu hồi: không có tệp CRL nào khai báo (tls_policy.crl_files)"
+            " của tổ chức cấp chứng thư này: khai báo tệp CRL hoặc ghi nhận xác nhận",
+            en="Revocation status not known: no CRL file the inventory declares "
+            "(tls_policy.crl_files) is from this certificate's issuer: declare one or record "
+            "an attestation")
     if value_of(ctx, "revocation.stapled") is False:
         vi.append("máy chủ không gửi kèm phản hồi OCSP (OCSP stapling)")
         en.append("the server staples no OCSP response")
@@ -58,8 +66,11 @@ def revocation_status(ctx: EvalContext) -> Outcome:
         return unobserved("revocation.status", status.error, evidence)
     if status is None or status.value is None:
         return Outcome(Status.MANUAL, _unknown(ctx), evidence)
-    vi_source, en_source = _SOURCES.get(str(value_of(ctx, "revocation.source")),
-                                        ("nguồn không rõ", "an unknown source"))
+    source, _, position = str(value_of(ctx, "revocation.source")).partition(" #")
+    vi_source, en_source = _SOURCES.get(source, ("nguồn không rõ", "an unknown source"))
+    if position:  # an intermediate of the chain was revoked
+        vi_source += f" (chứng thư thứ {position} của chuỗi)"
+        en_source += f" (certificate {position} of the chain)"
     if status.value == "revoked":
         when = value_of(ctx, "revocation.revoked_at") or "?"
         return Outcome(Status.FAIL, Text2(
