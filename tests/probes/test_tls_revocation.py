@@ -34,14 +34,17 @@ NAME = "cong.example.test"
 
 
 @contextmanager
-def s_server(folder: Path, served: Issued, pki: Pki, staple: bytes | None) -> Iterator[int]:
-    """`openssl s_server` on 127.0.0.1 serving `served` + the CA, stapling `staple`."""
+def s_server(folder: Path, served: Issued, pki: Pki, staple: bytes | None, *,
+             send_chain: bool = True) -> Iterator[int]:
+    """`openssl s_server` on 127.0.0.1 serving `served` (+ the CA), stapling `staple`."""
     folder.mkdir(parents=True, exist_ok=True)
     cert, key = write_pem(folder / "server", served)
     (folder / "chain.pem").write_bytes(pem(pki.root.cert))
     port = free_port("127.0.0.1")
     command = ["openssl", "s_server", "-accept", f"127.0.0.1:{port}", "-cert", str(cert),
-               "-key", str(key), "-cert_chain", str(folder / "chain.pem"), "-quiet"]
+               "-key", str(key), "-quiet"]
+    if send_chain:
+        command += ["-cert_chain", str(folder / "chain.pem")]
     if staple is not None:
         (folder / "staple.der").write_bytes(staple)
         command += ["-status_file", str(folder / "staple.der")]
@@ -165,3 +168,16 @@ def test_an_unreachable_responder_is_an_error(tmp_path: Path, now: dt.datetime,
         verdict = summarise(_observe(port, pki, online=True))  # type: ignore[arg-type]
     assert verdict.status is None
     assert verdict.error is not None and "connection refused" in verdict.error
+
+
+def test_the_issuer_may_come_from_the_ca_bundle(tmp_path: Path, now: dt.datetime,
+                                                pki: Pki) -> None:
+    served = leaf(pki, NAME, now)
+    staple = ocsp_response(served.cert, pki.root.cert, pki.root, this_update=now - DAY,
+                           next_update=now + DAY)
+    with s_server(tmp_path, served, pki, staple, send_chain=False) as port:
+        alone = _observe(port, pki)
+        with_bundle = _observe(port, pki, ca_bundle_certs=(pki.stranger.cert, pki.root.cert))
+    assert alone.error is not None and "issuer" in alone.error  # type: ignore[attr-defined]
+    assert summarise(alone).error == alone.error  # type: ignore[arg-type, attr-defined]
+    assert summarise(with_bundle).status == "good"  # type: ignore[arg-type]
