@@ -112,6 +112,8 @@ def observe_revocation(
         return RevocationObservation(instant, online, staple_error=reason, error=reason)
     leaf = seen.chain[0]
     serial = f"{leaf.serial_number:x}"
+    if seen.staple is None and not online and not crls:  # nothing to verify with the issuer
+        return RevocationObservation(instant, online, serial, stapled=False)
     issuer = find_issuer(leaf, (*seen.chain[1:], *ca_bundle_certs))
     if issuer is None:
         reason = ("the certificate's issuer is neither in the chain the server sent nor in the "

@@ -1,8 +1,9 @@
 """The OCSP response a TLS server staples to its handshake (status_request, RFC 6066 8).
 
-Python's `ssl` cannot ask for a staple, so this is one handshake of its own through pyOpenSSL,
-to the same address and name as the TLS probe's: it asks for the certificate status and keeps
-the certificates the server sent (to find the issuer that must have signed the staple). It
+Python's `ssl` cannot ask for a staple, so this is one connection of its own, to the same
+address and name as the TLS probe's: a TLS 1.2 hello never completed (staple_peek.py), else a
+full handshake through pyOpenSSL. Either asks for the certificate status and keeps the
+certificates the server sent (to find the issuer that must have signed the staple). It
 observes only: nothing is verified or trusted here (the TLS probe's verifying handshake is
 unchanged), so it accepts what the observing handshake accepts (security level 0, no
 anonymous suite). Contacts no one but the server. Bounded by `timeout` for connect plus
@@ -11,6 +12,7 @@ handshake; never raises: a failure is `StapleSeen.error` with the reason.
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import select
 import socket
@@ -19,6 +21,8 @@ from dataclasses import dataclass
 
 from cryptography import x509
 from OpenSSL import SSL
+
+from auditor.probes.staple_peek import peek_staple
 
 _CIPHERS = b"ALL:!aNULL:@SECLEVEL=0"
 
@@ -32,10 +36,21 @@ class StapleSeen:
     error: str | None = None
 
 
+def _on_status(conn: SSL.Connection, data: bytes, _extra: object) -> bool:
+    received = conn.get_app_data()
+    if isinstance(received, list):
+        received.append(bytes(data))
+    return True  # judged afterwards, at the audit date; never refuse the handshake here
+
+
+@functools.cache
 def _context() -> SSL.Context:
+    """One context for every probe thread (building one per handshake costs CPU); each
+    connection collects its own staple through its app data."""
     ctx = SSL.Context(SSL.TLS_CLIENT_METHOD)
     ctx.set_verify(SSL.VERIFY_NONE)
     ctx.set_cipher_list(_CIPHERS)
+    ctx.set_ocsp_client_callback(_on_status)
     return ctx
 
 
@@ -64,26 +79,45 @@ def _handshake(conn: SSL.Connection, sock: socket.socket, deadline: float) -> No
 
 
 def request_staple(address: str, port: int, server_name: str | None, timeout: float) -> StapleSeen:
-    """Handshake with `address`:`port` (SNI `server_name`) asking for the certificate status."""
-    received: list[bytes] = []
-
-    def on_status(_conn: SSL.Connection, data: bytes, _extra: object) -> bool:
-        received.append(bytes(data))
-        return True  # judged afterwards, at the audit date; never refuse the handshake here
-
-    deadline = time.monotonic() + timeout
+    """Ask `address`:`port` (SNI `server_name`) for the certificate status: first from a TLS
+    1.2 hello that is never completed (staple_peek.py: no client crypto), else (a TLS 1.3-only
+    server, an answer that reader does not follow) from a full handshake."""
     try:
         family = _family(address)
     except ValueError:
         return StapleSeen(error=f"not an IP address: {address!r}")
-    ctx = _context()
-    ctx.set_ocsp_client_callback(on_status)
+    sockaddr = (address, port, 0, 0) if family == socket.AF_INET6 else (address, port)
+    try:
+        peeked = peek_staple(sockaddr, family, server_name, timeout)
+    except (TimeoutError, ConnectionRefusedError) as exc:
+        what = "timed out" if isinstance(exc, TimeoutError) else "connection refused"
+        return StapleSeen(error=f"{what} during the status request")
+    except OSError:
+        peeked = None  # reset or closed on this hello: a full handshake may still answer
+    if peeked is not None:
+        ders, staple = peeked
+        try:
+            chain = tuple(x509.load_der_x509_certificate(der) for der in ders)
+        except ValueError:
+            pass  # a certificate that does not load: the full handshake reports it
+        else:
+            return StapleSeen(staple=staple, chain=chain)
+    return _full_handshake(address, family, port, server_name, timeout)
+
+
+def _full_handshake(
+    address: str, family: socket.AddressFamily, port: int, server_name: str | None,
+    timeout: float,
+) -> StapleSeen:
+    received: list[bytes] = []
+    deadline = time.monotonic() + timeout
     sock = socket.socket(family, socket.SOCK_STREAM)
     try:
         sock.settimeout(timeout)
         sock.connect((address, port))
         sock.setblocking(False)
-        conn = SSL.Connection(ctx, sock)
+        conn = SSL.Connection(_context(), sock)
+        conn.set_app_data(received)
         if server_name:
             conn.set_tlsext_host_name(server_name.encode("idna"))
         conn.request_ocsp()

@@ -35,14 +35,14 @@ NAME = "cong.example.test"
 
 @contextmanager
 def s_server(folder: Path, served: Issued, pki: Pki, staple: bytes | None, *,
-             send_chain: bool = True) -> Iterator[int]:
+             send_chain: bool = True, options: tuple[str, ...] = ()) -> Iterator[int]:
     """`openssl s_server` on 127.0.0.1 serving `served` (+ the CA), stapling `staple`."""
     folder.mkdir(parents=True, exist_ok=True)
     cert, key = write_pem(folder / "server", served)
     (folder / "chain.pem").write_bytes(pem(pki.root.cert))
     port = free_port("127.0.0.1")
     command = ["openssl", "s_server", "-accept", f"127.0.0.1:{port}", "-cert", str(cert),
-               "-key", str(key), "-quiet"]
+               "-key", str(key), "-quiet", *options]
     if send_chain:
         command += ["-cert_chain", str(folder / "chain.pem")]
     if staple is not None:
@@ -181,3 +181,30 @@ def test_the_issuer_may_come_from_the_ca_bundle(tmp_path: Path, now: dt.datetime
     assert alone.error is not None and "issuer" in alone.error  # type: ignore[attr-defined]
     assert summarise(alone).error == alone.error  # type: ignore[arg-type, attr-defined]
     assert summarise(with_bundle).status == "good"  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("options", [("-tls1_3",), ("-tls1_2",)])
+def test_tls13_only_and_tls12_only_servers(
+    tmp_path: Path, now: dt.datetime, pki: Pki, options: tuple[str, ...]
+) -> None:
+    """A TLS 1.3-only server refuses the TLS 1.2 hello that reads the staple in the clear: the
+    full handshake asks instead; a TLS 1.2-only one answers the hello."""
+    served = leaf(pki, NAME, now)
+    staple = ocsp_response(served.cert, pki.root.cert, pki.root,
+                           status=ocsp.OCSPCertStatus.REVOKED, revoked_at=now - DAY,
+                           this_update=now - DAY, next_update=now + DAY)
+    with s_server(tmp_path, served, pki, staple, options=options) as port:
+        seen = _observe(port, pki)
+    assert summarise(seen).status == "revoked"  # type: ignore[arg-type]
+
+
+def test_the_status_request_hello_is_tls_peeks_plus_one_extension() -> None:
+    from auditor.probes.staple_peek import hello_with_status_request
+    from auditor.probes.tls_peek import client_hello
+
+    plain, asked = client_hello("cong.example.test"), hello_with_status_request(
+        "cong.example.test")
+    assert len(asked) == len(plain) + 9
+    assert asked.endswith(b"\x00\x05\x00\x05\x01\x00\x00\x00\x00")
+    assert int.from_bytes(asked[3:5], "big") == len(asked) - 5
+    assert int.from_bytes(asked[6:9], "big") == len(asked) - 9
