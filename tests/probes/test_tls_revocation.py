@@ -146,8 +146,10 @@ def test_the_responder_and_the_crl_named_in_the_certificate(
         by_crl = leaf(pki, NAME, now, crl_url=base + "/ca.crl")
         server.crls["ca.crl"] = crl(pki.root, this_update=now - DAY, next_update=now + DAY,
                                     revoked=(by_crl.cert.serial_number,))
+        stranger = leaf(pki, NAME, now, ocsp_url=base + "/")  # not in the responder's index
         results = {}
-        for label, served in (("good", good), ("revoked", revoked), ("crl", by_crl)):
+        for label, served in (("good", good), ("revoked", revoked), ("crl", by_crl),
+                              ("unknown", stranger)):
             with s_server(tmp_path / label, served, pki, None) as port:
                 results[label] = summarise(_observe(port, pki, online=True))  # type: ignore[arg-type]
                 off = summarise(_observe(port, pki))  # type: ignore[arg-type]
@@ -157,7 +159,11 @@ def test_the_responder_and_the_crl_named_in_the_certificate(
     assert (results["revoked"].status, results["revoked"].source) == ("revoked", "ocsp")
     assert results["revoked"].revoked_at is not None
     assert (results["crl"].status, results["crl"].source) == ("revoked", "crl")
-    assert asked == 3  # two OCSP requests and one CRL download, nothing without --revocation
+    # The responder does not know it: no evidence either way (manual), never a pass.
+    assert results["unknown"].status is None and results["unknown"].error is None
+    assert results["unknown"].note is not None
+    assert "OCSP responder: the certificate is unknown to it" in results["unknown"].note
+    assert asked == 4  # three OCSP requests and one CRL download, nothing without --revocation
 
 
 def test_an_unreachable_responder_is_an_error(tmp_path: Path, now: dt.datetime,
