@@ -13,6 +13,7 @@ from auditor.checks.builtins.common import evidence_of, value_of
 from auditor.checks.context import EvalContext, Outcome
 from auditor.checks.values import unobserved
 from auditor.model.results import Status, Text2
+from auditor.probe_reasons import reason_in
 
 _SOURCES = {
     "staple": ("phản hồi OCSP máy chủ gửi kèm", "the OCSP response the server staples"),
@@ -40,7 +41,7 @@ def _unknown(ctx: EvalContext) -> Text2:
         en.append("the server staples no OCSP response")
     problem = value_of(ctx, "revocation.staple_problem")
     if value_of(ctx, "revocation.stapled") and problem:
-        vi.append(f"phản hồi OCSP gửi kèm không dùng được: {problem}")
+        vi.append(f"phản hồi OCSP gửi kèm không dùng được: {reason_in(str(problem), 'vi')}")
         en.append(f"the stapled OCSP response is no evidence: {problem}")
     if value_of(ctx, "revocation.online") is False:
         vi.append("chưa hỏi máy chủ OCSP/CRL ghi trong chứng thư: chạy lại với --revocation "
@@ -49,7 +50,7 @@ def _unknown(ctx: EvalContext) -> Text2:
                   "--revocation or record an attestation of the certificate's status")
     elif value_of(ctx, "revocation.online") is True:
         note = value_of(ctx, "revocation.note") or ""
-        vi.append(f"máy chủ OCSP/CRL không cho biết trạng thái: {note}")
+        vi.append(f"máy chủ OCSP/CRL không cho biết trạng thái: {reason_in(str(note), 'vi')}")
         en.append(f"the OCSP responder / CRL did not tell the status: {note}")
     if not en:
         vi.append("không có thông tin thu hồi")
