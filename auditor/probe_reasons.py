@@ -76,10 +76,8 @@ _PHRASES: dict[str, str] = {
         "chưa khai báo tệp CA tin cậy (tls_policy.ca_bundle)"),
     # revocation (OCSP staples and responders, CRLs: probes/revocation.py)
     "the server staples no OCSP response": "máy chủ không gửi kèm phản hồi OCSP",
-    "the OCSP responder / CRL named in the certificate was not asked: run with --revocation, "
-    "or attest the status": (
-        "chưa hỏi máy chủ OCSP / CRL ghi trong chứng thư: chạy với --revocation, hoặc xác nhận "
-        "trạng thái"),
+    "the OCSP responder / CRL named in the certificate was not asked: run with --revocation": (
+        "chưa hỏi máy chủ OCSP / CRL ghi trong chứng thư: chạy với --revocation"),
     "OCSP staple": "phản hồi OCSP gửi kèm",
     "OCSP responder": "máy chủ OCSP",
     "CRL file ": "tệp CRL ",

@@ -203,7 +203,7 @@ def summarise(observation: RevocationObservation) -> RevocationVerdict:
         notes.insert(0, "the server staples no OCSP response")
     if not observation.asked_online:
         notes.append("the OCSP responder / CRL named in the certificate was not asked: run with "
-                     "--revocation, or attest the status")
+                     "--revocation")
     return RevocationVerdict(None, note="; ".join(notes))
 
 

@@ -1,10 +1,12 @@
-"""Builtin check of a certificate's revocation status (CERT-09: an endpoint's, or a certificate
-file's), from the `revocation.*` facts the live probe gives (probes/revocation_facts.py).
+"""Builtin check of a certificate's revocation status (CERT-09: an endpoint's; CERT-11: a
+certificate file's), from the `revocation.*` facts the live probe gives
+(probes/revocation_facts.py).
 
 Revoked → fail, good → pass, each naming its source (staple, OCSP responder, CRL). A service
 that was asked and failed is a probe error → `error` with its reason. Otherwise nothing usable
 is known, which is never a pass: `manual`, saying why in words (no staple, the responder not
-asked) and what to do (`--revocation`, or an attestation).
+asked) and what to do (`--revocation`, a staple, a CRL file). CERT-11 reads the same facts for a
+certificate file, whose only source is the declared CRL files.
 """
 
 from __future__ import annotations
@@ -32,10 +34,10 @@ def _unknown(ctx: EvalContext) -> Text2:
     if value_of(ctx, "revocation.of_file") is True:
         return Text2(
             vi="Chưa biết trạng thái thu hồi: không có tệp CRL nào khai báo (tls_policy.crl_files)"
-            " của tổ chức cấp chứng thư này: khai báo tệp CRL hoặc ghi nhận xác nhận",
+            " của tổ chức cấp chứng thư này: tải CRL của tổ chức cấp và khai báo",
             en="Revocation status not known: no CRL file the inventory declares "
-            "(tls_policy.crl_files) is from this certificate's issuer: declare one or record "
-            "an attestation")
+            "(tls_policy.crl_files) is from this certificate's issuer: download the issuer's CRL "
+            "and declare it")
     if value_of(ctx, "revocation.stapled") is False:
         vi.append("máy chủ không gửi kèm phản hồi OCSP (OCSP stapling)")
         en.append("the server staples no OCSP response")
@@ -44,10 +46,9 @@ def _unknown(ctx: EvalContext) -> Text2:
         vi.append(f"phản hồi OCSP gửi kèm không dùng được: {reason_in(str(problem), 'vi')}")
         en.append(f"the stapled OCSP response is no evidence: {problem}")
     if value_of(ctx, "revocation.online") is False:
-        vi.append("chưa hỏi máy chủ OCSP/CRL ghi trong chứng thư: chạy lại với --revocation "
-                  "hoặc ghi nhận xác nhận trạng thái chứng thư")
+        vi.append("chưa hỏi máy chủ OCSP/CRL ghi trong chứng thư: chạy lại với --revocation")
         en.append("the OCSP responder / CRL the certificate names was not asked: re-run with "
-                  "--revocation or record an attestation of the certificate's status")
+                  "--revocation")
     elif value_of(ctx, "revocation.online") is True:
         note = value_of(ctx, "revocation.note") or ""
         vi.append(f"máy chủ OCSP/CRL không cho biết trạng thái: {reason_in(str(note), 'vi')}")

@@ -34,8 +34,9 @@ _EXPIRING_RULES: Final = frozenset({"CERT-02", "CERT-03"})
 #: TLS-03: an endpoint's chain; CERT-08: a certificate file's path to the declared CA bundle.
 _UNTRUSTED_RULES: Final = frozenset({"TLS-03", "CERT-08"})
 COUNTED_RULES: Final = _EXPIRING_RULES | _UNTRUSTED_RULES
-#: CERT-09: an endpoint certificate's revocation status; its measured result is the column.
-REVOCATION_RULE: Final = "CERT-09"
+#: CERT-09 (an endpoint's certificate) and CERT-11 (a certificate file): the revocation status;
+#: the measured result of the one that applies is the column.
+REVOCATION_RULES: Final = frozenset({"CERT-09", "CERT-11"})
 # An enum member as a plain constant: looking one up on its class costs a descriptor call, and
 # the live tables test every finding of every observed system.
 _ADVISORY: Final = Obligation.ADVISORY
@@ -76,7 +77,7 @@ class CertRow:
     expiring: bool  # CERT-02 or CERT-03 measured as failed
     untrusted: bool  # TLS-03 (endpoint) or CERT-08 (file) measured as failed
     css: str  # "err" | "bad" | "warn" | ""
-    #: CERT-09's measured status in words ("" for a file, or when CERT-09 was not judged)
+    #: CERT-09's or CERT-11's measured status in words ("" when neither was judged)
     revocation: str = ""
     revoked: bool = False
 
@@ -222,7 +223,7 @@ class LiveTables:
             expiring=expiring,
             untrusted=untrusted,
             css=css,
-            # CERT-09's measured result (a waiver hides nothing) in the page's words.
+            # CERT-09/11's measured result (a waiver hides nothing) in the page's words.
             revocation="" if revocation is None else self.ctx.t[f"revocation_{revocation.value}"],
             revoked=revocation is Status.FAIL,
         )

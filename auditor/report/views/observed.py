@@ -13,7 +13,7 @@ from auditor.report.views.live import (
     COUNTED_RULES,
     IPV6_GROUPS,
     LIVE_GROUPS,
-    REVOCATION_RULE,
+    REVOCATION_RULES,
     AgencyLive,
     CertRow,
     Ipv6Row,
@@ -86,7 +86,7 @@ class ObservedTables:
             return
         open_by: dict[tuple[str, str], list[Finding]] = {}
         failed: dict[str, set[str]] = {}  # subject → counted rules measured as failed
-        revocation: dict[str, Status] = {}  # subject → CERT-09's measured status
+        revocation: dict[str, Status] = {}  # subject → CERT-09/11's measured status
         net: dict[str, dict[str, Finding]] = {}  # subject → NET-* rule id → finding
         for finding in system.findings:
             subject = finding.subject
@@ -98,7 +98,8 @@ class ObservedTables:
                     continue
                 if finding.measured_status is _FAIL and finding.rule_id in COUNTED_RULES:
                     failed.setdefault(subject, set()).add(finding.rule_id)
-                if finding.rule_id == REVOCATION_RULE:
+                if (finding.rule_id in REVOCATION_RULES
+                        and finding.measured_status is not Status.NOT_APPLICABLE):
                     revocation[subject] = finding.measured_status
                 if finding.status not in COMPACT:
                     open_by.setdefault((group, subject), []).append(finding)
