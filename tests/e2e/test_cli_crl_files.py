@@ -102,7 +102,8 @@ def test_crl_files_judge_files_and_chains(tmp_path: Path) -> None:
             encoding="utf-8")
         out = tmp_path / "r.json"
         result = run_cli("audit", folder, "--live", "--no-legacy", "--as-of",
-                         TODAY.isoformat(), "--json", out, "-q")
+                         TODAY.isoformat(), "--json", out, "-q", "--output",
+                         tmp_path / "r.html", "--lang", "en")
     assert result.code in (0, 1), result.stderr
     assert "Traceback" not in result.stderr
     document = read_results_json(out)
@@ -131,3 +132,7 @@ def test_crl_files_judge_files_and_chains(tmp_path: Path) -> None:
     endpoint = by_system["web"][f"127.0.0.1:{port} [127.0.0.1]"]
     assert endpoint["status"] == "fail", endpoint
     assert "certificate 2 of the chain" in endpoint["message"]["en"]
+    # The HTML certificate tables carry CERT-11's result for files, CERT-09's for endpoints.
+    page = (tmp_path / "r.html").read_text(encoding="utf-8")
+    assert page.count(">revoked</td>") == 2  # revoked.pem and the endpoint
+    assert page.count(">check failed</td>") == 2  # stale.crl and the refused file
