@@ -79,6 +79,8 @@ _PHRASES: dict[str, str] = {
     "the OCSP responder / CRL named in the certificate was not asked: run with --revocation": (
         "chưa hỏi máy chủ OCSP / CRL ghi trong chứng thư: chạy với --revocation"),
     "OCSP staple": "phản hồi OCSP gửi kèm",
+    "the status request saw another certificate (serial ": (
+        "lần yêu cầu trạng thái thấy một chứng thư khác (số hiệu "),
     "OCSP responder": "máy chủ OCSP",
     "CRL file ": "tệp CRL ",
     "stale: its nextUpdate ": "đã cũ: nextUpdate ",

@@ -218,7 +218,8 @@ def tls_items(result: TlsResult) -> tuple[Item, Item]:
     _legacy(tls, values, errors)
     _redirect(result, values, errors)
     if result.revocation is not None:
-        revocation_facts(result.revocation, values, errors)
+        revocation_facts(result.revocation, values, errors,
+                         tls.cert.serial_hex if tls.cert is not None else None)
     cert_item_values: dict[str, Any] = {**base, "source": "tls"}
     cert_errors: dict[str, str] = {}
     if tls.cert is not None:

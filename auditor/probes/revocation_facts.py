@@ -54,9 +54,21 @@ def _staple(observation: RevocationObservation, values: dict[str, Any],
 
 
 def revocation_facts(
-    observation: RevocationObservation, values: dict[str, Any], errors: dict[str, str]
+    observation: RevocationObservation, values: dict[str, Any], errors: dict[str, str],
+    expected_serial: str | None = None,
 ) -> None:
-    """Add `revocation` to `values` (and its failures to `errors`) of one `tls` item."""
+    """Add `revocation` to `values` (and its failures to `errors`) of one `tls` item.
+    `expected_serial`: the leaf the TLS probe saw; the status request's connection may reach
+    another server behind the same address (a load balancer), whose answer is then not this
+    certificate's."""
+    if (expected_serial is not None and observation.serial is not None
+            and observation.serial != expected_serial):
+        reason = (f"the status request saw another certificate (serial {observation.serial}) "
+                  f"than the TLS probe (serial {expected_serial})")
+        for key in ("status", "staple_ok"):
+            errors[f"revocation.{key}"] = reason
+        values["revocation"] = {"online": observation.asked_online, "serial": observation.serial}
+        return
     facts: dict[str, Any] = {"online": observation.asked_online,
                              "judged_at": observation.instant.isoformat()}
     if observation.serial is not None:

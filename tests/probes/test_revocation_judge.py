@@ -181,3 +181,22 @@ def test_summarise_a_service_that_failed_is_an_error() -> None:
         SourceAnswer("ocsp", "http://127.0.0.1:9/", OcspAnswer(status=CertStatus.UNKNOWN)),)))
     assert unknown.error is None and unknown.note is not None
     assert "unknown to it" in unknown.note
+
+
+def test_facts_of_another_certificate_are_not_this_ones() -> None:
+    """Behind one address a load balancer may answer the status request with another server:
+    its certificate's status is not the probed certificate's."""
+    from auditor.probes.revocation_facts import revocation_facts
+
+    seen = _observation(serial="c0ffee", staple=GOOD)
+    values: dict[str, object] = {}
+    errors: dict[str, str] = {}
+    revocation_facts(seen, values, errors, "c0ffee")
+    assert errors == {}
+    assert values["revocation"]["status"] == "good"  # type: ignore[index]
+    values, errors = {}, {}
+    revocation_facts(seen, values, errors, "beef")
+    assert "status" not in values["revocation"]  # type: ignore[operator]
+    assert errors["revocation.status"] == (
+        "the status request saw another certificate (serial c0ffee) than the TLS probe "
+        "(serial beef)")
