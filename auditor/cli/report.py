@@ -16,12 +16,17 @@ from auditor.cli.options import (
     optional_date,
     to_stdout,
 )
+from auditor.cli.national import report_national
 from auditor.messages import Msg
 
 
 @click.group()
 def report() -> None:
     """Reports built from the audits recorded in the history store."""
+
+
+# `report national` lives beside `national import` (auditor/cli/national.py).
+report.add_command(report_national)
 
 
 @report.command("annual")
