@@ -24,6 +24,7 @@ from auditor.safe_text import safe_layout
 #: Command name -> "module:attribute" of its click command or group.
 COMMANDS: Mapping[str, str] = {
     "audit": "auditor.cli.audit:audit",
+    "bundle": "auditor.cli.bundle:bundle",
     "gate": "auditor.cli.audit:gate",
     "history": "auditor.cli.history:history",
     "level": "auditor.cli.audit:level",
