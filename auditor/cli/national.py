@@ -133,12 +133,11 @@ def report_national(
         names = output.names
         click.echo(Msg(f"đã ghi: {names.vi}", f"written: {names.en}").get(lang), err=True)
     figures = outcome.figures
+    listed = figures.listed - len(figures.missing)
     click.echo(
         Msg(
-            f"{len(figures.provinces)}/{figures.listed} tỉnh, thành phố đã gửi; "
-            f"{len(figures.missing)} chưa gửi",
-            f"{len(figures.provinces)}/{figures.listed} provinces submitted; "
-            f"{len(figures.missing)} have not",
+            f"{listed}/{figures.listed} tỉnh, thành phố đã gửi; {len(figures.missing)} chưa gửi",
+            f"{listed}/{figures.listed} provinces submitted; {len(figures.missing)} have not",
         ).get(lang),
         err=True,
     )

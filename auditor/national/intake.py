@@ -90,7 +90,7 @@ def read_bundle(
     run_id = manifest.get("run_id")
     return Accepted(
         province_id=province.id if province else key(declared or figures.organisation),
-        province_name=province.name if province else (declared or figures.organisation_name),
+        province_name=province.name if province else figures.organisation_name,
         listed=province is not None,
         year=figures.period.year,
         signer=verified.signer,

@@ -160,7 +160,7 @@ def build_page(f: NationalFigures, lang: str, today: dt.date) -> Page:
         tool_version=__version__,
         year=str(f.year),
         generated=filters.date(today, lang),
-        submitted=f"{_n(len(f.provinces), lang)} {w['of_listed']} {_n(f.listed, lang)}",
+        submitted=f"{_n(f.listed - len(f.missing), lang)} {w['of_listed']} {_n(f.listed, lang)}",
         systems=_n(f.headline.systems, lang),
         score=filters.score(f.score, lang),
         list_source=f.list_source,
