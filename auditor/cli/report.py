@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from auditor.cli.national import report_national
 from auditor.cli.options import (
     as_paths,
     checklist_option,
@@ -16,7 +17,6 @@ from auditor.cli.options import (
     optional_date,
     to_stdout,
 )
-from auditor.cli.national import report_national
 from auditor.messages import Msg
 
 

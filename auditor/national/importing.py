@@ -18,7 +18,7 @@ from auditor.errors import AuditorError
 from auditor.messages import Msg, os_error
 from auditor.national.intake import Accepted, file_sha256, read_bundle
 from auditor.national.provinces import load_provinces
-from auditor.national.store import DuplicateSubmission, NationalStore, NewSubmission
+from auditor.national.store import DuplicateSubmissionError, NationalStore, NewSubmission
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,7 +105,7 @@ def _record(
     )
     try:
         submission_id = store.record(new, read.figures_json, read.figures.systems)
-    except DuplicateSubmission:  # imported by another process meanwhile
+    except DuplicateSubmissionError:  # imported by another process meanwhile
         return ImportResult(path, "already", province_id=read.province_id,
                             province_name=read.province_name, year=read.year)  # fmt: skip
     group = next(

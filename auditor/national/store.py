@@ -59,7 +59,7 @@ class NewSubmission:
     verification: dict[str, Any]
 
 
-class DuplicateSubmission(Exception):
+class DuplicateSubmissionError(Exception):
     """Another import recorded the same bundle at the same moment."""
 
 
@@ -188,7 +188,7 @@ class NationalStore:
                     if batch:
                         connection.execute(_Y.insert(), batch)
         except IntegrityError as error:
-            raise DuplicateSubmission(new.sha256) from error
+            raise DuplicateSubmissionError(new.sha256) from error
         except (SQLAlchemyError, OSError) as error:
             raise _failed(self.name, error) from error
         return submission_id

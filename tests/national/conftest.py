@@ -13,9 +13,9 @@ from typing import Any
 import pytest
 from components import require_component
 from conftest import EXAMPLE, run_cli
+from store.pg_server import PostgresServer, find_bindir
 
 from national.pki import make_pki
-from store.pg_server import PostgresServer, find_bindir
 
 
 @dataclass(frozen=True)

@@ -39,7 +39,7 @@ def _issue(cn: str, issuer: Issued | None, *, ca: bool, days: int = 3650) -> Iss
                 encipher_only=False, decipher_only=False,
             ),
             critical=True,
-        )  # fmt: skip
+        )
         .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), False)
     )
     if issuer is not None:

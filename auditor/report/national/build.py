@@ -90,7 +90,9 @@ def _line(item: ProvinceInput, target_of: Mapping[str, float]) -> ProvinceLine:
     )
 
 
-def _ranked(lines: list[ProvinceLine], previous: NationalFigures | None) -> tuple[ProvinceLine, ...]:
+def _ranked(
+    lines: list[ProvinceLine], previous: NationalFigures | None
+) -> tuple[ProvinceLine, ...]:
     before = {p.province_id: p.score for p in previous.provinces} if previous else {}
     lines.sort(
         key=lambda p: (p.score is None, -(p.score or 0.0), p.open_critical_high, p.province_id)
@@ -138,7 +140,9 @@ def build_national(
             level: sum(f.by_level.get(level, 0) for f in figures) for level in LEVELS
         },
         by_regime=sum_counts(f.by_regime for f in figures),
-        open_by_severity={s: sum(f.open_by_severity.get(s, 0) for f in figures) for s in SEVERITIES},
+        open_by_severity={
+            s: sum(f.open_by_severity.get(s, 0) for f in figures) for s in SEVERITIES
+        },
         score=score,
         points=points,
         staff=(sum(s[0] for s in staffs), sum(s[1] for s in staffs)) if staffs else None,

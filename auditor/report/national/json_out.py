@@ -15,6 +15,7 @@ _ADAPTER: TypeAdapter[NationalFigures] = TypeAdapter(NationalFigures)
 
 
 def national_json(figures: NationalFigures) -> bytes:
-    document: dict[str, Any] = {"format": FORMAT, "national": _ADAPTER.dump_python(figures, mode="json")}
+    national = _ADAPTER.dump_python(figures, mode="json")
+    document: dict[str, Any] = {"format": FORMAT, "national": national}
     # DEL, C1 and bidi characters of names as JSON escapes (terminal-safe, exact).
     return json_safe_bytes(TypeAdapter(dict[str, Any]).dump_json(document, indent=2) + b"\n")

@@ -178,7 +178,7 @@ def build_page(f: NationalFigures, lang: str, today: dt.date) -> Page:
             [Bar(f"{w['level']} {level}", float(f.by_level.get(level, 0)), f"level-{level}")
              for level in LEVELS],
             title=w["s_levels"], lang=lang,
-        ),  # fmt: skip
+        ),
         missing=tuple(p.name for p in f.missing),
         trends=_trends(f, lang, w),
         submissions=submissions,
