@@ -150,6 +150,15 @@ def test_outputs(submissions: dict[str, Any], tmp_path: Path) -> None:
     assert "Tỉnh Lào Cai" in vi and "Thành phố Đà Nẵng" in vi
 
     counted = [submissions["lao_cai_v2"].annual, submissions["da_nang"].annual]
+    # National targets from a file: the indicator is judged against them, on both sides.
+    targets = tmp_path / "targets.yaml"
+    targets.write_text("targets:\n  classified_approved: 50\n  four_layer: 100\n")
+    judged = _report(db, out / "t.json", 2026, "--targets", targets)
+    by_id = {k["kpi"]["id"]: k for k in judged["kpis"]}
+    classified, four_layer = by_id["classified_approved"], by_id["four_layer"]
+    assert 50 <= classified["value"] < 100 and four_layer["value"] < 100  # both sides below
+    assert (classified["target"], classified["achieved"]) == (50, True)
+    assert (four_layer["target"], four_layer["achieved"]) == (100, False)
     book = openpyxl.load_workbook(out / "n.xlsx", read_only=True)
     form08 = list(book["Form 08"].iter_rows(values_only=True))
     assert form08[-1][1] == sum(a["figures"]["headline"]["systems"] for a in counted)
