@@ -6,12 +6,14 @@ in their bundles, never read back from the report."""
 from __future__ import annotations
 
 import json
+import subprocess
 import zipfile
 from pathlib import Path
 from typing import Any
 
 import openpyxl
 import yaml
+from browser import require_chromium
 from conftest import REPO, run_cli
 
 PROVINCE_LIST = REPO / "auditor" / "national" / "provinces-2025.yaml"
@@ -139,9 +141,13 @@ def test_outputs(submissions: dict[str, Any], tmp_path: Path) -> None:
     result = run_cli("report", "national", "--year", "2026", "--db", db, "-o", out / "vi.html",
                      "--xlsx", out / "n.xlsx")  # fmt: skip
     assert result.code == 0, result.stderr
+    require_chromium()
     english = run_cli("report", "national", "--year", "2026", "--db", db, "--lang", "en",
-                      "-o", out / "en.html")  # fmt: skip
+                      "-o", out / "en.html", "--pdf", out / "en.pdf")  # fmt: skip
     assert english.code == 0, english.stderr
+    printed = subprocess.run(["pdftotext", out / "en.pdf", "-"], capture_output=True,
+                             text=True, check=True).stdout  # fmt: skip
+    assert "National roll-up" in printed and "Provinces that have not submitted" in printed
     vi = (out / "vi.html").read_text(encoding="utf-8")
     en = (out / "en.html").read_text(encoding="utf-8")
     assert '<html lang="vi">' in vi and "Tỉnh, thành phố chưa gửi báo cáo" in vi
