@@ -184,3 +184,18 @@ def test_bad_input(submissions: dict[str, Any], tmp_path: Path) -> None:
                      tmp_path / "n.json")  # fmt: skip
     assert report.code == 2 and "Traceback" not in report.stderr
     assert not (tmp_path / "n.json").exists()
+
+
+def test_not_a_bundle_is_refused_the_others_imported(
+    submissions: dict[str, Any], tmp_path: Path
+) -> None:
+    db = str(tmp_path / "national.sqlite")
+    junk = tmp_path / "junk.bundle"
+    junk.write_text("not a zip\n", encoding="utf-8")
+    result = _import(db, junk, submissions["da_nang"].bundle, ca=submissions["pki"].ca_bundle,
+                     lang="vi")  # fmt: skip
+    assert result.code == 1, result.stdout + result.stderr
+    assert f"{junk}: bị từ chối:" in result.stdout
+    assert f"{submissions['da_nang'].bundle}: đã nhập: Thành phố Đà Nẵng năm 2026" in result.stdout
+    figures = _report(db, tmp_path / "n.json")
+    assert [p["province_id"] for p in figures["provinces"]] == ["da-nang"]
