@@ -15,11 +15,15 @@ cd "$(dirname "$0")/.."
 #                      `playwright` Python package; never `playwright install`)
 #   fonts-dejavu-core  a font with every Vietnamese glyph, for screenshots and print-to-PDF
 #   poppler-utils      pdftoppm, pdftotext and pdffonts, to check the annual report's PDF
-#                      (pages render, Vietnamese text and embedded fonts survive)
+#                      (pages render, Vietnamese text and embedded fonts survive); pdfsig,
+#                      the independent check of its PAdES signature; pdftotext also at run
+#                      time, to find Form 08's signer block (`auditor report sign`)
+#   openssl            `openssl cms -verify`: the independent check of a bundle's signature
+#                      (tests/e2e/test_cli_bundle.py)
 #   libreoffice-calc-nogui  headless LibreOffice: re-saves filled agency workbooks as an office
 #                      program does and converts them to CSV (tests/e2e/test_workbook_office.py)
 DEBIAN_PACKAGES=(nsd nmap postgresql chromium fonts-dejavu-core poppler-utils
-  libreoffice-calc-nogui)
+  libreoffice-calc-nogui openssl)
 if [ "${#DEBIAN_PACKAGES[@]}" -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
     apt-get update -qq

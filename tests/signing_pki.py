@@ -58,6 +58,7 @@ def issue(
     sign: bool = True,
     not_before: dt.datetime | None = None,
     not_after: dt.datetime | None = None,
+    purposes: list[x509.ObjectIdentifier] | None = None,
 ) -> Issued:
     key = ec.generate_private_key(ec.SECP256R1())
     subject = _name(common)
@@ -74,6 +75,8 @@ def issue(
         .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()),
                        critical=False)
     )
+    if purposes is not None:
+        builder = builder.add_extension(x509.ExtendedKeyUsage(purposes), critical=True)
     if issuer is not None:
         builder = builder.add_extension(
             x509.AuthorityKeyIdentifier.from_issuer_public_key(issuer.key.public_key()),

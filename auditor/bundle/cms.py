@@ -12,9 +12,10 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from dataclasses import dataclass
+from typing import Any
 
-from asn1crypto import cms  # type: ignore[import-untyped]
-from asn1crypto import x509 as asn1_x509
+from asn1crypto import cms  # type: ignore[import-untyped, unused-ignore]
+from asn1crypto import x509 as asn1_x509  # type: ignore[import-untyped, unused-ignore]
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.serialization import pkcs7
@@ -48,6 +49,7 @@ class CmsCheck:
     signer: x509.Certificate | None
     certificates: tuple[x509.Certificate, ...]  # every certificate the signature carries
     signed_at: dt.datetime | None
+    signer_info: Any = None  # asn1crypto SignerInfo, for its unsigned attributes
 
 
 def _bad(vi: str, en: str) -> CmsCheck:
@@ -110,7 +112,7 @@ def _check(signature: bytes, data: bytes) -> CmsCheck:
         return CmsCheck(Msg("chữ ký không có thời điểm ký (signingTime)",
                             "the signature holds no signing time (signingTime)"),
                         signer, certificates, None)
-    return CmsCheck(None, signer, certificates, signed_at)
+    return CmsCheck(None, signer, certificates, signed_at, signer_info)
 
 
 def _signing_time(signer_info: cms.SignerInfo) -> dt.datetime | None:

@@ -46,6 +46,7 @@ class BundleRequest:
     db: str | None = None
     optional: tuple[tuple[str, Path], ...] = ()  # (member name, file)
     province: str | None = None
+    tsa: str | None = None  # an RFC 3161 time-stamping authority's URL
     now: dt.datetime | None = None
 
 
@@ -143,6 +144,10 @@ def create_bundle(request: BundleRequest) -> Output:
         members=[Member.of(name, data) for name, data in members],
     )
     signature = sign_detached(manifest, request.signer)
+    if request.tsa is not None:
+        from auditor.bundle.timestamp import add_timestamp
+
+        signature = add_timestamp(signature, request.tsa)
     archive = io.BytesIO()
     with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as bundle:
         for name, data in [(MANIFEST, manifest), (SIGNATURE, signature), *members]:

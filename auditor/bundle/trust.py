@@ -83,16 +83,8 @@ def trust_problems(
         return problems
     if problems:  # time or usage already named; the verifier would only repeat them
         return problems
-    verifier = (
-        PolicyBuilder()
-        .store(Store(list(anchors)))
-        .time(signed_at)
-        .extension_policies(ca_policy=_CA_POLICY, ee_policy=_EE_POLICY)
-        .build_client_verifier()
-    )
-    try:
-        verifier.verify(signer, [c for c in carried if c != signer])
-    except VerificationError as error:
+    error = path_error(signer, carried, anchors, signed_at)
+    if error is not None:
         problems.append(Msg(
             f"người ký ({name}) không được tin cậy: không dựng được đường dẫn tới CA trong "
             f"{ca_bundle.name} tại thời điểm ký {when.vi} ({error})",
@@ -100,3 +92,25 @@ def trust_problems(
             f"at the signing time {when.en} ({error})",
         ))
     return problems
+
+
+def path_error(
+    leaf: x509.Certificate,
+    carried: Sequence[x509.Certificate],
+    anchors: Sequence[x509.Certificate],
+    when: dt.datetime,
+) -> str | None:
+    """None when `leaf`, with the certificates `carried`, has a valid path to one of
+    `anchors` at `when`; else the verifier's reason. Purposes are judged by the caller."""
+    verifier = (
+        PolicyBuilder()
+        .store(Store(list(anchors)))
+        .time(when)
+        .extension_policies(ca_policy=_CA_POLICY, ee_policy=_EE_POLICY)
+        .build_client_verifier()
+    )
+    try:
+        verifier.verify(leaf, [c for c in carried if c != leaf])
+    except VerificationError as error:
+        return str(error)
+    return None

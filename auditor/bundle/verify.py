@@ -29,6 +29,7 @@ from auditor.bundle.manifest import (
     Member,
     parse_manifest,
 )
+from auditor.bundle.timestamp import check_token, timestamp_token
 from auditor.bundle.trust import trust_problems
 from auditor.bundle.zipread import BundleFormatError, read_members
 from auditor.messages import Msg, os_error
@@ -43,7 +44,7 @@ class BundleVerification:
     path: Path
     problems: tuple[Msg, ...]  # empty when everything holds
     signer: str | None  # the signer certificate's subject, as RFC 4514
-    signed_at: dt.datetime | None  # the signed signingTime attribute (no timestamp token yet)
+    signed_at: dt.datetime | None  # the time stamp's genTime if any, else signingTime
     manifest: Mapping[str, Any] | None  # the parsed manifest.json
     malformed: bool = False  # not a well-formed bundle at all (exit 2 on the command line)
     _members: Mapping[str, bytes] = field(default_factory=dict, repr=False, compare=False)
@@ -95,13 +96,18 @@ def verify_bundle(
     check = check_detached(signature, manifest_data)
     if check.problem is not None:
         problems.append(check.problem)
-    if check.signer is not None and check.signed_at is not None:
-        problems.extend(trust_problems(check.signer, check.certificates, ca_bundle,
-                                       check.signed_at))
-    if as_of is not None and check.signed_at is not None and check.signed_at > as_of:
+    signed_at = check.signed_at
+    token = timestamp_token(check.signer_info) if check.signer_info is not None else None
+    if token is not None:
+        stamped = check_token(token, check.signer_info, ca_bundle)
+        problems.extend(stamped.problems)
+        signed_at = stamped.time or signed_at
+    if check.signer is not None and signed_at is not None:
+        problems.extend(trust_problems(check.signer, check.certificates, ca_bundle, signed_at))
+    if as_of is not None and signed_at is not None and signed_at > as_of:
         problems.append(Msg(
-            f"gói được ký lúc {check.signed_at:%d/%m/%Y %H:%M} UTC, sau thời điểm --as-of",
-            f"the bundle was signed at {check.signed_at:%Y-%m-%d %H:%M} UTC, after --as-of",
+            f"gói được ký lúc {signed_at:%d/%m/%Y %H:%M} UTC, sau thời điểm --as-of",
+            f"the bundle was signed at {signed_at:%Y-%m-%d %H:%M} UTC, after --as-of",
         ))
     problems.extend(_member_problems(listed, members))
     verified = {m.name: members[m.name] for m in listed} if not problems else {}
@@ -109,7 +115,7 @@ def verify_bundle(
         path,
         tuple(problems),
         check.signer.subject.rfc4514_string() if check.signer is not None else None,
-        check.signed_at,
+        signed_at,
         document,
         _members=verified,
     )

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
 @click.group()
 def bundle() -> None:
-    """Signed bundles: results and reports with a CMS signature over their manifest."""
+    """Sign results and reports for the ministry in one bundle, or verify one."""
 
 
 @bundle.command("create")
@@ -40,7 +40,8 @@ def bundle() -> None:
               help="The province written in the manifest (default: the organisation id).")
 @signer_options
 @click.option("--tsa", metavar="URL",
-              help="RFC 3161 time-stamping authority (not supported yet: refused).")
+              help="An RFC 3161 time-stamping authority: its token over the signature makes "
+              "the signing time the TSA's, not the signer's clock.")
 @db_option
 @lang_option
 def bundle_create(
@@ -63,9 +64,6 @@ def bundle_create(
     file written by 'auditor audit --json', with the annual figures and reports given."""
     from auditor.bundle.create import BundleRequest, create_bundle
 
-    if tsa is not None:
-        raise click.BadParameter("RFC 3161 time stamps are not supported yet",
-                                 param_hint="--tsa")
     run_id = int(source) if source.isdigit() else None
     if run_id is None and not Path(source).is_file():
         raise click.BadParameter(f"{source}: neither a run id nor a results file",
@@ -85,6 +83,7 @@ def bundle_create(
         db=db,
         optional=optional,
         province=province,
+        tsa=tsa,
     ))
     click.echo(Msg(f"đã ghi: {written.name}", f"written: {written.name}").get(lang), err=True)
 

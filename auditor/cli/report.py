@@ -143,3 +143,15 @@ def report_annual(
         click.echo(Msg(f"đã ghi: {names.vi}", f"written: {names.en}").get(lang), err=True)
     if not quiet and not to_stdout(outcome.written):
         annual_terminal.annual_summary(outcome.figures, console(), lang)
+
+
+def _signing_commands() -> None:
+    # `report sign` and `report verify` live in their own module (PAdES); it imports only
+    # click and light helpers at its top, like every command module.
+    from auditor.cli.report_sign import report_sign, report_verify
+
+    report.add_command(report_sign)
+    report.add_command(report_verify)
+
+
+_signing_commands()

@@ -61,6 +61,10 @@ CASES: dict[str, tuple[tuple[str, ...], tuple[int, ...], tuple[str, ...]]] = {
     "rules": (("rules", "list"), (0,), (*HEAVY, *EDGES)),
     "schema": (("schema",), (0,), (*HEAVY, *EDGES)),
     "history-help": (("history", "--help"), (0,), (*HEAVY, *EDGES, "pydantic", "rich")),
+    "bundle-help": (("bundle", "--help"), (0,),
+                    (*HEAVY, *EDGES, "pydantic", "rich", "auditor.bundle", "pyhanko")),
+    "report-help": (("report", "--help"), (0,),
+                    (*HEAVY, *EDGES, "pydantic", "rich", "auditor.bundle", "pyhanko")),
     "scan-help": (("scan", "--help"), (0,), (*HEAVY, *EDGES, "pydantic", "rich")),
     "workbook-help": (("workbook", "--help"), (0,),
                       (*HEAVY, *EDGES, "pydantic", "rich", "ruamel", "auditor.workbook")),
@@ -113,7 +117,8 @@ def test_help_lists_every_command_with_its_help() -> None:
 @pytest.mark.parametrize(
     ("group", "commands"),
     [("rules", ["list", "show"]), ("probe", ["ipv6", "tls"]),
-     ("history", ["diff", "list", "show"]), ("report", ["annual"]),
+     ("history", ["diff", "list", "show"]), ("report", ["annual", "sign", "verify"]),
+     ("bundle", ["create", "verify"]),
      ("workbook", ["export", "import"])],
 )
 def test_groups_list_their_commands(group: str, commands: list[str]) -> None:
