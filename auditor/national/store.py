@@ -80,6 +80,14 @@ def _failed(name: str, error: BaseException) -> StoreError:
     )
 
 
+def _nothing_imported(name: str) -> Msg:
+    return Msg(
+        f"{name}: không có kho quốc gia: chưa có hồ sơ nào được nhập vào đó (auditor national "
+        "import)",
+        f"{name}: no national store: nothing was imported there yet (auditor national import)",
+    )
+
+
 class NationalStore:
     def __init__(self, engine: Engine, name: str) -> None:
         self._engine = engine
@@ -120,10 +128,10 @@ class NationalStore:
     @classmethod
     def open_reader(cls, location: str) -> NationalStore:
         """Open an existing store to read it; a missing or empty one is an error."""
-        url = parse_url(database_url(location, must_exist=True))
+        url = parse_url(database_url(location, create=False))
         name = display_name(url)
         if url.get_backend_name() == "sqlite" and not Path(url.database or "").is_file():
-            raise StoreError(Msg(f"{name}: không phải tệp", f"{name}: not a file"))
+            raise StoreError(_nothing_imported(name))
         try:
             engine = make_engine(url, read_only=True)
         except ImportError as error:
@@ -140,12 +148,7 @@ class NationalStore:
             raise _failed(name, error) from error
         if found is None:
             engine.dispose()
-            raise StoreError(
-                Msg(
-                    f"{name}: chưa có hồ sơ nào được nhập (auditor national import)",
-                    f"{name}: nothing was imported there yet (auditor national import)",
-                )
-            )
+            raise StoreError(_nothing_imported(name))
         return cls(engine, name)
 
     def close(self) -> None:
