@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -12,6 +13,9 @@ from auditor.cli.options import lang_option
 from auditor.exit_codes import ExitCode
 from auditor.messages import Msg
 from auditor.safe_text import safe_layout
+
+if TYPE_CHECKING:  # the command's module stays light: the import runs only inside it
+    from auditor.national.importing import ImportResult
 
 _DB_HELP = "The national store: an SQLite file or a database URL (postgresql+psycopg://…)."
 
@@ -33,12 +37,13 @@ def national_import(bundles: tuple[str, ...], db: str, ca_bundle: str | None, la
     refused (the others are still imported), 2 if a file cannot be read."""
     from auditor.national.importing import run_import
 
-    results = run_import(
+    refused = False
+    for result in run_import(
         [Path(b) for b in bundles], db, Path(ca_bundle) if ca_bundle else None
-    )
-    for result in results:
+    ):
         name = str(result.path)
         if result.outcome == "refused":
+            refused = True
             message = Msg(f"{name}: bị từ chối:", f"{name}: refused:")
             lines = [message.get(lang), *(f"  - {r.get(lang)}" for r in result.reasons)]
         elif result.outcome == "already":
@@ -52,14 +57,11 @@ def national_import(bundles: tuple[str, ...], db: str, ca_bundle: str | None, la
             lines = [_imported(result, name).get(lang)]
         for line in lines:
             click.echo(safe_layout(line))
-    if any(r.outcome == "refused" for r in results):
+    if refused:
         sys.exit(ExitCode.FINDINGS)
 
 
-def _imported(result: object, name: str) -> Msg:
-    from auditor.national.importing import ImportResult
-
-    assert isinstance(result, ImportResult)  # noqa: S101 - what run_import returns
+def _imported(result: ImportResult, name: str) -> Msg:
     text = Msg(
         f"{name}: đã nhập: {result.province_name} năm {result.year} (hồ sơ "
         f"#{result.submission_id})",

@@ -10,7 +10,7 @@ the reasons, and the others go on; verified → recorded in one transaction.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -60,30 +60,27 @@ def run_import(
     ca_bundle: Path | None,
     *,
     now: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
-) -> list[ImportResult]:
+) -> Iterator[ImportResult]:
+    """Each bundle's result as soon as it is known (the command prints it at once)."""
     for path in paths:
         check_readable(path, Msg("hồ sơ", "bundle"))
     if ca_bundle is not None:
         check_readable(ca_bundle, Msg("tệp CA", "CA bundle"))
     provinces = load_provinces()
-    results = []
     with NationalStore.open(db) as store:
         for path in paths:
             sha256 = file_sha256(path)
             before = store.find(sha256)
             if before is not None:
-                results.append(
-                    ImportResult(path, "already", province_id=before.province_id,
-                                 province_name=before.organisation_name, year=before.year,
-                                 submission_id=before.id)
-                )  # fmt: skip
+                yield ImportResult(path, "already", province_id=before.province_id,
+                                   province_name=before.organisation_name, year=before.year,
+                                   submission_id=before.id)  # fmt: skip
                 continue
             read = read_bundle(path, ca_bundle=ca_bundle, provinces=provinces)
             if not isinstance(read, Accepted):
-                results.append(ImportResult(path, "refused", read.reasons))
+                yield ImportResult(path, "refused", read.reasons)
                 continue
-            results.append(_record(store, path, sha256, read, now()))
-    return results
+            yield _record(store, path, sha256, read, now())
 
 
 def _record(
