@@ -130,8 +130,9 @@ def test_import_and_report(submissions: dict[str, Any], national_db: str, tmp_pa
             assert abs(kpi["previous"] - 100 * met / applicable) < 1e-9
 
 
-def test_outputs(submissions: dict[str, Any], tmp_path: Path) -> None:
-    db = str(tmp_path / "national.sqlite")
+def test_outputs(submissions: dict[str, Any], national_db: str, tmp_path: Path) -> None:
+    """The systems sheet is streamed from the store: a server-side cursor on PostgreSQL."""
+    db = national_db
     pki = submissions["pki"]
     result = _import(db, submissions["lao_cai_v2"].bundle, submissions["da_nang"].bundle,
                      submissions["lao_cai_2025"].bundle, ca=pki.ca_bundle)  # fmt: skip
