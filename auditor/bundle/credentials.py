@@ -19,6 +19,7 @@ from cryptography.hazmat.primitives.serialization import pkcs12
 
 from auditor.bundle.errors import SigningError
 from auditor.messages import Msg, os_error
+from auditor.probes.certtrust import SIGNING_EKUS
 
 SigningKey = rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey
 #: Asked for the passphrase when the key is encrypted; None when there is none to give.
@@ -148,15 +149,25 @@ def load_signer(
 
 
 def usage_problem(certificate: x509.Certificate) -> Msg | None:
-    """None when the certificate's keyUsage allows signing (digitalSignature or
-    nonRepudiation), else why not. No keyUsage at all is not evidence of a signing
-    certificate (as CERT-08 judges certificate files)."""
+    """None when the certificate is fit for signing as CERT-08 judges certificate files
+    (`auditor.probes.certtrust`): a keyUsage with digitalSignature or nonRepudiation (none
+    at all is not evidence of a signing certificate), and, when an extendedKeyUsage is
+    present, a signing purpose in it (serverAuth/clientAuth only is not one)."""
     try:
         usage = certificate.extensions.get_extension_for_class(x509.KeyUsage).value
     except x509.ExtensionNotFound:
         return Msg("chứng thư số không có phần mở rộng keyUsage",
                    "the certificate has no keyUsage extension")
-    if usage.digital_signature or usage.content_commitment:
+    if not (usage.digital_signature or usage.content_commitment):
+        return Msg("keyUsage của chứng thư số không có digitalSignature hay nonRepudiation",
+                   "the certificate's keyUsage has neither digitalSignature nor "
+                   "nonRepudiation")
+    try:
+        purposes = certificate.extensions.get_extension_for_class(x509.ExtendedKeyUsage).value
+    except x509.ExtensionNotFound:
         return None
-    return Msg("keyUsage của chứng thư số không có digitalSignature hay nonRepudiation",
-               "the certificate's keyUsage has neither digitalSignature nor nonRepudiation")
+    if SIGNING_EKUS & set(purposes):
+        return None
+    names = ", ".join(getattr(p, "_name", p.dotted_string) for p in purposes)
+    return Msg(f"extendedKeyUsage của chứng thư số ({names}) không có mục đích ký",
+               f"the certificate's extendedKeyUsage ({names}) has no signing purpose")

@@ -275,6 +275,22 @@ def test_signer_without_signing_key_usage(work: dict[str, Any], tmp_path: Path) 
     assert result.code == 1 and "(wrong key usage)" in result.stderr
 
 
+def test_signer_for_tls_only_is_refused(work: dict[str, Any], tmp_path: Path) -> None:
+    from cryptography.x509.oid import ExtendedKeyUsageOID
+
+    pki: Pki = work["pki"]
+    tls_only = issue("TLS server", pki.gov_ca, purposes=[ExtendedKeyUsageOID.SERVER_AUTH])
+    out = tmp_path / "tls.bundle"
+    refused = create(work, out, signer=pki.signer_files(tls_only, "tls"))
+    assert refused.code == 2 and "(serverAuth) has no signing purpose" in refused.stderr
+    assert not out.exists()
+    signing = issue("Document signer", pki.gov_ca,
+                    purposes=[ExtendedKeyUsageOID.SERVER_AUTH, ExtendedKeyUsageOID.CODE_SIGNING])
+    made = create(work, out, signer=pki.signer_files(signing, "doc"))
+    assert made.code == 0, made.stderr
+    assert verify(out, "--ca-bundle", pki.root_pem).code == 0
+
+
 def test_key_that_is_not_the_certificates(work: dict[str, Any], tmp_path: Path) -> None:
     pki: Pki = work["pki"]
     other = issue("Other", pki.gov_ca)
