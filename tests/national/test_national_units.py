@@ -11,6 +11,7 @@ import pytest
 from auditor.national.provinces import key, load_provinces
 from auditor.report.annual.figures import Headline, KpiValue
 from auditor.report.annual.kpis import KPIS
+from auditor.report.national.page import band_labels, score_bands
 from auditor.report.national.totals import achieved, combine, retarget, sum_headlines
 
 SHARE = next(k for k in KPIS if k.kind == "share")
@@ -81,3 +82,11 @@ def test_headlines_add_up() -> None:
     assert total.inspected_periodic == 2
     assert total.expected_completion == dt.date(2027, 6, 30)
     assert sum_headlines([_headline(1, 0, None)]).expected_completion is None
+
+
+def test_score_bands_on_both_sides_of_each_bound() -> None:
+    assert band_labels("vi") == ("< 50", "50–70", "70–90", "≥ 90")
+    assert score_bands([49.9, 50.0]) == (1, 1, 0, 0)
+    assert score_bands([69.9, 70.0]) == (0, 1, 1, 0)
+    assert score_bands([89.9, 90.0, 100.0]) == (0, 0, 1, 2)
+    assert score_bands([None]) == (0, 0, 0, 0)  # no score: in no band

@@ -8,8 +8,9 @@ Indicator rows and bars are the annual report's (`kpi_row`, `kpi_bars`), the cha
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from itertools import pairwise
 
 from markupsafe import Markup
 
@@ -87,6 +88,24 @@ def _moment(value: dt.datetime | None, lang: str) -> str:
     return f"{filters.date(utc.date(), lang)} {utc:%H:%M} UTC"
 
 
+SCORE_BANDS: tuple[float, ...] = (50.0, 70.0, 90.0)  # lower bounds of the upper bands
+
+
+def score_bands(scores: Iterable[float | None]) -> tuple[float, ...]:
+    """How many provinces score below 50, 50 to below 70, 70 to below 90, and 90 or more
+    (a province without a score is in none)."""
+    counts = [0.0] * (len(SCORE_BANDS) + 1)
+    for score in scores:
+        if score is not None:
+            counts[sum(1 for bound in SCORE_BANDS if score >= bound)] += 1
+    return tuple(counts)
+
+
+def band_labels(lang: str) -> tuple[str, ...]:
+    n = [filters.number(int(b), lang) for b in SCORE_BANDS]
+    return (f"< {n[0]}", *(f"{a}–{b}" for a, b in pairwise(n)), f"≥ {n[-1]}")
+
+
 def _score_change(now: float | None, before: float | None, lang: str) -> str:
     """A score's change in points of score ("+2,5")."""
     if now is None or before is None:
@@ -148,12 +167,12 @@ def build_page(f: NationalFigures, lang: str, today: dt.date) -> Page:
         for p in by_name
         for s in (p.submission, *p.superseded)
     )
-    ranked_names = tuple(p.name for p in f.provinces)
-    series = [Series(w["this_year"], tuple(p.score or 0.0 for p in f.provinces))]
+    # 34 provinces are too many bars to label: the chart counts provinces per score band,
+    # this year beside the same provinces a year earlier; the table gives each one's score.
+    series = [Series(w["this_year"], score_bands(p.score for p in f.provinces))]
     if f.previous_year is not None:
-        series.insert(
-            0, Series(w["last_year"], tuple(p.previous_score or 0.0 for p in f.provinces))
-        )
+        before = score_bands(p.previous_score for p in f.provinces)
+        series.insert(0, Series(w["last_year"], before))
     return Page(
         lang=lang,
         title=w["title"],
@@ -173,7 +192,9 @@ def build_page(f: NationalFigures, lang: str, today: dt.date) -> Page:
         assessments=tuple(kpi_row(k, lang, w) for k in f.assessments),
         kpi_chart=kpi_chart(kpi_bars(f.kpis, lang), title=w["s_kpis"], lang=lang),
         ranking=ranking,
-        score_chart=grouped_bar_chart(ranked_names, series, title=w["s_scores"], lang=lang),
+        score_chart=grouped_bar_chart(
+            band_labels(lang), series, title=w["s_scores"], lang=lang
+        ),
         level_chart=bar_chart(
             [Bar(f"{w['level']} {level}", float(f.by_level.get(level, 0)), f"level-{level}")
              for level in LEVELS],

@@ -36,7 +36,7 @@ _WORDS: dict[str, tuple[str, str]] = {
     "no_previous": ("Chưa có số liệu năm trước.", "No figures for the year before."),
     "s_submissions": ("Hồ sơ đã nhập", "Submissions imported"),
     "s_levels": ("Hệ thống theo cấp độ (toàn quốc)", "Systems by level (country)"),
-    "s_scores": ("Điểm tuân thủ theo tỉnh, thành phố", "Compliance score by province"),
+    "s_scores": ("Số tỉnh, thành phố theo điểm tuân thủ", "Provinces by compliance score"),
     "province": ("Tỉnh, thành phố", "Province"),
     "total": ("Toàn quốc", "Country"),
     "rank": ("Hạng", "Rank"),
