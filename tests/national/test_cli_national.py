@@ -6,7 +6,9 @@ in their bundles, never read back from the report."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
+import sys
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -200,3 +202,24 @@ def test_not_a_bundle_is_refused_the_others_imported(
     assert f"{submissions['da_nang'].bundle}: đã nhập: Thành phố Đà Nẵng năm 2026" in result.stdout
     figures = _report(db, tmp_path / "n.json")
     assert [p["province_id"] for p in figures["provinces"]] == ["da-nang"]
+
+
+def test_two_imports_of_the_same_bundle_at_once(
+    submissions: dict[str, Any], national_db: str
+) -> None:
+    """Two processes import the same bundle into a new store at the same moment: the store is
+    created once and the bundle recorded once; the other process says it was already."""
+    command = [sys.executable, "-m", "auditor", "national", "import",
+               str(submissions["da_nang"].bundle), "--db", national_db, "--ca-bundle",
+               str(submissions["pki"].ca_bundle), "--lang", "en"]  # fmt: skip
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
+    processes = [
+        subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                         cwd=REPO, env=env)
+        for _ in range(2)
+    ]
+    outputs = [process.communicate(timeout=120) for process in processes]
+    assert [process.returncode for process in processes] == [0, 0], outputs
+    stdout = "".join(out for out, _ in outputs)
+    assert stdout.count("imported: Thành phố Đà Nẵng 2026") == 1, stdout
+    assert stdout.count("already imported") == 1, stdout
