@@ -230,6 +230,15 @@ TABLES: Final[Mapping[str, Mapping[str, Msg]]] = {
         ),
         "other": Msg("lý do khác", "another reason"),
     },
+    # A name's DNSSEC status (probes/dnssec.py DnssecStatus, the fact `dnssec.status`).
+    "DnssecStatus": {
+        "secure": Msg("an toàn (chuỗi tin cậy hợp lệ)", "secure (chain validates)"),
+        "insecure": Msg("không an toàn (vùng có khóa nhưng thiếu DS ở vùng cha)",
+                        "insecure (the zone has keys but no DS in its parent)"),
+        "unsigned": Msg("chưa ký DNSSEC", "not signed"),
+        "bogus": Msg("sai (chữ ký, khóa hoặc bằng chứng không hợp lệ)",
+                     "bogus (a signature, key or proof does not hold)"),
+    },
     "bool": {
         "True": Msg("có", "yes"),
         "False": Msg("không", "no"),

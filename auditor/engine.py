@@ -53,7 +53,7 @@ from auditor.scoring import SCORE_METHOD, combine, summarise
 __all__ = ["SCHEMA_VERSION", "_apply_waiver", "_finding_id", "evaluate", "evaluate_system"]
 
 #: Keys a probe adds to a declared endpoint (see probes/observe.py).
-_ENDPOINT_OBSERVED = frozenset({"ipv6", "redirect"})
+_ENDPOINT_OBSERVED = frozenset({"ipv6", "redirect", "dnssec", "caa"})
 _NO_ITEMS: Mapping[str, tuple[Item, ...]] = {}
 
 Progress = Callable[[int, int], None]

@@ -22,8 +22,12 @@ cd "$(dirname "$0")/.."
 #                      (tests/e2e/test_cli_bundle.py)
 #   libreoffice-calc-nogui  headless LibreOffice: re-saves filled agency workbooks as an office
 #                      program does and converts them to CSV (tests/e2e/test_workbook_office.py)
+#   ldnsutils          ldns-keygen and ldns-signzone: the DNSSEC tests make their own keys and
+#                      sign their own zones, served by nsd (tests/probes/signed_zones.py)
+#   bind9-utils        dnssec-keygen/-signzone/-dsfromkey: the NSEC3 opt-out test zone (BIND
+#                      omits the NSEC3 of an unsigned delegation; ldns does not)
 DEBIAN_PACKAGES=(nsd nmap postgresql chromium fonts-dejavu-core poppler-utils
-  libreoffice-calc-nogui openssl)
+  libreoffice-calc-nogui ldnsutils bind9-utils openssl)
 if [ "${#DEBIAN_PACKAGES[@]}" -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
     apt-get update -qq

@@ -16,6 +16,7 @@ from auditor.checks.text import LazyText
 from auditor.code_words import word, word_in
 from auditor.messages import day_in
 from auditor.model.results import Evidence, Fact, Status, Text2
+from auditor.probe_reasons import reason_in
 
 T = TypeVar("T")
 LEVELS = range(1, 6)
@@ -90,7 +91,7 @@ def enum_value(value: Any) -> Any:
 def _unobserved(en: bool, key: str, reason: str) -> str:
     if en:
         return f"Could not observe '{key}': {reason}"
-    return f"Không quan sát được '{key}': {reason}"
+    return f"Không quan sát được '{key}': {reason_in(reason, 'vi')}"
 
 
 def unobserved(key: str, reason: str, evidence: tuple[Evidence, ...] = ()) -> Outcome:

@@ -25,6 +25,7 @@ from auditor.safe_text import safe_layout
 COMMANDS: Mapping[str, str] = {
     "audit": "auditor.cli.audit:audit",
     "bundle": "auditor.cli.bundle:bundle",
+    "export": "auditor.cli.export:export",
     "gate": "auditor.cli.audit:gate",
     "history": "auditor.cli.history:history",
     "level": "auditor.cli.audit:level",

@@ -17,12 +17,13 @@ from auditor.cli.options import as_paths
 if TYPE_CHECKING:
     from auditor.audit import LiveRequest, ScanRequest
     from auditor.probes.runner import ProbeOptions, ProgressListener
+    from auditor.probes.trust_anchor import TrustAnchors
     from auditor.scan.nmap_runner import ScanOptions
 
 #: auditor.scan.nmap_runner.Profile.
 PROFILES = ("quick", "standard", "full")
 #: Every probe the runner knows (auditor.probes.runner.PROBES).
-ALL_PROBES = frozenset({"tls", "ipv6", "files"})
+ALL_PROBES = frozenset({"tls", "ipv6", "dns", "files"})
 
 
 def _resolver(
@@ -35,6 +36,20 @@ def _resolver(
     try:
         return parse_resolver(value)
     except ValueError as exc:
+        raise click.BadParameter(str(exc)) from exc
+
+
+def _trust_anchor(
+    ctx: click.Context, param: click.Parameter, value: str | None
+) -> TrustAnchors | None:
+    """Read the file at once: a bad anchor is a usage error (exit 2) naming file and line."""
+    if value is None:
+        return None
+    from auditor.probes.trust_anchor import TrustAnchorError, read_trust_anchors
+
+    try:
+        return read_trust_anchors(Path(value))
+    except TrustAnchorError as exc:
         raise click.BadParameter(str(exc)) from exc
 
 
@@ -57,6 +72,14 @@ _LIVE_OPTIONS = (
         default=53,
         show_default=True,
         help="Port for querying name servers directly (IPv6 test 2; lab setups).",
+    ),
+    click.option(
+        "--trust-anchor",
+        callback=_trust_anchor,
+        type=click.Path(exists=True, dir_okay=False),
+        metavar="FILE",
+        help="DNSSEC trust anchors (DS or DNSKEY records, zone-file lines) to validate the "
+        "endpoints' names from; without it DNSSEC is not judged (DNS-01 manual).",
     ),
     click.option(
         "--ca-bundle",
@@ -138,6 +161,7 @@ def probe_options(
         resolver=config,
         check_legacy=not live["no_legacy"],
         probes=probes,
+        trust_anchors=live["trust_anchor"],
     )
 
 
@@ -158,6 +182,7 @@ _LIVE_KEYS = (
     "no_legacy",
     "resolver",
     "ns_port",
+    "trust_anchor",
     "ca_bundle",
     "timeout",
     "workers",

@@ -95,6 +95,13 @@ _probe_command(
     "ipv6_table",
     "Test the IPv6 readiness of every web endpoint (internet.nl's five web tests).",
 )
+_probe_command(
+    "dns",
+    frozenset({"dns"}),
+    ("endpoints",),
+    "dns_table",
+    "Validate DNSSEC (from --trust-anchor) and read CAA for every endpoint's host name.",
+)
 
 
 @click.command()

@@ -11,7 +11,9 @@ Why a path is refused is told by one reason each (`TrustReason`), checked in thi
 
 - `self_signed` — the leaf signed itself and is not in the bundle;
 - `incomplete_chain` — an issuer on the way is neither in the file nor in the bundle;
-- `unknown_issuer` — the path ends in a root the file carries that the bundle does not hold;
+- `unknown_issuer` — the path ends in a root the file carries that the bundle does not hold,
+  or a certificate names as its issuer a CA (of the file or the bundle) whose key did not
+  sign it: an impostor issuer, however trusted its name;
 - `intermediate_expired` / `intermediate_not_yet_valid` — a CA between the leaf and the
   anchor is outside its validity at the audit date;
 - `expired` / `not_yet_valid` — the leaf itself (CERT-01 judges it too);
@@ -34,6 +36,7 @@ from enum import StrEnum
 from pathlib import Path
 
 from cryptography import x509
+from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
 from cryptography.x509.oid import ExtendedKeyUsageOID, ObjectIdentifier
 from cryptography.x509.verification import (
@@ -111,6 +114,14 @@ def signing_purpose(leaf: x509.Certificate) -> str | None:
     return None
 
 
+def _signed_by(cert: x509.Certificate, issuer: x509.Certificate) -> bool:
+    try:
+        cert.verify_directly_issued_by(issuer)
+    except (ValueError, TypeError, InvalidSignature):
+        return False
+    return True
+
+
 def _self_signed(cert: x509.Certificate) -> bool:
     return cert.issuer == cert.subject
 
@@ -130,13 +141,23 @@ def _path_problem(
     current = leaf
     seen = {leaf.fingerprint(_SHA256)}
     while True:
-        anchor = next((a for a in anchors if a.subject == current.issuer), None)
-        if anchor is not None:
-            return None
-        issuer = next(
-            (c for c in carried if c.subject == current.issuer
-             and c.fingerprint(_SHA256) not in seen), None,
-        )
+        named = [a for a in anchors if a.subject == current.issuer]
+        if named:
+            if any(_signed_by(current, a) for a in named):
+                return None
+            # A CA of the bundle's name whose key did not sign it: an impostor issuer.
+            return TrustReason.UNKNOWN_ISSUER, (
+                f"{_name(current)} names the CA {current.issuer.rfc4514_string()} of the CA "
+                "bundle as its issuer, but that CA's key did not sign it"
+            )
+        named = [c for c in carried if c.subject == current.issuer
+                 and c.fingerprint(_SHA256) not in seen]
+        issuer = next((c for c in named if _signed_by(current, c)), None)
+        if named and issuer is None:
+            return TrustReason.UNKNOWN_ISSUER, (
+                f"{_name(current)} names {current.issuer.rfc4514_string()} as its issuer, but "
+                "the key of the certificate of that name in the file did not sign it"
+            )
         if issuer is None:
             return TrustReason.INCOMPLETE_CHAIN, (
                 f"the issuer {current.issuer.rfc4514_string()} of {_name(current)} is neither "

@@ -7,6 +7,7 @@ as unreadable at its position, and the others are not renumbered (the leaf is 1)
 from __future__ import annotations
 
 import _ssl
+import functools
 import ssl
 from dataclasses import dataclass
 
@@ -53,8 +54,15 @@ def unverified_chain(tls: ssl.SSLSocket) -> SentChain:
     return parse_chain(ders)
 
 
+@functools.lru_cache(maxsize=4096)
 def parse_chain(ders: tuple[bytes, ...]) -> SentChain:
-    """Each certificate parsed, or why not (the leaf is read on its own, _Seen.leaf)."""
+    """Each certificate parsed, or why not (the leaf is read on its own, _Seen.leaf).
+
+    Memoised: endpoints of one province mostly present a few chains (one wildcard certificate
+    behind many names), and parsing them again per endpoint was the probe's largest cost after
+    the handshake. A parsed certificate is immutable, so one object serves every endpoint
+    that presents it. The readable ones (`readable`) are worked out once here too.
+    """
     chain: list[x509.Certificate] = []
     kept: list[bytes] = []
     positions: list[int] = []

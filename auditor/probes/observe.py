@@ -11,7 +11,8 @@ Probes never decide compliance; this module only names what they saw:
   in a file (`file:<path>`), with `cert.*` and `intermediates_min_days_left`; a file also has
   `trust_verified`, `trust_reason`, `trust_error`, `trust_judged_at` (certtrust.py; absent
   when no CA bundle is declared, an error when the bundle could not be used);
-- each declared web endpoint gains `ipv6.*` (internet.nl's web tests) keyed by its URL.
+- each declared web endpoint gains `ipv6.*` (internet.nl's web tests) keyed by its URL;
+- each declared endpoint with a host name gains `dnssec.*` and `caa.*` (observe_dns.py).
 
 Whatever could not be observed goes into the item's `errors` with the probe's reason, so the
 rules that needed it report `error` with that reason instead of "not declared".
@@ -28,11 +29,12 @@ from auditor.checks.context import Item
 from auditor.facts import SystemObservations
 from auditor.model.results import Origin
 from auditor.probes.certinfo import CertFacts, IntermediateFacts, chain_keys, weakest_signatures
+from auditor.probes.observe_dns import dns_values
 from auditor.probes.runner import FileResult, Ipv6Result, ProbeResults, TlsResult
 from auditor.probes.tls import TlsObservation
 
 _TLS_ORIGIN = "tls probe"
-_IPV6_ORIGIN = "ipv6 probe"
+_IPV6_ORIGIN = "ipv6/dns probes"  # an endpoint's ipv6.*, dnssec.* and caa.* facts
 _FILE_ORIGIN = "certificate file"
 
 
@@ -95,7 +97,12 @@ def unreadable_items(
 
 def _intermediates(
     values: dict[str, Any], cert: CertFacts, observable: bool, note: str | None
-) -> None:
+) -> dict[str, str]:
+    """The chain's facts into `values`; the errors of those that could not be observed.
+
+    When the chain the server sent could not be read at all, its signatures are unknown, not
+    absent: CERT-05 must not pass on the leaf alone (it still fails on a weak leaf).
+    """
     chain_signatures(values, cert.intermediates)
     if cert.intermediates:
         values["intermediates_min_days_left"] = min(i.days_left for i in cert.intermediates)
@@ -104,8 +111,11 @@ def _intermediates(
             for i in cert.intermediates
         ]
     values["chain_observable"] = observable
-    if not observable and note:
-        values["chain_note"] = note
+    if observable or not note:
+        return {}
+    values["chain_note"] = note
+    return {"chain_signature_hash": f"the chain the server sent was not read ({note}): "
+            "only the leaf's signature is known"}
 
 
 def _legacy(tls: TlsObservation, values: dict[str, Any], errors: dict[str, str]) -> None:
@@ -207,11 +217,14 @@ def tls_items(result: TlsResult) -> tuple[Item, Item]:
     _legacy(tls, values, errors)
     _redirect(result, values, errors)
     cert_item_values: dict[str, Any] = {**base, "source": "tls"}
+    cert_errors: dict[str, str] = {}
     if tls.cert is not None:
         values["cert"] = cert_values(tls.cert)
         cert_item_values["cert"] = values["cert"]
-        _intermediates(cert_item_values, tls.cert, tls.chain_presented, tls.chain_note)
-    return (Item(subject, values, origins, errors), Item(subject, cert_item_values, origins))
+        cert_errors = _intermediates(cert_item_values, tls.cert, tls.chain_presented,
+                                     tls.chain_note)
+    return (Item(subject, values, origins, errors),
+            Item(subject, cert_item_values, origins, cert_errors))
 
 
 def file_unreadable_items(result: FileResult) -> list[Item]:
@@ -334,6 +347,11 @@ def system_observations(results: ProbeResults) -> dict[str, SystemObservations]:
         certs[file_result.target.system].extend(file_unreadable_items(file_result))
     for ipv6 in results.ipv6:
         endpoints[ipv6.target.system][ipv6.target.url] = ipv6_values(ipv6)
+    for dns_result in results.dns:
+        by_url = endpoints[dns_result.target.system]
+        values, errors = dns_values(dns_result, results.trust_anchor)
+        before, before_errors = by_url.get(dns_result.target.url, ({}, {}))
+        by_url[dns_result.target.url] = ({**before, **values}, {**before_errors, **errors})
     origin = Origin(source="observed", via=_IPV6_ORIGIN)
     systems = sorted(set(tls) | set(certs) | set(endpoints))
     return {

@@ -1,10 +1,11 @@
 """Run the live probes of a plan: the only place with concurrency.
 
 Every probe is a blocking function of one target that never raises (tls, http, ipv6,
-certfile). Here they run in one bounded thread pool, with a per-address limit so that many
-endpoints on one server do not look like a flood, and a total time limit: a task that has not
-started when the limit is reached is reported as not probed, never dropped. A task that raises
-anyway (a bug) becomes an `internal error` observation for its target and the run goes on.
+dnssec and caa, certfile). Here they run in one bounded thread pool, with a per-address limit
+so that many endpoints on one server do not look like a flood, and a total time limit: a task
+that has not started when the limit is reached is reported as not probed, never dropped. A
+task that raises anyway (a bug) becomes an `internal error` observation for its target and the
+run goes on.
 
 Timeouts live inside the probes (socket timeouts), because a thread cannot be cancelled.
 """
@@ -25,20 +26,24 @@ from itertools import chain, zip_longest
 from pathlib import Path
 from typing import Generic, TypeVar
 
+from auditor.probes.caa import CaaObservation, probe_caa
 from auditor.probes.certfile import CertFileObservation, read_certificate_file
 from auditor.probes.dns import Addresses, Resolver, ResolverConfig
+from auditor.probes.dns_wire import Wire
+from auditor.probes.dnssec import DnssecObservation, validate_name
 from auditor.probes.http import Redirect, check_redirect, fetch
 from auditor.probes.ipv6 import Ipv6Observation, probe_web_ipv6
 from auditor.probes.samesite import SiteComparison, compare_sites
 from auditor.probes.targets import CertFileTarget, EndpointTarget, ProbePlan
 from auditor.probes.tls import TlsObservation, probe_endpoint
+from auditor.probes.trust_anchor import TrustAnchors
 from auditor.progress import ProgressListener as ProgressListener  # audit.py imports it here
 from auditor.progress import Silent
 
 _log = logging.getLogger(__name__)
 
 R = TypeVar("R")
-PROBES = ("tls", "ipv6", "files")
+PROBES = ("tls", "ipv6", "dns", "files")
 
 
 @dataclass(frozen=True)
@@ -51,6 +56,8 @@ class ProbeOptions:
     resolver: ResolverConfig = field(default_factory=ResolverConfig)
     check_legacy: bool = True
     probes: frozenset[str] = frozenset(PROBES)
+    #: DNSSEC trust anchors (--trust-anchor); None: DNSSEC is not validated (rule manual).
+    trust_anchors: TrustAnchors | None = None
 
 
 @dataclass(frozen=True)
@@ -70,6 +77,15 @@ class Ipv6Result:
 
 
 @dataclass(frozen=True)
+class DnsResult:
+    """DNSSEC and CAA of one endpoint's host name."""
+
+    target: EndpointTarget
+    dnssec: DnssecObservation
+    caa: CaaObservation
+
+
+@dataclass(frozen=True)
 class FileResult:
     target: CertFileTarget
     observation: CertFileObservation
@@ -82,6 +98,8 @@ class ProbeResults:
     addresses: dict[str, Addresses] = field(default_factory=dict)
     tls: list[TlsResult] = field(default_factory=list)
     ipv6: list[Ipv6Result] = field(default_factory=list)
+    dns: list[DnsResult] = field(default_factory=list)
+    trust_anchor: str | None = None  # the --trust-anchor file the DNSSEC results rest on
     files: list[FileResult] = field(default_factory=list)
 
 
@@ -244,6 +262,19 @@ def _ipv6_task(
     return _Task(target.host, f"ipv6 {target.host}", run, failed)
 
 
+def _dns_task(target: EndpointTarget, wire: Wire, options: ProbeOptions) -> _Task[DnsResult]:
+    def run() -> DnsResult:
+        dnssec = validate_name(target.host, wire, options.trust_anchors, options.as_of)
+        return DnsResult(target, dnssec, probe_caa(target.host, wire))
+
+    def failed(reason: str) -> DnsResult:
+        anchor = None if options.trust_anchors is None else reason
+        return DnsResult(target, DnssecObservation(host=target.host, error=anchor),
+                         CaaObservation(host=target.host, error=reason))
+
+    return _Task("dns", f"dns {target.host}", run, failed)
+
+
 def _file_task(target: CertFileTarget, as_of: dt.date) -> _Task[FileResult]:
     def failed(reason: str) -> FileResult:
         return FileResult(target, CertFileObservation(path=target.path, as_of=as_of, error=reason))
@@ -313,6 +344,18 @@ def run_probes(
         done6 = pool.map(tasks6)
         results.ipv6 = [
             Ipv6Result(t, done6[i].ipv6, done6[i].site) for t, i in zip(web, index6, strict=True)
+        ]
+
+    if "dns" in wanted:  # every endpoint with a host name: its zone's DNSSEC and CAA
+        named = [t for t in plan.endpoints if not t.host_is_ip]
+        anchors = options.trust_anchors
+        results.trust_anchor = None if anchors is None else anchors.path
+        wire = Wire(options.resolver)
+        tasks_dns, index_dns = _dedupe([((t.host,), _dns_task(t, wire, options)) for t in named])
+        done_dns = pool.map(tasks_dns)
+        results.dns = [
+            DnsResult(t, done_dns[i].dnssec, done_dns[i].caa)
+            for t, i in zip(named, index_dns, strict=True)
         ]
 
     if "files" in wanted:

@@ -300,6 +300,9 @@ def _with_retry(
 
 
 _matches = functools.lru_cache(maxsize=1024)(hostname_matches)  # plain strings in, a bool out
+# A certificate hashes and compares by its DER, and the chains come memoised (parse_chain):
+# each distinct certificate is screened once, not once per endpoint presenting it.
+_problem = functools.lru_cache(maxsize=4096)(unreadable_problem)
 
 
 def _resolve(host: str, port: int) -> str:
@@ -472,7 +475,7 @@ def probe_endpoint(
         leaf = seen.leaf()
     except UNREADABLE_ERRORS as exc:
         return TlsObservation(**base, error=unreadable(exc), attempts=attempts)
-    problem = unreadable_problem(leaf)
+    problem = _problem(leaf)
     if problem is not None:
         return TlsObservation(**base, error=problem, attempts=attempts)
     facts = _FACTS.get(
@@ -482,7 +485,7 @@ def probe_endpoint(
             seen.unloadable),
     )
     # The verifier at the audit date reads only what parses (an unreadable one is an error).
-    readable_chain = tuple(c for c in seen.chain if unreadable_problem(c) is None)
+    readable_chain = tuple(c for c in seen.chain if _problem(c) is None)
 
     matches = _matches(server_name, facts.san_dns, facts.san_ip)
     # Every time-dependent verdict is judged at the audit date, as CERT-01 is (chaintime.py).

@@ -1,4 +1,4 @@
-"""Terminal tables and JSON for `auditor probe tls|ipv6`: what was observed, not judged."""
+"""Terminal tables and JSON for `auditor probe tls|ipv6|dns`: what was observed, not judged."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from rich.table import Table
 from auditor.checks.context import Item, plain
 from auditor.code_words import word_in
 from auditor.facts import SystemObservations
+from auditor.probe_reasons import reason_in
 from auditor.scan.model import HostObservation
 
 _LABELS: dict[str, dict[str, str]] = {
@@ -48,6 +49,13 @@ _LABELS: dict[str, dict[str, str]] = {
         "no_ports": "Không thấy cổng mở nào trên các địa chỉ của danh mục kiểm kê.",
         "unmatched": "Không có trong danh mục kiểm kê (không đánh giá): {hosts}",
         "note": "Ghi chú: {note}",
+        "dns_title": "DNSSEC và CAA quan sát được",
+        "dnssec": "DNSSEC",
+        "zone": "Vùng",
+        "why": "Lý do",
+        "caa": "CAA (được cấp)",
+        "no_anchor": "chưa khai báo trust anchor (--trust-anchor)",
+        "no_caa": "không có",
     },
     "en": {
         "tls_title": "Certificates and TLS observed",
@@ -82,6 +90,13 @@ _LABELS: dict[str, dict[str, str]] = {
         "no_ports": "No open port seen on the inventory's addresses.",
         "unmatched": "Not in the inventory (not judged): {hosts}",
         "note": "Note: {note}",
+        "dns_title": "DNSSEC and CAA observed",
+        "dnssec": "DNSSEC",
+        "zone": "Zone",
+        "why": "Reason",
+        "caa": "CAA (may issue)",
+        "no_anchor": "no trust anchor declared (--trust-anchor)",
+        "no_caa": "none",
     },
 }
 
@@ -158,7 +173,7 @@ def tls_table(observations: Mapping[str, SystemObservations], console: Console, 
                 table.add_row(
                     escape(system),
                     escape(cert.subject),
-                    f"[red]{labels['error']}: {escape(error)}[/red]",
+                    _error_cell(error, labels, lang),
                     "",
                     "",
                     "",
@@ -185,6 +200,10 @@ def tls_table(observations: Mapping[str, SystemObservations], console: Console, 
         console.print(labels["empty"])
 
 
+def _error_cell(reason: str, labels: Mapping[str, str], lang: str) -> str:
+    return f"[red]{labels['error']}: {escape(reason_in(reason, lang))}[/red]"
+
+
 def _trust_cell(
     connection: Item | None, cert: Item, labels: Mapping[str, str], lang: str
 ) -> str:
@@ -193,7 +212,7 @@ def _trust_cell(
         return _cell(connection, "chain_verified", labels)
     reason = cert.errors.get("trust_reason")
     if reason is not None:
-        return f"[red]{labels['error']}: {escape(reason)}[/red]"
+        return _error_cell(reason, labels, lang)
     verdict = _cell(cert, "trust_verified", labels)
     why = cert.values.get("trust_reason")
     if cert.values.get("trust_verified") is False and isinstance(why, str):
@@ -214,7 +233,7 @@ def ipv6_table(observations: Mapping[str, SystemObservations], console: Console,
                 table.add_row(
                     escape(system),
                     escape(url),
-                    f"[red]{labels['error']}: {escape(errors['ipv6'])}[/red]",
+                    _error_cell(errors["ipv6"], labels, lang),
                     "",
                     "",
                     "",
@@ -232,6 +251,55 @@ def ipv6_table(observations: Mapping[str, SystemObservations], console: Console,
                 _cell(ipv6, "reachable", labels),
                 _cell(ipv6, "same_site", labels),
                 _cell(ipv6, "ready", labels),
+            )
+    if rows:
+        console.print(table)
+    else:
+        console.print(labels["empty"])
+
+
+def dnssec_cell(dnssec: Mapping[str, Any], errors: Mapping[str, str],
+                labels: Mapping[str, str], lang: str) -> str:
+    """The DNSSEC status in words, an error, or why nothing was validated."""
+    if "dnssec.status" in errors:
+        return f"[red]{labels['error']}: {escape(errors['dnssec.status'])}[/red]"
+    status = dnssec.get("status")
+    if not isinstance(status, str):
+        return labels["no_anchor"] if dnssec else labels["none"]
+    return escape(word_in(status, lang, "DnssecStatus"))
+
+
+def caa_cell(caa: Mapping[str, Any], errors: Mapping[str, str],
+             labels: Mapping[str, str]) -> str:
+    """Who may issue (at which name the set was found), or none, or the error."""
+    if "caa.present" in errors:
+        return f"[red]{labels['error']}: {escape(errors['caa.present'])}[/red]"
+    if not caa:
+        return labels["none"]
+    if not caa.get("present"):
+        return labels["no_caa"]
+    issuers = [i or ";" for i in caa.get("issue", ())]
+    return escape(f"{', '.join(issuers) or labels['none']} ({caa.get('owner')})")
+
+
+def dns_table(observations: Mapping[str, SystemObservations], console: Console, lang: str) -> None:
+    """`auditor probe dns`: DNSSEC status and CAA per endpoint name."""
+    labels = _LABELS.get(lang, _LABELS["en"])
+    table = Table(title=labels["dns_title"])
+    for key in ("system", "url", "dnssec", "zone", "why", "caa"):
+        table.add_column(labels[key])
+    rows = 0
+    for system, seen in observations.items():
+        for url, (values, errors) in seen.endpoints.items():
+            dnssec = values.get("dnssec") or {}
+            caa = values.get("caa") or {}
+            if not dnssec and not caa:
+                continue
+            rows += 1
+            table.add_row(
+                escape(system), escape(url), dnssec_cell(dnssec, errors, labels, lang),
+                escape(str(dnssec.get("zone") or labels["none"])),
+                escape(str(dnssec.get("reason") or "")), caa_cell(caa, errors, labels),
             )
     if rows:
         console.print(table)
@@ -260,7 +328,7 @@ def ports_table(
             if error is not None:
                 table.add_row(escape(system), escape(str(values.get("host") or "")),
                               escape(str(values.get("address"))),
-                              f"[red]{labels['error']}: {escape(error)}[/red]", "", "")
+                              _error_cell(error, labels, lang), "", "")
                 continue
             service = " ".join(
                 str(values[k]) for k in ("service", "product", "version") if values.get(k)

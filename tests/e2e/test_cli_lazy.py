@@ -120,7 +120,7 @@ def test_help_lists_every_command_with_its_help() -> None:
 
 @pytest.mark.parametrize(
     ("group", "commands"),
-    [("rules", ["list", "show"]), ("probe", ["ipv6", "tls"]),
+    [("rules", ["list", "show"]), ("probe", ["dns", "ipv6", "tls"]),
      ("history", ["diff", "list", "show"]), ("report", ["annual", "national", "sign", "verify"]),
      ("national", ["import"]),
      ("bundle", ["create", "verify"]),

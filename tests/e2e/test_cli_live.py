@@ -287,10 +287,14 @@ def test_unreachable_targets_are_errors_and_the_audit_goes_on(
     for rule in ("TLS-02", "TLS-03", "CERT-01"):
         assert findings[(rule, down)]["status"] == "error"
         assert "refused" in findings[(rule, down)]["message"]["en"]
+        # The Vietnamese message says the probe's reason in Vietnamese (probe_reasons.py).
+        assert "kết nối bị từ chối" in findings[(rule, down)]["message"]["vi"]
+        assert "refused" not in findings[(rule, down)]["message"]["vi"]
     missing = next(f for (r, s), f in findings.items()
                    if r == "TLS-03" and s and s.startswith("missing.anbinh.test"))
     assert missing["status"] == "error"
     assert "NXDOMAIN" in missing["message"]["en"] or "not exist" in missing["message"]["en"]
+    assert "tên miền" in missing["message"]["vi"], missing["message"]["vi"]
     # Every other system and rule was still judged.
     assert {s["id"] for s in audited["systems"]} == {"cong-ttdt", "noi-bo"}
 
@@ -321,6 +325,10 @@ def test_probe_tls_and_ipv6_print_observations(world: World) -> None:
     assert seen[portal_url]["values"]["ipv6"]["ns_with_ipv6"] == 2
     table = run_cli("probe", "tls", world.inventory, *args, "--lang", "en")
     assert table.code == 0 and "portal.anbinh.test" in table.stdout
+    assert "connection refused" in table.stdout
+    vietnamese = run_cli("probe", "tls", world.inventory, *args, "--lang", "vi")
+    assert vietnamese.code == 0 and "kết nối bị từ chối" in vietnamese.stdout
+    assert "connection refused" not in vietnamese.stdout
 
 
 def test_gate_live_opens_for_the_portal_and_closes_on_an_expired_certificate(

@@ -237,15 +237,32 @@ def test_a_refused_bundle_is_told(tmp_path: Path, pki: Pki) -> None:
     assert obs.trust == FileTrust(None, TrustReason.OTHER, "not probed: outside")
 
 
-def test_what_the_verifier_refuses_for_another_reason_is_other(
+def test_a_leaf_signed_by_another_key_than_its_named_issuer_is_an_unknown_issuer(
     tmp_path: Path, pki: Pki, bundle: Path
 ) -> None:
     """The leaf names the intermediate as its issuer but another key signed it: the names
     build a path, the signature does not verify."""
     forged = signer("Giả mạo (test)", Issued(pki.inter.cert, ec_key()))
     trust = _trust(tmp_path, bundle, forged.cert, pki.inter.cert)
-    assert (trust.verified, trust.reason) == (False, TrustReason.OTHER)
-    assert trust.detail
+    assert (trust.verified, trust.reason) == (False, TrustReason.UNKNOWN_ISSUER)
+    assert trust.detail is not None and "did not sign it" in trust.detail
+
+
+def test_an_impostor_ca_named_like_the_bundles_root_is_an_unknown_issuer(
+    tmp_path: Path, pki: Pki, bundle: Path
+) -> None:
+    """An intermediate signed by a key posing under the Government root's name: the name is
+    in the bundle, the key is not."""
+    impostor_root = Issued(pki.root.cert, ec_key())
+    impostor = issue("CA chuyên dùng công vụ (test)", key=ec_key(), not_before=_at(2024, 6, 1),
+                     not_after=_at(2030, 6, 1), issuer=impostor_root, ca=True)
+    leaf = signer("Nguyễn Văn B - Sở TTTT", impostor)
+    trust = _trust(tmp_path, bundle, leaf.cert, impostor.cert)
+    assert (trust.verified, trust.reason) == (False, TrustReason.UNKNOWN_ISSUER)
+    assert trust.detail is not None and "CA bundle" in trust.detail
+    # The genuine chain under the same names still verifies: the key, not the name, decided.
+    genuine = _trust(tmp_path, bundle, pki.leaf.cert, pki.inter.cert)
+    assert (genuine.verified, genuine.reason) == (True, TrustReason.OK)
 
 
 def test_every_format_is_judged_the_same(tmp_path: Path, pki: Pki, bundle: Path) -> None:

@@ -314,13 +314,16 @@ def _shape(value: Any) -> Any:
 
 def _probe_layouts() -> dict[str, tuple[dict[str, Any], dict[str, str]]]:
     """What observe.py makes of healthy probe results: the layouts the templates must have."""
+    from auditor.probes.caa import CaaObservation
     from auditor.probes.certfile import CertFileObservation
     from auditor.probes.certinfo import CertFacts, IntermediateFacts
     from auditor.probes.certtrust import FileTrust, TrustReason
+    from auditor.probes.dnssec import DnssecObservation, DnssecStatus
     from auditor.probes.http import Redirect
     from auditor.probes.ipv6 import Ipv6Observation, NameServerIpv6, Reachability
     from auditor.probes.observe import file_item, ipv6_values, tls_items
-    from auditor.probes.runner import FileResult, Ipv6Result, TlsResult
+    from auditor.probes.observe_dns import dns_values
+    from auditor.probes.runner import DnsResult, FileResult, Ipv6Result, TlsResult
     from auditor.probes.samesite import SiteComparison
     from auditor.probes.targets import CertFileTarget, EndpointTarget
     from auditor.probes.tls import TlsObservation
@@ -364,11 +367,19 @@ def _probe_layouts() -> dict[str, tuple[dict[str, Any], dict[str, str]]]:
     )
     site = SiteComparison(same=True, status_v4=200, status_v6=200, header_names_differ=(),
                           content_difference=0.0)
+    dnssec = DnssecObservation(
+        host=host, anchor="example.", status=DnssecStatus.SECURE, zone="example.",
+        chain=("example.",), judged_at=dt.datetime(2026, 11, 24, tzinfo=dt.UTC))
+    caa = CaaObservation(host=host, owner="example.", issue=("ca.example",),
+                         iodef=("mailto:soc@example",),
+                         records=('0 issue "ca.example"', '0 iodef "mailto:soc@example"'))
+    ipv6_seen, ipv6_errors = ipv6_values(Ipv6Result(target, ipv6, site))
+    dns_seen, dns_errors = dns_values(DnsResult(target, dnssec, caa), "anchor.ds")
     return {
         "tls": (dict(connection.values), dict(connection.errors)),
         "certs": (dict(presented.values), dict(presented.errors)),
         "cert_file": (dict(file.values), dict(file.errors)),
-        "endpoint": ipv6_values(Ipv6Result(target, ipv6, site)),
+        "endpoint": ({**ipv6_seen, **dns_seen}, {**ipv6_errors, **dns_errors}),
         **_scan_layouts(),
     }
 

@@ -270,7 +270,7 @@ def test_observed_fact_with_error_gives_error_with_reason(check: dict[str, Any])
     )
     assert outcome.status is Status.ERROR
     assert outcome.message.en == "Could not observe 'tls.expiry': connection refused"
-    assert "connection refused" in outcome.message.vi
+    assert outcome.message.vi == "Không quan sát được 'tls.expiry': kết nối bị từ chối"
     assert str(outcome.evidence[0].origin) == "observed · tls-probe"
 
 

@@ -17,7 +17,7 @@ from conftest import EXAMPLE
 from auditor.audit import AuditRequest, ScanRequest, run_audit
 from auditor.loading.inventory import load_inventory
 from auditor.model.inventory import EndpointKind
-from auditor.probes.certinfo import public_lifetime_limit
+from auditor.probes.certinfo import CertFacts, public_lifetime_limit
 from auditor.probes.dns import Addresses
 from auditor.probes.ipv6 import Ipv6Observation, NameServerIpv6, Reachability
 from auditor.probes.observe import ipv6_values, tls_items
@@ -247,6 +247,33 @@ def test_legacy_accepted_when_either_old_version_is() -> None:
     tls, _ = tls_items(TlsResult(TARGET, observation))
     assert tls.values["legacy_accepted"] is True
     assert tls.values["verify_reason"] == "self_signed"
+
+
+def _leaf_facts(signature_hash: str) -> CertFacts:
+    return CertFacts(
+        subject="CN=www.a.test", subject_cn="www.a.test", san_dns=("www.a.test",), san_ip=(),
+        issuer="CN=Test CA", serial_hex="01", not_before=dt.date(2026, 6, 1),
+        not_after=dt.date(2027, 6, 1), as_of=AS_OF, days_left=182, lifetime_days=365,
+        lifetime_left_fraction=0.5, public_lifetime_limit=398, exceeds_public_lifetime=False,
+        key_type="ec", key_bits=256, signature_hash=signature_hash, self_signed=False,
+    )
+
+
+@pytest.mark.parametrize("readable", [True, False])
+def test_an_unread_chain_makes_its_signatures_unknown_not_absent(readable: bool) -> None:
+    observation = TlsObservation(
+        host="www.a.test", port=443, server_name="www.a.test", address="192.0.2.10",
+        as_of=AS_OF, protocol="TLSv1.3", cert=_leaf_facts("sha256"), chain_presented=readable,
+        chain_note=None if readable else "chain unparsable: boom", chain_verified=True,
+        hostname_matches=True,
+    )
+    _, cert = tls_items(TlsResult(TARGET, observation))
+    if readable:
+        assert cert.errors == {} and cert.values["chain_observable"] is True
+    else:
+        assert cert.values["chain_observable"] is False
+        assert "chain unparsable: boom" in cert.errors["chain_signature_hash"]
+        assert cert.values["chain_note"] == "chain unparsable: boom"
 
 
 def test_ipv6_facts_follow_internet_nl_tests() -> None:

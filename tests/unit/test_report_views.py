@@ -800,7 +800,8 @@ def test_certificate_rows_errors_first_then_fewest_days_left(live_page: Page) ->
         (PORTAL_V4, 80),
     ]
     down, old, soon, signing, portal = rows
-    assert down.error == "connection refused" and down.problems == ()  # the error says it all
+    # The error says it all, in the page's language (the JSON keeps the probe's words).
+    assert down.error == "kết nối bị từ chối" and down.problems == ()
     assert down.css == "err"
     assert (old.expired, old.untrusted, old.css) == (True, True, "bad")
     assert old.not_after == dt.date(2026, 11, 21)
@@ -866,7 +867,7 @@ def test_ipv6_rows_with_what_could_not_be_observed(live_page: Page) -> None:
     ]
     old, portal, _ = rows
     assert old.aaaa == "" and old.ns_with_ipv6.value == 2 and old.ns_answers_ipv6.value is True
-    assert (old.reachable.value, old.reachable.note) == (None, "no IPv6 address to connect to")
+    assert (old.reachable.value, old.reachable.note) == (None, "không có địa chỉ IPv6 để kết nối")
     assert [(p.rule_id, p.status, p.advisory) for p in old.problems] == [
         ("IP6-02", "fail", False),
         ("IP6-08", "error", True),
@@ -953,7 +954,7 @@ def test_live_page_renders_the_share_and_both_tables(lang: str, label: str, shar
     assert label in html and f"<strong>{share}</strong>" in html
     cert_table = html.split('id="certificates-a"')[1].split("</section>")[0]
     assert cert_table.index(DOWN) < cert_table.index(OLD) < cert_table.index(PORTAL_V4)
-    assert "connection refused" in cert_table
+    assert ("kết nối bị từ chối" if lang == "vi" else "connection refused") in cert_table
     assert 'id="ipv6-a"' in html and "https://s2.a.test/" in html
 
 

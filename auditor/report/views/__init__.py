@@ -12,6 +12,7 @@ One module per part of the page, leaves first:
   condensed     pages above FULL_DETAIL_MAX_SYSTEMS systems: findings as lines of rule ids
   findings      findings tables, waivers and attestations of a system, agency or organisation
   levels        a system's level per regime, with the criteria that decide it
+  dns_cells     the DNSSEC and CAA cells of an IPv6 row
   live          certificate and IPv6 tables (audit --live)
   ports         open-ports tables (port scans)
   observed      an agency's observed records sorted into those tables
@@ -29,6 +30,7 @@ from auditor.report.views.context import (
     group_order,
     line_order,
 )
+from auditor.report.views.dns_cells import DnsCell, caa_cell, dnssec_cell
 from auditor.report.views.findings import (
     AttestationView,
     CompactFinding,
@@ -102,6 +104,7 @@ __all__ = [
     "Count",
     "CriterionView",
     "DeclaredPort",
+    "DnsCell",
     "EvidenceView",
     "ExpiredWaiver",
     "FindingView",
@@ -133,7 +136,9 @@ __all__ = [
     "anchor",
     "attestation_view",
     "build_page",
+    "caa_cell",
     "cert_row_order",
+    "dnssec_cell",
     "failing_systems",
     "finding_order",
     "format_origin",

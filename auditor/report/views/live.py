@@ -1,5 +1,6 @@
 """The live observation tables (auditor audit --live): the certificates seen on endpoints and in
-files, and the IPv6 readiness of web endpoints, with each row's problems and their counts."""
+files, and the IPv6 readiness of web endpoints with their names' DNSSEC status and CAA, with
+each row's problems and their counts."""
 
 from __future__ import annotations
 
@@ -18,13 +19,16 @@ from auditor.model.results import (
     Status,
     SystemResult,
 )
+from auditor.probe_reasons import reason_in
 from auditor.report.views.context import Context, anchor, finding_order
+from auditor.report.views.dns_cells import DnsCell, caa_cell, dnssec_cell
 from auditor.report.views.values import cut, format_instant, format_value
 
 # The requirement groups whose findings are a row's problems, and the rules behind the
 # certificate counts (measured result, so a waiver hides nothing).
 CERT_GROUPS: Final = frozenset({"tls", "certificates"})
-IPV6_GROUPS: Final = frozenset({"ipv6"})
+#: The IPv6 row also shows the name's DNSSEC and CAA (probes/observe_dns.py): their rules too.
+IPV6_GROUPS: Final = frozenset({"ipv6", "dns"})
 LIVE_GROUPS: Final = CERT_GROUPS | IPV6_GROUPS
 _EXPIRING_RULES: Final = frozenset({"CERT-02", "CERT-03"})
 #: TLS-03: an endpoint's chain; CERT-08: a certificate file's path to the declared CA bundle.
@@ -97,6 +101,8 @@ class Ipv6Row:
     error: str | None  # the whole observation failed: the probe's reason
     problems: tuple[Problem, ...]
     css: str  # "err" | "bad" | ""
+    dnssec: DnsCell  # the name's DNSSEC status (probes/dnssec.py)
+    caa: DnsCell  # who may issue for it (RFC 8659), where the CAA set was found
 
 
 @dataclass(frozen=True, slots=True)
@@ -204,7 +210,7 @@ class LiveTables:
             issuer=self.issuer(cert.get("issuer")),
             key=key_text(cert.get("key_type"), cert.get("key_bits")),
             observed_at=format_instant(record.values.get("observed_at"), self.ctx.lang),
-            error=error,
+            error=None if error is None else reason_in(error, self.ctx.lang),
             problems=problems,
             expired=expired,
             expiring=expiring,
@@ -223,11 +229,14 @@ class LiveTables:
             value = seen.get(key)
             if isinstance(value, bool | int):
                 return Cell(value)
-            return Cell(None, errors.get(f"ipv6.{key}"))
+            reason = errors.get(f"ipv6.{key}")
+            return Cell(None, None if reason is None else reason_in(reason, self.ctx.lang))
 
         addresses = seen.get("aaaa")
         aaaa = format_value(list(addresses), self.ctx.lang) if isinstance(addresses, list) else ""
         ready = error is None and seen.get("ready") is True
+        dnssec = dnssec_cell(_mapping(record.values.get("dnssec")), errors, self.ctx.lang)
+        caa = caa_cell(_mapping(record.values.get("caa")), errors, self.ctx.lang)
         return Ipv6Row(
             system_id=system.id,
             system_anchor=anchor("s", system.id),
@@ -239,9 +248,11 @@ class LiveTables:
             reachable=cell("reachable"),
             same_site=cell("same_site"),
             ready=ready,
-            error=error,
+            error=None if error is None else reason_in(error, self.ctx.lang),
             problems=() if error is not None else self.problem_views(findings),
             css="err" if error is not None else "" if ready else "bad",
+            dnssec=dnssec,
+            caa=caa,
         )
 
 

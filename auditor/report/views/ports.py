@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, fields
 from typing import Any, Final
 
 from auditor.model.results import Finding, Status, SystemResult
+from auditor.probe_reasons import reason_in
 from auditor.report.views.context import Context, anchor
 from auditor.report.views.values import cut
 
@@ -140,6 +141,7 @@ class PortTables:
 
     def __init__(self, ctx: Context) -> None:
         self.t = ctx.t
+        self.lang = ctx.lang
         self.marks: dict[str, PortMark] = {}
 
     def mark(self, code: str, rule_id: str | None) -> PortMark:
@@ -207,7 +209,7 @@ class PortTables:
                     ports=open_ports,
                     not_answering=silent_ports,
                     not_covered=tuple(sorted(acc.not_covered, key=_port_key)),
-                    error=acc.error,
+                    error=None if acc.error is None else reason_in(acc.error, self.lang),
                     css=css,
                 )
             )

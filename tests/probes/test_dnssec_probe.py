@@ -1,0 +1,190 @@
+"""DNSSEC validation and CAA against real signed zones (ldns-signzone) served by a real NSD on
+loopback, from the test's own trust anchor (dnssec_zones.py describes the hierarchy)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from dns_server import NsdServer
+from dnssec_zones import AS_OF, Hierarchy, build
+
+from auditor.probes.caa import probe_caa
+from auditor.probes.dns_wire import Wire
+from auditor.probes.dnssec import DnssecStatus, validate_name
+from auditor.probes.trust_anchor import TrustAnchors, read_trust_anchors
+
+
+@pytest.fixture(scope="module")
+def hierarchy(tmp_path_factory: pytest.TempPathFactory) -> Hierarchy:
+    return build(tmp_path_factory.mktemp("signed"))
+
+
+@pytest.fixture(scope="module")
+def nsd(tmp_path_factory: pytest.TempPathFactory, hierarchy: Hierarchy) -> Iterator[NsdServer]:
+    with NsdServer(tmp_path_factory.mktemp("nsd"), hierarchy.zones) as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def wire(nsd: NsdServer) -> Wire:
+    return Wire(nsd.resolver_config())
+
+
+@pytest.fixture(scope="module")
+def anchors(hierarchy: Hierarchy) -> TrustAnchors:
+    return read_trust_anchors(hierarchy.anchor_file)
+
+
+@pytest.mark.parametrize("host", ["www.tinh.test", "www.an.tinh.test", "an.tinh.test",
+                                  "www.x.ent.tinh.test", "www.tinh3.test", "www.an.tinh3.test"])
+def test_secure(host: str, wire: Wire, anchors: TrustAnchors) -> None:
+    seen = validate_name(host, wire, anchors, AS_OF)
+    assert seen.error is None, seen.error
+    assert seen.status is DnssecStatus.SECURE, seen.reason
+    assert seen.reason is None
+    assert seen.chain[0] == host.split(".", host.count(".") - 1)[-1] + "."
+
+
+def test_wildcard_answer_with_nsec_proof_is_secure(wire: Wire, anchors: TrustAnchors) -> None:
+    seen = validate_name("www.wild.tinh.test", wire, anchors, AS_OF)
+    assert seen.status is DnssecStatus.SECURE, (seen.error, seen.reason)
+
+
+def test_wildcard_answer_without_its_proof_is_bogus(wire: Wire, anchors: TrustAnchors) -> None:
+    """The server's real answer with the NSEC records removed in transit (as an attacker
+    replaying a wildcard answer for a name that exists would)."""
+    import dns.message
+    import dns.name
+    import dns.rdatatype
+
+    class Stripping(Wire):
+        def ask(self, name: dns.name.Name,
+                rdtype: dns.rdatatype.RdataType) -> dns.message.Message:
+            response = super().ask(name, rdtype)
+            if rdtype == dns.rdatatype.A:
+                response.authority = [r for r in response.authority
+                                      if dns.rdatatype.NSEC not in (r.rdtype, r.covers)]
+            return response
+
+    seen = validate_name("www.wild.tinh.test", Stripping(wire.config), anchors, AS_OF)
+    assert seen.status is DnssecStatus.BOGUS
+    assert "without an NSEC proving that no closer name exists" in (seen.reason or "")
+
+
+def test_wildcard_under_nsec3_is_an_error_not_a_verdict(wire: Wire,
+                                                       anchors: TrustAnchors) -> None:
+    seen = validate_name("www.wild.tinh3.test", wire, anchors, AS_OF)
+    assert seen.status is None
+    assert "wildcard" in (seen.error or "") and "not checked" in (seen.error or "")
+
+
+@pytest.mark.parametrize("parent", ["tinh.test", "tinh3.test"])
+def test_unsigned_child_without_ds(parent: str, wire: Wire, anchors: TrustAnchors) -> None:
+    seen = validate_name(f"www.unsigned.{parent}", wire, anchors, AS_OF)
+    assert seen.status is DnssecStatus.UNSIGNED, (seen.error, seen.reason)
+    assert seen.zone == f"unsigned.{parent}."
+    assert "delegation without DS" in (seen.reason or "")
+    assert "no DNSKEY" in (seen.reason or "")
+
+
+def test_opt_out_span_is_insecure_and_said_so(wire: Wire, anchors: TrustAnchors) -> None:
+    seen = validate_name("www.unsigned.optout.test", wire, anchors, AS_OF)
+    assert seen.status is DnssecStatus.UNSIGNED, (seen.error, seen.reason)
+    assert "NSEC3 opt-out span of optout.test." in (seen.reason or "")
+    signed = validate_name("www.an.optout.test", wire, anchors, AS_OF)
+    assert signed.status is DnssecStatus.SECURE, signed.reason
+
+
+@pytest.mark.parametrize("parent", ["tinh.test", "tinh3.test"])
+def test_signed_child_without_ds_is_insecure(parent: str, wire: Wire,
+                                             anchors: TrustAnchors) -> None:
+    seen = validate_name(f"www.island.{parent}", wire, anchors, AS_OF)
+    assert seen.status is DnssecStatus.INSECURE, (seen.error, seen.reason)
+    assert seen.zone == f"island.{parent}."
+    assert "not vouched for by any DS" in (seen.reason or "")
+
+
+@pytest.mark.parametrize(("child", "words"), [
+    ("tampered", "does not verify"),
+    ("expired", "expired at 2026-11-15 00:00:00 UTC"),
+    ("wrongds", "no DNSKEY of wrongds.tinh.test. matches its DS"),
+    ("nosig", "www.nosig.tinh.test. A: no RRSIG"),
+])
+def test_bogus(child: str, words: str, wire: Wire, anchors: TrustAnchors) -> None:
+    seen = validate_name(f"www.{child}.tinh.test", wire, anchors, AS_OF)
+    assert seen.status is DnssecStatus.BOGUS, (seen.error, seen.reason)
+    assert words in (seen.reason or "")
+
+
+def test_expired_zone_is_secure_on_a_day_it_was_valid(wire: Wire, anchors: TrustAnchors) -> None:
+    import datetime as dt
+
+    seen = validate_name("www.expired.tinh.test", wire, anchors, dt.date(2026, 11, 14))
+    assert seen.status is DnssecStatus.SECURE, seen.reason
+
+
+def test_before_inception_is_bogus(wire: Wire, anchors: TrustAnchors) -> None:
+    import datetime as dt
+
+    seen = validate_name("www.tinh.test", wire, anchors, dt.date(2026, 10, 31))
+    assert seen.status is DnssecStatus.BOGUS
+    assert "not valid before 2026-11-01 00:00:00 UTC" in (seen.reason or "")
+
+
+def test_no_anchor_validates_nothing(wire: Wire) -> None:
+    seen = validate_name("www.tinh.test", wire, None, AS_OF)
+    assert seen.status is None and seen.error is None and seen.anchor is None
+
+
+def test_name_outside_the_anchors_is_an_error(wire: Wire, anchors: TrustAnchors) -> None:
+    seen = validate_name("www.other.test", wire, anchors, AS_OF)
+    assert seen.status is None
+    assert "no trust anchor covers www.other.test" in (seen.error or "")
+
+
+@pytest.mark.parametrize(("host", "words"), [
+    ("ghost.tinh.test", "does not exist (NXDOMAIN)"),
+    ("alias.tinh.test", "alias (CNAME)"),
+])
+def test_nothing_to_validate_is_an_error(host: str, words: str, wire: Wire,
+                                         anchors: TrustAnchors) -> None:
+    seen = validate_name(host, wire, anchors, AS_OF)
+    assert seen.status is None
+    assert words in (seen.error or "")
+
+
+def test_unreachable_server_is_an_error(nsd: NsdServer, anchors: TrustAnchors) -> None:
+    from dns_server import free_port
+
+    silent = Wire(nsd.resolver_config(port=free_port(), timeout=0.5))
+    seen = validate_name("www.tinh.test", silent, anchors, AS_OF)
+    assert seen.status is None
+    assert "127.0.0.1" in (seen.error or "")
+
+
+def test_caa_of_the_name_itself(wire: Wire) -> None:
+    caa = probe_caa("an.tinh.test", wire)
+    assert caa.error is None and caa.owner == "an.tinh.test."
+    assert caa.issue == ("",)  # ";": issuance forbidden
+
+
+def test_caa_climbs_to_the_closest_ancestor(wire: Wire) -> None:
+    caa = probe_caa("www.unsigned.tinh.test", wire)
+    assert caa.owner == "tinh.test."
+    assert caa.issue == ("ca.example",)
+    assert caa.iodef == ("mailto:soc@tinh.test",)
+    assert caa.present
+
+
+def test_caa_from_an_nsec3_parent(wire: Wire) -> None:
+    caa = probe_caa("www.island.tinh3.test", wire)
+    assert caa.error is None and caa.owner == "tinh3.test."
+
+
+def test_caa_unknown_above_the_served_zones_is_an_error_not_none(wire: Wire) -> None:
+    """optout.test has no CAA; asking `test.` gets REFUSED from this authoritative server, so
+    whether an ancestor has CAA is unknown: an error, never "no CAA"."""
+    caa = probe_caa("www.optout.test", wire)
+    assert not caa.present
+    assert "answered REFUSED to test. CAA" in (caa.error or "")
