@@ -27,11 +27,9 @@ from cryptography.hazmat.primitives import serialization
 from auditor.bundle.credentials import Signer
 from auditor.bundle.errors import SigningError
 from auditor.bundle.signer_box import find_signer_box
-from auditor.bundle.stamp import certificate_name, organisation, stamp_name, visible_stamp
 from auditor.bundle.timestamp import check_token, pdf_timestamper, timestamp_token
 from auditor.bundle.trust import trust_problems
 from auditor.messages import Msg
-from auditor.report.signature_stamp import VIETNAM
 
 FIELD = "ChuKyNguoiKy"  # "the signer's signature"
 _MAX_PDF = 512 << 20
@@ -55,6 +53,10 @@ def sign_pdf(
     from pyhanko.pdf_utils.misc import PdfError
     from pyhanko.sign import fields, signers
     from pyhanko_certvalidator.registry import SimpleCertificateStore
+
+    # Imported here: `report verify` needs neither Jinja2 nor the browser.
+    from auditor.bundle.stamp import certificate_name, organisation, stamp_name, visible_stamp
+    from auditor.report.signature_stamp import VIETNAM
 
     place = find_signer_box(pdf)
     data = pdf.read_bytes()
