@@ -95,13 +95,22 @@ def print_stamp(lines: Sequence[StampLine], width: float, height: float, lang: s
                 f"cannot print the visible signature (Chromium writes it with its Vietnamese "
                 f"diacritics): {error}",
             )) from None
-    if not _title(pdf).startswith("fits "):
+    verdict = _title(pdf)
+    if verdict.startswith("fits "):
+        return
+    if verdict != "overflow":  # the browser did not run the page's script: fit unknown
         raise StampError(Msg(
-            f"tên người ký hoặc cơ quan quá dài cho ô chữ ký ({width:g} × {height:g} pt, "
-            f"chữ nhỏ nhất {MIN_FONT:g} pt)",
-            f"the signer's name or organisation is too long for the signature box "
-            f"({width:g} × {height:g} pt, smallest text {MIN_FONT:g} pt)",
+            "không kiểm tra được chữ ký hiển thị có vừa ô không (trình duyệt không chạy "
+            "script của trang)",
+            "cannot tell whether the visible signature's text fits its box (the browser did "
+            "not run the page's script)",
         ))
+    raise StampError(Msg(
+        f"tên người ký hoặc cơ quan quá dài cho ô chữ ký ({width:g} × {height:g} pt, "
+        f"chữ nhỏ nhất {MIN_FONT:g} pt)",
+        f"the signer's name or organisation is too long for the signature box "
+        f"({width:g} × {height:g} pt, smallest text {MIN_FONT:g} pt)",
+    ))
 
 
 def _title(pdf: Path) -> str:

@@ -5,6 +5,8 @@ pdfsig checks the signature and leaves the certificate to `report verify --ca-bu
 by `report verify`. The visible signature must sit in the blank of Form 08's signer block,
 found independently here with `pdftotext -bbox-layout`. A flipped byte, bytes appended after
 signing, an untrusted signer and a key that is not the certificate's are each named.
+The stamp's text, read back with `pdftotext` from the widget's rectangle, names the signer with
+their Vietnamese diacritics and the signing time; the page rendered by `pdftoppm` shows it.
 """
 
 from __future__ import annotations
