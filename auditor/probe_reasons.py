@@ -74,6 +74,53 @@ _PHRASES: dict[str, str] = {
     "trust not judged: ": "chưa đánh giá được độ tin cậy: ",
     "no CA bundle declared (tls_policy.ca_bundle)": (
         "chưa khai báo tệp CA tin cậy (tls_policy.ca_bundle)"),
+    # revocation (OCSP staples and responders, CRLs: probes/revocation.py)
+    "the server staples no OCSP response": "máy chủ không gửi kèm phản hồi OCSP",
+    "the OCSP responder / CRL named in the certificate was not asked: run with --revocation": (
+        "chưa hỏi máy chủ OCSP / CRL ghi trong chứng thư: chạy với --revocation"),
+    "OCSP staple": "phản hồi OCSP gửi kèm",
+    "the status request saw another certificate (serial ": (
+        "lần yêu cầu trạng thái thấy một chứng thư khác (số hiệu "),
+    "OCSP responder": "máy chủ OCSP",
+    "CRL file ": "tệp CRL ",
+    "stale: its nextUpdate ": "đã cũ: nextUpdate ",
+    "the certificate is unknown to it": "không biết chứng thư này",
+    "the responder answered '": "máy chủ OCSP trả lời '",
+    "the signature verifies neither with the issuer's key nor a delegated responder's": (
+        "chữ ký không khớp khóa của tổ chức cấp hay của máy chủ OCSP được ủy quyền"),
+    "the responder's certificate was not issued by the certificate's issuer": (
+        "chứng thư của máy chủ OCSP không do tổ chức cấp chứng thư này cấp"),
+    "the responder's certificate lacks the id-kp-OCSPSigning key usage": (
+        "chứng thư của máy chủ OCSP không có mục đích id-kp-OCSPSigning"),
+    "the responder's certificate is not valid at the audit date": (
+        "chứng thư của máy chủ OCSP không hợp lệ tại ngày đánh giá"),
+    "the response does not name this certificate": "phản hồi không nói về chứng thư này",
+    "the CRL was not issued by the certificate's issuer": (
+        "CRL không do tổ chức cấp chứng thư này phát hành"),
+    "the CRL's signature does not verify with the issuer's key": (
+        "chữ ký của CRL không khớp khóa của tổ chức cấp"),
+    "not a CRL (DER or PEM): ": "không phải CRL (DER hoặc PEM): ",
+    "not an OCSP response: ": "không phải phản hồi OCSP: ",
+    "not followed: only http:// URLs are asked": "không truy cập: chỉ hỏi các URL http://",
+    "answer larger than ": "câu trả lời lớn hơn ",
+    "the certificate names no OCSP responder and no CRL distribution point (http://)": (
+        "chứng thư không ghi máy chủ OCSP hay điểm phân phối CRL (http://)"),
+    "the certificate's issuer is neither in the chain the server sent nor in the CA bundle": (
+        "tổ chức cấp chứng thư không có trong chuỗi máy chủ gửi hay trong tệp CA"),
+    "no OCSP answer or CRL can be checked without it": (
+        "không kiểm tra được phản hồi OCSP hay CRL nếu thiếu nó"),
+    "timed out during the status request": "hết thời gian chờ khi yêu cầu trạng thái chứng thư",
+    "connection refused during the status request": (
+        "kết nối bị từ chối khi yêu cầu trạng thái chứng thư"),
+    "timed out during the status-requesting handshake": (
+        "hết thời gian chờ khi bắt tay yêu cầu trạng thái chứng thư"),
+    "status-requesting handshake failed: ": "bắt tay yêu cầu trạng thái chứng thư thất bại: ",
+    "no CRL file the inventory declares (tls_policy.crl_files) is from this certificate's "
+    "issuer": "không có tệp CRL nào khai báo (tls_policy.crl_files) của tổ chức cấp chứng thư này",
+    "not read: the CRL file is outside the inventory's folder tree (after following symbolic "
+    "links); pass --allow-cert-path DIR to read it there": (
+        "không đọc: tệp CRL nằm ngoài cây thư mục của danh mục kiểm kê (sau khi theo liên kết "
+        "tượng trưng); dùng --allow-cert-path DIR để đọc ở đó"),
     # certificate files
     "no certificate in the file": "không có chứng thư trong tệp",
     "not a certificate: neither PEM, DER, PKCS#7 nor PKCS#12": (

@@ -8,7 +8,8 @@ ports of 127.0.0.1, and runs, under `valgrind --tool=callgrind`, one Python proc
 imports `auditor.probes.tls` from each source tree (this checkout by default; `--src DIR`
 adds a tree such as `git archive REV auditor | tar -x -C DIR`) and probes every endpoint one
 after another with the `probe tls` defaults minus the TLS 1.0/1.1 checks (one verifying
-handshake each). The same process probing no endpoint is subtracted, so what is left is the
+handshake each, then the request for an OCSP staple where the tree makes one, as the runner
+does). The same process probing no endpoint is subtracted, so what is left is the
 probe's work per endpoint: the handshake, reading the chain, the facts and the verdicts at the
 audit date. The server's work is not counted (another process).
 """
@@ -35,17 +36,25 @@ import datetime as dt, sys
 from pathlib import Path
 sys.path.insert(0, sys.argv[1])
 from auditor.probes.tls import probe_endpoint
+try:  # the staple request the runner makes after each handshake (issue 16); older trees lack it
+    from auditor.probes.revocation import endpoint_revocation
+except ImportError:
+    endpoint_revocation = None
 ca = Path(sys.argv[2])
 ports = [int(p) for p in sys.argv[3].split(",") if p]
 as_of = dt.date.fromisoformat(sys.argv[4])
 # One endpoint first, outside the count of both runs alike: lazy imports and first-use caches.
 probe_endpoint(sys.argv[5], int(sys.argv[6]), sys.argv[5], sys.argv[5], 10.0, ca, as_of,
                check_legacy=False)
+if endpoint_revocation is not None:
+    endpoint_revocation(sys.argv[5], int(sys.argv[6]), sys.argv[5], ca, 10.0, as_of, False)
 for port in ports:
     seen = probe_endpoint(sys.argv[5], port, sys.argv[5], sys.argv[5], 10.0, ca, as_of,
                           check_legacy=False)
     if seen.error or not seen.chain_verified:
         raise SystemExit(f"port {port}: {seen.error or seen.verify_error}")
+    if endpoint_revocation is not None:
+        endpoint_revocation(sys.argv[5], port, sys.argv[5], ca, 10.0, as_of, False)
 """
 
 

@@ -19,7 +19,9 @@ cd "$(dirname "$0")/.."
 #                      the independent check of its PAdES signature; pdftotext also at run
 #                      time, to find Form 08's signer block (`auditor report sign`)
 #   openssl            `openssl cms -verify`: the independent check of a bundle's signature
-#                      (tests/e2e/test_cli_bundle.py)
+#                      (tests/e2e/test_cli_bundle.py); `openssl s_server -status_file` (TLS
+#                      servers stapling OCSP responses) and the `openssl ocsp` responder of
+#                      the revocation tests (tests/probes/test_tls_revocation.py)
 #   libreoffice-calc-nogui  headless LibreOffice: re-saves filled agency workbooks as an office
 #                      program does and converts them to CSV (tests/e2e/test_workbook_office.py)
 #   ldnsutils          ldns-keygen and ldns-signzone: the DNSSEC tests make their own keys and

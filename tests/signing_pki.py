@@ -16,10 +16,10 @@ NOW = dt.datetime.now(dt.UTC).replace(microsecond=0)
 DAY = dt.timedelta(days=1)
 
 
-def _name(common: str) -> x509.Name:
+def _name(common: str, organisation: str) -> x509.Name:
     return x509.Name([
         x509.NameAttribute(NameOID.COUNTRY_NAME, "VN"),
-        x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Auditor Test PKI"),
+        x509.NameAttribute(NameOID.ORGANIZATION_NAME, organisation),
         x509.NameAttribute(NameOID.COMMON_NAME, common),
     ])
 
@@ -59,9 +59,10 @@ def issue(
     not_before: dt.datetime | None = None,
     not_after: dt.datetime | None = None,
     purposes: list[x509.ObjectIdentifier] | None = None,
+    organisation: str = "Auditor Test PKI",
 ) -> Issued:
     key = ec.generate_private_key(ec.SECP256R1())
-    subject = _name(common)
+    subject = _name(common, organisation)
     builder = (
         x509.CertificateBuilder()
         .subject_name(subject)

@@ -4,7 +4,9 @@ Signing adds one incremental update to the PDF: a signature field whose visible 
 sits in the blank under Form 08's signer block (`signer_box`), a CMS signature (SHA-256,
 PAdES baseline: subfilter ETSI.CAdES.detached) by the signer's certificate with the chain
 given. The page the report printed is left as it was, so the PDF verifies in ordinary PDF
-readers (and in poppler's `pdfsig`).
+readers (and in poppler's `pdfsig`). The widget's appearance is a page printed by Chromium
+(`stamp`, `report.signature_stamp`): who signed, the organisation and the signing time, in
+Vietnamese with its diacritics (or in English).
 
 Verification (`verify_pdf`): exactly the signatures the file holds, each intact (its digest
 and signature), covering the whole file (nothing appended after it), and made by a signer
@@ -15,7 +17,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -34,26 +35,32 @@ FIELD = "ChuKyNguoiKy"  # "the signer's signature"
 _MAX_PDF = 512 << 20
 
 
-def _ascii(text: str) -> str:
-    """The stamp's text in the PDF standard fonts (no font embedding without fontTools):
-    Vietnamese without its diacritics (đ → d), the full name stays in the certificate."""
-    folded = text.replace("Đ", "D").replace("đ", "d")
-    return unicodedata.normalize("NFKD", folded).encode("ascii", "ignore").decode()
-
-
-def sign_pdf(pdf: Path, signer: Signer, *, tsa: str | None = None) -> bytes:
+def sign_pdf(
+    pdf: Path, signer: Signer, *, tsa: str | None = None, lang: str = "vi",
+    signer_name: str | None = None, browser: Path | None = None,
+) -> bytes:
     """The signed PDF's bytes (the caller writes them atomically); with `tsa`, an RFC 3161
-    time stamp from that authority over the signature (PAdES B-T)."""
+    time stamp from that authority over the signature (PAdES B-T).
+
+    The visible signature says who signed (`stamp.stamp_name`: the certificate's name, or
+    `signer_name`), the organisation and the signing time, in `lang`, printed by Chromium
+    (`browser`, else found as for the annual report's PDF) so that Vietnamese keeps its
+    diacritics. The time it shows is the signature's own signing time (the CMS signingTime
+    and the signature's /M), fixed before the stamp is printed."""
     from asn1crypto import keys  # type: ignore[import-untyped, unused-ignore]
     from asn1crypto import x509 as asn1_x509  # type: ignore[import-untyped, unused-ignore]
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.pdf_utils.misc import PdfError
     from pyhanko.sign import fields, signers
-    from pyhanko.stamp import TextStampStyle
     from pyhanko_certvalidator.registry import SimpleCertificateStore
+
+    # Imported here: `report verify` needs neither Jinja2 nor the browser.
+    from auditor.bundle.stamp import certificate_name, organisation, stamp_name, visible_stamp
+    from auditor.report.signature_stamp import VIETNAM
 
     place = find_signer_box(pdf)
     data = pdf.read_bytes()
+    shown = stamp_name(signer.certificate, signer_name)
 
     def asn1(certificate: x509.Certificate) -> Any:
         return asn1_x509.Certificate.load(certificate.public_bytes(serialization.Encoding.DER))
@@ -68,34 +75,59 @@ def sign_pdf(pdf: Path, signer: Signer, *, tsa: str | None = None) -> bytes:
             [asn1(c) for c in signer.chain]
         ),
     )
-    common = signer.certificate.subject.get_attributes_for_oid(x509.NameOID.COMMON_NAME)
-    name = str(common[0].value) if common else signer.certificate.subject.rfc4514_string()
-    style = TextStampStyle(
-        stamp_text="Da ky so / Digitally signed\n%(name)s\n%(ts)s", border_width=1,
-    )
-    pdf_signer = signers.PdfSigner(
-        signers.PdfSignatureMetadata(
-            field_name=FIELD, md_algorithm="sha256", subfilter=fields.SigSeedSubFilter.PADES,
-            name=name,
-        ),
-        signer=simple,
-        stamp_style=style,
-        timestamper=pdf_timestamper(tsa) if tsa is not None else None,
-        new_field_spec=fields.SigFieldSpec(sig_field_name=FIELD, on_page=place.page,
-                                           box=place.box),
-    )
-    out = io.BytesIO()
     try:
         writer = IncrementalPdfFileWriter(io.BytesIO(data), strict=False)
-        if writer.prev.embedded_signatures:
-            # Form 08 has one signer line; a second signature would hide the first one's
-            # verdict behind "which signature?" (verify_pdf wants exactly one).
-            raise SigningError(Msg(f"{pdf}: PDF đã được ký", f"{pdf}: the PDF is already signed"))
-        pdf_signer.sign_pdf(writer, output=out, appearance_text_params={"name": _ascii(name)})
+        already = bool(writer.prev.embedded_signatures)
     except (PdfError, ValueError, KeyError) as error:
-        raise SigningError(Msg(f"{pdf}: không ký được PDF ({error})",
-                               f"{pdf}: cannot sign the PDF ({error})")) from None
+        raise _cannot_sign(pdf, error) from None
+    if already:
+        # Form 08 has one signer line; a second signature would hide the first one's
+        # verdict behind "which signature?" (verify_pdf wants exactly one).
+        raise SigningError(Msg(f"{pdf}: PDF đã được ký", f"{pdf}: the PDF is already signed"))
+    # Whole seconds: the CMS signingTime keeps no more, and the stamp must show that time.
+    moment = dt.datetime.now(VIETNAM).replace(microsecond=0)
+    out = io.BytesIO()
+    with visible_stamp(place.box, shown, organisation(signer.certificate), moment, lang,
+                       browser=browser) as style:
+        pdf_signer = _signer_at(moment)(
+            signers.PdfSignatureMetadata(
+                field_name=FIELD, md_algorithm="sha256",
+                subfilter=fields.SigSeedSubFilter.PADES,
+                name=certificate_name(signer.certificate),
+            ),
+            signer=simple,
+            stamp_style=style,
+            timestamper=pdf_timestamper(tsa) if tsa is not None else None,
+            new_field_spec=fields.SigFieldSpec(sig_field_name=FIELD, on_page=place.page,
+                                               box=place.box),
+        )
+        try:
+            pdf_signer.sign_pdf(writer, output=out)
+        except (PdfError, ValueError, KeyError) as error:
+            raise _cannot_sign(pdf, error) from None
     return out.getvalue()
+
+
+def _cannot_sign(pdf: Path, error: Exception) -> SigningError:
+    return SigningError(Msg(f"{pdf}: không ký được PDF ({error})",
+                            f"{pdf}: cannot sign the PDF ({error})"))
+
+
+def _signer_at(moment: dt.datetime) -> type[Any]:
+    """A pyHanko PdfSigner whose signing time is `moment` rather than its own clock reading
+    (pyHanko reads the clock once per session, after the stamp has been printed)."""
+    from pyhanko.pdf_utils.writer import BasePdfFileWriter
+    from pyhanko.sign.signers import PdfSigner
+    from pyhanko.sign.signers.pdf_signer import PdfSigningSession
+
+    class SignerAt(PdfSigner):
+        def init_signing_session(self, pdf_out: BasePdfFileWriter,
+                                 existing_fields_only: bool = False) -> PdfSigningSession:
+            session = super().init_signing_session(pdf_out, existing_fields_only)
+            session.system_time = moment
+            return session
+
+    return SignerAt
 
 
 @dataclass(frozen=True)

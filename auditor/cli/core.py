@@ -29,6 +29,7 @@ COMMANDS: Mapping[str, str] = {
     "gate": "auditor.cli.audit:gate",
     "history": "auditor.cli.history:history",
     "level": "auditor.cli.audit:level",
+    "national": "auditor.cli.national:national",
     "probe": "auditor.cli.probe:probe",
     "report": "auditor.cli.report:report",
     "rules": "auditor.cli.rules:rules",

@@ -116,6 +116,13 @@ _LIVE_OPTIONS = (
         "an error (not checked).",
     ),
     click.option(
+        "--revocation",
+        is_flag=True,
+        help="Also ask the OCSP responder, else fetch the CRL, at the http:// URLs each "
+        "endpoint's certificate names (servers the inventory does not name; off by default). "
+        "Without it only the OCSP response the server staples is judged.",
+    ),
+    click.option(
         "--allow-cert-path",
         "allow_cert_paths",
         multiple=True,
@@ -162,6 +169,7 @@ def probe_options(
         resolver=config,
         check_legacy=not live["no_legacy"],
         probes=probes,
+        revocation=live["revocation"],
         trust_anchors=live["trust_anchor"],
     )
 
@@ -181,6 +189,7 @@ def live_request(
 _LIVE_KEYS = (
     "live",
     "no_legacy",
+    "revocation",
     "resolver",
     "ns_port",
     "trust_anchor",

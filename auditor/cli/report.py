@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from auditor.cli.national import report_national
 from auditor.cli.options import (
     as_paths,
     checklist_option,
@@ -22,6 +23,10 @@ from auditor.messages import Msg
 @click.group()
 def report() -> None:
     """Reports built from the audits recorded in the history store."""
+
+
+# `report national` lives beside `national import` (auditor/cli/national.py).
+report.add_command(report_national)
 
 
 @report.command("annual")

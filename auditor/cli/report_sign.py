@@ -21,19 +21,30 @@ from auditor.messages import Msg
 @click.option("--tsa", metavar="URL",
               help="An RFC 3161 time-stamping authority: its token makes the signing time "
               "the TSA's, not the signer's clock.")
+@click.option("--signer-name", metavar="TEXT",
+              help="The name the visible signature shows: the certificate's name (CN) written "
+              "with its Vietnamese diacritics, e.g. 'Nguyễn Văn A' for 'NGUYEN VAN A' "
+              "(default: the CN as it is; another name is refused).")
+@click.option("--browser", metavar="PATH",
+              help="Chromium to print the visible signature with (default $AUDITOR_CHROMIUM, "
+              "else chromium on PATH); without one nothing is signed.")
 @lang_option
 def report_sign(
     pdf: str, output: str, cert: str | None, key: str | None, pkcs12_file: str | None,
-    chain: str | None, tsa: str | None, lang: str,
+    chain: str | None, tsa: str | None, signer_name: str | None, browser: str | None,
+    lang: str,
 ) -> None:
     """Sign the annual report PDF ('report annual --pdf') as PAdES, with a visible signature
-    in the blank of Form 08's signer block."""
+    in the blank of Form 08's signer block: who signed, the organisation (the certificate's O)
+    and the signing time (Vietnam time), in the language of --lang, with Vietnamese
+    diacritics (printed by Chromium, as the report itself)."""
     from auditor.bundle.pades import sign_pdf
     from auditor.report.outputs import Staging, plan_outputs
 
     (target,) = plan_outputs([("--output", output)], no_stdout=["--output"])
     signer = load_cli_signer(cert, key, pkcs12_file, chain)
-    signed = sign_pdf(Path(pdf), signer, tsa=tsa)
+    signed = sign_pdf(Path(pdf), signer, tsa=tsa, lang=lang, signer_name=signer_name,
+                      browser=Path(browser) if browser else None)
     with Staging([target]) as staged:
         staged.write(target, signed)
         staged.commit()

@@ -82,6 +82,12 @@ class TlsPolicy(FrozenModel):
         "phủ), relative to the inventory file that names it; the only trust anchors of the "
         "system's certificate files (CERT-08)",
     )
+    crl_files: tuple[Text, ...] = Field(
+        default=(),
+        description="Certificate revocation lists (DER or PEM) to judge the system's "
+        "certificates against (CERT-09), relative to the inventory file that names them; read "
+        "only inside the inventory's folder tree (or --allow-cert-path)",
+    )
     expiry_warning_days: Annotated[int, Field(ge=0, le=3650)] | None = Field(
         default=None,
         description="Warn this many days before a certificate expires; a value laxer than the "

@@ -30,7 +30,7 @@ from pathlib import Path
 
 from cryptography import x509
 from cryptography.exceptions import UnsupportedAlgorithm
-from cryptography.hazmat.primitives.serialization import pkcs7, pkcs12
+from cryptography.hazmat.primitives.serialization import Encoding, pkcs7, pkcs12
 
 from auditor.probes.certinfo import (
     UNREADABLE_ERRORS,
@@ -64,6 +64,8 @@ class CertFileObservation:
     unreadable: tuple[UnreadableCert, ...] = ()
     #: The file's trust verdict against the CA bundle (certtrust.py); None when not judged.
     trust: FileTrust | None = None
+    #: The readable certificates, leaf first (DER): judged against declared CRL files.
+    chain_der: tuple[bytes, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -323,4 +325,5 @@ def read_certificate_file(
     return CertFileObservation(
         path=shown, as_of=as_of, format=fmt, certificates=tuple(facts),
         unreadable=tuple(broken), trust=trust,
+        chain_der=tuple(c.public_bytes(Encoding.DER) for c in ordered),
     )

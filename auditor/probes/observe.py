@@ -5,8 +5,8 @@ Probes never decide compliance; this module only names what they saw:
 - collection `tls`: one item per endpoint and address, subject `host:port [address]`, with
   `observed_at` (when the handshake was made, UTC), `verified_at` (the audit-date instant the
   chain verdict stands for), `protocol`, `tls13`, `chain_verified`, `verify_reason`,
-  `hostname_matches`, `tls1_0_accepted`, `tls1_1_accepted`, `legacy_accepted`, `redirect.*`
-  and `cert.*`;
+  `hostname_matches`, `tls1_0_accepted`, `tls1_1_accepted`, `legacy_accepted`, `redirect.*`,
+  `cert.*` and `revocation.*` (revocation_facts.py);
 - collection `certs`: one item per certificate seen, on an endpoint address (same subject) or
   in a file (`file:<path>`), with `cert.*` and `intermediates_min_days_left`; a file also has
   `trust_verified`, `trust_reason`, `trust_error`, `trust_judged_at` (certtrust.py; absent
@@ -30,6 +30,7 @@ from auditor.facts import SystemObservations
 from auditor.model.results import Origin
 from auditor.probes.certinfo import CertFacts, IntermediateFacts, chain_keys, weakest_signatures
 from auditor.probes.observe_dns import dns_values
+from auditor.probes.revocation_facts import revocation_facts
 from auditor.probes.runner import FileResult, Ipv6Result, ProbeResults, TlsResult
 from auditor.probes.tls import TlsObservation
 
@@ -216,6 +217,9 @@ def tls_items(result: TlsResult) -> tuple[Item, Item]:
             values["verify_error"] = tls.verify_error
     _legacy(tls, values, errors)
     _redirect(result, values, errors)
+    if result.revocation is not None:
+        revocation_facts(result.revocation, values, errors,
+                         tls.cert.serial_hex if tls.cert is not None else None)
     cert_item_values: dict[str, Any] = {**base, "source": "tls"}
     cert_errors: dict[str, str] = {}
     if tls.cert is not None:
@@ -223,6 +227,9 @@ def tls_items(result: TlsResult) -> tuple[Item, Item]:
         cert_item_values["cert"] = values["cert"]
         cert_errors = _intermediates(cert_item_values, tls.cert, tls.chain_presented,
                                      tls.chain_note)
+    if "revocation" in values:  # CERT-09 judges the certificate (per: certs) as well
+        cert_item_values["revocation"] = values["revocation"]
+        cert_errors.update({k: v for k, v in errors.items() if k.startswith("revocation.")})
     return (Item(subject, values, origins, errors),
             Item(subject, cert_item_values, origins, cert_errors))
 
@@ -257,6 +264,8 @@ def file_item(result: FileResult) -> Item:
     values["chain_observable"] = True  # everything the file holds is in hand
     chain_signatures(values, leaf.intermediates)
     errors: dict[str, str] = {}
+    if result.revocation is not None:
+        revocation_facts(result.revocation, values, errors)
     trust = observation.trust
     if trust is not None and trust.reason.value != "no_ca_bundle":
         if trust.verified is None:

@@ -34,6 +34,11 @@ from auditor.probes.dns_wire import Wire
 from auditor.probes.dnssec import DnssecObservation, validate_name
 from auditor.probes.http import Redirect, check_redirect, fetch
 from auditor.probes.ipv6 import Ipv6Observation, probe_web_ipv6
+from auditor.probes.revocation import (
+    RevocationObservation,
+    certificate_file_revocation,
+    endpoint_revocation,
+)
 from auditor.probes.samesite import SiteComparison, compare_sites
 from auditor.probes.targets import CertFileTarget, EndpointTarget, ProbePlan
 from auditor.probes.tls import TlsObservation, probe_endpoint
@@ -57,6 +62,8 @@ class ProbeOptions:
     resolver: ResolverConfig = field(default_factory=ResolverConfig)
     check_legacy: bool = True
     probes: frozenset[str] = frozenset(PROBES)
+    #: Ask the OCSP responders and CRL distribution points the certificates name (--revocation).
+    revocation: bool = False
     #: DNSSEC trust anchors (--trust-anchor), overriding those the inventory declares; with
     #: neither, DNSSEC is not validated (rule manual).
     trust_anchors: TrustAnchors | None = None
@@ -69,6 +76,7 @@ class TlsResult:
     target: EndpointTarget
     tls: TlsObservation
     redirect: Redirect | None = None
+    revocation: RevocationObservation | None = None  # None when the handshake failed
 
 
 @dataclass(frozen=True)
@@ -92,6 +100,7 @@ class DnsResult:
 class FileResult:
     target: CertFileTarget
     observation: CertFileObservation
+    revocation: RevocationObservation | None = None  # against tls_policy.crl_files
 
 
 @dataclass
@@ -233,7 +242,12 @@ def _tls_task(
         redirect = None
         if target.http_url is not None:
             redirect = check_redirect(target.http_url, address, timeout=options.timeout)
-        return TlsResult(target, observation, redirect)
+        revocation = None
+        if observation.ok:
+            revocation = endpoint_revocation(target.host, target.port, address,
+                                             target.ca_bundle, options.timeout, options.as_of,
+                                             options.revocation, target.crls)
+        return TlsResult(target, observation, redirect, revocation)
 
     return _Task(address or target.host, f"tls {target.host}:{target.port}", run, failed)
 
@@ -293,10 +307,13 @@ def _file_task(target: CertFileTarget, as_of: dt.date) -> _Task[FileResult]:
     def run() -> FileResult:
         if target.refused is not None:  # outside the allowed folders: never opened
             return failed(target.refused)
-        return FileResult(target, read_certificate_file(
+        observation = read_certificate_file(
             Path(target.resolved), as_of=as_of, ca_bundle=target.ca_bundle,
             bundle_refused=target.bundle_refused,
-        ))
+        )
+        revocation = certificate_file_revocation(observation.chain_der, target.ca_bundle,
+                                                 target.crls, as_of)
+        return FileResult(target, observation, revocation)
 
     return _Task("files", f"file {target.path}", run, failed)
 
@@ -351,7 +368,7 @@ def run_probes(
         done = pool.map(tasks)
         # Each system keeps its own target (its URL and policy) on the shared observation.
         results.tls = [
-            TlsResult(target, done[i].tls, done[i].redirect)
+            TlsResult(target, done[i].tls, done[i].redirect, done[i].revocation)
             for target, i in zip(targets, index, strict=True)
         ]
 

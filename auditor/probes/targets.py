@@ -21,6 +21,16 @@ from auditor.model.results import Origin
 
 
 @dataclass(frozen=True)
+class CrlRef:
+    """A CRL file the inventory names (tls_policy.crl_files)."""
+
+    path: str  # as written in the inventory
+    resolved: Path
+    #: Why it is not read (outside the folders certificate files may be read from).
+    refused: str | None = None
+
+
+@dataclass(frozen=True)
 class EndpointTarget:
     """One URL of one system, with what the probes need to judge it."""
 
@@ -40,6 +50,7 @@ class EndpointTarget:
     trust_anchor: Path | None = None
     #: Why that anchor is not read (outside the allowed folders): DNSSEC is then an error.
     anchor_refused: str | None = None
+    crls: tuple[CrlRef, ...] = ()  # tls_policy.crl_files
 
     @property
     def host_is_ip(self) -> bool:
@@ -68,6 +79,7 @@ class CertFileTarget:
     ca_bundle: Path | None = None
     #: Why the trust is not judged (the CA bundle lies outside the allowed folders).
     bundle_refused: str | None = None
+    crls: tuple[CrlRef, ...] = ()  # tls_policy.crl_files
 
 
 CERT_PATH_REFUSED = (
@@ -80,6 +92,12 @@ TRUST_ANCHOR_REFUSED = (
     "not validated: the trust anchor file the inventory names (dns_policy.trust_anchor) is "
     "outside the inventory's folder tree (after following symbolic links); pass "
     "--allow-cert-path DIR to read it there"
+)
+
+
+CRL_PATH_REFUSED = (
+    "not read: the CRL file is outside the inventory's folder tree (after following symbolic "
+    "links); pass --allow-cert-path DIR to read it there"
 )
 
 
@@ -193,6 +211,16 @@ def plan_probes(
         anchor = _declared_anchor(system, origins, base, roots)
         if anchor is not None:
             anchors.append(anchor)
+        crls: tuple[CrlRef, ...] = ()
+        if policy is not None and policy.crl_files:
+            where = nearest(origins, "tls_policy.crl_files")
+            resolved_crls = [_relative_to(where, path, base) for path in policy.crl_files]
+            crls = tuple(
+                CrlRef(path, resolved,
+                       CRL_PATH_REFUSED if roots is not None and _outside(resolved, roots)
+                       else None)
+                for path, resolved in zip(policy.crl_files, resolved_crls, strict=True)
+            )
         addresses = _declared_addresses(system)
         urls: dict[str, EndpointKind] = {e.url: e.kind for e in system.endpoints}
         http_urls = {e.url: e.http_url for e in system.endpoints}
@@ -220,6 +248,7 @@ def plan_probes(
                     refused=bundle_refused,
                     trust_anchor=None if anchor is None else anchor.resolved,
                     anchor_refused=None if anchor is None else anchor.refused,
+                    crls=crls,
                 )
             )
         for ref in system.certificates:
@@ -229,7 +258,8 @@ def plan_probes(
             resolved = _relative_to(where, ref.file, base)
             refused = CERT_PATH_REFUSED if roots is not None and _outside(resolved, roots) else None
             files.append(
-                CertFileTarget(system.id, ref.file, resolved, refused, bundle, bundle_refused)
+                CertFileTarget(system.id, ref.file, resolved, refused, bundle, bundle_refused,
+                               crls)
             )
     return ProbePlan(tuple(endpoints), tuple(files), tuple(systems), tuple(anchors))
 

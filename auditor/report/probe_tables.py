@@ -28,6 +28,10 @@ _LABELS: dict[str, dict[str, str]] = {
         "trust": "Tin cậy",
         "name": "Đúng tên",
         "legacy": "TLS 1.0/1.1",
+        "revocation": "Thu hồi",
+        "revocation_good": "chưa thu hồi",
+        "revocation_revoked": "đã thu hồi",
+        "revocation_unknown": "chưa rõ",
         "url": "Địa chỉ",
         "aaaa": "AAAA",
         "ns": "NS có IPv6",
@@ -69,6 +73,10 @@ _LABELS: dict[str, dict[str, str]] = {
         "trust": "Trusted",
         "name": "Name ok",
         "legacy": "TLS 1.0/1.1",
+        "revocation": "Revocation",
+        "revocation_good": "not revoked",
+        "revocation_revoked": "revoked",
+        "revocation_unknown": "not known",
         "url": "URL",
         "aaaa": "AAAA",
         "ns": "NS with IPv6",
@@ -160,6 +168,7 @@ def tls_table(observations: Mapping[str, SystemObservations], console: Console, 
         "trust",
         "name",
         "legacy",
+        "revocation",
     ):
         table.add_column(labels[key])
     rows = 0
@@ -180,6 +189,7 @@ def tls_table(observations: Mapping[str, SystemObservations], console: Console, 
                     "",
                     "",
                     "",
+                    "",
                 )
                 continue
             issuer = str(cert.values.get("cert", {}).get("issuer", ""))
@@ -193,11 +203,27 @@ def tls_table(observations: Mapping[str, SystemObservations], console: Console, 
                 _trust_cell(connection, cert, labels, lang),
                 _cell(connection, "hostname_matches", labels) if connection else labels["none"],
                 _cell(connection, "legacy_accepted", labels) if connection else labels["none"],
+                _revocation_cell(cert, labels, lang),
             )
     if rows:
         console.print(table)
     else:
         console.print(labels["empty"])
+
+
+def _revocation_cell(cert: Item, labels: Mapping[str, str], lang: str) -> str:
+    """What is known of the certificate's revocation (revocation_facts.py), not judged."""
+    reason = cert.errors.get("revocation.status")
+    if reason is not None:
+        return _error_cell(reason, labels, lang)
+    revocation = cert.values.get("revocation")
+    status = revocation.get("status") if isinstance(revocation, Mapping) else None
+    if status is None:
+        return labels["revocation_unknown"]
+    words = labels.get(f"revocation_{status}", escape(str(status)))
+    source = revocation.get("source") if isinstance(revocation, Mapping) else None
+    shown = f"{words} ({escape(str(source))})" if source else words
+    return f"[red]{shown}[/red]" if status == "revoked" else shown
 
 
 def _error_cell(reason: str, labels: Mapping[str, str], lang: str) -> str:

@@ -65,6 +65,10 @@ CASES: dict[str, tuple[tuple[str, ...], tuple[int, ...], tuple[str, ...]]] = {
                     (*HEAVY, *EDGES, "pydantic", "rich", "auditor.bundle", "pyhanko")),
     "report-help": (("report", "--help"), (0,),
                     (*HEAVY, *EDGES, "pydantic", "rich", "auditor.bundle", "pyhanko")),
+    "national-help": (("national", "--help"), (0,),
+                      (*HEAVY, *EDGES, "pydantic", "rich", "auditor.bundle", "auditor.national")),
+    "national-import-help": (("national", "import", "--help"), (0,),
+                             (*HEAVY, *EDGES, "pydantic", "rich", "auditor.national")),
     "scan-help": (("scan", "--help"), (0,), (*HEAVY, *EDGES, "pydantic", "rich")),
     "workbook-help": (("workbook", "--help"), (0,),
                       (*HEAVY, *EDGES, "pydantic", "rich", "ruamel", "auditor.workbook")),
@@ -117,7 +121,8 @@ def test_help_lists_every_command_with_its_help() -> None:
 @pytest.mark.parametrize(
     ("group", "commands"),
     [("rules", ["list", "show"]), ("probe", ["dns", "ipv6", "tls"]),
-     ("history", ["diff", "list", "show"]), ("report", ["annual", "sign", "verify"]),
+     ("history", ["diff", "list", "show"]), ("report", ["annual", "national", "sign", "verify"]),
+     ("national", ["import"]),
      ("bundle", ["create", "verify"]),
      ("workbook", ["export", "import"])],
 )

@@ -5,10 +5,13 @@ pdfsig checks the signature and leaves the certificate to `report verify --ca-bu
 by `report verify`. The visible signature must sit in the blank of Form 08's signer block,
 found independently here with `pdftotext -bbox-layout`. A flipped byte, bytes appended after
 signing, an untrusted signer and a key that is not the certificate's are each named.
+The stamp's text, read back with `pdftotext` from the widget's rectangle, names the signer with
+their Vietnamese diacritics and the signing time; the page rendered by `pdftoppm` shows it.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 import shutil
@@ -211,3 +214,123 @@ def test_time_stamped_pdf(work: dict[str, Any], tmp_path: Path, trusted: bool) -
     else:
         assert result.code == 1
         assert "time stamp: the TSA (CN=Test Time-Stamping Authority" in result.stderr
+
+
+# --- the visible signature's text: Vietnamese with its diacritics ---------------------------
+
+PERSON = "Nguyễn Thị Hồng Ngọc"  # ễ ị ồ ọ: four tone marks, two of them stacked on a hat
+ORGANISATION = "Sở Khoa học và Công nghệ tỉnh An Bình"
+VIETNAM = dt.timezone(dt.timedelta(hours=7))
+
+
+def _sign_as(work: dict[str, Any], tmp_path: Path, common: str, *extra: str,
+             organisation: str = ORGANISATION) -> tuple[CliResult, Path]:
+    pki: Pki = work["pki"]
+    person = issue(common, pki.gov_ca, organisation=organisation)
+    out = tmp_path / "person.pdf"
+    signed = run_cli("report", "sign", work["pdf"], "-o", out,
+                     *pki.signer_files(person, "person"), *extra)
+    return signed, out
+
+
+def _box(pdf: Path) -> tuple[float, float, float, float]:
+    """The signature widget's rectangle: (left, top, width, height) in points, top-left
+    origin (pdftotext's and pdftoppm's), read from the signed PDF."""
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    field = PdfFileReader(io.BytesIO(pdf.read_bytes())).embedded_signatures[0].sig_field
+    x1, y1, x2, y2 = (float(v) for v in field["/Rect"])
+    size = re.search(r"Page size:\s+[\d.]+ x ([\d.]+) pts", tool("pdfinfo", pdf).stdout)
+    assert size is not None
+    return x1, float(size.group(1)) - y2, x2 - x1, y2 - y1
+
+
+def _text_in(pdf: Path, box: tuple[float, float, float, float]) -> str:
+    left, top, width, height = (round(v) for v in box)
+    cropped = tool("pdftotext", "-f", "1", "-l", "1", "-x", str(left), "-y", str(top),
+                   "-W", str(width), "-H", str(height), pdf, "-")
+    assert cropped.returncode == 0, cropped.stderr
+    return cropped.stdout
+
+
+def _dark_pixels(pdf: Path, box: tuple[float, float, float, float], folder: Path) -> int:
+    """Pixels darker than mid-grey inside `box` on page 1 rendered at 100 dpi (a PGM from
+    `pdftoppm -gray`: no imaging library needed)."""
+    prefix = folder / pdf.stem
+    assert tool("pdftoppm", "-r", "100", "-f", "1", "-l", "1", "-gray", pdf,
+                prefix).returncode == 0
+    (image,) = folder.glob(f"{pdf.stem}*.pgm")
+    data = image.read_bytes()
+    header = re.match(rb"P5\s+(\d+)\s+(\d+)\s+255\s", data)
+    assert header is not None
+    width = int(header.group(1))
+    pixels = data[header.end():]
+    scale = 100 / 72
+    left, top, box_width, box_height = (round(v * scale) for v in box)
+    return sum(
+        1 for row in range(top + 2, top + box_height - 2)
+        for value in pixels[row * width + left + 2: row * width + left + box_width - 2]
+        if value < 128
+    )
+
+
+def test_stamp_shows_the_signer_with_diacritics_and_the_signing_time(
+        work: dict[str, Any], tmp_path: Path) -> None:
+    pki: Pki = work["pki"]
+    signed, out = _sign_as(work, tmp_path, PERSON)
+    assert signed.code == 0, signed.stderr
+    assert "Signature is Valid." in tool("pdfsig", "-nocert", out).stdout
+    verified = verify(out, "--ca-bundle", pki.root_pem)
+    assert verified.code == 0, verified.stderr
+    box = _box(out)
+    text = " ".join(_text_in(out, box).split())
+    assert f"Ký bởi: {PERSON}" in text
+    assert ORGANISATION in text
+    # the time the stamp shows is the signature's own signing time, in Vietnam time
+    moment = re.search(r"signed at: (\S+ \S+) UTC", verified.stdout)
+    assert moment is not None
+    at = dt.datetime.fromisoformat(moment.group(1)).replace(tzinfo=dt.UTC).astimezone(VIETNAM)
+    assert f"Thời gian ký: {at:%d/%m/%Y %H:%M} (+07:00)" in text
+    # nothing of it outside the box: the unsigned page has none of these words there
+    assert PERSON not in _text_in(work["pdf"], box)
+    # the page as a reader shows it: ink in the box once signed, none before
+    assert _dark_pixels(work["pdf"], box, tmp_path) == 0
+    assert _dark_pixels(out, box, tmp_path) > 200
+
+
+def test_signer_name_restores_the_diacritics_of_the_certificate(
+        work: dict[str, Any], tmp_path: Path) -> None:
+    signed, out = _sign_as(work, tmp_path, "NGUYEN THI HONG NGOC", "--signer-name", PERSON,
+                           "--lang", "en")
+    assert signed.code == 0, signed.stderr
+    text = " ".join(_text_in(out, _box(out)).split())
+    assert f"Signed by: {PERSON}" in text
+    assert re.search(r"Signed at: \d{4}-\d\d-\d\d \d\d:\d\d \(\+07:00\)", text)
+    assert "NGUYEN" not in text
+    # the certificate keeps its own spelling: pdfsig reads the CN from it
+    assert "Common Name: NGUYEN THI HONG NGOC" in tool("pdfsig", "-nocert", out).stdout
+
+
+def test_signer_name_of_someone_else_is_refused(work: dict[str, Any],
+                                                tmp_path: Path) -> None:
+    refused, out = _sign_as(work, tmp_path, PERSON, "--signer-name", "Nguyễn Thị Hồng Ngân",
+                            "--lang", "en")
+    assert refused.code == 2 and "is not the certificate's name" in refused.stderr
+    assert "Traceback" not in refused.stderr and not out.exists()
+
+
+def test_without_a_browser_nothing_is_signed(work: dict[str, Any], tmp_path: Path) -> None:
+    refused, out = _sign_as(work, tmp_path, PERSON, "--browser", str(tmp_path / "no-chromium"),
+                            "--lang", "en")
+    assert refused.code == 2, refused.stderr
+    assert "cannot print the visible signature" in refused.stderr
+    assert "install Chromium" in refused.stderr
+    assert "Traceback" not in refused.stderr and not out.exists()
+
+
+def test_a_name_too_long_for_the_box_is_refused(work: dict[str, Any], tmp_path: Path) -> None:
+    # the name stays on one line: 64 M's (a CN holds at most 64 bytes) are 166 points wide
+    # at the smallest size, 3 points (DejaVu's M: 0.863 em), in a 104-point box; PERSON fits
+    refused, out = _sign_as(work, tmp_path, "M" * 64, "--lang", "en")
+    assert refused.code == 2, refused.stderr
+    assert "too long for the signature box" in refused.stderr and not out.exists()

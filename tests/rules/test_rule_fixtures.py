@@ -323,6 +323,8 @@ def _probe_layouts() -> dict[str, tuple[dict[str, Any], dict[str, str]]]:
     from auditor.probes.ipv6 import Ipv6Observation, NameServerIpv6, Reachability
     from auditor.probes.observe import file_item, ipv6_values, tls_items
     from auditor.probes.observe_dns import dns_values
+    from auditor.probes.ocsp import CertStatus, OcspAnswer
+    from auditor.probes.revocation import RevocationObservation, SourceAnswer
     from auditor.probes.runner import DnsResult, FileResult, Ipv6Result, TlsResult
     from auditor.probes.samesite import SiteComparison
     from auditor.probes.targets import CertFileTarget, EndpointTarget
@@ -350,7 +352,12 @@ def _probe_layouts() -> dict[str, tuple[dict[str, Any], dict[str, str]]]:
     )
     redirect = Redirect(http_url=f"http://{host}/", address="192.0.2.1", status=301,
                         location=url, redirects_to_https=True)
-    connection, presented = tls_items(TlsResult(target, tls, redirect))
+    staple = OcspAnswer(status=CertStatus.GOOD, signer="issuer",
+                        this_update=dt.datetime(2026, 11, 23, 12, tzinfo=dt.UTC),
+                        next_update=dt.datetime(2026, 11, 30, 12, tzinfo=dt.UTC))
+    revocation = RevocationObservation(dt.datetime(2026, 11, 24, tzinfo=dt.UTC), False,
+                                       "c0ffee", stapled=True, staple=staple)
+    connection, presented = tls_items(TlsResult(target, tls, redirect, revocation))
     other = CertFacts(**{**cert.__dict__, "intermediates": ()})
     file = file_item(FileResult(
         CertFileTarget("s", "c.pem", Path("c.pem")),
@@ -358,6 +365,12 @@ def _probe_layouts() -> dict[str, tuple[dict[str, Any], dict[str, str]]]:
                             certificates=(cert, other),
                             trust=FileTrust(True, TrustReason.OK, None,
                                             dt.datetime(2026, 11, 24, tzinfo=dt.UTC))),
+        RevocationObservation(
+            dt.datetime(2026, 11, 24, tzinfo=dt.UTC), False, "c0ffee", of_file=True,
+            answers=(SourceAnswer("crl_file", "certs/ca.crl", OcspAnswer(
+                status=CertStatus.GOOD, signer="issuer",
+                this_update=dt.datetime(2026, 11, 20, tzinfo=dt.UTC),
+                next_update=dt.datetime(2026, 11, 27, tzinfo=dt.UTC))),)),
     ))
     ipv6 = Ipv6Observation(
         host=host, ports=(443,), ipv4=("192.0.2.1",), ipv6=("2001:db8::1",), zone="example",

@@ -104,6 +104,7 @@ def test_registry_is_the_documented_closed_list() -> None:
         "budget_plan_appraised",
         "operators_certified",
         "service_version_supported",
+        "revocation_status",
     }
     with pytest.raises(TypeError):
         BUILTINS["evil"] = check  # type: ignore[index]

@@ -39,6 +39,16 @@ def test_dnssec_alias_and_anchor_reasons_in_vietnamese() -> None:
     assert reason_in(TRUST_ANCHOR_REFUSED, "vi").startswith("không xác thực: tệp neo tin cậy")
 
 
+def test_revocation_reasons() -> None:
+    reason = ("OCSP responder: the certificate is unknown to it; CRL file certs/a.crl: stale: "
+              "its nextUpdate 2026-11-20T00:00:00Z is before the audit instant …")
+    assert reason_in(reason, "vi") == (
+        "máy chủ OCSP: không biết chứng thư này; tệp CRL certs/a.crl: đã cũ: nextUpdate "
+        "2026-11-20T00:00:00Z is before the audit instant …")
+    assert reason_in("timed out during the status request", "vi") == (
+        "hết thời gian chờ khi yêu cầu trạng thái chứng thư")
+
+
 def test_a_phrase_inside_a_value_is_left_alone() -> None:
     """A host or subject that happens to contain a phrase is data, not a reason."""
     reason = "hostname mismatch: certificate is not valid for 'timed-out.a.test'"

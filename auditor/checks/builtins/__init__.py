@@ -4,7 +4,8 @@ The registry is a read-only mapping built from literals: adding a builtin means 
 function and one entry. Each function is pure: it reads the EvalContext and returns an Outcome.
 
 Grouped by what they judge: levels (the level dossier and its approval), governance (people,
-budget, independent assessment), exposure (services found by a port scan).
+budget, independent assessment), exposure (services found by a port scan), revocation (an
+endpoint certificate's revocation status).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from auditor.checks.builtins.levels import (
     level_not_below_computed,
     transition_deadlines,
 )
+from auditor.checks.builtins.revocation import revocation_status
 from auditor.checks.context import EvalContext, Outcome
 
 BUILTINS: Mapping[str, Callable[[EvalContext], Outcome]] = types.MappingProxyType(
@@ -40,5 +42,6 @@ BUILTINS: Mapping[str, Callable[[EvalContext], Outcome]] = types.MappingProxyTyp
         "budget_plan_appraised": budget_plan_appraised,
         "operators_certified": operators_certified,
         "service_version_supported": service_version_supported,
+        "revocation_status": revocation_status,
     }
 )

@@ -361,3 +361,8 @@ def write_xlsx(figures: AnnualFigures, path: Path, lang: str) -> None:
     """
     check_lang(lang)
     write_atomic(path, _workbook_chunks(figures, lang))
+
+
+# The national roll-up's workbook (auditor/report/national/xlsx.py) is built with the same
+# cells: text never a formula, control characters visible, dates as dates.
+Book = _Book

@@ -34,6 +34,9 @@ _EXPIRING_RULES: Final = frozenset({"CERT-02", "CERT-03"})
 #: TLS-03: an endpoint's chain; CERT-08: a certificate file's path to the declared CA bundle.
 _UNTRUSTED_RULES: Final = frozenset({"TLS-03", "CERT-08"})
 COUNTED_RULES: Final = _EXPIRING_RULES | _UNTRUSTED_RULES
+#: CERT-09 (an endpoint's certificate) and CERT-11 (a certificate file): the revocation status;
+#: the measured result of the one that applies is the column.
+REVOCATION_RULES: Final = frozenset({"CERT-09", "CERT-11"})
 # An enum member as a plain constant: looking one up on its class costs a descriptor call, and
 # the live tables test every finding of every observed system.
 _ADVISORY: Final = Obligation.ADVISORY
@@ -74,6 +77,9 @@ class CertRow:
     expiring: bool  # CERT-02 or CERT-03 measured as failed
     untrusted: bool  # TLS-03 (endpoint) or CERT-08 (file) measured as failed
     css: str  # "err" | "bad" | "warn" | ""
+    #: CERT-09's or CERT-11's measured status in words ("" when neither was judged)
+    revocation: str = ""
+    revoked: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,6 +189,7 @@ class LiveTables:
         record: ObservedRecord,
         findings: list[Finding],
         failed: set[str],
+        revocation: Status | None = None,
     ) -> CertRow:
         cert = _mapping(record.values.get("cert"))
         error = record.errors.get("")
@@ -216,6 +223,9 @@ class LiveTables:
             expiring=expiring,
             untrusted=untrusted,
             css=css,
+            # CERT-09/11's measured result (a waiver hides nothing) in the page's words.
+            revocation="" if revocation is None else self.ctx.t[f"revocation_{revocation.value}"],
+            revoked=revocation is Status.FAIL,
         )
 
     def ipv6_row(

@@ -13,6 +13,7 @@ from auditor.report.views.live import (
     COUNTED_RULES,
     IPV6_GROUPS,
     LIVE_GROUPS,
+    REVOCATION_RULES,
     AgencyLive,
     CertRow,
     Ipv6Row,
@@ -85,6 +86,7 @@ class ObservedTables:
             return
         open_by: dict[tuple[str, str], list[Finding]] = {}
         failed: dict[str, set[str]] = {}  # subject → counted rules measured as failed
+        revocation: dict[str, Status] = {}  # subject → CERT-09/11's measured status
         net: dict[str, dict[str, Finding]] = {}  # subject → NET-* rule id → finding
         for finding in system.findings:
             subject = finding.subject
@@ -96,6 +98,9 @@ class ObservedTables:
                     continue
                 if finding.measured_status is _FAIL and finding.rule_id in COUNTED_RULES:
                     failed.setdefault(subject, set()).add(finding.rule_id)
+                if (finding.rule_id in REVOCATION_RULES
+                        and finding.measured_status is not Status.NOT_APPLICABLE):
+                    revocation[subject] = finding.measured_status
                 if finding.status not in COMPACT:
                     open_by.setdefault((group, subject), []).append(finding)
             elif group == NETWORK and scanned and finding.rule_id in PORT_RULES:
@@ -106,7 +111,8 @@ class ObservedTables:
                 if record.collection == "certs":
                     found = [f for g in CERT_GROUPS for f in open_by.get((g, record.subject), ())]
                     certs.append(
-                        tables.cert_row(system, record, found, failed.get(record.subject, set()))
+                        tables.cert_row(system, record, found, failed.get(record.subject, set()),
+                                        revocation.get(record.subject))
                     )
                 elif record.collection == "endpoints" and ipv6_observed(record):
                     found = [f for g in IPV6_GROUPS for f in open_by.get((g, record.subject), ())]
