@@ -286,7 +286,10 @@ def unused_attestations(run: AuditRun) -> list[UnusedAttestation]:
     return found
 
 
-_INPUT_KIND = {"trust_anchor": ("tệp neo tin cậy DNSSEC", "DNSSEC trust anchor file")}
+_INPUT_KIND = {
+    "trust_anchor": ("tệp neo tin cậy DNSSEC", "DNSSEC trust anchor file"),
+    "crl_file": ("tệp CRL (danh sách chứng thư bị thu hồi)", "CRL file"),
+}
 
 
 def render_unused_input(unused: UnusedInput, lang: str) -> str:

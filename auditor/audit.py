@@ -87,7 +87,7 @@ class GateOutcome:
     system: SystemResult | None  # None: the inventory has no system of that id
     loaded: LoadedInventory
     catalog: Catalog
-    inputs: tuple[InputFile, ...]  # the inventory files, the checklists, the trust anchors
+    inputs: tuple[InputFile, ...]  # inventory files, checklists, trust anchors, CRL files
     probes: ProbeResults | None = None
     scans: tuple[ScanRun, ...] = ()
     unused_inputs: tuple[UnusedInput, ...] = ()  # e.g. a trust anchor covering no endpoint
@@ -181,7 +181,7 @@ def _gather(request: AuditRequest) -> _Gathered:
         agencies=loaded.agency_origins,
         organisation=loaded.organisation_origins,
     )
-    probes, anchors = _observe(request, loaded) if request.live is not None else (None, None)
+    probes, account = _observe(request, loaded) if request.live is not None else (None, None)
     scans = _scans(request, loaded) if request.scan is not None else ()
     observations: dict[str, SystemObservations] = {}
     if probes is not None or scans:
@@ -192,8 +192,8 @@ def _gather(request: AuditRequest) -> _Gathered:
             system_observations(probes) if probes is not None else {},
             scan_observations(loaded.inventory, scans, request.as_of)[0] if scans else {},
         )
-    inputs = (*loaded.files, *checklist_inputs, *(anchors.inputs if anchors else ()))
-    unused = anchors.unused if anchors else ()
+    inputs = (*loaded.files, *checklist_inputs, *(account.inputs if account else ()))
+    unused = account.unused if account else ()
     return _Gathered(loaded, catalog, inputs, provenance, probes, scans, observations, unused)
 
 
@@ -272,9 +272,12 @@ def _scans(request: AuditRequest, loaded: LoadedInventory) -> tuple[ScanRun, ...
 def _observe(request: AuditRequest, loaded: LoadedInventory
              ) -> tuple[ProbeResults, AnchorAccount]:
     """The live probes: for the go-live gate only the system at the gate is probed. The
-    declared trust anchors are read first (a bad one is exit 2, before any network I/O)."""
+    declared trust anchors are read first (a bad one is exit 2, before any network I/O).
+    With the results, the account of the files the probes read: the trust anchors and the
+    CRL files, each an input of the run, or unused with the reason."""
     assert request.live is not None  # noqa: S101 - the caller checked
-    from auditor.probes.anchors import account, read_anchors
+    from auditor.probes.anchors import AnchorAccount, account, read_anchors
+    from auditor.probes.crl_account import account_crl_files
     from auditor.probes.runner import run_probes
     from auditor.probes.targets import cert_roots, plan_probes
 
@@ -287,4 +290,7 @@ def _observe(request: AuditRequest, loaded: LoadedInventory
     )
     anchors = read_anchors(plan, request.live.options.trust_anchors)
     results = run_probes(plan, request.live.options, request.live.listener, anchors)
-    return results, account(plan, anchors)
+    anchor_files = account(plan, anchors)
+    crl_inputs, crl_unused = account_crl_files(plan, results)
+    return results, AnchorAccount((*anchor_files.inputs, *crl_inputs),
+                                  (*anchor_files.unused, *crl_unused))

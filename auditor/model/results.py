@@ -360,7 +360,7 @@ class BodyResult:
 @dataclass(frozen=True, slots=True)
 class InputFile:
     path: str
-    kind: str  # "inventory" | "checklist" | "trust_anchor" (schema 2.2)
+    kind: str  # "inventory" | "checklist" | "trust_anchor" | "crl_file" (schema 2.2)
     sha256: str
 
 
@@ -371,7 +371,7 @@ class UnusedInput:
     (NOT_DECLARED for a command-line option)."""
 
     path: str
-    kind: str  # "trust_anchor"
+    kind: str  # "trust_anchor" | "crl_file"
     reason: Text2
     origin: Origin = NOT_DECLARED
 

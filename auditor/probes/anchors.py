@@ -90,7 +90,8 @@ def _named(plan: ProbePlan) -> list[EndpointTarget]:
 
 @dataclass(frozen=True)
 class AnchorAccount:
-    """The anchor files a run read (inputs, with SHA-256) and those no verdict rests on."""
+    """The files a run's probes read (inputs, with SHA-256) and those no verdict rests on:
+    the trust anchors (here) and the CRL files (crl_account.py)."""
 
     inputs: tuple[InputFile, ...] = ()
     unused: tuple[UnusedInput, ...] = ()

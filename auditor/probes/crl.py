@@ -28,6 +28,7 @@ class LoadedCrl:
     where: str
     crl: x509.CertificateRevocationList | None = None
     error: str | None = None
+    sha256: str | None = None  # of the bytes read (a declared file: an input of the run)
 
 
 def load_crl(data: bytes, where: str) -> LoadedCrl:

@@ -11,8 +11,10 @@ for it (`revocation.crl_files_unused`), so every declared file is accounted for.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
+import hashlib
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -34,16 +36,19 @@ def _read(path: Path, shown: str) -> LoadedCrl:
         data = _read_bounded(path, MAX_CRL_FILE_BYTES)
     except _FileError as failure:
         return LoadedCrl(shown, error=failure.reason)
-    return load_crl(data, shown)
+    return dataclasses.replace(load_crl(data, shown), sha256=hashlib.sha256(data).hexdigest())
+
+
+def read_crl(ref: CrlRef) -> LoadedCrl:
+    """One declared CRL file, read once per process (or why it is not)."""
+    if ref.refused is not None:
+        return LoadedCrl(ref.path, error=ref.refused)
+    return _read(ref.resolved, ref.path)
 
 
 def read_crls(refs: Sequence[CrlRef]) -> tuple[LoadedCrl, ...]:
     """Each declared CRL file, read (or why not), in the inventory's order."""
-    return tuple(
-        LoadedCrl(ref.path, error=ref.refused) if ref.refused is not None
-        else _read(ref.resolved, ref.path)
-        for ref in refs
-    )
+    return tuple(read_crl(ref) for ref in refs)
 
 
 def judge_chain(

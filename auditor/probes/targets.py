@@ -28,6 +28,7 @@ class CrlRef:
     resolved: Path
     #: Why it is not read (outside the folders certificate files may be read from).
     refused: str | None = None
+    origin: Origin | None = None  # where the inventory names it (for the account of inputs)
 
 
 @dataclass(frozen=True)
@@ -136,6 +137,9 @@ class ProbePlan:
     systems: tuple[str, ...] = field(default_factory=tuple)
     #: Every declared trust anchor, one per system declaring (or inheriting) one.
     anchors: tuple[DeclaredAnchor, ...] = ()
+    #: Every declared CRL file, with the system declaring (or inheriting) it: also those of
+    #: systems with no certificate to judge (their files are then unused, and said so).
+    crl_files: tuple[tuple[str, CrlRef], ...] = ()
 
     def host_names(self) -> tuple[str, ...]:
         """Every host name (not IP literal) the plan needs resolved, sorted, once each."""
@@ -196,6 +200,7 @@ def plan_probes(
     files: list[CertFileTarget] = []
     systems: list[str] = []
     anchors: list[DeclaredAnchor] = []
+    crl_files: list[tuple[str, CrlRef]] = []
     for _agency, system in inventory.systems():
         if only_system is not None and system.id != only_system:
             continue
@@ -218,9 +223,10 @@ def plan_probes(
             crls = tuple(
                 CrlRef(path, resolved,
                        CRL_PATH_REFUSED if roots is not None and _outside(resolved, roots)
-                       else None)
+                       else None, where)
                 for path, resolved in zip(policy.crl_files, resolved_crls, strict=True)
             )
+            crl_files += [(system.id, ref) for ref in crls]
         addresses = _declared_addresses(system)
         urls: dict[str, EndpointKind] = {e.url: e.kind for e in system.endpoints}
         http_urls = {e.url: e.http_url for e in system.endpoints}
@@ -261,7 +267,8 @@ def plan_probes(
                 CertFileTarget(system.id, ref.file, resolved, refused, bundle, bundle_refused,
                                crls)
             )
-    return ProbePlan(tuple(endpoints), tuple(files), tuple(systems), tuple(anchors))
+    return ProbePlan(tuple(endpoints), tuple(files), tuple(systems), tuple(anchors),
+                     tuple(crl_files))
 
 
 def _declared_anchor(system: System, origins: Mapping[str, Origin], base: Path,

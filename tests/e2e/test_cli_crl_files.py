@@ -6,6 +6,7 @@ unused; a stale, forged or refused one is an error naming it; no file, no server
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from pathlib import Path
 from typing import Any
 
@@ -76,6 +77,8 @@ def test_crl_files_judge_files_and_chains(tmp_path: Path) -> None:
                                            next_update=start - dt.timedelta(seconds=1)))
     (folder / "other.crl").write_bytes(crl(pki.stranger, this_update=NOW - DAY,
                                            next_update=NOW + DAY))
+    # Declared by a system with no certificate at all: read, an input, and unused.
+    (folder / "lone.crl").write_bytes(crl(root, this_update=NOW - DAY, next_update=NOW + DAY))
     outside = tmp_path / "outside.crl"
     outside.write_bytes(crl(inter, this_update=NOW - DAY, next_update=NOW + DAY))
 
@@ -98,6 +101,7 @@ def test_crl_files_judge_files_and_chains(tmp_path: Path) -> None:
             + _system("cu", ["stale.crl"], ["good.pem"])
             + _system("ngoai", [str(outside)], ["good.pem"])
             + _system("khong", [], ["good.pem"])
+            + _system("trong", ["lone.crl"], [])
             + _system("web", ["root-2.crl"], [], f"https://127.0.0.1:{port}/"),
             encoding="utf-8")
         out = tmp_path / "r.json"
@@ -133,6 +137,20 @@ def test_crl_files_judge_files_and_chains(tmp_path: Path) -> None:
     assert endpoint["status"] == "fail", endpoint
     assert "certificate 2 of the chain" in endpoint["message"]["en"]
     # The HTML certificate tables carry CERT-11's result for files, CERT-09's for endpoints.
+    # Every declared CRL file read is an input of the run with its SHA-256; the two no verdict
+    # rests on are reported unused with the reason, where the inventory names them.
+    inputs = {Path(i["path"]).name: i for i in document["run"]["inputs"]
+              if i["kind"] == "crl_file"}
+    assert set(inputs) == {"sub.crl", "root.crl", "other.crl", "stale.crl", "root-2.crl",
+                           "lone.crl"}  # outside.crl is refused unread
+    assert inputs["sub.crl"]["sha256"] == hashlib.sha256(
+        (folder / "sub.crl").read_bytes()).hexdigest()
+    unused = {Path(u["path"]).name: u for u in document["run"]["unused_inputs"]}
+    assert set(unused) == {"other.crl", "lone.crl"}
+    assert "issuer of no certificate" in unused["other.crl"]["reason"]["en"]
+    assert "no certificate judged" in unused["lone.crl"]["reason"]["en"]
+    assert unused["other.crl"]["origin"]["file"].endswith("so-a.yaml")
+    assert "CRL file" in result.stderr and "other.crl" in result.stderr
     page = (tmp_path / "r.html").read_text(encoding="utf-8")
     assert page.count(">revoked</td>") == 2  # revoked.pem and the endpoint
     assert page.count(">check failed</td>") == 2  # stale.crl and the refused file
