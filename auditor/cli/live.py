@@ -123,6 +123,13 @@ _LIVE_OPTIONS = (
         "Without it only the OCSP response the server staples is judged.",
     ),
     click.option(
+        "--no-staple",
+        is_flag=True,
+        help="Do not ask the servers for an OCSP staple (one connection per address fewer). "
+        "CERT-09 and CERT-10 are then manual unless --revocation or declared CRL files "
+        "decide (these still need the connection).",
+    ),
+    click.option(
         "--allow-cert-path",
         "allow_cert_paths",
         multiple=True,
@@ -170,6 +177,7 @@ def probe_options(
         check_legacy=not live["no_legacy"],
         probes=probes,
         revocation=live["revocation"],
+        staple=not live["no_staple"],
         trust_anchors=live["trust_anchor"],
     )
 
@@ -190,6 +198,7 @@ _LIVE_KEYS = (
     "live",
     "no_legacy",
     "revocation",
+    "no_staple",
     "resolver",
     "ns_port",
     "trust_anchor",

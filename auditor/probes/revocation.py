@@ -101,10 +101,13 @@ def _online(
 def observe_revocation(
     address: str, port: int, server_name: str | None, *, timeout: float, as_of: dt.date,
     ca_bundle_certs: Sequence[x509.Certificate] = (), online: bool = False,
-    crls: Sequence[LoadedCrl] = (),
+    crls: Sequence[LoadedCrl] = (), ask_staple: bool = True,
 ) -> RevocationObservation:
     """Ask the server for its staple and, with `online`, the services the certificate names;
-    judge the chain it sent against the declared CRL files `crls`."""
+    judge the chain it sent against the declared CRL files `crls`. Without `ask_staple`
+    (--no-staple) and with nothing else to judge, the server is not contacted at all."""
+    if not ask_staple and not online and not crls:
+        return RevocationObservation(audit_instant(as_of, _now()), online, staple_asked=False)
     seen = request_staple(address, port, server_name, timeout)
     instant = audit_instant(as_of, _now())
     if seen.error is not None or not seen.chain:
@@ -199,7 +202,9 @@ def summarise(observation: RevocationObservation) -> RevocationVerdict:
         notes.insert(0, "no CRL file the inventory declares (tls_policy.crl_files) is from "
                      "this certificate's issuer")
         return RevocationVerdict(None, note="; ".join(notes))
-    if not observation.stapled:
+    if not observation.staple_asked:
+        notes.insert(0, "no OCSP staple was asked for (--no-staple)")
+    elif not observation.stapled:
         notes.insert(0, "the server staples no OCSP response")
     if not observation.asked_online:
         notes.append("the OCSP responder / CRL named in the certificate was not asked: run with "
@@ -209,13 +214,13 @@ def summarise(observation: RevocationObservation) -> RevocationVerdict:
 
 def endpoint_revocation(
     host: str, port: int, address: str, ca_bundle: Path | None, timeout: float, as_of: dt.date,
-    online: bool, crl_refs: Sequence[CrlRef] = (),
+    online: bool, crl_refs: Sequence[CrlRef] = (), *, staple: bool = True,
 ) -> RevocationObservation:
     """`observe_revocation` for one endpoint address the TLS probe reached (SNI: its name)."""
     return observe_revocation(
         address, port, None if _is_ip(host) else host, timeout=timeout, as_of=as_of,
         ca_bundle_certs=_bundle(ca_bundle) if ca_bundle else (), online=online,
-        crls=read_crls(crl_refs),
+        crls=read_crls(crl_refs), ask_staple=staple,
     )
 
 

@@ -8,7 +8,8 @@
 - `revocation.stapled` (the server stapled a response), `revocation.staple` (what the staple
   said, or why it is no evidence: `stale`, `bad_signature`, `wrong_certificate`, `malformed`,
   `not_successful`, `not_yet`; `none` when there is none), `revocation.staple_ok` (a staple
-  that is usable and says good or revoked: CERT-10) and `revocation.staple_problem`;
+  that is usable and says good or revoked: CERT-10) and `revocation.staple_problem`; none of
+  these but `revocation.staple_asked` false when no staple was asked for (--no-staple);
 - `revocation.asked`: the responder and CRL URLs asked (`--revocation`), `revocation.online`;
 - `revocation.of_file` (a certificate file: CRL files only), `revocation.crl_files_unused`
   (declared CRL files that name no issuer of this chain: accounted for, not silently dropped).
@@ -75,8 +76,10 @@ def revocation_facts(
         facts["serial"] = observation.serial
     if observation.of_file:
         facts["of_file"] = True
-    else:
+    elif observation.staple_asked:
         _staple(observation, facts, errors)
+    else:
+        facts["staple_asked"] = False  # --no-staple
     if observation.crl_files_unused:  # declared, but naming no issuer of this chain
         facts["crl_files_unused"] = list(observation.crl_files_unused)
     asked = [a.where for a in observation.answers if a.where and a.source != "crl_file"]

@@ -34,6 +34,7 @@ class RevocationObservation:
     error: str | None = None  # nothing could be judged (no issuer in hand…)
     of_file: bool = False  # a certificate file: no server, only CRL files
     crl_files_unused: tuple[str, ...] = ()  # declared CRL files naming no issuer of the chain
+    staple_asked: bool = True  # False: --no-staple, and nothing else needed the connection
 
 
 @dataclass(frozen=True)

@@ -64,6 +64,8 @@ class ProbeOptions:
     probes: frozenset[str] = frozenset(PROBES)
     #: Ask the OCSP responders and CRL distribution points the certificates name (--revocation).
     revocation: bool = False
+    #: Ask each server for its OCSP staple (one more connection per address; --no-staple).
+    staple: bool = True
     #: DNSSEC trust anchors (--trust-anchor), overriding those the inventory declares; with
     #: neither, DNSSEC is not validated (rule manual).
     trust_anchors: TrustAnchors | None = None
@@ -246,7 +248,8 @@ def _tls_task(
         if observation.ok:
             revocation = endpoint_revocation(target.host, target.port, address,
                                              target.ca_bundle, options.timeout, options.as_of,
-                                             options.revocation, target.crls)
+                                             options.revocation, target.crls,
+                                             staple=options.staple)
         return TlsResult(target, observation, redirect, revocation)
 
     return _Task(address or target.host, f"tls {target.host}:{target.port}", run, failed)

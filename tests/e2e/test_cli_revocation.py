@@ -89,7 +89,8 @@ def test_audit_judges_revocation_with_and_without_the_option(
             ports = {"stapled": a, "revoked": b, "crl": c, "dead": d}
             inventory = _inventory(tmp_path / "inv", pki, ports)
             runs = {}
-            for label, extra in (("off", ()), ("on", ("--revocation",))):
+            for label, extra in (("off", ()), ("on", ("--revocation",)),
+                                 ("nostaple", ("--no-staple",))):
                 out = tmp_path / f"{label}.json"
                 result = run_cli("audit", inventory, "--live", "--no-legacy", "--as-of",
                                  TODAY.isoformat(), "--json", out, "-q", "--output",
@@ -127,6 +128,11 @@ def test_audit_judges_revocation_with_and_without_the_option(
     assert probe.code == 0, probe.stderr
     assert "revoked (ocsp)" in probe.stdout and "not revoked (staple)" in probe.stdout
     assert "not revoked (crl)" in probe.stdout and "connection refused" in probe.stdout
+    # --no-staple: the staple that decided is never asked for; CERT-09 says why it is manual.
+    unasked = _findings(runs["nostaple"], "CERT-09")[subject("stapled")]
+    assert unasked["status"] == "manual", unasked
+    assert "--no-staple" in unasked["message"]["en"]
+    assert _findings(runs["nostaple"], "CERT-10")[subject("stapled")]["status"] == "manual"
     # CERT-10: only the server that staples passes.
     stapling = _findings(runs["off"], "CERT-10")
     assert stapling[subject("stapled")]["status"] == "pass"

@@ -28,7 +28,7 @@ from probes.revocation_pki import (
 from probes.tls_servers import Issued, free_port, pem
 
 from auditor.probes.ocsp import CertStatus, Unusable
-from auditor.probes.revocation import observe_revocation, summarise
+from auditor.probes.revocation import endpoint_revocation, observe_revocation, summarise
 
 NAME = "cong.example.test"
 
@@ -214,3 +214,15 @@ def test_the_status_request_hello_is_tls_peeks_plus_one_extension() -> None:
     assert asked.endswith(b"\x00\x05\x00\x05\x01\x00\x00\x00\x00")
     assert int.from_bytes(asked[3:5], "big") == len(asked) - 5
     assert int.from_bytes(asked[6:9], "big") == len(asked) - 9
+
+
+def test_without_the_staple_and_nothing_else_to_judge_no_connection_is_made() -> None:
+    """--no-staple: nothing listens on the port, and no connection means no error."""
+    port = free_port("127.0.0.1")
+    as_of = dt.datetime.now(dt.UTC).date()
+    quiet = endpoint_revocation(NAME, port, "127.0.0.1", None, 2.0, as_of, False, staple=False)
+    assert (quiet.staple_asked, quiet.error, quiet.stapled) == (False, None, None)
+    assert "--no-staple" in (summarise(quiet).note or "")
+    # Asked for, the same port is refused: the first call did not connect.
+    asked = endpoint_revocation(NAME, port, "127.0.0.1", None, 2.0, as_of, False)
+    assert asked.error is not None and "refused" in asked.error

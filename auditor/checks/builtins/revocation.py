@@ -25,7 +25,8 @@ _SOURCES = {
 }
 _KEYS = ("revocation.status", "revocation.source", "revocation.revoked_at",
          "revocation.next_update", "revocation.stapled", "revocation.online",
-         "revocation.staple_problem", "revocation.note", "revocation.crl_files_unused")
+         "revocation.staple_problem", "revocation.note", "revocation.crl_files_unused",
+         "revocation.staple_asked")
 
 
 def _unknown(ctx: EvalContext) -> Text2:
@@ -38,6 +39,9 @@ def _unknown(ctx: EvalContext) -> Text2:
             en="Revocation status not known: no CRL file the inventory declares "
             "(tls_policy.crl_files) is from this certificate's issuer: download the issuer's CRL "
             "and declare it")
+    if value_of(ctx, "revocation.staple_asked") is False:
+        vi.append("không hỏi phản hồi OCSP gửi kèm (--no-staple)")
+        en.append("no OCSP staple was asked for (--no-staple)")
     if value_of(ctx, "revocation.stapled") is False:
         vi.append("máy chủ không gửi kèm phản hồi OCSP (OCSP stapling)")
         en.append("the server staples no OCSP response")
