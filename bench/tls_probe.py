@@ -484,7 +484,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-warmup", action="store_true")
     parser.add_argument("--skip", default="",
                         help="comma-separated: nmap,nmap-extra (keep only nmap -T4),sslyze,"
-                        "floor,legacy,system-store,startup")
+                        "floor,legacy,system-store,startup,no-staple")
     parser.add_argument("--baseline", type=Path, action="append", default=[], metavar="SRC",
                         help="also run auditor's defaults row from this source tree (a folder "
                         "holding auditor/, e.g. `git archive COMMIT auditor | tar -x -C SRC`); "
@@ -521,6 +521,11 @@ def main(argv: list[str] | None = None) -> int:
         auditor = [*base, "--ca-bundle", str(ca)]
         tools: list[Tool] = [Tool("auditor --no-legacy (defaults: --workers 32 --per-host 4)",
                                   [*auditor, "--no-legacy"], parse_auditor, python=True)]
+        if "no-staple" not in skip:
+            # No revocation work at all: no OCSP staple asked for (one connection per address).
+            tools.append(Tool("auditor --no-legacy --no-staple (revocation off)",
+                              [*auditor, "--no-legacy", "--no-staple"], parse_auditor,
+                              python=True))
         for src in args.baseline:
             src = src.resolve()
             if not (src / "auditor" / "__main__.py").is_file():
