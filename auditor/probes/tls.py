@@ -25,22 +25,18 @@ serves one certificate on many endpoints has it parsed, described and judged onc
 connection still makes its own verifying handshake, and host names are matched per endpoint.
 
 Every expected failure (refused, timed out, reset, not TLS) becomes `TlsObservation.error`.
-The timeout bounds connect plus handshake of each attempt; a timeout or reset is retried once.
+The timeout bounds connect plus handshake of each attempt; a timeout or reset is retried once
+(the connections themselves: tls_connect.py).
 """
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import datetime as dt
 import enum
-import errno
 import functools
-import ipaddress
 import socket
 import ssl
-import time
-import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -57,8 +53,20 @@ from auditor.probes.certinfo import (
     unreadable_problem,
 )
 from auditor.probes.chain_read import parse_chain, unverified_chain
-from auditor.probes.chaintime import WARNINGS_LOCK, judge_at
+from auditor.probes.chaintime import judge_at
 from auditor.probes.memo import Memo
+from auditor.probes.tls_connect import (
+    LOCAL_REFUSALS,
+    LocalRefusalError,
+    ProbeError,
+    handshake,
+    is_ip,
+    legacy_context,
+    observe_context,
+    socket_address,
+    verify_context,
+    with_retry,
+)
 from auditor.probes.tls_peek import PeekError, peek_certificates
 
 
@@ -130,175 +138,9 @@ class TlsObservation:
         return self.error is None
 
 
-class _ProbeError(Exception):
-    """An expected failure of one attempt; `retry` for timeouts and resets."""
-
-    def __init__(self, reason: str, *, retry: bool = False, network: bool = False) -> None:
-        super().__init__(reason)
-        self.reason = reason
-        self.retry = retry
-        self.network = network  # no TLS conversation at all (timeout, refused, unreachable)
-        self.attempts = 1
-
-
-class _LocalRefusalError(Exception):
-    """The local OpenSSL refuses to offer a protocol version (not the server's answer)."""
-
-
 #: A certificate's facts are a pure function of the bytes the server sent and the audit date:
 #: computed once per distinct (leaf, chain, date) and process, for the last 1,024 (memo.py).
 _FACTS: Memo[CertFacts] = Memo(1024)
-# `warnings.catch_warnings` swaps a process-wide filter list; serialise our own uses of it.
-_WARNINGS_LOCK = WARNINGS_LOCK
-_LEGACY_CIPHERS = "ALL:@SECLEVEL=0"
-# Observation wants the certificate: no anonymous suites (a server offering them would
-# otherwise answer with no certificate at all), everything else at security level 0.
-_OBSERVE_CIPHERS = "ALL:!aNULL:@SECLEVEL=0"
-# Handshake errors raised before anything is sent: the client, not the server, said no.
-_LOCAL_REFUSALS = frozenset({"NO_PROTOCOLS_AVAILABLE", "NO_CIPHERS_AVAILABLE"})
-
-
-def _set_versions(ctx: ssl.SSLContext, low: ssl.TLSVersion, high: ssl.TLSVersion) -> None:
-    """Set min/max versions; TLS 1.0/1.1 raise a DeprecationWarning in Python 3.10+."""
-    with _WARNINGS_LOCK, warnings.catch_warnings():
-        warnings.simplefilter("ignore", DeprecationWarning)
-        ctx.minimum_version = low
-        ctx.maximum_version = high
-
-
-@functools.cache
-def _observe_context() -> ssl.SSLContext:
-    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
-    ctx.check_hostname = False
-    ctx.verify_mode = ssl.CERT_NONE
-    # Observation must see weak keys and old servers too: security level 0, TLS 1.0 upward.
-    ctx.set_ciphers(_OBSERVE_CIPHERS)
-    with contextlib.suppress(ValueError):  # an OpenSSL built without TLS 1.0 keeps its default
-        _set_versions(ctx, ssl.TLSVersion.TLSv1, ssl.TLSVersion.MAXIMUM_SUPPORTED)
-    return ctx
-
-
-@functools.lru_cache(maxsize=64)
-def _verify_context(ca_bundle: Path | None) -> ssl.SSLContext:
-    """The system trust store **plus** `ca_bundle` (create_default_context(cafile=…) alone
-    would replace the system store with the bundle)."""
-    ctx = ssl.create_default_context()
-    if ca_bundle is not None:
-        ctx.load_verify_locations(cafile=str(ca_bundle))
-    ctx.check_hostname = False  # judged separately, so chain errors are not masked
-    ctx.verify_mode = ssl.CERT_REQUIRED
-    return ctx
-
-
-@functools.cache
-def _legacy_context(version: ssl.TLSVersion) -> ssl.SSLContext:
-    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
-    ctx.check_hostname = False
-    ctx.verify_mode = ssl.CERT_NONE
-    try:
-        ctx.set_ciphers(_LEGACY_CIPHERS)
-        _set_versions(ctx, version, version)
-    except (ssl.SSLError, ValueError) as exc:
-        raise _LocalRefusalError(f"local OpenSSL cannot offer {version.name}: {exc}") from exc
-    return ctx
-
-
-@functools.lru_cache(maxsize=1024)
-def _ip_literal(address: str) -> tuple[socket.AddressFamily, str]:
-    """(family, canonical text) of an IP literal; ValueError for anything else (a name)."""
-    ip = ipaddress.ip_address(address.strip("[]"))
-    return (socket.AF_INET6 if ip.version == 6 else socket.AF_INET), str(ip)
-
-
-def _sockaddr(address: str, port: int) -> tuple[socket.AddressFamily, tuple[Any, ...]]:
-    family, text = _ip_literal(address)
-    if family == socket.AF_INET6:
-        return family, (text, port, 0, 0)
-    return family, (text, port)
-
-
-def _os_reason(exc: OSError) -> _ProbeError:
-    if isinstance(exc, TimeoutError):
-        return _ProbeError("timed out", retry=True, network=True)
-    if isinstance(exc, ConnectionRefusedError) or exc.errno == errno.ECONNREFUSED:
-        return _ProbeError("connection refused", network=True)
-    if isinstance(exc, ConnectionResetError | BrokenPipeError | ConnectionAbortedError):
-        return _ProbeError("connection reset by peer", retry=True, network=True)
-    if exc.errno in (errno.ENETUNREACH, errno.EHOSTUNREACH):
-        return _ProbeError(f"unreachable: {exc.strerror or exc}", network=True)
-    return _ProbeError(f"network error: {exc.strerror or exc}", network=True)
-
-
-def _ssl_reason(exc: ssl.SSLError) -> _ProbeError:
-    if isinstance(exc, ssl.SSLEOFError):
-        return _ProbeError("connection reset: closed during TLS handshake", retry=True)
-    reason = exc.reason or ""
-    if reason in ("WRONG_VERSION_NUMBER", "RECORD_LAYER_FAILURE", "PACKET_LENGTH_TOO_LONG",
-                  "HTTP_REQUEST", "UNKNOWN_PROTOCOL"):
-        return _ProbeError(f"not TLS: the server did not answer with TLS ({reason})")
-    return _ProbeError(f"TLS handshake failed: {reason or exc}")
-
-
-def _handshake(
-    ctx: ssl.SSLContext, address: str, port: int, server_name: str, timeout: float
-) -> ssl.SSLSocket:
-    """Connect and handshake within `timeout` seconds in total. Caller closes the socket."""
-    family, sockaddr = _sockaddr(address, port)
-    deadline = time.monotonic() + timeout
-    sock = socket.socket(family, socket.SOCK_STREAM)
-    try:
-        sock.settimeout(timeout)
-        sock.connect(sockaddr)
-        sock.settimeout(max(0.001, deadline - time.monotonic()))
-        sni = None if _is_ip(server_name) else server_name
-        tls = ctx.wrap_socket(sock, server_hostname=sni, do_handshake_on_connect=False)
-    except BaseException:
-        sock.close()
-        raise
-    try:
-        tls.do_handshake()
-    except BaseException:
-        tls.close()
-        raise
-    return tls
-
-
-@functools.lru_cache(maxsize=1024)
-def _is_ip(name: str) -> bool:
-    try:
-        _ip_literal(name)
-    except ValueError:
-        return False
-    return True
-
-
-def _attempt(
-    ctx: ssl.SSLContext, address: str, port: int, server_name: str, timeout: float
-) -> ssl.SSLSocket:
-    try:
-        return _handshake(ctx, address, port, server_name, timeout)
-    except ssl.SSLCertVerificationError:
-        raise
-    except ssl.SSLError as exc:
-        raise _ssl_reason(exc) from exc
-    except OSError as exc:
-        raise _os_reason(exc) from exc
-
-
-def _with_retry(
-    ctx: ssl.SSLContext, address: str, port: int, server_name: str, timeout: float, retries: int
-) -> tuple[ssl.SSLSocket, int]:
-    attempts = 0
-    while True:
-        attempts += 1
-        try:
-            return _attempt(ctx, address, port, server_name, timeout), attempts
-        except _ProbeError as failure:
-            if not failure.retry or attempts > retries:
-                failure.attempts = attempts
-                raise
-
-
 _matches = functools.lru_cache(maxsize=1024)(hostname_matches)  # plain strings in, a bool out
 # A certificate hashes and compares by its DER, and the chains come memoised (parse_chain):
 # each distinct certificate is screened once, not once per endpoint presenting it.
@@ -308,7 +150,7 @@ _problem = functools.lru_cache(maxsize=4096)(unreadable_problem)
 def _resolve(host: str, port: int) -> str:
     infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     if not infos:
-        raise _ProbeError(f"name does not resolve: {host}")
+        raise ProbeError(f"name does not resolve: {host}")
     return str(infos[0][4][0])
 
 
@@ -349,7 +191,7 @@ class _Verified:
     error: str | None = None
     reason: VerifyReason | None = None
     seen: _Seen | None = None  # the handshake, when verification succeeded
-    failure: _ProbeError | None = None  # a network failure: the endpoint did not answer
+    failure: ProbeError | None = None  # a network failure: the endpoint did not answer
 
 
 def _verify(
@@ -357,16 +199,16 @@ def _verify(
     retries: int,
 ) -> _Verified:
     try:
-        ctx = _verify_context(ca_bundle)
+        ctx = verify_context(ca_bundle)
     except (OSError, ssl.SSLError) as exc:
         return _Verified(None, f"CA bundle unusable: {exc}", VerifyReason.OTHER)
     try:
-        tls, _attempts = _with_retry(ctx, address, port, server_name, timeout, retries)
+        tls, _attempts = with_retry(ctx, address, port, server_name, timeout, retries)
     except ssl.SSLCertVerificationError as exc:
         code = exc.verify_code
         message = str(exc.verify_message or exc.reason or exc)
         return _Verified(False, message, _VERIFY_CODES.get(code, VerifyReason.OTHER))
-    except _ProbeError as failure:
+    except ProbeError as failure:
         return _Verified(None, f"verification handshake failed: {failure.reason}",
                          failure=failure)
     return _Verified(True, seen=_seen(tls))
@@ -383,9 +225,9 @@ def _with_unloadable(facts: CertFacts, unloadable: tuple[UnreadableCert, ...]) -
 def _peek(address: str, port: int, server_name: str, timeout: float) -> _Seen | None:
     """What the server presents to a certificate-only handshake (tls_peek.py), when OpenSSL
     would not complete one even at security level 0 (a P-192 or DSA key); None if nothing."""
-    family, sockaddr = _sockaddr(address, port)
+    family, sockaddr = socket_address(address, port)
     try:
-        ders = peek_certificates(sockaddr, family, None if _is_ip(server_name) else server_name,
+        ders = peek_certificates(sockaddr, family, None if is_ip(server_name) else server_name,
                                  timeout)
     except (PeekError, OSError):
         return None
@@ -400,13 +242,13 @@ def _legacy(
     address: str, port: int, server_name: str, timeout: float, version: ssl.TLSVersion
 ) -> bool | None:
     """True accepted, False refused by the server, None unknown (network trouble)."""
-    ctx = _legacy_context(version)
+    ctx = legacy_context(version)
     try:
-        tls = _handshake(ctx, address, port, server_name, timeout)
+        tls = handshake(ctx, address, port, server_name, timeout)
     except ssl.SSLError as exc:
-        if exc.reason in _LOCAL_REFUSALS:
+        if exc.reason in LOCAL_REFUSALS:
             note = f"local OpenSSL refused to offer {version.name}: {exc.reason}"
-            raise _LocalRefusalError(note) from exc
+            raise LocalRefusalError(note) from exc
         return False
     except OSError:
         return None
@@ -436,10 +278,10 @@ def probe_endpoint(
             address = _resolve(host, port)
             base["address"] = address
         else:
-            _sockaddr(address, port)  # refuses anything but an IP literal, before any I/O
+            socket_address(address, port)  # refuses anything but an IP literal, before any I/O
     except ValueError:
         return TlsObservation(**base, error=f"not an IP address: {address!r}")
-    except _ProbeError as failure:
+    except ProbeError as failure:
         return TlsObservation(**base, error=failure.reason)
     except OSError as exc:
         return TlsObservation(**base, error=f"name does not resolve: {host} ({exc})")
@@ -454,9 +296,9 @@ def probe_endpoint(
     handshake_note = None
     if seen is None:
         try:
-            tls, attempts = _with_retry(_observe_context(), address, port, server_name,
+            tls, attempts = with_retry(observe_context(), address, port, server_name,
                                         timeout, retries)
-        except _ProbeError as observed_failure:
+        except ProbeError as observed_failure:
             peeked = None if observed_failure.network else _peek(
                 address, port, server_name, timeout)
             if peeked is None:
@@ -509,7 +351,7 @@ def probe_endpoint(
             legacy["tls1_1_accepted"] = _legacy(address, port, server_name, timeout,
                                                 ssl.TLSVersion.TLSv1_1)
             legacy["legacy_checked"] = True
-        except _LocalRefusalError as refusal:
+        except LocalRefusalError as refusal:
             legacy = {"legacy_checked": False, "legacy_note": str(refusal)}
     else:
         legacy = {"legacy_checked": False, "legacy_note": "legacy check not requested"}

@@ -401,7 +401,7 @@ def test_hostname_matches(name: str, dns: list[str], ips: list[str], expected: b
 
 
 def test_ca_bundle_adds_to_the_system_store_instead_of_replacing_it(pki: Pki) -> None:
-    from auditor.probes.tls import _verify_context
+    from auditor.probes.tls_connect import verify_context as _verify_context
 
     system = ssl.create_default_context().cert_store_stats()["x509_ca"]
     with_bundle = _verify_context(pki.ca_bundle).cert_store_stats()["x509_ca"]

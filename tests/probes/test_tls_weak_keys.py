@@ -81,7 +81,7 @@ def test_the_verifying_handshake_still_refuses_what_it_refused(
 ) -> None:
     import ssl
 
-    from auditor.probes.tls import _verify_context
+    from auditor.probes.tls_connect import verify_context as _verify_context
 
     ctx = _verify_context(None)
     assert ctx.verify_mode is ssl.CERT_REQUIRED
