@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from sqlalchemy import (
     JSON,
-    BigInteger,
     Column,
     Float,
     ForeignKey,
@@ -25,17 +24,12 @@ from sqlalchemy import (
     Table,
 )
 
+from auditor.store.schema import BIG_ID, NAMING_CONVENTION
+
 SCHEMA_VERSION = 1
 
-metadata = MetaData(
-    naming_convention={
-        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
-        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
-        "fk": "fk_%(table_name)s_%(column_0_N_name)s",
-        "pk": "pk_%(table_name)s",
-    }
-)
-_BIG_ID = BigInteger().with_variant(Integer(), "sqlite")
+metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
 
 version = Table(
     "national_schema_version",
@@ -66,7 +60,7 @@ submissions = Table(
 systems = Table(
     "national_systems",
     metadata,
-    Column("id", _BIG_ID, primary_key=True, autoincrement=True),
+    Column("id", BIG_ID, primary_key=True, autoincrement=True),
     Column(
         "submission_id",
         Integer,

@@ -35,19 +35,18 @@ from sqlalchemy import (
 VERSION_TABLE = "auditor_schema_version"
 
 # Constraint names are fixed, so a later migration can drop or alter them by name on
-# either database.
-metadata = MetaData(
-    naming_convention={
-        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
-        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
-        "fk": "fk_%(table_name)s_%(column_0_N_name)s",
-        "pk": "pk_%(table_name)s",
-    }
-)
+# either database (the national store's tables are named the same way).
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_N_name)s",
+    "pk": "pk_%(table_name)s",
+}
+metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 # An INTEGER PRIMARY KEY is SQLite's rowid (no extra index, cheapest insert); PostgreSQL
 # gets a 64-bit identity, as a store may well hold more than 2^31 findings over the years.
-_BIG_ID = BigInteger().with_variant(Integer(), "sqlite")
+BIG_ID = BigInteger().with_variant(Integer(), "sqlite")
 
 
 def _score_columns() -> list[Column[Any]]:
@@ -139,7 +138,7 @@ run_systems = Table(
 findings = Table(
     "auditor_findings",
     metadata,
-    Column("id", _BIG_ID, primary_key=True, autoincrement=True),  # insertion order
+    Column("id", BIG_ID, primary_key=True, autoincrement=True),  # insertion order
     Column("run_id", Integer, nullable=False),
     Column("finding_id", String, nullable=False),
     Column("rule_id", String, nullable=False),
