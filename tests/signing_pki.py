@@ -4,6 +4,7 @@ signers with the key usages, validity and keys each test needs. Names use `.test
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -60,7 +61,10 @@ def issue(
     not_after: dt.datetime | None = None,
     purposes: list[x509.ObjectIdentifier] | None = None,
     organisation: str = "Auditor Test PKI",
+    extensions: Sequence[x509.ExtensionType] = (),
 ) -> Issued:
+    """A certificate for `common` by `issuer` (self-signed without); `extensions` are added
+    non-critical (e.g. an AuthorityInformationAccess naming a loopback OCSP responder)."""
     key = ec.generate_private_key(ec.SECP256R1())
     subject = _name(common, organisation)
     builder = (
@@ -78,6 +82,8 @@ def issue(
     )
     if purposes is not None:
         builder = builder.add_extension(x509.ExtendedKeyUsage(purposes), critical=True)
+    for extension in extensions:
+        builder = builder.add_extension(extension, critical=False)
     if issuer is not None:
         builder = builder.add_extension(
             x509.AuthorityKeyIdentifier.from_issuer_public_key(issuer.key.public_key()),
