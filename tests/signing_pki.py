@@ -126,3 +126,24 @@ def make_pki(folder: Path) -> Pki:
                    not_before=NOW - 3000 * DAY, not_after=NOW + 3000 * DAY)
     signer = issue("Sở Khoa học và Công nghệ tỉnh An Bình", gov_ca)
     return Pki(root, gov_ca, signer, folder)
+
+
+def crl_file(
+    folder: Path, name: str, issuer: Issued, *,
+    revoked: tuple[tuple[int, dt.datetime], ...] = (),
+    this_update: dt.datetime = NOW - DAY, next_update: dt.datetime = NOW + 7 * DAY,
+    key: ec.EllipticCurvePrivateKey | None = None,
+) -> Path:
+    """A PEM CRL of `issuer` (signed with `key` if given, to forge one) listing the serial
+    numbers `revoked` on their dates, each for keyCompromise."""
+    builder = (x509.CertificateRevocationListBuilder().issuer_name(issuer.certificate.subject)
+               .last_update(this_update).next_update(next_update))
+    for serial, when in revoked:
+        builder = builder.add_revoked_certificate(
+            x509.RevokedCertificateBuilder().serial_number(serial).revocation_date(when)
+            .add_extension(x509.CRLReason(x509.ReasonFlags.key_compromise), critical=False)
+            .build())
+    path = folder / name
+    path.write_bytes(builder.sign(key or issuer.key, hashes.SHA256()).public_bytes(
+        serialization.Encoding.PEM))
+    return path

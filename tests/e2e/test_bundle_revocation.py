@@ -20,13 +20,12 @@ from typing import Any
 import pytest
 from conftest import EXAMPLE, CliResult, run_cli
 from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import AuthorityInformationAccessOID, ExtendedKeyUsageOID
 from probes.revocation_pki import Pki as ResponderPki
 from probes.revocation_pki import index_line, responder
 from probes.tls_servers import Issued as TlsIssued
-from signing_pki import DAY, NOW, Issued, Pki, issue, make_pki
+from signing_pki import DAY, NOW, Issued, Pki, crl_file, issue, make_pki
 from tsa_server import loopback_tsa
 
 from auditor.bundle.create import BundleRequest, create_bundle
@@ -56,23 +55,6 @@ def make_bundle(work: dict[str, Any], out: Path, signer: Issued | None = None,
     signed_at = verify_bundle(out, ca_bundle=pki.root_pem).signed_at
     assert signed_at is not None
     return signed_at
-
-
-def crl_file(folder: Path, name: str, issuer: Issued, *,
-             revoked: tuple[tuple[int, dt.datetime], ...] = (),
-             this_update: dt.datetime = NOW - DAY, next_update: dt.datetime = NOW + 7 * DAY,
-             key: ec.EllipticCurvePrivateKey | None = None) -> Path:
-    builder = (x509.CertificateRevocationListBuilder().issuer_name(issuer.certificate.subject)
-               .last_update(this_update).next_update(next_update))
-    for serial, when in revoked:
-        builder = builder.add_revoked_certificate(
-            x509.RevokedCertificateBuilder().serial_number(serial).revocation_date(when)
-            .add_extension(x509.CRLReason(x509.ReasonFlags.key_compromise), critical=False)
-            .build())
-    path = folder / name
-    path.write_bytes(builder.sign(key or issuer.key, hashes.SHA256()).public_bytes(
-        serialization.Encoding.PEM))
-    return path
 
 
 def verify(path: Path, pki: Pki, *extra: str | Path) -> CliResult:
