@@ -89,6 +89,8 @@ def _imported(result: ImportResult, name: str) -> Msg:
             f"; {result.others} other submission(s) of the same province and year kept; "
             + ("this one counts" if result.counted else "a later-signed one counts"),
         )
+    if result.revocation_note is not None:
+        text = text.suffixed(f"; {result.revocation_note.vi}", f"; {result.revocation_note.en}")
     return text
 
 
