@@ -214,3 +214,61 @@ def test_revocation_asks_the_ocsp_responder_the_certificate_names(
     # a certificate that names no service: asked for, not established → named failure
     silent = verify(plain[0], pki, "--revocation")
     assert silent.code == 1 and "names no OCSP responder" in silent.stderr
+
+
+def test_revocation_falls_back_to_the_crl_distribution_point(
+    work: dict[str, Any], tmp_path: Path
+) -> None:
+    """No usable OCSP answer (a responder that refuses, one that does not know the
+    certificate): the CRL the certificate names decides; with no CRL either, a named failure."""
+    pki: Pki = work["pki"]
+    delegate = issue("OCSP responder (test)", pki.gov_ca,
+                     purposes=[ExtendedKeyUsageOID.OCSP_SIGNING])
+    served = ResponderPki(TlsIssued(pki.gov_ca.certificate, pki.gov_ca.key),
+                          TlsIssued(delegate.certificate, delegate.key),
+                          TlsIssued(pki.root.certificate, pki.root.key))
+    with responder(tmp_path / "ocsp", served, "") as server:
+        base = f"http://127.0.0.1:{server.server_address[1]}"
+        names = [
+            x509.AuthorityInformationAccess([x509.AccessDescription(
+                AuthorityInformationAccessOID.OCSP, x509.UniformResourceIdentifier(base + "/"))]),
+            x509.CRLDistributionPoints([x509.DistributionPoint(
+                [x509.UniformResourceIdentifier(base + "/gov.crl")], None, None, None)]),
+        ]
+        signer = issue("Signer unknown to OCSP", pki.gov_ca, extensions=names)
+        path = tmp_path / "dp.bundle"
+        make_bundle(work, path, signer)
+        missing = verify(path, pki, "--revocation")  # the responder: unknown; no CRL served
+        listed = crl_file(tmp_path, "gov.crl", pki.gov_ca,
+                          revoked=((signer.certificate.serial_number, NOW - DAY),))
+        server.crls["gov.crl"] = listed.read_bytes()
+        revoked = verify(path, pki, "--revocation")
+        server.crls["gov.crl"] = crl_file(tmp_path, "gov.crl", pki.gov_ca).read_bytes()
+        clean = verify(path, pki, "--revocation")
+    assert missing.code == 1, missing.stdout + missing.stderr
+    assert "status unknown" in missing.stderr and "answered HTTP 404" in missing.stderr
+    assert revoked.code == 1 and f"per CRL {base}/gov.crl" in revoked.stderr, revoked.stderr
+    assert "before it signed" in revoked.stderr
+    assert clean.code == 0, clean.stderr
+    assert f"not revoked (CRL {base}/gov.crl)" in clean.stdout
+
+
+def test_an_unreachable_responder_is_a_named_failure(work: dict[str, Any], tmp_path: Path) -> None:
+    import socket
+
+    pki: Pki = work["pki"]
+    with socket.socket() as closed:  # a port nobody listens on once closed
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    url = f"http://127.0.0.1:{port}/"
+    signer = issue("Signer of a silent responder", pki.gov_ca, extensions=[
+        x509.AuthorityInformationAccess([x509.AccessDescription(
+            AuthorityInformationAccessOID.OCSP, x509.UniformResourceIdentifier(url))])])
+    path = tmp_path / "silent.bundle"
+    make_bundle(work, path, signer)
+    result = verify(path, pki, "--revocation")
+    assert result.code == 1, result.stdout + result.stderr
+    assert f"cannot be established from OCSP {url}" in result.stderr
+    # without --revocation the responder is not asked: not checked, exit as before
+    quiet = verify(path, pki)
+    assert quiet.code == 0 and "revocation not checked" in quiet.stdout
