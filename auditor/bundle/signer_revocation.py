@@ -37,6 +37,7 @@ from cryptography.x509 import ocsp
 
 from auditor.errors import AuditorError
 from auditor.messages import Msg
+from auditor.probe_reasons import reason_in
 from auditor.probes.certfile import _FileError, _read_bounded
 from auditor.probes.crl import LoadedCrl, judge_crl, load_crl
 from auditor.probes.ocsp import CertStatus, OcspAnswer, find_issuer, judge_response
@@ -109,11 +110,13 @@ def _day(moment: dt.datetime) -> Msg:
     return Msg(f"{moment:%d/%m/%Y %H:%M:%S} UTC", f"{moment:%Y-%m-%d %H:%M:%S} UTC")
 
 
-def _no_evidence(where: str, why: str) -> Msg:
+def _no_evidence(where: str, why: str | Msg) -> Msg:
+    """`why` is a Msg, or a probe's English reason (translated as the TLS tables do)."""
+    reason = why if isinstance(why, Msg) else Msg(reason_in(why, "vi"), why)
     return Msg(f"không xác định được tình trạng thu hồi chứng thư số của người ký từ {where}: "
-               f"{why}",
+               f"{reason.vi}",
                f"the revocation of the signer's certificate cannot be established from "
-               f"{where}: {why}")
+               f"{where}: {reason.en}")
 
 
 def judge_signer(
@@ -152,9 +155,10 @@ def _judge_crl(loaded: LoadedCrl, where: str, signer: x509.Certificate,
         found.problems.append(_no_evidence(where, loaded.error or "not read"))
         return False
     if loaded.crl.issuer != signer.issuer:
-        found.problems.append(_no_evidence(
-            where, f"the CRL was issued by {loaded.crl.issuer.rfc4514_string()}, not by the "
-            f"signer's issuer ({signer.issuer.rfc4514_string()})"))
+        by, wanted = loaded.crl.issuer.rfc4514_string(), signer.issuer.rfc4514_string()
+        found.problems.append(_no_evidence(where, Msg(
+            f"CRL do {by} phát hành, không phải tổ chức cấp chứng thư số của người ký ({wanted})",
+            f"the CRL was issued by {by}, not by the signer's issuer ({wanted})")))
         return False
     answer = judge_crl(loaded.crl, signer, issuer, at)
     reason = None
@@ -179,8 +183,9 @@ def _add(answer: OcspAnswer, where: str, reason: str | None, found: _Found) -> b
         found.revoked.append((where, answer.revoked_at, reason))
         return True
     if answer.status is CertStatus.UNKNOWN:
-        found.problems.append(_no_evidence(where, "the responder does not know the "
-                                           "certificate (status unknown)"))
+        found.problems.append(_no_evidence(where, Msg(
+            "máy chủ OCSP không biết chứng thư số này (trạng thái unknown)",
+            "the responder does not know the certificate (status unknown)")))
         return False
     found.problems.append(_no_evidence(where, answer.problem or "not usable"))
     return False
