@@ -16,10 +16,13 @@ The verdict compares the revocation date with the signing time:
 - revoked after it without a time stamp: a failure too. The signing time is then the signer's
   own claim, written by whoever holds the key; a certificate is revoked mostly because its key
   was compromised, and the holder of a compromised key can write any earlier time;
-- no usable answer from a source that was given (a CRL not from the signer's issuer, stale,
-  badly signed; a responder that cannot be reached): a failure naming the source, as the TLS
-  side marks such a CRL file an error of the certificate's revocation: revocation asked for
-  and not established is not a pass;
+- no usable answer from a source that was given (a CRL of the signer's issuer that is stale,
+  not yet issued or badly signed; no --crl file from the signer's issuer at all; a responder
+  that cannot be reached or does not know the certificate): a failure naming the source, as
+  the TLS side marks such a CRL file an error of the certificate's revocation: revocation
+  asked for and not established is not a pass. As there, a CRL applies when it names the
+  certificate's issuer: other CAs' CRLs (the ministry may give one per CA) are listed as not
+  used;
 - no source given: "revocation not checked", said explicitly; it is no failure (what a
   verification checks otherwise stays as it was).
 """
@@ -28,7 +31,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -72,6 +75,7 @@ class SignerRevocation:
     sources: tuple[str, ...] = ()  # the sources whose answer was used ("crl:FILE", "ocsp:URL")
     revoked_at: dt.datetime | None = None
     reason: str | None = None
+    unused: tuple[str, ...] = ()  # --crl files not from the signer's issuer (not used)
 
     @property
     def checked(self) -> bool:
@@ -84,6 +88,7 @@ class SignerRevocation:
             "sources": list(self.sources),
             "revoked_at": self.revoked_at.isoformat() if self.revoked_at else None,
             "reason": self.reason,
+            "crl_files_unused": list(self.unused),
             "note": {"vi": self.note.vi, "en": self.note.en},
         }
 
@@ -141,11 +146,21 @@ def judge_signer(
         return SignerRevocation("unknown", why, (why.prefixed(
             "chưa kiểm tra được thu hồi: ", "revocation not checked: "),))
     found = _Found()
-    for loaded in sources.crls:
+    # As for the TLS side's crl_files: a CRL applies when it names the certificate's issuer;
+    # the others (another CA's, given for other signers) are listed as not used.
+    applicable = [c for c in sources.crls if c.crl is not None and c.crl.issuer == signer.issuer]
+    unused = tuple(c.where for c in sources.crls if all(c is not a for a in applicable))
+    for loaded in applicable:
         _judge_crl(loaded, f"--crl {loaded.where}", signer, issuer, at, found)
+    if sources.crls and not applicable:
+        wanted, files = signer.issuer.rfc4514_string(), ", ".join(unused)
+        found.problems.append(Msg(
+            f"không có tệp --crl nào của tổ chức cấp chứng thư số của người ký ({wanted}): "
+            f"{files}",
+            f"no --crl file is from the signer's issuer ({wanted}): {files}"))
     if sources.online:
         _ask_online(signer, issuer, at, found)
-    return _verdict(found, signed_at, time_stamped=time_stamped)
+    return replace(_verdict(found, signed_at, time_stamped=time_stamped), unused=unused)
 
 
 def _judge_crl(loaded: LoadedCrl, where: str, signer: x509.Certificate,

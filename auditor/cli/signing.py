@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
+from auditor.messages import Msg
+
 if TYPE_CHECKING:
     from auditor.bundle.credentials import Signer
     from auditor.bundle.signer_revocation import RevocationSources, SignerRevocation
@@ -120,3 +122,7 @@ def echo_revocation(result: SignerRevocation, lang: str) -> None:
     signature (a revocation that fails it is listed with the problems)."""
     if result.status in ("not_checked", "good", "revoked_after"):
         click.echo(result.note.get(lang))
+        if result.unused:
+            files = ", ".join(result.unused)
+            click.echo(Msg(f"CRL không dùng (không của tổ chức cấp người ký): {files}",
+                           f"CRLs not used (not from the signer's issuer): {files}").get(lang))

@@ -159,11 +159,16 @@ def test_unusable_crls_fail_naming_the_file(
         ec.SECP256R1()))
     elsewhere = crl_file(folder, "root.crl", pki.root)
     cases = {stale: "stale: its nextUpdate", forged: "signature does not verify",
-             elsewhere: "not by the signer's issuer"}
+             elsewhere: "no --crl file is from the signer's issuer"}
     for crl, named in cases.items():
         result = verify(plain[0], pki, "--crl", crl)
         assert result.code == 1, (crl, result.stdout, result.stderr)
         assert crl.name in result.stderr and named in result.stderr, result.stderr
+    # another CA's CRL beside the signer's issuer's: not used, and said so
+    beside = verify(plain[0], pki, "--crl", elsewhere, "--crl",
+                    crl_file(folder, "gov.crl", pki.gov_ca))
+    assert beside.code == 0, beside.stderr
+    assert f"CRLs not used (not from the signer's issuer): {elsewhere}" in beside.stdout
     # the same stale CRL was current on a day before its nextUpdate (--as-of)
     earlier = verify(plain[0], pki, "--crl", stale, "--as-of", (NOW - 2 * DAY).date().isoformat())
     assert "stale" not in earlier.stderr

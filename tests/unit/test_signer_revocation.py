@@ -89,11 +89,28 @@ def test_issuer_not_in_hand(pki: Pki, tmp_path: Path) -> None:
 
 def test_a_good_crl_beside_an_unusable_one_is_not_a_pass(pki: Pki, tmp_path: Path) -> None:
     good = crl_file(tmp_path, "good.crl", pki.gov_ca)
-    other = crl_file(tmp_path, "root.crl", pki.root)
-    judged = _judge(pki, good, other)
+    stale = crl_file(tmp_path, "stale.crl", pki.gov_ca, this_update=NOW - 3 * DAY,
+                     next_update=NOW - DAY)
+    judged = _judge(pki, good, stale)
     assert judged.status == "unknown" and len(judged.problems) == 1
-    assert "root.crl" in judged.problems[0].en
+    assert "stale.crl" in judged.problems[0].en and "stale" in judged.problems[0].en
     assert _judge(pki, good).status == "good"
+
+
+def test_another_cas_crl_is_listed_unused_and_alone_is_no_evidence(
+    pki: Pki, tmp_path: Path
+) -> None:
+    """Several --crl files (one per CA, as the ministry holds for the provinces' signers):
+    those not from this signer's issuer are not used, and said so; none from it fails."""
+    good = crl_file(tmp_path, "gov.crl", pki.gov_ca)
+    other = crl_file(tmp_path, "root.crl", pki.root)
+    both = _judge(pki, good, other)
+    assert both.status == "good" and both.unused == (str(other),)
+    assert both.as_json()["crl_files_unused"] == [str(other)]
+    alone = _judge(pki, other)
+    assert alone.status == "unknown" and alone.unused == (str(other),)
+    assert "no --crl file is from the signer's issuer" in alone.problems[0].en
+    assert "root.crl" in alone.problems[0].en
 
 
 def test_crl_files_that_are_no_crl_are_bad_input(tmp_path: Path) -> None:
