@@ -216,20 +216,20 @@ def _ask_online(signer: x509.Certificate, issuer: x509.Certificate, at: dt.datet
         where = f"OCSP {base}"
         if fetched.body is None:
             tried.problems.append(_no_evidence(where, fetched.error or "no answer"))
-            continue
-        answer = judge_response(fetched.body, signer, issuer, at)
-        if _add(answer, where, _ocsp_reason(fetched.body, signer), found):
-            return
-        tried.problems.extend(found.problems[-1:])
-        del found.problems[-1:]
-    for url in crl_urls(signer):
-        fetched = download_crl(url, timeout=ONLINE_TIMEOUT)
-        loaded = (load_crl(fetched.body, url) if fetched.body is not None
-                  else LoadedCrl(url, error=fetched.error or "no answer"))
-        if _judge_crl(loaded, f"CRL {url}", signer, issuer, at, found):
-            return
-        tried.problems.extend(found.problems[-1:])
-        del found.problems[-1:]
+        elif _add(judge_response(fetched.body, signer, issuer, at), where,
+                  _ocsp_reason(fetched.body, signer), tried):
+            break
+    else:
+        for url in crl_urls(signer):
+            fetched = download_crl(url, timeout=ONLINE_TIMEOUT)
+            loaded = (load_crl(fetched.body, url) if fetched.body is not None
+                      else LoadedCrl(url, error=fetched.error or "no answer"))
+            if _judge_crl(loaded, f"CRL {url}", signer, issuer, at, tried):
+                break
+    found.good.extend(tried.good)
+    found.revoked.extend(tried.revoked)
+    if tried.good or tried.revoked:
+        return  # one service answered: the others' failures do not matter
     if not tried.problems:
         tried.problems.append(Msg(
             "--revocation: chứng thư số của người ký không nêu máy chủ OCSP hay điểm phân "
