@@ -4,6 +4,7 @@ signers with the key usages, validity and keys each test needs. Names use `.test
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -60,7 +61,10 @@ def issue(
     not_after: dt.datetime | None = None,
     purposes: list[x509.ObjectIdentifier] | None = None,
     organisation: str = "Auditor Test PKI",
+    extensions: Sequence[x509.ExtensionType] = (),
 ) -> Issued:
+    """A certificate for `common` by `issuer` (self-signed without); `extensions` are added
+    non-critical (e.g. an AuthorityInformationAccess naming a loopback OCSP responder)."""
     key = ec.generate_private_key(ec.SECP256R1())
     subject = _name(common, organisation)
     builder = (
@@ -78,6 +82,8 @@ def issue(
     )
     if purposes is not None:
         builder = builder.add_extension(x509.ExtendedKeyUsage(purposes), critical=True)
+    for extension in extensions:
+        builder = builder.add_extension(extension, critical=False)
     if issuer is not None:
         builder = builder.add_extension(
             x509.AuthorityKeyIdentifier.from_issuer_public_key(issuer.key.public_key()),
@@ -120,3 +126,24 @@ def make_pki(folder: Path) -> Pki:
                    not_before=NOW - 3000 * DAY, not_after=NOW + 3000 * DAY)
     signer = issue("Sở Khoa học và Công nghệ tỉnh An Bình", gov_ca)
     return Pki(root, gov_ca, signer, folder)
+
+
+def crl_file(
+    folder: Path, name: str, issuer: Issued, *,
+    revoked: tuple[tuple[int, dt.datetime], ...] = (),
+    this_update: dt.datetime = NOW - DAY, next_update: dt.datetime = NOW + 7 * DAY,
+    key: ec.EllipticCurvePrivateKey | None = None,
+) -> Path:
+    """A PEM CRL of `issuer` (signed with `key` if given, to forge one) listing the serial
+    numbers `revoked` on their dates, each for keyCompromise."""
+    builder = (x509.CertificateRevocationListBuilder().issuer_name(issuer.certificate.subject)
+               .last_update(this_update).next_update(next_update))
+    for serial, when in revoked:
+        builder = builder.add_revoked_certificate(
+            x509.RevokedCertificateBuilder().serial_number(serial).revocation_date(when)
+            .add_extension(x509.CRLReason(x509.ReasonFlags.key_compromise), critical=False)
+            .build())
+    path = folder / name
+    path.write_bytes(builder.sign(key or issuer.key, hashes.SHA256()).public_bytes(
+        serialization.Encoding.PEM))
+    return path

@@ -10,7 +10,8 @@ Vietnamese with its diacritics (or in English).
 
 Verification (`verify_pdf`): exactly the signatures the file holds, each intact (its digest
 and signature), covering the whole file (nothing appended after it), and made by a signer
-trusted at its signing time with a signing key usage (`trust.trust_problems`, as for bundles).
+trusted at its signing time with a signing key usage (`trust.trust_problems`, as for bundles);
+with revocation sources, not revoked before it signed (`signer_revocation`, as for bundles).
 """
 
 from __future__ import annotations
@@ -27,9 +28,16 @@ from cryptography.hazmat.primitives import serialization
 from auditor.bundle.credentials import Signer
 from auditor.bundle.errors import SigningError
 from auditor.bundle.signer_box import find_signer_box
+from auditor.bundle.signer_revocation import (
+    NOT_CHECKED,
+    RevocationSources,
+    SignerRevocation,
+    judge_signer,
+)
 from auditor.bundle.timestamp import check_token, pdf_timestamper, timestamp_token
 from auditor.bundle.trust import trust_problems
 from auditor.messages import Msg
+from auditor.probes.chaintime import load_bundle
 
 FIELD = "ChuKyNguoiKy"  # "the signer's signature"
 _MAX_PDF = 512 << 20
@@ -137,13 +145,17 @@ class PdfVerification:
     signer: str | None
     signed_at: dt.datetime | None
     malformed: bool = False
+    revocation: SignerRevocation = NOT_CHECKED  # the signer's certificate (signer_revocation)
 
     def ok(self) -> bool:
         return not self.problems
 
 
-def verify_pdf(pdf: Path, *, ca_bundle: Path | None) -> PdfVerification:
-    """Check the PDF's signature (module docstring); never raises on a bad PDF."""
+def verify_pdf(
+    pdf: Path, *, ca_bundle: Path | None, revocation: RevocationSources | None = None
+) -> PdfVerification:
+    """Check the PDF's signature (module docstring), and the signer's revocation now from
+    the `revocation` sources given; never raises on a bad PDF."""
     from pyhanko.pdf_utils.misc import PdfReadError
     from pyhanko.pdf_utils.reader import PdfFileReader
 
@@ -163,10 +175,12 @@ def verify_pdf(pdf: Path, *, ca_bundle: Path | None) -> PdfVerification:
             f"cần đúng một chữ ký trong PDF, có {len(signatures)}",
             f"exactly one signature expected in the PDF, found {len(signatures)}",
         ),), None, None)
-    return _verify_one(pdf, signatures[0], ca_bundle)
+    return _verify_one(pdf, signatures[0], ca_bundle, revocation or RevocationSources())
 
 
-def _verify_one(pdf: Path, embedded: Any, ca_bundle: Path | None) -> PdfVerification:
+def _verify_one(
+    pdf: Path, embedded: Any, ca_bundle: Path | None, revocation: RevocationSources
+) -> PdfVerification:
     from pyhanko.sign.validation.errors import SignatureValidationError
     from pyhanko.sign.validation.generic_cms import validate_sig_integrity
     from pyhanko.sign.validation.status import SignatureCoverageLevel
@@ -201,13 +215,23 @@ def _verify_one(pdf: Path, embedded: Any, ca_bundle: Path | None) -> PdfVerifica
             "the signature does not cover the whole file: content was added after signing",
         ))
     token = timestamp_token(embedded.signer_info)
+    time_stamped = False
     if token is not None and intact and valid:
         stamped = check_token(token, embedded.signer_info, ca_bundle)
         problems.extend(stamped.problems)
         signed_at = stamped.time or signed_at
+        time_stamped = stamped.time is not None and not stamped.problems
+    revoked = NOT_CHECKED
     if signed_at is None:
         problems.append(Msg("chữ ký không có thời điểm ký", "the signature has no signing time"))
     else:
         signed_at = signed_at.astimezone(dt.UTC)
         problems.extend(trust_problems(signer, carried, ca_bundle, signed_at))
-    return PdfVerification(pdf, tuple(problems), signer.subject.rfc4514_string(), signed_at)
+        if revocation.given():
+            anchors = load_bundle(ca_bundle) if ca_bundle is not None else ()
+            revoked = judge_signer(signer, (*carried, *anchors), signed_at,
+                                   time_stamped=time_stamped, sources=revocation,
+                                   at=dt.datetime.now(dt.UTC))
+            problems.extend(revoked.problems)
+    return PdfVerification(pdf, tuple(problems), signer.subject.rfc4514_string(), signed_at,
+                           revocation=revoked)

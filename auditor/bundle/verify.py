@@ -7,7 +7,8 @@
 `verify_bundle` never raises on a bad bundle: every failure is one bilingual message in
 `problems` (tampered, missing or unlisted member, bad signature, signer expired or not yet
 valid at signing time, untrusted issuer, wrong key usage, trust unknown without a CA bundle,
-signed after `as_of`). A file that is not a well-formed bundle at all (not a ZIP, unsafe member
+signed after `as_of`, revoked before it signed when revocation sources are given: see
+`signer_revocation`). A file that is not a well-formed bundle at all (not a ZIP, unsafe member
 names, a zip bomb, no or malformed manifest) has `malformed` set; the CLI exits 2 for it, 1 for
 any other problem, 0 only when there is none.
 """
@@ -29,10 +30,17 @@ from auditor.bundle.manifest import (
     Member,
     parse_manifest,
 )
+from auditor.bundle.signer_revocation import (
+    NOT_CHECKED,
+    RevocationSources,
+    SignerRevocation,
+    judge_signer,
+)
 from auditor.bundle.timestamp import check_token, timestamp_token
 from auditor.bundle.trust import trust_problems
 from auditor.bundle.zipread import BundleFormatError, read_members
 from auditor.messages import Msg, os_error
+from auditor.probes.chaintime import load_bundle
 
 
 class MemberNotVerifiedError(KeyError):
@@ -47,6 +55,7 @@ class BundleVerification:
     signed_at: dt.datetime | None  # the time stamp's genTime if any, else signingTime
     manifest: Mapping[str, Any] | None  # the parsed manifest.json
     malformed: bool = False  # not a well-formed bundle at all (exit 2 on the command line)
+    revocation: SignerRevocation = NOT_CHECKED  # the signer's certificate (signer_revocation)
     _members: Mapping[str, bytes] = field(default_factory=dict, repr=False, compare=False)
 
     def ok(self) -> bool:
@@ -72,10 +81,12 @@ def _malformed(path: Path, text: Msg, manifest: Mapping[str, Any] | None = None,
 
 
 def verify_bundle(
-    path: Path, *, ca_bundle: Path | None, as_of: dt.datetime | None = None
+    path: Path, *, ca_bundle: Path | None, as_of: dt.datetime | None = None,
+    revocation: RevocationSources | None = None,
 ) -> BundleVerification:
     """Check everything the module docstring lists; `as_of`, when given, is the moment of
-    the verification: a bundle signed after it did not exist yet."""
+    the verification: a bundle signed after it did not exist yet, and the CRL or OCSP answer
+    must be current then (else now)."""
     try:
         members = read_members(path)
     except BundleFormatError as error:
@@ -98,12 +109,22 @@ def verify_bundle(
         problems.append(check.problem)
     signed_at = check.signed_at
     token = timestamp_token(check.signer_info) if check.signer_info is not None else None
+    time_stamped = False
     if token is not None:
         stamped = check_token(token, check.signer_info, ca_bundle)
         problems.extend(stamped.problems)
         signed_at = stamped.time or signed_at
+        time_stamped = stamped.time is not None and not stamped.problems
+    revoked = NOT_CHECKED
     if check.signer is not None and signed_at is not None:
         problems.extend(trust_problems(check.signer, check.certificates, ca_bundle, signed_at))
+        if revocation is not None and revocation.given():
+            anchors = load_bundle(ca_bundle) if ca_bundle is not None else ()
+            revoked = judge_signer(
+                check.signer, (*check.certificates, *anchors), signed_at,
+                time_stamped=time_stamped, sources=revocation,
+                at=as_of or dt.datetime.now(dt.UTC))
+            problems.extend(revoked.problems)
     if as_of is not None and signed_at is not None and signed_at > as_of:
         problems.append(Msg(
             f"gói được ký lúc {signed_at:%d/%m/%Y %H:%M} UTC, sau thời điểm --as-of",
@@ -117,6 +138,7 @@ def verify_bundle(
         check.signer.subject.rfc4514_string() if check.signer is not None else None,
         signed_at,
         document,
+        revocation=revoked,
         _members=verified,
     )
 

@@ -12,7 +12,10 @@ import click
 from auditor.cli.options import db_option, echo_json, lang_option, optional_date
 from auditor.cli.signing import (
     ca_bundle_path,
+    echo_revocation,
     load_cli_signer,
+    revocation_options,
+    revocation_sources,
     signer_options,
 )
 from auditor.exit_codes import ExitCode
@@ -94,22 +97,27 @@ def bundle_create(
               help="The CA certificates the signer must chain to (e.g. the Government CA). "
               "Without it trust is unknown and the bundle does not verify.")
 @click.option("--as-of", callback=optional_date, metavar="DATE",
-              help="Verify as on this day: a bundle signed after it did not exist yet.")
+              help="Verify as on this day: a bundle signed after it did not exist yet (and a "
+              "CRL or OCSP answer must be current at the end of that day).")
+@revocation_options
 @click.option("--json", "as_json", is_flag=True, help="Print the verification as JSON.")
 @lang_option
 def bundle_verify(
-    path: str, ca_bundle: str | None, as_of: dt.date | None, as_json: bool, lang: str
+    path: str, ca_bundle: str | None, as_of: dt.date | None, crl: tuple[str, ...],
+    revocation: bool, as_json: bool, lang: str,
 ) -> None:
     """Verify a bundle: the signature over its manifest, the signer's path to the CA bundle
     at signing time and key usage, every member's SHA-256 and size, nothing missing or
-    unlisted. Exit 0 only if all hold; 1 with each failure named; 2 if it is no bundle."""
+    unlisted; with --crl or --revocation, the signer's certificate not revoked before it
+    signed. Exit 0 only if all hold; 1 with each failure named; 2 if it is no bundle."""
     from auditor.bundle.verify import verify_bundle
     from auditor.cli.signing import as_of_moment
 
     if not Path(path).is_file():
         raise click.BadParameter(f"{path}: no such file", param_hint="FILE")
+    sources = revocation_sources(crl, revocation)
     result = verify_bundle(Path(path), ca_bundle=ca_bundle_path(ca_bundle),
-                           as_of=as_of_moment(as_of))
+                           as_of=as_of_moment(as_of), revocation=sources)
     if as_json:
         echo_json({
             "file": str(result.path),
@@ -118,6 +126,7 @@ def bundle_verify(
             "signer": result.signer,
             "signed_at": result.signed_at.isoformat() if result.signed_at else None,
             "members": list(result.names()),
+            "revocation": result.revocation.as_json(),
             "problems": [{"vi": p.vi, "en": p.en} for p in result.problems],
         })
     else:
@@ -137,6 +146,8 @@ def _print_verification(result: BundleVerification, lang: str) -> None:
     if result.signed_at is not None:
         moment = f"{result.signed_at:%Y-%m-%d %H:%M:%S} UTC"
         click.echo(Msg(f"thời điểm ký: {moment}", f"signed at: {moment}").get(lang))
+    if not result.malformed:
+        echo_revocation(result.revocation, lang)
     if result.ok():
         names = ", ".join(result.names())
         click.echo(Msg(f"HỢP LỆ: chữ ký, người ký tin cậy và mọi thành phần ({names})",

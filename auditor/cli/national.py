@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 import click
 
 from auditor.cli.options import lang_option
+from auditor.cli.signing import revocation_options, revocation_sources
 from auditor.exit_codes import ExitCode
 from auditor.messages import Msg
 from auditor.safe_text import safe_layout
@@ -31,15 +32,23 @@ def national() -> None:
 @click.option("--ca-bundle", type=click.Path(dir_okay=False),
               help="PEM file of the CA certificates a signer's certificate must chain to "
               "(e.g. the Government CA).")  # fmt: skip
+@revocation_options
 @lang_option
-def national_import(bundles: tuple[str, ...], db: str, ca_bundle: str | None, lang: str) -> None:
-    """Verify each province's bundle and record the verified ones. Exit 1 if any bundle was
+def national_import(
+    bundles: tuple[str, ...], db: str, ca_bundle: str | None, crl: tuple[str, ...],
+    revocation: bool, lang: str,
+) -> None:
+    """Verify each province's bundle and record the verified ones; with --crl or
+    --revocation, a bundle whose signer's certificate was revoked before it signed is refused,
+    and each submission records whether revocation was checked. Exit 1 if any bundle was
     refused (the others are still imported), 2 if a file cannot be read."""
     from auditor.national.importing import run_import
 
     refused = False
+    sources = revocation_sources(crl, revocation)
     for result in run_import(
-        [Path(b) for b in bundles], db, Path(ca_bundle) if ca_bundle else None
+        [Path(b) for b in bundles], db, Path(ca_bundle) if ca_bundle else None,
+        revocation=sources,
     ):
         name = str(result.path)
         if result.outcome == "refused":
@@ -80,6 +89,8 @@ def _imported(result: ImportResult, name: str) -> Msg:
             f"; {result.others} other submission(s) of the same province and year kept; "
             + ("this one counts" if result.counted else "a later-signed one counts"),
         )
+    if result.revocation_note is not None:
+        text = text.suffixed(f"; {result.revocation_note.vi}", f"; {result.revocation_note.en}")
     return text
 
 

@@ -8,7 +8,14 @@ from pathlib import Path
 import click
 
 from auditor.cli.options import lang_option
-from auditor.cli.signing import ca_bundle_path, load_cli_signer, signer_options
+from auditor.cli.signing import (
+    ca_bundle_path,
+    echo_revocation,
+    load_cli_signer,
+    revocation_options,
+    revocation_sources,
+    signer_options,
+)
 from auditor.exit_codes import ExitCode
 from auditor.messages import Msg
 
@@ -56,21 +63,28 @@ def report_sign(
 @click.option("--ca-bundle", metavar="FILE",
               help="The CA certificates the signer must chain to (e.g. the Government CA). "
               "Without it trust is unknown and the PDF does not verify.")
+@revocation_options
 @lang_option
-def report_verify(pdf: str, ca_bundle: str | None, lang: str) -> None:
+def report_verify(
+    pdf: str, ca_bundle: str | None, crl: tuple[str, ...], revocation: bool, lang: str
+) -> None:
     """Verify a signed annual report PDF: the signature intact and covering the whole file,
-    the signer trusted at signing time, its key usage. Exit 0 only if all hold, else 1 (2 if
+    the signer trusted at signing time, its key usage; with --crl or --revocation, the
+    signer's certificate not revoked before it signed. Exit 0 only if all hold, else 1 (2 if
     the file is not a readable PDF)."""
     from auditor.bundle.pades import verify_pdf
     from auditor.safe_text import safe_layout
 
-    result = verify_pdf(Path(pdf), ca_bundle=ca_bundle_path(ca_bundle))
+    sources = revocation_sources(crl, revocation)
+    result = verify_pdf(Path(pdf), ca_bundle=ca_bundle_path(ca_bundle), revocation=sources)
     if result.signer is not None:
         click.echo(safe_layout(Msg(f"người ký: {result.signer}",
                                    f"signer: {result.signer}").get(lang)))
     if result.signed_at is not None:
         moment = f"{result.signed_at:%Y-%m-%d %H:%M:%S} UTC"
         click.echo(Msg(f"thời điểm ký: {moment}", f"signed at: {moment}").get(lang))
+    if not result.malformed:
+        echo_revocation(result.revocation, lang)
     if result.ok():
         click.echo(Msg("HỢP LỆ: chữ ký nguyên vẹn, bao trùm toàn bộ tệp, người ký tin cậy",
                        "VERIFIED: signature intact, covering the whole file, trusted signer")

@@ -1,4 +1,5 @@
-"""The signer's options, shared by `bundle create` and `report sign`, and the passphrase.
+"""The signer's options, shared by `bundle create` and `report sign`, and the passphrase;
+the revocation options, shared by `bundle verify`, `report verify` and `national import`.
 
 The passphrase of an encrypted key is never a command-line argument (other users of the
 machine can read a process's arguments): it is read from $AUDITOR_KEY_PASSPHRASE, else asked
@@ -16,8 +17,11 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
+from auditor.messages import Msg
+
 if TYPE_CHECKING:
     from auditor.bundle.credentials import Signer
+    from auditor.bundle.signer_revocation import RevocationSources, SignerRevocation
 
 PASSPHRASE_ENV = "AUDITOR_KEY_PASSPHRASE"  # noqa: S105 - the variable's name, no secret
 _F = TypeVar("_F", bound=Callable[..., Any])
@@ -86,3 +90,39 @@ def ca_bundle_path(value: str | None) -> Path | None:
     if not path.is_file():
         raise click.BadParameter(f"{value}: no such file", param_hint="--ca-bundle")
     return path
+
+
+def revocation_options(command: _F) -> _F:
+    """--crl (repeatable) and --revocation on a command that verifies signatures."""
+    for option in reversed([
+        click.option("--crl", "crl", multiple=True, type=click.Path(dir_okay=False),
+                     metavar="FILE",
+                     help="A CRL of the CA that issued the signer's certificate (DER or PEM, "
+                     "e.g. the Government CA's published CRL); repeatable. It must be signed "
+                     "by that CA and current, else the verification fails naming it."),
+        click.option("--revocation", is_flag=True,
+                     help="Also ask the OCSP responder, else fetch the CRL, at the http:// "
+                     "URLs the signer's certificate names (servers the bundle does not name; "
+                     "off by default). Without it or --crl, revocation is not checked (and "
+                     "said so)."),
+    ]):
+        command = option(command)
+    return command
+
+
+def revocation_sources(crl: tuple[str, ...], revocation: bool) -> RevocationSources:
+    """The sources --crl and --revocation name; an unreadable --crl file exits 2."""
+    from auditor.bundle.signer_revocation import RevocationSources, read_crl_files
+
+    return RevocationSources(crls=read_crl_files(crl), online=revocation)
+
+
+def echo_revocation(result: SignerRevocation, lang: str) -> None:
+    """The revocation line of a verification: not checked, not revoked, or revoked after the
+    signature (a revocation that fails it is listed with the problems)."""
+    if result.status in ("not_checked", "good", "revoked_after"):
+        click.echo(result.note.get(lang))
+        if result.unused:
+            files = ", ".join(result.unused)
+            click.echo(Msg(f"CRL không dùng (không của tổ chức cấp người ký): {files}",
+                           f"CRLs not used (not from the signer's issuer): {files}").get(lang))

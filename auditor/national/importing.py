@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from auditor.bundle.signer_revocation import RevocationSources
 from auditor.errors import AuditorError
 from auditor.messages import Msg, os_error
 from auditor.national.intake import Accepted, file_sha256, read_bundle
@@ -33,6 +34,7 @@ class ImportResult:
     submission_id: int | None = None
     counted: bool = False  # the submission that counts for its province and year
     others: int = 0  # other submissions of the same province and year, kept
+    revocation_note: Msg | None = None  # the signer's revocation (checked or not), in words
 
 
 def check_readable(path: Path, what: Msg) -> None:
@@ -60,6 +62,7 @@ def run_import(
     ca_bundle: Path | None,
     *,
     now: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
+    revocation: RevocationSources | None = None,
 ) -> Iterator[ImportResult]:
     """Each bundle's result as soon as it is known (the command prints it at once)."""
     for path in paths:
@@ -76,7 +79,8 @@ def run_import(
                                    province_name=before.organisation_name, year=before.year,
                                    submission_id=before.id)  # fmt: skip
                 continue
-            read = read_bundle(path, ca_bundle=ca_bundle, provinces=provinces)
+            read = read_bundle(path, ca_bundle=ca_bundle, provinces=provinces,
+                               revocation=revocation)
             if not isinstance(read, Accepted):
                 yield ImportResult(path, "refused", read.reasons)
                 continue
@@ -118,4 +122,5 @@ def _record(
         submission_id=submission_id,
         counted=bool(group) and group[0].id == submission_id,
         others=max(len(group) - 1, 0),
+        revocation_note=read.revocation_note,
     )

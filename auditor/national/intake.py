@@ -20,6 +20,7 @@ from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 
+from auditor.bundle.signer_revocation import RevocationSources
 from auditor.bundle.verify import verify_bundle
 from auditor.messages import Msg
 from auditor.national.provinces import ProvinceList, key
@@ -44,6 +45,7 @@ class Accepted:
     figures: AnnualFigures
     figures_json: dict[str, Any]  # as signed, without the per-system rows
     verification: dict[str, Any]
+    revocation_note: Msg | None = None  # the signer's revocation, in words
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,9 +62,12 @@ def file_sha256(path: Path) -> str:
 
 
 def read_bundle(
-    path: Path, *, ca_bundle: Path | None, provinces: ProvinceList
+    path: Path, *, ca_bundle: Path | None, provinces: ProvinceList,
+    revocation: RevocationSources | None = None,
 ) -> Accepted | Refused:
-    verified = verify_bundle(path, ca_bundle=ca_bundle)
+    """The bundle verified now, its signer's revocation judged from the `revocation`
+    sources: one revoked before it signed is refused."""
+    verified = verify_bundle(path, ca_bundle=ca_bundle, revocation=revocation)
     if not verified.ok():
         return Refused(tuple(verified.problems))
     manifest: Mapping[str, Any] = verified.manifest or {}
@@ -107,7 +112,10 @@ def read_bundle(
             "auditor_version": manifest.get("auditor_version"),
             "organisation": organisation if isinstance(organisation, Mapping) else None,
             "members": sorted(n for n in names if isinstance(n, str)),
+            # whether the signer's certificate was checked for revocation, and what was found
+            "revocation": verified.revocation.as_json(),
         },
+        revocation_note=verified.revocation.note,
     )
 
 

@@ -278,6 +278,7 @@ class _Reading:
 _COLUMNS = (
     _S.c.id, _S.c.province_id, _S.c.year, _S.c.sha256, _S.c.file_name, _S.c.signer,
     _S.c.signed_at, _S.c.imported_at, _S.c.organisation, _S.c.organisation_name, _S.c.systems,
+    _S.c.verification,
 )  # fmt: skip
 
 
@@ -367,4 +368,12 @@ def _info(row: Any, *, counted: bool) -> SubmissionInfo:
         organisation_name=row["organisation_name"],
         systems=row["systems"],
         counted=counted,
+        revocation=_revocation_status(row["verification"]),
     )
+
+
+def _revocation_status(verification: Any) -> str | None:
+    """The signer's revocation status recorded at import; None in a summary without it."""
+    found = verification.get("revocation") if isinstance(verification, dict) else None
+    status = found.get("status") if isinstance(found, dict) else None
+    return status if isinstance(status, str) else None

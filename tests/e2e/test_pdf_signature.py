@@ -16,13 +16,14 @@ import io
 import re
 import shutil
 import subprocess
+import time
 from pathlib import Path
 from typing import Any
 
 import pytest
 from browser import require_chromium
 from conftest import EXAMPLE, CliResult, run_cli
-from signing_pki import Pki, issue, make_pki
+from signing_pki import NOW, Pki, crl_file, issue, make_pki
 
 SIGNER = "Nguyễn Văn Thử"
 
@@ -214,6 +215,54 @@ def test_time_stamped_pdf(work: dict[str, Any], tmp_path: Path, trusted: bool) -
     else:
         assert result.code == 1
         assert "time stamp: the TSA (CN=Test Time-Stamping Authority" in result.stderr
+
+
+# --- the signer's revocation (--crl): the same judgement as for bundles ---------------------
+
+
+def test_report_verify_judges_the_signers_revocation(work: dict[str, Any]) -> None:
+    pki: Pki = work["pki"]
+    folder: Path = work["folder"]
+    unchecked = verify(work["signed"], "--ca-bundle", pki.root_pem)
+    assert unchecked.code == 0 and "revocation not checked" in unchecked.stdout
+    clean = crl_file(folder, "clean.crl", pki.gov_ca)
+    good = verify(work["signed"], "--ca-bundle", pki.root_pem, "--crl", clean)
+    assert good.code == 0, good.stderr
+    assert "revocation checked: the signer's certificate is not revoked" in good.stdout
+    serial = pki.signer.certificate.serial_number
+    revoked = crl_file(folder, "revoked.crl", pki.gov_ca, revoked=((serial, NOW),))
+    refused = verify(work["signed"], "--ca-bundle", pki.root_pem, "--crl", revoked)
+    assert refused.code == 1, refused.stdout
+    assert f"revoked on {NOW:%Y-%m-%d %H:%M:%S} UTC (keyCompromise), before it signed" \
+        in refused.stderr
+    stale = crl_file(folder, "stale.crl", pki.gov_ca, next_update=NOW - dt.timedelta(days=1))
+    unusable = verify(work["signed"], "--ca-bundle", pki.root_pem, "--crl", stale)
+    assert unusable.code == 1 and "stale.crl" in unusable.stderr
+
+
+def test_revoked_after_a_time_stamped_pdf_signature_stands(work: dict[str, Any],
+                                                           tmp_path: Path) -> None:
+    from tsa_server import loopback_tsa
+
+    from auditor.bundle.pades import verify_pdf
+
+    pki: Pki = work["pki"]
+    out = tmp_path / "stamped.pdf"
+    with loopback_tsa(pki) as url:
+        signed = run_cli("report", "sign", work["pdf"], "-o", out, *pki.signer_files(),
+                         "--tsa", url)
+    assert signed.code == 0, signed.stderr
+    signed_at = verify_pdf(out, ca_bundle=pki.root_pem).signed_at
+    assert signed_at is not None
+    later = signed_at + dt.timedelta(seconds=1)
+    while dt.datetime.now(dt.UTC) < later:  # the revocation must be in the past to count
+        time.sleep(0.1)
+    serial = pki.signer.certificate.serial_number
+    crl = crl_file(tmp_path, "later.crl", pki.gov_ca, revoked=((serial, later),))
+    result = verify(out, "--ca-bundle", pki.root_pem, "--crl", crl)
+    assert result.code == 0, result.stderr
+    assert "after the time-stamped signing time" in result.stdout
+    assert "the signature stands" in result.stdout
 
 
 # --- the visible signature's text: Vietnamese with its diacritics ---------------------------

@@ -223,3 +223,66 @@ def test_two_imports_of_the_same_bundle_at_once(
     stdout = "".join(out for out, _ in outputs)
     assert stdout.count("imported: Thành phố Đà Nẵng 2026") == 1, stdout
     assert stdout.count("already imported") == 1, stdout
+
+
+def _crl(submissions: dict[str, Any], name: str, *, revoke: bool) -> Path:
+    """A CRL of the Government CA that lists the provinces' signer (revoked on the day its
+    certificate became valid, before any bundle was signed), or lists nobody."""
+    import datetime as dt
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+
+    pki = submissions["pki"]
+    signer = x509.load_pem_x509_certificate(
+        (submissions["base"] / "So Khoa hoc va Cong nghe.pem").read_bytes())
+    now = dt.datetime.now(dt.UTC)
+    builder = (x509.CertificateRevocationListBuilder()
+               .issuer_name(pki.intermediate.cert.subject)
+               .last_update(now - dt.timedelta(hours=1))
+               .next_update(now + dt.timedelta(days=7)))  # fmt: skip
+    if revoke:
+        builder = builder.add_revoked_certificate(
+            x509.RevokedCertificateBuilder().serial_number(signer.serial_number)
+            .revocation_date(signer.not_valid_before_utc).build())  # fmt: skip
+    path: Path = submissions["base"] / name
+    path.write_bytes(builder.sign(pki.intermediate.key, hashes.SHA256())
+                     .public_bytes(serialization.Encoding.DER))  # fmt: skip
+    return path
+
+
+def test_revoked_signer_refused_and_revocation_recorded(
+    submissions: dict[str, Any], tmp_path: Path
+) -> None:
+    db = str(tmp_path / "national.sqlite")
+    pki = submissions["pki"]
+    da_nang, lao_cai = submissions["da_nang"].bundle, submissions["lao_cai_v2"].bundle
+    revoked = _crl(submissions, "revoked.crl", revoke=True)
+    refused = run_cli("national", "import", da_nang, "--db", db, "--ca-bundle", pki.ca_bundle,
+                      "--crl", revoked, "--lang", "en")  # fmt: skip
+    assert refused.code == 1, refused.stdout + refused.stderr
+    assert "refused" in refused.stdout and "before it signed" in refused.stdout
+    clean = _crl(submissions, "clean.crl", revoke=False)
+    checked = run_cli("national", "import", da_nang, "--db", db, "--ca-bundle", pki.ca_bundle,
+                      "--crl", clean, "--lang", "en")  # fmt: skip
+    assert checked.code == 0, checked.stdout + checked.stderr
+    assert "imported" in checked.stdout and "revocation checked" in checked.stdout
+    unchecked = _import(db, lao_cai, ca=pki.ca_bundle)
+    assert unchecked.code == 0 and "revocation not checked" in unchecked.stdout
+
+    from auditor.national.store import NationalStore
+
+    with NationalStore.open(db) as store:
+        recorded = {s.province_id: s.revocation for g in store.submissions(2026) for s in g}
+    assert recorded == {"da-nang": "good", "lao-cai": "not_checked"}
+    figures = _report(db, tmp_path / "n.json")
+    shown = {p["province_id"]: p["submission"]["revocation"] for p in figures["provinces"]}
+    assert shown == recorded
+    html = tmp_path / "n.html"
+    written = run_cli("report", "national", "--year", "2026", "--db", db, "--lang", "en",
+                      "-o", html)  # fmt: skip
+    assert written.code == 0, written.stderr
+    page = html.read_text(encoding="utf-8")
+    assert "Signer&#39;s certificate revocation" in page or "Signer's certificate revocation" \
+        in page
+    assert "checked: not revoked" in page and "not checked" in page

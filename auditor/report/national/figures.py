@@ -40,6 +40,9 @@ class SubmissionInfo:
     organisation_name: str
     systems: int
     counted: bool
+    # The signer's revocation as judged at import (signer_revocation's status: "good",
+    # "revoked_after", "not_checked"); None for a submission imported before it was recorded.
+    revocation: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -137,7 +137,8 @@ def _trends(f: NationalFigures, lang: str, w: Mapping[str, str]) -> tuple[Cells,
 def _submission(s: SubmissionInfo, name: str, lang: str, w: Mapping[str, str]) -> Cells:
     return Cells(
         (name, s.file_name, s.sha256[:16], s.signer or filters.DASH, _moment(s.signed_at, lang),
-         _moment(s.imported_at, lang), w["counted"] if s.counted else w["superseded"]),
+         _moment(s.imported_at, lang), w.get(f"rev_{s.revocation or 'unrecorded'}", filters.DASH),
+         w["counted"] if s.counted else w["superseded"]),
         css="" if s.counted else "muted",
     )  # fmt: skip
 
