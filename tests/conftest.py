@@ -12,6 +12,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from components import require_component
+from store.pg_server import PostgresServer, find_bindir
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLE = REPO / "inventories" / "example-province"
@@ -78,3 +80,22 @@ def nmap_required() -> None:
     from components import require_nmap
 
     require_nmap()
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    """One PostgreSQL server for the whole session (the history and the national stores'
+    tests), started on first use, in a temporary directory, Unix socket only."""
+    bindir = find_bindir()
+    require_component(
+        bindir is not None,
+        "PostgreSQL server binaries (/usr/lib/postgresql/*/bin/initdb)",
+        "apt-get install postgresql",
+    )
+    assert bindir is not None
+    server = PostgresServer(bindir)
+    try:
+        server.start()
+        yield server
+    finally:
+        server.stop()

@@ -5,15 +5,13 @@ from __future__ import annotations
 
 import json
 import shutil
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
-from components import require_component
 from conftest import EXAMPLE, run_cli
-from store.pg_server import PostgresServer, find_bindir
+from store.pg_server import PostgresServer
 
 from national.pki import make_pki
 
@@ -81,23 +79,6 @@ def submissions(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     made["no_annual"] = _submit(da_nang, "2026-11-24", 2026, base / "dn-noannual", cert, key,
                                 pki.chain, annual=False)  # fmt: skip
     return made
-
-
-@pytest.fixture(scope="session")
-def postgres_server() -> Iterator[PostgresServer]:
-    bindir = find_bindir()
-    require_component(
-        bindir is not None,
-        "PostgreSQL server binaries (/usr/lib/postgresql/*/bin/initdb)",
-        "apt-get install postgresql",
-    )
-    assert bindir is not None
-    server = PostgresServer(bindir)
-    try:
-        server.start()
-        yield server
-    finally:
-        server.stop()
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
