@@ -174,6 +174,37 @@ def test_unusable_crls_fail_naming_the_file(
     assert "stale" not in earlier.stderr
 
 
+@pytest.mark.parametrize(("this_update", "next_update", "said_vi", "said_en"), [
+    (NOW - 9 * DAY, NOW - DAY, "đã cũ: nextUpdate {next:%d/%m/%Y %H:%M:%S} UTC trước thời "
+     "điểm xác minh ", "stale: its nextUpdate {next:%Y-%m-%d %H:%M:%S} UTC is before the "
+     "verification instant "),
+    (NOW + DAY, NOW + 9 * DAY, "phát hành lúc {this:%d/%m/%Y %H:%M:%S} UTC, sau thời điểm xác "
+     "minh ", "issued {this:%Y-%m-%d %H:%M:%S} UTC, after the verification instant "),
+])
+def test_an_out_of_date_crl_names_the_verification_instant_in_each_language(
+    work: dict[str, Any], plain: tuple[Path, dt.datetime], this_update: dt.datetime,
+    next_update: dt.datetime, said_vi: str, said_en: str,
+) -> None:
+    """The reason is worded for a signature (the verification instant, not an audit's), and
+    the Vietnamese output has no English left in it."""
+    pki: Pki = work["pki"]
+    crl = crl_file(work["folder"], "out-of-date.crl", pki.gov_ca, this_update=this_update,
+                   next_update=next_update)
+    dates = {"this": this_update, "next": next_update}
+    vi = run_cli("bundle", "verify", plain[0], "--ca-bundle", pki.root_pem, "--crl", crl,
+                 "--lang", "vi")
+    assert vi.code == 1, vi.stdout + vi.stderr
+    assert said_vi.format(**dates) in vi.stderr, vi.stderr
+    assert "không xác định được tình trạng thu hồi chứng thư số của người ký từ --crl" \
+        in vi.stderr
+    for english in ("audit", "instant", "stale", "issued", "before", "after", "exist",
+                    "revocation", "cannot", "signer"):
+        assert english not in vi.stdout + vi.stderr, english
+    en = verify(plain[0], pki, "--crl", crl)
+    assert en.code == 1 and said_en.format(**dates) in en.stderr, en.stderr
+    assert "audit instant" not in en.stderr
+
+
 def test_a_crl_file_that_cannot_be_used_is_bad_input(
     work: dict[str, Any], plain: tuple[Path, dt.datetime]
 ) -> None:
