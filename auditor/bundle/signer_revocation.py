@@ -52,6 +52,7 @@ from auditor.probes.ocsp import (
     judge_response,
 )
 from auditor.probes.revocation_fetch import (
+    Fetched,
     ask_responder,
     crl_urls,
     download_crl,
@@ -249,17 +250,17 @@ def _ask_online(signer: x509.Certificate, issuer: x509.Certificate, at: dt.datet
         fetched = ask_responder(base, signer, issuer, timeout=ONLINE_TIMEOUT)
         where = f"OCSP {base}"
         if fetched.body is None:
-            tried.problems.append(_no_evidence(
-                where, fetched.error or Msg("không có trả lời", "no answer")))
+            tried.problems.append(_no_evidence(where, _not_fetched(fetched)))
         elif _add(judge_response(fetched.body, signer, issuer, at), where,
                   _ocsp_reason(fetched.body, signer), at, tried):
             break
     else:
         for url in crl_urls(signer):
             fetched = download_crl(url, timeout=ONLINE_TIMEOUT)
-            loaded = (load_crl(fetched.body, url) if fetched.body is not None
-                      else LoadedCrl(url, error=fetched.error or "no answer"))
-            if _judge_crl(loaded, f"CRL {url}", signer, issuer, at, tried):
+            if fetched.body is None:
+                tried.problems.append(_no_evidence(f"CRL {url}", _not_fetched(fetched)))
+            elif _judge_crl(load_crl(fetched.body, url), f"CRL {url}", signer, issuer, at,
+                            tried):
                 break
     found.good.extend(tried.good)
     found.revoked.extend(tried.revoked)
@@ -272,6 +273,15 @@ def _ask_online(signer: x509.Certificate, issuer: x509.Certificate, at: dt.datet
             "--revocation: the signer's certificate names no OCSP responder and no CRL "
             "distribution point"))
     found.problems.extend(tried.problems)
+
+
+def _not_fetched(fetched: Fetched) -> Msg | str:
+    """Why a service gave nothing: an HTTP status worded here (the probe's sentence puts the
+    URL first, where its phrase table cannot find the words), other reasons as it gives them."""
+    if fetched.http_status is not None:
+        return Msg(f"{fetched.url} trả lời HTTP {fetched.http_status}",
+                   f"{fetched.url} answered HTTP {fetched.http_status}")
+    return fetched.error or Msg("không có trả lời", "no answer")
 
 
 def _ocsp_reason(der: bytes, signer: x509.Certificate) -> str | None:

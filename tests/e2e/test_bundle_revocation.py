@@ -275,6 +275,8 @@ def test_revocation_falls_back_to_the_crl_distribution_point(
         path = tmp_path / "dp.bundle"
         make_bundle(work, path, signer)
         missing = verify(path, pki, "--revocation")  # the responder: unknown; no CRL served
+        missing_vi = run_cli("bundle", "verify", path, "--ca-bundle", pki.root_pem,
+                             "--revocation", "--lang", "vi")
         listed = crl_file(tmp_path, "gov.crl", pki.gov_ca,
                           revoked=((signer.certificate.serial_number, NOW - DAY),))
         server.crls["gov.crl"] = listed.read_bytes()
@@ -283,6 +285,11 @@ def test_revocation_falls_back_to_the_crl_distribution_point(
         clean = verify(path, pki, "--revocation")
     assert missing.code == 1, missing.stdout + missing.stderr
     assert "status unknown" in missing.stderr and "answered HTTP 404" in missing.stderr
+    assert missing_vi.code == 1, missing_vi.stdout + missing_vi.stderr
+    assert "(trạng thái unknown)" in missing_vi.stderr
+    assert f"từ CRL {base}/gov.crl: {base}/gov.crl trả lời HTTP 404" in missing_vi.stderr
+    for english in ("answered", "responder", "does not know", "cannot be established"):
+        assert english not in missing_vi.stderr, (english, missing_vi.stderr)
     assert revoked.code == 1 and f"per CRL {base}/gov.crl" in revoked.stderr, revoked.stderr
     assert "before it signed" in revoked.stderr
     assert clean.code == 0, clean.stderr
