@@ -101,6 +101,7 @@ _PHRASES: dict[str, str] = {
         "chữ ký của CRL không khớp khóa của tổ chức cấp"),
     "not a CRL (DER or PEM): ": "không phải CRL (DER hoặc PEM): ",
     "not an OCSP response: ": "không phải phản hồi OCSP: ",
+    "unreadable OCSP response: ": "phản hồi OCSP không đọc được: ",
     "not followed: only http:// URLs are asked": "không truy cập: chỉ hỏi các URL http://",
     "answer larger than ": "câu trả lời lớn hơn ",
     "the certificate names no OCSP responder and no CRL distribution point (http://)": (

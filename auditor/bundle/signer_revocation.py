@@ -43,8 +43,16 @@ from auditor.messages import Msg
 from auditor.probe_reasons import reason_in
 from auditor.probes.certfile import _FileError, _read_bounded
 from auditor.probes.crl import LoadedCrl, judge_crl, load_crl
-from auditor.probes.ocsp import CertStatus, OcspAnswer, find_issuer, judge_response
+from auditor.probes.ocsp import (
+    RESPONDER_NOT_VALID_THEN,
+    CertStatus,
+    OcspAnswer,
+    Unusable,
+    find_issuer,
+    judge_response,
+)
 from auditor.probes.revocation_fetch import (
+    Fetched,
     ask_responder,
     crl_urls,
     download_crl,
@@ -115,6 +123,31 @@ def _day(moment: dt.datetime) -> Msg:
     return Msg(f"{moment:%d/%m/%Y %H:%M:%S} UTC", f"{moment:%Y-%m-%d %H:%M:%S} UTC")
 
 
+def _unusable_why(answer: OcspAnswer, at: dt.datetime) -> Msg:
+    """Why a CRL or OCSP answer is no evidence, worded for a signature: the instant it is
+    judged at is the verification's (now or --as-of), not an audit's as the TLS side's
+    reasons say. The dates come from the structured answer; the other reasons are the
+    probe's, translated as the TLS tables do."""
+    then = _day(at)
+    if answer.unusable is Unusable.STALE and answer.next_update is not None:
+        stale = _day(answer.next_update)
+        return Msg(f"đã cũ: nextUpdate {stale.vi} trước thời điểm xác minh {then.vi}",
+                   f"stale: its nextUpdate {stale.en} is before the verification instant "
+                   f"{then.en}")
+    if answer.unusable is Unusable.NOT_YET and answer.this_update is not None:
+        issued = _day(answer.this_update)
+        return Msg(f"phát hành lúc {issued.vi}, sau thời điểm xác minh {then.vi}: khi đó "
+                   f"chưa tồn tại",
+                   f"issued {issued.en}, after the verification instant {then.en}: it did not "
+                   f"exist yet")
+    if answer.problem == RESPONDER_NOT_VALID_THEN:
+        return Msg("chứng thư của máy chủ OCSP không hợp lệ tại thời điểm xác minh",
+                   "the responder's certificate is not valid at the verification instant")
+    if answer.problem:
+        return Msg(reason_in(answer.problem, "vi"), answer.problem)
+    return Msg("không dùng được làm bằng chứng", "not usable as evidence")
+
+
 def _no_evidence(where: str, why: str | Msg) -> Msg:
     """`why` is a Msg, or a probe's English reason (translated as the TLS tables do)."""
     reason = why if isinstance(why, Msg) else Msg(reason_in(why, "vi"), why)
@@ -167,7 +200,8 @@ def _judge_crl(loaded: LoadedCrl, where: str, signer: x509.Certificate,
                issuer: x509.Certificate, at: dt.datetime, found: _Found) -> bool:
     """Add what the CRL says of `signer`; True when it was evidence."""
     if loaded.crl is None:
-        found.problems.append(_no_evidence(where, loaded.error or "not read"))
+        found.problems.append(_no_evidence(where, loaded.error or Msg("không đọc được",
+                                                                      "not read")))
         return False
     if loaded.crl.issuer != signer.issuer:
         by, wanted = loaded.crl.issuer.rfc4514_string(), signer.issuer.rfc4514_string()
@@ -180,7 +214,7 @@ def _judge_crl(loaded: LoadedCrl, where: str, signer: x509.Certificate,
     if answer.status is CertStatus.REVOKED:
         entry = loaded.crl.get_revoked_certificate_by_serial_number(signer.serial_number)
         reason = _crl_reason(entry) if entry is not None else None
-    return _add(answer, where, reason, found)
+    return _add(answer, where, reason, at, found)
 
 
 def _crl_reason(entry: x509.RevokedCertificate) -> str | None:
@@ -190,7 +224,8 @@ def _crl_reason(entry: x509.RevokedCertificate) -> str | None:
         return None
 
 
-def _add(answer: OcspAnswer, where: str, reason: str | None, found: _Found) -> bool:
+def _add(answer: OcspAnswer, where: str, reason: str | None, at: dt.datetime,
+         found: _Found) -> bool:
     if answer.status is CertStatus.GOOD:
         found.good.append(where)
         return True
@@ -202,7 +237,7 @@ def _add(answer: OcspAnswer, where: str, reason: str | None, found: _Found) -> b
             "máy chủ OCSP không biết chứng thư số này (trạng thái unknown)",
             "the responder does not know the certificate (status unknown)")))
         return False
-    found.problems.append(_no_evidence(where, answer.problem or "not usable"))
+    found.problems.append(_no_evidence(where, _unusable_why(answer, at)))
     return False
 
 
@@ -215,16 +250,17 @@ def _ask_online(signer: x509.Certificate, issuer: x509.Certificate, at: dt.datet
         fetched = ask_responder(base, signer, issuer, timeout=ONLINE_TIMEOUT)
         where = f"OCSP {base}"
         if fetched.body is None:
-            tried.problems.append(_no_evidence(where, fetched.error or "no answer"))
+            tried.problems.append(_no_evidence(where, _not_fetched(fetched)))
         elif _add(judge_response(fetched.body, signer, issuer, at), where,
-                  _ocsp_reason(fetched.body, signer), tried):
+                  _ocsp_reason(fetched.body, signer), at, tried):
             break
     else:
         for url in crl_urls(signer):
             fetched = download_crl(url, timeout=ONLINE_TIMEOUT)
-            loaded = (load_crl(fetched.body, url) if fetched.body is not None
-                      else LoadedCrl(url, error=fetched.error or "no answer"))
-            if _judge_crl(loaded, f"CRL {url}", signer, issuer, at, tried):
+            if fetched.body is None:
+                tried.problems.append(_no_evidence(f"CRL {url}", _not_fetched(fetched)))
+            elif _judge_crl(load_crl(fetched.body, url), f"CRL {url}", signer, issuer, at,
+                            tried):
                 break
     found.good.extend(tried.good)
     found.revoked.extend(tried.revoked)
@@ -237,6 +273,15 @@ def _ask_online(signer: x509.Certificate, issuer: x509.Certificate, at: dt.datet
             "--revocation: the signer's certificate names no OCSP responder and no CRL "
             "distribution point"))
     found.problems.extend(tried.problems)
+
+
+def _not_fetched(fetched: Fetched) -> Msg | str:
+    """Why a service gave nothing: an HTTP status worded here (the probe's sentence puts the
+    URL first, where its phrase table cannot find the words), other reasons as it gives them."""
+    if fetched.http_status is not None:
+        return Msg(f"{fetched.url} trả lời HTTP {fetched.http_status}",
+                   f"{fetched.url} answered HTTP {fetched.http_status}")
+    return fetched.error or Msg("không có trả lời", "no answer")
 
 
 def _ocsp_reason(der: bytes, signer: x509.Certificate) -> str | None:

@@ -49,6 +49,11 @@ class Unusable(enum.StrEnum):
     STALE = "stale"  # nextUpdate before the audit instant
 
 
+#: Why a delegated responder may not sign: its certificate is not valid at the instant judged
+#: (named, so a caller judging another instant than an audit's can word it its own way).
+RESPONDER_NOT_VALID_THEN = "the responder's certificate is not valid at the audit date"
+
+
 @dataclass(frozen=True)
 class OcspAnswer:
     """One OCSP response judged for one certificate. `status` set ⇔ `unusable` is None."""
@@ -148,7 +153,7 @@ def _delegated(cert: x509.Certificate, issuer: x509.Certificate, at: dt.datetime
     if ExtendedKeyUsageOID.OCSP_SIGNING not in usages:
         return "the responder's certificate lacks the id-kp-OCSPSigning key usage"
     if not cert.not_valid_before_utc <= at <= cert.not_valid_after_utc:
-        return "the responder's certificate is not valid at the audit date"
+        return RESPONDER_NOT_VALID_THEN
     return None
 
 

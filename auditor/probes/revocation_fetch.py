@@ -38,6 +38,7 @@ class Fetched:
     url: str
     body: bytes | None = None
     error: str | None = None
+    http_status: int | None = None  # an answer other than 200 (said in `error` too)
 
 
 def ocsp_urls(cert: x509.Certificate) -> tuple[str, ...]:
@@ -85,7 +86,8 @@ def get(url: str, *, timeout: float, max_bytes: int) -> Fetched:
     if answer.error is not None:
         return Fetched(url, error=f"{url}: {answer.error}")
     if answer.status != 200:
-        return Fetched(url, error=f"{url} answered HTTP {answer.status}")
+        return Fetched(url, error=f"{url} answered HTTP {answer.status}",
+                       http_status=answer.status)
     if answer.truncated:
         return Fetched(url, error=f"{url}: answer larger than {max_bytes} bytes, not read")
     return Fetched(url, body=answer.body)

@@ -174,6 +174,37 @@ def test_unusable_crls_fail_naming_the_file(
     assert "stale" not in earlier.stderr
 
 
+@pytest.mark.parametrize(("this_update", "next_update", "said_vi", "said_en"), [
+    (NOW - 9 * DAY, NOW - DAY, "đã cũ: nextUpdate {next:%d/%m/%Y %H:%M:%S} UTC trước thời "
+     "điểm xác minh ", "stale: its nextUpdate {next:%Y-%m-%d %H:%M:%S} UTC is before the "
+     "verification instant "),
+    (NOW + DAY, NOW + 9 * DAY, "phát hành lúc {this:%d/%m/%Y %H:%M:%S} UTC, sau thời điểm xác "
+     "minh ", "issued {this:%Y-%m-%d %H:%M:%S} UTC, after the verification instant "),
+])
+def test_an_out_of_date_crl_names_the_verification_instant_in_each_language(
+    work: dict[str, Any], plain: tuple[Path, dt.datetime], this_update: dt.datetime,
+    next_update: dt.datetime, said_vi: str, said_en: str,
+) -> None:
+    """The reason is worded for a signature (the verification instant, not an audit's), and
+    the Vietnamese output has no English left in it."""
+    pki: Pki = work["pki"]
+    crl = crl_file(work["folder"], "out-of-date.crl", pki.gov_ca, this_update=this_update,
+                   next_update=next_update)
+    dates = {"this": this_update, "next": next_update}
+    vi = run_cli("bundle", "verify", plain[0], "--ca-bundle", pki.root_pem, "--crl", crl,
+                 "--lang", "vi")
+    assert vi.code == 1, vi.stdout + vi.stderr
+    assert said_vi.format(**dates) in vi.stderr, vi.stderr
+    assert "không xác định được tình trạng thu hồi chứng thư số của người ký từ --crl" \
+        in vi.stderr
+    for english in ("audit", "instant", "stale", "issued", "before", "after", "exist",
+                    "revocation", "cannot", "signer"):
+        assert english not in vi.stdout + vi.stderr, english
+    en = verify(plain[0], pki, "--crl", crl)
+    assert en.code == 1 and said_en.format(**dates) in en.stderr, en.stderr
+    assert "audit instant" not in en.stderr
+
+
 def test_a_crl_file_that_cannot_be_used_is_bad_input(
     work: dict[str, Any], plain: tuple[Path, dt.datetime]
 ) -> None:
@@ -244,6 +275,8 @@ def test_revocation_falls_back_to_the_crl_distribution_point(
         path = tmp_path / "dp.bundle"
         make_bundle(work, path, signer)
         missing = verify(path, pki, "--revocation")  # the responder: unknown; no CRL served
+        missing_vi = run_cli("bundle", "verify", path, "--ca-bundle", pki.root_pem,
+                             "--revocation", "--lang", "vi")
         listed = crl_file(tmp_path, "gov.crl", pki.gov_ca,
                           revoked=((signer.certificate.serial_number, NOW - DAY),))
         server.crls["gov.crl"] = listed.read_bytes()
@@ -252,6 +285,11 @@ def test_revocation_falls_back_to_the_crl_distribution_point(
         clean = verify(path, pki, "--revocation")
     assert missing.code == 1, missing.stdout + missing.stderr
     assert "status unknown" in missing.stderr and "answered HTTP 404" in missing.stderr
+    assert missing_vi.code == 1, missing_vi.stdout + missing_vi.stderr
+    assert "(trạng thái unknown)" in missing_vi.stderr
+    assert f"từ CRL {base}/gov.crl: {base}/gov.crl trả lời HTTP 404" in missing_vi.stderr
+    for english in ("answered", "responder", "does not know", "cannot be established"):
+        assert english not in missing_vi.stderr, (english, missing_vi.stderr)
     assert revoked.code == 1 and f"per CRL {base}/gov.crl" in revoked.stderr, revoked.stderr
     assert "before it signed" in revoked.stderr
     assert clean.code == 0, clean.stderr

@@ -286,3 +286,21 @@ def test_revoked_signer_refused_and_revocation_recorded(
     assert "Signer&#39;s certificate revocation" in page or "Signer's certificate revocation" \
         in page
     assert "checked: not revoked" in page and "not checked" in page
+    # the workbook's ranking sheet says it too, in each language, beside the signer
+    names = {p["province_id"]: p["name"] for p in figures["provinces"]}
+    expected = {
+        "en": ("Rank", "Province", "Signer's certificate revocation",
+               {"da-nang": "checked: not revoked", "lao-cai": "not checked"}),
+        "vi": ("Hạng", "Tỉnh, thành phố", "Thu hồi chứng thư số người ký",
+               {"da-nang": "đã kiểm tra: chưa bị thu hồi", "lao-cai": "chưa kiểm tra"}),
+    }
+    for lang, (sheet, province, heading, said) in expected.items():
+        workbook = tmp_path / f"n-{lang}.xlsx"
+        done = run_cli("report", "national", "--year", "2026", "--db", db, "--lang", lang,
+                       "-o", tmp_path / f"n-{lang}.html", "--xlsx", workbook)  # fmt: skip
+        assert done.code == 0, done.stderr
+        rows = list(openpyxl.load_workbook(workbook, read_only=True)[sheet]
+                    .iter_rows(values_only=True))  # fmt: skip
+        column, by_name = rows[0].index(heading), rows[0].index(province)
+        cells = {row[by_name]: row[column] for row in rows[1:]}
+        assert cells == {names[pid]: words for pid, words in said.items()}, cells

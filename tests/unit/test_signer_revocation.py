@@ -15,10 +15,12 @@ from auditor.bundle.signer_revocation import (
     NOT_CHECKED,
     RevocationSources,
     SignerRevocation,
+    _unusable_why,
     judge_signer,
     read_crl_files,
 )
 from auditor.errors import AuditorError
+from auditor.probes.ocsp import RESPONDER_NOT_VALID_THEN, OcspAnswer, Unusable
 
 SECOND = dt.timedelta(seconds=1)
 SIGNED = NOW - DAY  # when the signature says it was made
@@ -79,6 +81,33 @@ def test_freshness_of_the_crl_at_the_verification_instant(pki: Pki, tmp_path: Pa
     assert stale.status == "unknown" and "stale" in stale.problems[0].en
     early = _judge(pki, crl, at=NOW - DAY - SECOND)
     assert early.status == "unknown" and "did not exist yet" in early.problems[0].en
+    # worded for a signature: the verification instant, not an audit's, in both languages
+    late, first = NOW + SECOND, NOW - DAY - SECOND
+    assert (f"nextUpdate {NOW:%Y-%m-%d %H:%M:%S} UTC is before the verification instant "
+            f"{late:%Y-%m-%d %H:%M:%S} UTC") in stale.problems[0].en
+    assert (f"đã cũ: nextUpdate {NOW:%d/%m/%Y %H:%M:%S} UTC trước thời điểm xác minh "
+            f"{late:%d/%m/%Y %H:%M:%S} UTC") in stale.problems[0].vi
+    assert (f"issued {NOW - DAY:%Y-%m-%d %H:%M:%S} UTC, after the verification instant "
+            f"{first:%Y-%m-%d %H:%M:%S} UTC") in early.problems[0].en
+    assert (f"phát hành lúc {NOW - DAY:%d/%m/%Y %H:%M:%S} UTC, sau thời điểm xác minh "
+            f"{first:%d/%m/%Y %H:%M:%S} UTC") in early.problems[0].vi
+    for judged in (stale, early):
+        assert "audit" not in judged.problems[0].en
+        assert "stale" not in judged.problems[0].vi and "instant" not in judged.problems[0].vi
+
+
+def test_other_unusable_answers_are_worded_for_a_signature() -> None:
+    """A delegated responder's certificate not valid then: the verification instant too; a
+    probe's other reasons are translated as the TLS tables do (the values kept)."""
+    at = NOW
+    responder = _unusable_why(OcspAnswer(unusable=Unusable.BAD_SIGNATURE,
+                                         problem=RESPONDER_NOT_VALID_THEN), at)
+    assert responder.en.endswith("not valid at the verification instant")
+    assert responder.vi.endswith("không hợp lệ tại thời điểm xác minh")
+    unreadable = _unusable_why(OcspAnswer(unusable=Unusable.MALFORMED,
+                                          problem="unreadable OCSP response: bad tag 0x30"), at)
+    assert unreadable.en == "unreadable OCSP response: bad tag 0x30"
+    assert unreadable.vi == "phản hồi OCSP không đọc được: bad tag 0x30"
 
 
 def test_issuer_not_in_hand(pki: Pki, tmp_path: Path) -> None:

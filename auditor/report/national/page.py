@@ -134,10 +134,16 @@ def _trends(f: NationalFigures, lang: str, w: Mapping[str, str]) -> tuple[Cells,
     return tuple(rows)
 
 
+def revocation_word(s: SubmissionInfo, w: Mapping[str, str]) -> str:
+    """The signer's revocation as judged at import, in words (the page and the workbook say it
+    alike). An older store's submission has none recorded: said so, not left blank."""
+    return w.get(f"rev_{s.revocation or 'unrecorded'}", filters.DASH)
+
+
 def _submission(s: SubmissionInfo, name: str, lang: str, w: Mapping[str, str]) -> Cells:
     return Cells(
         (name, s.file_name, s.sha256[:16], s.signer or filters.DASH, _moment(s.signed_at, lang),
-         _moment(s.imported_at, lang), w.get(f"rev_{s.revocation or 'unrecorded'}", filters.DASH),
+         _moment(s.imported_at, lang), revocation_word(s, w),
          w["counted"] if s.counted else w["superseded"]),
         css="" if s.counted else "muted",
     )  # fmt: skip

@@ -16,7 +16,7 @@ from auditor.report.annual.figures import KpiValue
 from auditor.report.annual.kpis import KPIS
 from auditor.report.annual.xlsx import Book
 from auditor.report.national.figures import NationalFigures
-from auditor.report.national.page import FORM08_COLUMNS, form08_value
+from auditor.report.national.page import FORM08_COLUMNS, form08_value, revocation_word
 from auditor.report.national.words import words
 
 _CHUNK: Final = 1 << 20
@@ -46,16 +46,17 @@ def _indicators(book: Book, f: NationalFigures, w: Mapping[str, str], lang: str)
 
 
 def _ranking(book: Book, f: NationalFigures, w: Mapping[str, str]) -> None:
-    ws = book.sheet(w["rank"][:31], [8, 34, 10, 10, 12, 14, 50, 22])
+    ws = book.sheet(w["rank"][:31], [8, 34, 10, 10, 12, 14, 50, 22, 40])
     header = [w["rank"], w["province"], w["score"], w["previous_score"], w["c_systems"],
-              w["open_ch"], w["signer"], w["signed_at"]]  # fmt: skip
+              w["open_ch"], w["signer"], w["signed_at"], w["revocation"]]  # fmt: skip
     book.table(ws, header, len(f.provinces))
     for p in f.provinces:
         signed = p.submission.signed_at
         ws.append([p.rank, book.text(ws, p.name), p.score, p.previous_score,
                    p.figures.headline.systems, p.open_critical_high,
                    book.text(ws, p.submission.signer or ""),
-                   book.text(ws, signed.isoformat() if signed else "")])  # fmt: skip
+                   book.text(ws, signed.isoformat() if signed else ""),
+                   book.text(ws, revocation_word(p.submission, w))])  # fmt: skip
 
 
 def _missing(book: Book, f: NationalFigures, w: Mapping[str, str]) -> None:
