@@ -17,8 +17,9 @@ non-terminals on the way), `*.wild` (a wildcard: `www.wild` is synthesised from 
 set with an iodef. Aliases (CNAME) in `tinh.test` (ALIASES): `alias` → `www` (same zone),
 `tounsigned` / `toisland` → the unsigned / insecure child's `www`, `totinh3` → a secure name
 under the other anchor, `loop1` ⇄ `loop2`, `hop1` → … → `hop8` → `www` (MAX_ALIASES CNAMEs)
-and `hop0` → `hop1` (one more), `dn` a DNAME to `an.tinh3.test`; `island.tinh.test` has
-`tobogus` → `www.tampered.tinh.test` (an insecure link, then a bogus one);
+and `hop0` → `hop1` (one more), `dn` a DNAME to `an.tinh3.test`, `toan3` → `an.tinh3.test`
+(a name with its own CAA set, in another zone), `todangling` → a name that does not exist;
+`island.tinh.test` has `tobogus` → `www.tampered.tinh.test` (an insecure link, then a bogus one);
 `tampered.tinh.test` has `badalias` whose CNAME was changed after signing (its RRSIG no longer
 verifies; the original target is secure).
 """
@@ -42,7 +43,8 @@ WWW = "www A 127.0.0.1"
 HOPS = [f"hop{i} CNAME hop{i + 1}" for i in range(8)] + ["hop8 CNAME www"]
 ALIASES = ["alias CNAME www", "tounsigned CNAME www.unsigned.tinh.test.",
            "toisland CNAME www.island.tinh.test.", "totinh3 CNAME www.an.tinh3.test.",
-           "loop1 CNAME loop2", "loop2 CNAME loop1", "dn DNAME an.tinh3.test.", *HOPS]
+           "loop1 CNAME loop2", "loop2 CNAME loop1", "dn DNAME an.tinh3.test.", *HOPS,
+           "toan3 CNAME an.tinh3.test.", "todangling CNAME none.an.tinh3.test."]
 
 
 @dataclass(frozen=True)

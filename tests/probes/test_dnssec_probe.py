@@ -258,3 +258,58 @@ def test_caa_unknown_above_the_served_zones_is_an_error_not_none(wire: Wire) -> 
     caa = probe_caa("www.optout.test", wire)
     assert not caa.present
     assert "answered REFUSED to test. CAA" in (caa.error or "")
+
+
+# -- CAA of an alias (RFC 8659 §3): CAA(X) chases the CNAMEs; the climb goes on from X's parent
+
+
+def test_caa_of_an_alias_is_its_targets_set(wire: Wire) -> None:
+    """toan3.tinh.test → an.tinh3.test (another zone), whose own set forbids issuance: that set
+    is the alias's, not the alias's parent's (tinh.test allows ca.example)."""
+    caa = probe_caa("toan3.tinh.test", wire)
+    assert caa.error is None, caa.error
+    assert caa.owner == "toan3.tinh.test."
+    assert caa.issue == ("",)
+    assert caa.aliases == ("toan3.tinh.test. CNAME an.tinh3.test.",)
+
+
+@pytest.mark.parametrize("host", ["totinh3.tinh.test", "www.dn.tinh.test"])
+def test_caa_of_an_alias_whose_target_has_none_climbs_from_the_alias(host: str,
+                                                                    wire: Wire) -> None:
+    """The target (www.an.tinh3.test, via a CNAME or a DNAME) has no CAA, its parent
+    an.tinh3.test forbids issuance, the alias's parent tinh.test allows ca.example. RFC 8659
+    climbs from the alias: tinh.test's set is the relevant one (RFC 6844 would have taken
+    an.tinh3.test's)."""
+    caa = probe_caa(host, wire)
+    assert caa.error is None, caa.error
+    assert caa.owner == "tinh.test."
+    assert caa.issue == ("ca.example",)
+    assert caa.aliases == ()  # the set was found at tinh.test, which is no alias
+
+
+def test_caa_of_an_alias_to_no_name_climbs_from_the_alias(wire: Wire) -> None:
+    caa = probe_caa("todangling.tinh.test", wire)
+    assert caa.error is None, caa.error
+    assert caa.owner == "tinh.test." and caa.issue == ("ca.example",)
+
+
+def test_caa_alias_loop_is_an_error_never_no_caa(wire: Wire) -> None:
+    caa = probe_caa("loop1.tinh.test", wire)
+    assert not caa.present
+    assert caa.error == "CNAME loop: loop1.tinh.test. → loop2.tinh.test. → loop1.tinh.test."
+    assert caa.aliases == ("loop1.tinh.test. CNAME loop2.tinh.test.",
+                           "loop2.tinh.test. CNAME loop1.tinh.test.")
+
+
+def test_caa_alias_chain_is_bounded(wire: Wire) -> None:
+    """hop1 → … → hop8 → www: 8 CNAMEs are followed (www has no CAA: tinh.test's set);
+    hop0 is one more: an error."""
+    from auditor.probes.dnssec import MAX_ALIASES
+
+    longest = probe_caa("hop1.tinh.test", wire)
+    assert longest.error is None and longest.owner == "tinh.test."
+    too_long = probe_caa("hop0.tinh.test", wire)
+    assert not too_long.present
+    assert (too_long.error or "").startswith(
+        f"too many CNAMEs (more than {MAX_ALIASES}): hop0.tinh.test. → hop1.tinh.test.")
+    assert len(too_long.aliases) == MAX_ALIASES + 1
