@@ -63,7 +63,9 @@ def _issuer(value: bytes) -> str:
 
 def _in_answer(response: dns.message.Message, name: dns.name.Name,
                rdtype: dns.rdatatype.RdataType) -> dns.rrset.RRset | None:
-    return response.get_rrset(response.answer, name, dns.rdataclass.IN, rdtype)
+    """The answer's RRset of `name`/`rdtype` (the section itself, not dnspython's index of it)."""
+    return next((r for r in response.answer if r.name == name and r.rdtype == rdtype
+                 and r.rdclass == dns.rdataclass.IN), None)
 
 
 def _next(target: dns.name.Name, seen: list[dns.name.Name]) -> None:

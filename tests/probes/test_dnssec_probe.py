@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import dns.message
+import dns.name
+import dns.rdatatype
 import pytest
 from dns_server import NsdServer
 from dnssec_zones import AS_OF, Hierarchy, build
@@ -54,10 +57,6 @@ def test_wildcard_answer_with_nsec_proof_is_secure(wire: Wire, anchors: TrustAnc
 def test_wildcard_answer_without_its_proof_is_bogus(wire: Wire, anchors: TrustAnchors) -> None:
     """The server's real answer with the NSEC records removed in transit (as an attacker
     replaying a wildcard answer for a name that exists would)."""
-    import dns.message
-    import dns.name
-    import dns.rdatatype
-
     class Stripping(Wire):
         def ask(self, name: dns.name.Name,
                 rdtype: dns.rdatatype.RdataType) -> dns.message.Message:
@@ -271,6 +270,51 @@ def test_caa_of_an_alias_is_its_targets_set(wire: Wire) -> None:
     assert caa.owner == "toan3.tinh.test."
     assert caa.issue == ("",)
     assert caa.aliases == ("toan3.tinh.test. CNAME an.tinh3.test.",)
+
+
+def test_caa_under_a_dname_is_its_targets_set(wire: Wire) -> None:
+    """own.dn.tinh.test: the CNAME the DNAME synthesises leads to own.an.tinh3.test, whose own
+    set is the alias's (not dn.tinh.test's parent's, nor an.tinh3.test's)."""
+    caa = probe_caa("own.dn.tinh.test", wire)
+    assert caa.error is None, caa.error
+    assert (caa.owner, caa.issue) == ("own.dn.tinh.test.", ("other-ca.example",))
+    assert caa.aliases == ("own.dn.tinh.test. CNAME own.an.tinh3.test.",)
+
+
+class _NotChasing(Wire):
+    """The real server's answers cut after the first CNAME: what an authoritative server that
+    does not serve the alias target's zone answers (NSD here serves them all, and chases)."""
+
+    def ask(self, name: dns.name.Name, rdtype: dns.rdatatype.RdataType) -> dns.message.Message:
+        response = super().ask(name, rdtype)
+        first = next((i for i, r in enumerate(response.answer)
+                      if r.rdtype == dns.rdatatype.CNAME), None)
+        if first is not None:  # keep the CNAME and its RRSIG, drop what the server chased
+            alias = response.answer[first].name
+            response.answer = [r for i, r in enumerate(response.answer)
+                               if i <= first or r.name == alias]
+        return response
+
+
+@pytest.mark.parametrize(("host", "owner", "issue"), [
+    ("toan3.tinh.test", "toan3.tinh.test.", ("",)),  # the target's own set, asked for
+    ("totinh3.tinh.test", "tinh.test.", ("ca.example",)),  # the target has none
+])
+def test_caa_alias_target_the_server_did_not_resolve_is_asked_for(
+        host: str, owner: str, issue: tuple[str, ...], wire: Wire) -> None:
+    caa = probe_caa(host, _NotChasing(wire.config))
+    assert caa.error is None, caa.error
+    assert (caa.owner, caa.issue) == (owner, issue)
+
+
+def test_caa_alias_target_nobody_answers_for_is_an_error_not_the_parents_set(
+        wire: Wire) -> None:
+    """tofar.tinh.test → www.far.example, a zone this server does not serve (REFUSED): CAA of
+    the alias is unknown, so the climb stops with an error instead of taking tinh.test's."""
+    caa = probe_caa("tofar.tinh.test", wire)
+    assert not caa.present
+    assert "answered REFUSED to www.far.example. CAA" in (caa.error or "")
+    assert caa.aliases == ("tofar.tinh.test. CNAME www.far.example.",)
 
 
 @pytest.mark.parametrize("host", ["totinh3.tinh.test", "www.dn.tinh.test"])
