@@ -118,8 +118,11 @@ def probe_caa(host: str, wire: Wire) -> CaaObservation:
     aliases: list[str] = []
     try:
         found = _relevant(wire, dns.name.from_text(host), aliases)
-    except (WireError, AliasError) as exc:
+    except AliasError as exc:  # its words already name the chain
         return CaaObservation(host=host, error=str(exc), aliases=tuple(aliases))
+    except WireError as exc:
+        via = f" (via {', '.join(aliases)})" if aliases else ""
+        return CaaObservation(host=host, error=f"{exc}{via}", aliases=tuple(aliases))
     except dns.exception.DNSException as exc:
         return CaaObservation(host=host, error=f"invalid DNS name {host!r}: {exc}")
     if found is None:
