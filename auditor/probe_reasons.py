@@ -156,6 +156,7 @@ _PHRASES: dict[str, str] = {
     "no IPv6 address to connect to": "không có địa chỉ IPv6 để kết nối",
     "no trust anchor covers ": "không có neo tin cậy (trust anchor) nào bao trùm ",
     "CNAME loop: ": "vòng lặp CNAME: ",
+    "via ": "qua ",  # "(via a. CNAME b.)": the aliases followed before a DNS failure
     "too many CNAMEs (more than ": "quá nhiều CNAME (hơn ",
     "redirected by the DNAME at ": "bị chuyển hướng bởi DNAME tại ",
     "DNAME is not followed by this validator": "bộ xác thực này không theo DNAME",

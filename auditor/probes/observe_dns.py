@@ -8,9 +8,11 @@
   the name is an alias; each link validated, the weakest decides). Without trust anchors
   `dnssec.trust_anchor` is absent, so DNS-01 is `manual` naming it; a failed validation
   (timeout, no such name, a CNAME loop…) is an error of `dnssec.status` with the reason.
-- `caa.host`, `caa.present`, `caa.owner` (where the relevant set was found, RFC 8659),
-  `caa.issue`, `caa.issuewild`, `caa.iodef`, `caa.records`; a failed look-up is an error of
-  `caa.present`.
+- `caa.host`, `caa.present`, `caa.owner` (the name, the host or an ancestor, whose CAA query
+  found the relevant set, RFC 8659 §3), `caa.issue`, `caa.issuewild`, `caa.iodef`,
+  `caa.records`, and `caa.aliases` (the CNAMEs that query followed to the records, when the
+  owner is an alias); a failed look-up (an unreachable server, a CNAME loop…) is an error of
+  `caa.present`, with `caa.aliases` the CNAMEs followed before it.
 """
 
 from __future__ import annotations
@@ -48,6 +50,8 @@ def dnssec_values(result: DnsResult, anchor_file: str | None) -> tuple[dict[str,
 def caa_values(result: DnsResult) -> tuple[dict[str, Any], dict[str, str]]:
     seen = result.caa
     values: dict[str, Any] = {"host": seen.host}
+    if seen.aliases:
+        values["aliases"] = list(seen.aliases)
     if seen.error is not None:
         return values, {"caa.present": seen.error}
     values.update({

@@ -13,6 +13,7 @@ from auditor.checks.context import Item, plain
 from auditor.code_words import word_in
 from auditor.facts import SystemObservations
 from auditor.probe_reasons import reason_in
+from auditor.report.views.dns_cells import caa_where
 from auditor.scan.model import HostObservation
 
 _LABELS: dict[str, dict[str, str]] = {
@@ -297,7 +298,8 @@ def dnssec_cell(dnssec: Mapping[str, Any], errors: Mapping[str, str],
 
 def caa_cell(caa: Mapping[str, Any], errors: Mapping[str, str],
              labels: Mapping[str, str]) -> str:
-    """Who may issue (at which name the set was found), or none, or the error."""
+    """Who may issue (at which name the set was found, and the CNAMEs followed from there),
+    or none, or the error."""
     if "caa.present" in errors:
         return f"[red]{labels['error']}: {escape(errors['caa.present'])}[/red]"
     if not caa:
@@ -305,7 +307,7 @@ def caa_cell(caa: Mapping[str, Any], errors: Mapping[str, str],
     if not caa.get("present"):
         return labels["no_caa"]
     issuers = [i or ";" for i in caa.get("issue", ())]
-    return escape(f"{', '.join(issuers) or labels['none']} ({caa.get('owner')})")
+    return escape(f"{', '.join(issuers) or labels['none']} ({caa_where(caa)})")
 
 
 def _dnssec_why(dnssec: Mapping[str, Any]) -> str:

@@ -25,6 +25,7 @@ URLS = {
     "alias_unsigned": "https://tounsigned.tinh.test/",  # CNAME into the unsigned child
     "alias_tampered": "https://badalias.tampered.tinh.test/",  # its CNAME's RRSIG fails
     "loop": "https://loop1.tinh.test/",  # loop1 → loop2 → loop1
+    "alias_caa": "https://toan3.tinh.test/",  # CNAME → an.tinh3.test, its own CAA set
 }
 
 
@@ -76,7 +77,8 @@ def test_audit_live_judges_dnssec_from_the_trust_anchor(world: dict[str, Any]) -
     status = {name: found[("DNS-01", url)]["status"] for name, url in URLS.items()}
     assert status == {"secure": "pass", "secure_child": "pass", "unsigned": "fail",
                       "bogus": "fail", "expired": "fail", "alias": "pass",
-                      "alias_unsigned": "fail", "alias_tampered": "fail", "loop": "error"}
+                      "alias_unsigned": "fail", "alias_tampered": "fail", "loop": "error",
+                      "alias_caa": "pass"}
     # The chain followed: in the evidence of a finding that is not a pass, and observed.
     unsigned = str(found[("DNS-01", URLS["alias_unsigned"])]["evidence"])
     assert "tounsigned.tinh.test. CNAME www.unsigned.tinh.test." in unsigned
@@ -94,10 +96,21 @@ def test_audit_live_judges_dnssec_from_the_trust_anchor(world: dict[str, Any]) -
     assert found[("DNS-02", URLS["unsigned"])]["status"] == "pass"
     caa = observed[URLS["unsigned"]]["caa"]
     assert caa["owner"] == "tinh.test." and caa["issue"] == ["ca.example"]
+    assert "aliases" not in caa
+    # An alias's CAA is its target's set (RFC 8659 §3), not its parent's (ca.example).
+    assert found[("DNS-02", URLS["alias_caa"])]["status"] == "pass"
+    alias_caa = observed[URLS["alias_caa"]]["caa"]
+    assert (alias_caa["owner"], alias_caa["issue"]) == ("toan3.tinh.test.", [""])
+    assert alias_caa["aliases"] == ["toan3.tinh.test. CNAME an.tinh3.test."]
+    # A CNAME loop leaves the relevant set unknown: an error, never "no CAA".
+    loop_caa = found[("DNS-02", URLS["loop"])]
+    assert loop_caa["status"] == "error"
+    assert "CNAME loop: loop1.tinh.test. → loop2.tinh.test." in loop_caa["message"]["en"]
     page = html.read_text(encoding="utf-8")
     assert "<th scope=\"col\">DNSSEC</th>" in page
     assert "bogus (a signature, key or proof does not hold)" in page and "ca.example" in page
     assert "tounsigned.tinh.test. CNAME www.unsigned.tinh.test." in page  # the cell's note
+    assert "toan3.tinh.test. — toan3.tinh.test. CNAME an.tinh3.test." in page  # CAA cell's
 
 
 def test_without_a_trust_anchor_dnssec_is_manual_never_pass(world: dict[str, Any]) -> None:

@@ -5,7 +5,7 @@ secure, unsigned, insecure ("island") and broken children, served by one NSD on 
 NSEC3 opt-out (BIND: its unsigned delegation has no NSEC3 of its own); the trust anchor file
 holds the DS of each parent's KSK. Children (each `www.<child>` has an A record):
 
-- `an` signed, DS in the parent (secure); also an own CAA set;
+- `an` signed, DS in the parent (secure); also an own CAA set, and `own.an` another;
 - `unsigned` not signed, no DS (unsigned); `island` signed, no DS (insecure);
 - `tampered` signed, then its www A record changed (bogus: the signature does not verify);
 - `expired` signed with a window that ends before AS_OF (bogus: expired);
@@ -17,8 +17,10 @@ non-terminals on the way), `*.wild` (a wildcard: `www.wild` is synthesised from 
 set with an iodef. Aliases (CNAME) in `tinh.test` (ALIASES): `alias` → `www` (same zone),
 `tounsigned` / `toisland` → the unsigned / insecure child's `www`, `totinh3` → a secure name
 under the other anchor, `loop1` ⇄ `loop2`, `hop1` → … → `hop8` → `www` (MAX_ALIASES CNAMEs)
-and `hop0` → `hop1` (one more), `dn` a DNAME to `an.tinh3.test`; `island.tinh.test` has
-`tobogus` → `www.tampered.tinh.test` (an insecure link, then a bogus one);
+and `hop0` → `hop1` (one more), `dn` a DNAME to `an.tinh3.test`, `toan3` → `an.tinh3.test`
+(a name with its own CAA set, in another zone), `todangling` → a name that does not exist,
+`tofar` → a name in a zone this server does not serve;
+`island.tinh.test` has `tobogus` → `www.tampered.tinh.test` (an insecure link, then a bogus one);
 `tampered.tinh.test` has `badalias` whose CNAME was changed after signing (its RRSIG no longer
 verifies; the original target is secure).
 """
@@ -42,7 +44,9 @@ WWW = "www A 127.0.0.1"
 HOPS = [f"hop{i} CNAME hop{i + 1}" for i in range(8)] + ["hop8 CNAME www"]
 ALIASES = ["alias CNAME www", "tounsigned CNAME www.unsigned.tinh.test.",
            "toisland CNAME www.island.tinh.test.", "totinh3 CNAME www.an.tinh3.test.",
-           "loop1 CNAME loop2", "loop2 CNAME loop1", "dn DNAME an.tinh3.test.", *HOPS]
+           "loop1 CNAME loop2", "loop2 CNAME loop1", "dn DNAME an.tinh3.test.", *HOPS,
+           "toan3 CNAME an.tinh3.test.", "todangling CNAME none.an.tinh3.test.",
+           "tofar CNAME www.far.example."]
 
 
 @dataclass(frozen=True)
@@ -78,7 +82,8 @@ def _parent(directory: Path, parent: str, nsec3: bool) -> tuple[ZoneKeys, dict[s
             delegations.append(ds)
 
     an, zones[f"an.{parent}"] = _child(directory, f"an.{parent}",
-                                       ['@ CAA 0 issue ";"', "@ A 127.0.0.1", "www AAAA ::1"])
+                                       ['@ CAA 0 issue ";"', "@ A 127.0.0.1", "www AAAA ::1",
+                                        'own CAA 0 issue "other-ca.example"'])
     delegate("an", an.ds)
     zones[f"unsigned.{parent}"] = [NS, WWW]
     delegate("unsigned", None)

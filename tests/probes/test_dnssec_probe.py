@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import dns.message
+import dns.name
+import dns.rdatatype
 import pytest
 from dns_server import NsdServer
 from dnssec_zones import AS_OF, Hierarchy, build
@@ -54,10 +57,6 @@ def test_wildcard_answer_with_nsec_proof_is_secure(wire: Wire, anchors: TrustAnc
 def test_wildcard_answer_without_its_proof_is_bogus(wire: Wire, anchors: TrustAnchors) -> None:
     """The server's real answer with the NSEC records removed in transit (as an attacker
     replaying a wildcard answer for a name that exists would)."""
-    import dns.message
-    import dns.name
-    import dns.rdatatype
-
     class Stripping(Wire):
         def ask(self, name: dns.name.Name,
                 rdtype: dns.rdatatype.RdataType) -> dns.message.Message:
@@ -258,3 +257,104 @@ def test_caa_unknown_above_the_served_zones_is_an_error_not_none(wire: Wire) -> 
     caa = probe_caa("www.optout.test", wire)
     assert not caa.present
     assert "answered REFUSED to test. CAA" in (caa.error or "")
+
+
+# -- CAA of an alias (RFC 8659 §3): CAA(X) chases the CNAMEs; the climb goes on from X's parent
+
+
+def test_caa_of_an_alias_is_its_targets_set(wire: Wire) -> None:
+    """toan3.tinh.test → an.tinh3.test (another zone), whose own set forbids issuance: that set
+    is the alias's, not the alias's parent's (tinh.test allows ca.example)."""
+    caa = probe_caa("toan3.tinh.test", wire)
+    assert caa.error is None, caa.error
+    assert caa.owner == "toan3.tinh.test."
+    assert caa.issue == ("",)
+    assert caa.aliases == ("toan3.tinh.test. CNAME an.tinh3.test.",)
+
+
+def test_caa_under_a_dname_is_its_targets_set(wire: Wire) -> None:
+    """own.dn.tinh.test: the CNAME the DNAME synthesises leads to own.an.tinh3.test, whose own
+    set is the alias's (not dn.tinh.test's parent's, nor an.tinh3.test's)."""
+    caa = probe_caa("own.dn.tinh.test", wire)
+    assert caa.error is None, caa.error
+    assert (caa.owner, caa.issue) == ("own.dn.tinh.test.", ("other-ca.example",))
+    assert caa.aliases == ("own.dn.tinh.test. CNAME own.an.tinh3.test.",)
+
+
+class _NotChasing(Wire):
+    """The real server's answers cut after the first CNAME: what an authoritative server that
+    does not serve the alias target's zone answers (NSD here serves them all, and chases)."""
+
+    def ask(self, name: dns.name.Name, rdtype: dns.rdatatype.RdataType) -> dns.message.Message:
+        response = super().ask(name, rdtype)
+        first = next((i for i, r in enumerate(response.answer)
+                      if r.rdtype == dns.rdatatype.CNAME), None)
+        if first is not None:  # keep the CNAME and its RRSIG, drop what the server chased
+            alias = response.answer[first].name
+            response.answer = [r for i, r in enumerate(response.answer)
+                               if i <= first or r.name == alias]
+        return response
+
+
+@pytest.mark.parametrize(("host", "owner", "issue"), [
+    ("toan3.tinh.test", "toan3.tinh.test.", ("",)),  # the target's own set, asked for
+    ("totinh3.tinh.test", "tinh.test.", ("ca.example",)),  # the target has none
+])
+def test_caa_alias_target_the_server_did_not_resolve_is_asked_for(
+        host: str, owner: str, issue: tuple[str, ...], wire: Wire) -> None:
+    caa = probe_caa(host, _NotChasing(wire.config))
+    assert caa.error is None, caa.error
+    assert (caa.owner, caa.issue) == (owner, issue)
+
+
+def test_caa_alias_target_nobody_answers_for_is_an_error_not_the_parents_set(
+        wire: Wire) -> None:
+    """tofar.tinh.test → www.far.example, a zone this server does not serve (REFUSED): CAA of
+    the alias is unknown, so the climb stops with an error instead of taking tinh.test's."""
+    caa = probe_caa("tofar.tinh.test", wire)
+    assert not caa.present
+    assert (caa.error or "").endswith(
+        "answered REFUSED to www.far.example. CAA (via tofar.tinh.test. CNAME www.far.example.)")
+    assert caa.aliases == ("tofar.tinh.test. CNAME www.far.example.",)
+
+
+@pytest.mark.parametrize("host", ["totinh3.tinh.test", "www.dn.tinh.test"])
+def test_caa_of_an_alias_whose_target_has_none_climbs_from_the_alias(host: str,
+                                                                    wire: Wire) -> None:
+    """The target (www.an.tinh3.test, via a CNAME or a DNAME) has no CAA, its parent
+    an.tinh3.test forbids issuance, the alias's parent tinh.test allows ca.example. RFC 8659
+    climbs from the alias: tinh.test's set is the relevant one (RFC 6844 would have taken
+    an.tinh3.test's)."""
+    caa = probe_caa(host, wire)
+    assert caa.error is None, caa.error
+    assert caa.owner == "tinh.test."
+    assert caa.issue == ("ca.example",)
+    assert caa.aliases == ()  # the set was found at tinh.test, which is no alias
+
+
+def test_caa_of_an_alias_to_no_name_climbs_from_the_alias(wire: Wire) -> None:
+    caa = probe_caa("todangling.tinh.test", wire)
+    assert caa.error is None, caa.error
+    assert caa.owner == "tinh.test." and caa.issue == ("ca.example",)
+
+
+def test_caa_alias_loop_is_an_error_never_no_caa(wire: Wire) -> None:
+    caa = probe_caa("loop1.tinh.test", wire)
+    assert not caa.present
+    assert caa.error == "CNAME loop: loop1.tinh.test. → loop2.tinh.test. → loop1.tinh.test."
+    assert caa.aliases == ("loop1.tinh.test. CNAME loop2.tinh.test.",
+                           "loop2.tinh.test. CNAME loop1.tinh.test.")
+
+
+def test_caa_alias_chain_is_bounded(wire: Wire) -> None:
+    """hop1 → … → hop8 → www: 8 CNAMEs are followed (www has no CAA: tinh.test's set);
+    hop0 is one more: an error."""
+    from auditor.probes.dnssec import MAX_ALIASES
+
+    longest = probe_caa("hop1.tinh.test", wire)
+    assert longest.error is None and longest.owner == "tinh.test."
+    too_long = probe_caa("hop0.tinh.test", wire)
+    assert not too_long.present
+    assert (too_long.error or "").startswith(
+        f"too many CNAMEs (more than {MAX_ALIASES}): hop0.tinh.test. → hop1.tinh.test.")
+    assert len(too_long.aliases) == MAX_ALIASES + 1

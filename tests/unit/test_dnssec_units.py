@@ -157,6 +157,9 @@ def test_report_cells_say_what_was_and_was_not_seen() -> None:
                          {}, "en")
     assert forbidden.text == "issuance forbidden (;), ca.example"
     assert forbidden.note == "a.test."
+    alias = caa_cell({"present": True, "owner": "w.a.test.", "issue": ["ca.example"],
+                      "aliases": ["w.a.test. CNAME b.test."]}, {}, "en")
+    assert alias.note == "w.a.test. — w.a.test. CNAME b.test."  # where the records really are
 
 
 def test_a_ds_the_validator_cannot_check_means_no_authentication_path() -> None:

@@ -37,6 +37,8 @@ def test_dnssec_alias_and_anchor_reasons_in_vietnamese() -> None:
                      "this validator", "vi") == (
         "www.d.test.: bị chuyển hướng bởi DNAME tại d.test.; bộ xác thực này không theo DNAME")
     assert reason_in(TRUST_ANCHOR_REFUSED, "vi").startswith("không xác thực: tệp neo tin cậy")
+    assert reason_in("timed out querying 127.0.0.1:53 (via a.test. CNAME b.test.)", "vi") == (
+        "hết thời gian chờ khi truy vấn 127.0.0.1:53 (qua a.test. CNAME b.test.)")
 
 
 def test_revocation_reasons() -> None:

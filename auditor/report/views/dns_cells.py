@@ -47,6 +47,17 @@ def dnssec_cell(seen: Mapping[str, Any], errors: Mapping[str, str], lang: str) -
     return DnsCell("", "")
 
 
+def caa_where(seen: Mapping[str, Any]) -> str | None:
+    """The name the relevant CAA set was found at and, for an alias, the CNAMEs followed to
+    the records (RFC 8659 §3)."""
+    owner = seen.get("owner")
+    aliases = seen.get("aliases")
+    parts = [owner] if isinstance(owner, str) else []
+    if isinstance(aliases, list) and aliases:
+        parts.append("; ".join(str(a) for a in aliases))
+    return " — ".join(parts) or None
+
+
 def caa_cell(seen: Mapping[str, Any], errors: Mapping[str, str], lang: str) -> DnsCell:
     """The issuers of the relevant CAA set and the name it was found at, or none, or why not."""
     if "caa.present" in errors:
@@ -57,6 +68,4 @@ def caa_cell(seen: Mapping[str, Any], errors: Mapping[str, str], lang: str) -> D
         return DnsCell(_NO_CAA[lang], "fail")
     issue = seen.get("issue")
     issuers = [i or _FORBIDDEN[lang] for i in issue] if isinstance(issue, list) else []
-    owner = seen.get("owner")
-    return DnsCell(", ".join(issuers) or _NO_CAA[lang], "pass",
-                   owner if isinstance(owner, str) else None)
+    return DnsCell(", ".join(issuers) or _NO_CAA[lang], "pass", caa_where(seen))
