@@ -53,7 +53,7 @@ class ResultsHead:
     organisation: Organisation
 
 
-class _Unsplittable(Exception):
+class _UnsplittableError(Exception):
     """The light pass cannot vouch for this file; the full reader decides."""
 
 
@@ -64,7 +64,7 @@ def check_results(data: bytes, name: str = "<results>") -> ResultsHead:
     if head is not None and head.group(1).startswith(f"{SCHEMA_MAJOR}.".encode()):
         try:
             return _check_2x(data, name)
-        except (_Unsplittable, ValidationError):
+        except (_UnsplittableError, ValidationError):
             pass  # the full reader names the problem (or reads what this pass cannot split)
     run = results_from_bytes(data, name)
     return ResultsHead(run.schema_version, Organisation(run.organisation.id,
@@ -94,7 +94,7 @@ def _systems(scan: _Scanner) -> tuple[int, list[tuple[int, int]], int]:
         if key != "systems":
             scan.value()
         elif found is not None:
-            raise _Unsplittable  # a key twice: leave which one counts to the reader
+            raise _UnsplittableError  # a key twice: leave which one counts to the reader
         else:
             found = _array(scan)
         if scan.peek() != ",":
@@ -102,7 +102,7 @@ def _systems(scan: _Scanner) -> tuple[int, list[tuple[int, int]], int]:
         scan.take(",")
     scan.take("}")
     if found is None or scan.peek() != "":
-        raise _Unsplittable
+        raise _UnsplittableError
     return found
 
 
@@ -149,7 +149,7 @@ class _Scanner:
 
     def take(self, expected: str) -> None:
         if self.peek() != expected:
-            raise _Unsplittable
+            raise _UnsplittableError
         self._index += 1  # the JSON punctuation taken is ASCII
         self.position += 1
 
@@ -163,7 +163,7 @@ class _Scanner:
             except (ValueError, RecursionError):
                 if self._more():
                     continue  # cut by the window's end: decode more
-                raise _Unsplittable from None
+                raise _UnsplittableError from None
             if end == len(self._text) and self._more():
                 continue  # a number may go on past the window
             break
@@ -182,7 +182,7 @@ class _Scanner:
         try:
             chunk = data[self._loaded:end].decode("utf-8")
         except UnicodeDecodeError:
-            raise _Unsplittable from None
+            raise _UnsplittableError from None
         self._text = self._text[self._index:] + chunk
         self._index = 0
         self._loaded = end
