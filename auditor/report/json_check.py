@@ -30,7 +30,13 @@ from typing import Any
 from pydantic import TypeAdapter, ValidationError
 
 from auditor.report.json_doc import DOCUMENT, SCHEMA_MAJOR, SystemOut
-from auditor.report.json_in import _HEAD, _Expander, expand, results_from_bytes
+from auditor.report.json_in import (
+    _HEAD,
+    ResultsError,
+    _Expander,
+    expand,
+    results_from_bytes,
+)
 
 __all__ = ["ResultsHead", "check_results"]
 
@@ -74,11 +80,24 @@ def check_results(data: bytes, name: str = "<results>") -> ResultsHead:
 def _check_2x(data: bytes, name: str) -> ResultsHead:
     start, spans, end = _systems(_Scanner(data))
     rest = DOCUMENT.validate_json(data[:start] + b"[]" + data[end:])
-    expand(rest, name)  # the organisation's and agencies' findings resolve
+    # The full reader validates the whole document before it resolves any reference: a
+    # reference that resolves to nothing is raised only once every system has validated,
+    # so a file with both problems is refused for the same one.
+    unresolved: ResultsError | None = None
+    try:
+        expand(rest, name)  # the organisation's and agencies' findings resolve
+    except ResultsError as error:
+        unresolved = error
     expander = _Expander(rest.catalog, rest.texts, name)
     for i, (first, last) in enumerate(spans):
         system = _SYSTEM.validate_json(data[first:last])
-        expander.findings(system.id, system.facts, system.findings, f"systems.{i}")
+        if unresolved is None:
+            try:
+                expander.findings(system.id, system.facts, system.findings, f"systems.{i}")
+            except ResultsError as error:
+                unresolved = error
+    if unresolved is not None:
+        raise unresolved
     return ResultsHead(rest.schema_version, Organisation(rest.organisation.id,
                                                          rest.organisation.name))
 

@@ -100,6 +100,11 @@ REFUSED: dict[str, Edit] = {
     "a bad agency": _set("agencies.0.summary", None),
     "a bad run": _set("run", []),
     "another schema version": _set("schema_version", "2.x"),
+    "a reference before a bad field": lambda d: (_text_out_of_range(d),
+                                                 _set("systems.2.level", "high")(d)),
+    "a bad agency reference before a bad system": lambda d: (
+        _set("agencies.0.findings", [{"rule_id": "NO-SUCH", "status": "pass", "message": 0}])(d),
+        _set("systems.2.level", "high")(d)),
 }
 
 
