@@ -347,6 +347,31 @@ def test_annual_figures_of_another_organisation_are_refused(work: dict[str, Any]
     assert not out.exists()
 
 
+@pytest.mark.parametrize(
+    ("damage", "says"),
+    [
+        (lambda d: d["systems"][1]["findings"][0].update(message=10**6),
+         "field 'systems.1.findings.0': a text or fact it names is not there"),
+        (lambda d: d["systems"][1].update(level="high"), "systems.1.level"),
+        (lambda d: d.update(schema_version="3.0"), "'3.0' is not one this auditor reads"),
+    ],
+    ids=["reference", "system field", "schema version"],
+)
+def test_results_that_do_not_read_are_refused(work: dict[str, Any], tmp_path: Path,
+                                              damage: Any, says: str) -> None:
+    """Checked one system at a time, still refused as the full reader refuses them."""
+    document = json.loads(work["results"].read_bytes())
+    damage(document)
+    results = tmp_path / "results.json"
+    results.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+    pki: Pki = work["pki"]
+    out = tmp_path / "o.bundle"
+    made = run_cli("bundle", "create", results, "-o", out, *pki.signer_files(), "--lang", "en")
+    assert made.code == 2 and says in made.stderr, made.stderr
+    assert str(results) in made.stderr and "Traceback" not in made.stderr
+    assert not out.exists()
+
+
 # --------------------------------------------------------------------------------------------
 # Not a bundle at all: exit 2
 
