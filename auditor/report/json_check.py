@@ -31,9 +31,9 @@ from pydantic import TypeAdapter, ValidationError
 
 from auditor.report.json_doc import DOCUMENT, SCHEMA_MAJOR, SystemOut
 from auditor.report.json_in import (
-    _HEAD,
+    SCHEMA_HEAD,
+    Expander,
     ResultsError,
-    _Expander,
     expand,
     results_from_bytes,
 )
@@ -66,7 +66,7 @@ class _UnsplittableError(Exception):
 def check_results(data: bytes, name: str = "<results>") -> ResultsHead:
     """The head of the results `data` holds; ResultsError (as `results_from_bytes` raises
     it) if they are not results this auditor reads."""
-    head = _HEAD.match(data[:256])
+    head = SCHEMA_HEAD.match(data[:256])
     if head is not None and head.group(1).startswith(f"{SCHEMA_MAJOR}.".encode()):
         try:
             return _check_2x(data, name)
@@ -88,7 +88,7 @@ def _check_2x(data: bytes, name: str) -> ResultsHead:
         expand(rest, name)  # the organisation's and agencies' findings resolve
     except ResultsError as error:
         unresolved = error
-    expander = _Expander(rest.catalog, rest.texts, name)
+    expander = Expander(rest.catalog, rest.texts, name)
     for i, (first, last) in enumerate(spans):
         system = _SYSTEM.validate_json(data[first:last])
         if unresolved is None:

@@ -47,7 +47,8 @@ from auditor.report.json_doc import RuleDefaults as _Rule
 __all__ = ["ResultsError", "expand", "read_results", "results_from_bytes", "upgrade_1x"]
 
 _RUN_1X: TypeAdapter[AuditRun] = TypeAdapter(AuditRun)
-_HEAD = re.compile(rb'\s*\{\s*"schema_version"\s*:\s*"([^"\\]{1,20})"')
+#: The schema version at the head of a results file, read before the whole (json_check.py too).
+SCHEMA_HEAD = re.compile(rb'\s*\{\s*"schema_version"\s*:\s*"([^"\\]{1,20})"')
 _WHERE = re.compile(r"^(?P<file>.+):(?P<line>\d+)$")
 
 
@@ -78,7 +79,7 @@ def results_from_bytes(data: bytes, name: str = "<results>") -> AuditRun:
 
 
 def _read(data: bytes, name: str) -> AuditRun:
-    head = _HEAD.match(data[:256])
+    head = SCHEMA_HEAD.match(data[:256])
     if head is not None and head.group(1).startswith(f"{SCHEMA_MAJOR}.".encode()):
         try:
             document = DOCUMENT.validate_json(data)
@@ -139,7 +140,7 @@ def _invalid(name: str, error: ValidationError) -> ResultsError:
 
 def expand(document: ResultsDocument, name: str = "<results>") -> AuditRun:
     """The AuditRun a validated 2.x document holds (every finding in full)."""
-    expander = _Expander(document.catalog, document.texts, name)
+    expander = Expander(document.catalog, document.texts, name)
     return AuditRun(
         schema_version=document.schema_version,
         run=document.run,
@@ -170,7 +171,7 @@ def expand(document: ResultsDocument, name: str = "<results>") -> AuditRun:
     )
 
 
-class _Expander:
+class Expander:
     def __init__(self, catalog: Mapping[str, _Rule], texts: Sequence[Text2], name: str) -> None:
         self._catalog = catalog
         self._texts = texts
