@@ -99,3 +99,21 @@ def postgres_server() -> Iterator[PostgresServer]:
         yield server
     finally:
         server.stop()
+
+
+def findings_by_subject(document: dict[str, Any], rule: str) -> dict[str, dict[str, Any]]:
+    """Every finding of `rule` anywhere in a results document, by subject."""
+    found: dict[str, dict[str, Any]] = {}
+
+    def walk(node: object) -> None:
+        if isinstance(node, dict):
+            if node.get("rule_id") == rule and "status" in node:
+                found[str(node.get("subject"))] = node
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(document)
+    return found

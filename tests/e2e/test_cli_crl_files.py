@@ -20,23 +20,6 @@ NOW = dt.datetime.now(dt.UTC).replace(microsecond=0)
 TODAY = NOW.date()
 
 
-def _findings(document: dict[str, Any], rule: str) -> dict[str, dict[str, Any]]:
-    found: dict[str, dict[str, Any]] = {}
-
-    def walk(node: object) -> None:
-        if isinstance(node, dict):
-            if node.get("rule_id") == rule and "status" in node:
-                found[str(node.get("subject"))] = node
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for value in node:
-                walk(value)
-
-    walk(document)
-    return found
-
-
 def _system(sid: str, crls: list[str], files: list[str], endpoint: str | None = None) -> str:
     text = (f"    - id: {sid}\n      name: {sid}\n      system_type: internal\n"
             "      lifecycle: production\n      declared_level: 2\n"

@@ -7,10 +7,9 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Any
 
 import pytest
-from conftest import read_results_json, run_cli
+from conftest import findings_by_subject, read_results_json, run_cli
 from cryptography.x509 import ocsp
 from probes.revocation_pki import (
     DAY,
@@ -43,23 +42,6 @@ def _inventory(folder: Path, pki: Pki, ports: dict[str, int]) -> Path:
         "      tls_policy:\n        ca_bundle: ca.pem\n      endpoints:\n" + endpoints,
         encoding="utf-8")
     return folder
-
-
-def _findings(document: dict[str, Any], rule: str) -> dict[str, dict[str, Any]]:
-    found: dict[str, dict[str, Any]] = {}
-
-    def walk(node: object) -> None:
-        if isinstance(node, dict):
-            if node.get("rule_id") == rule and "status" in node:
-                found[str(node.get("subject"))] = node
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for value in node:
-                walk(value)
-
-    walk(document)
-    return found
 
 
 @pytest.fixture(scope="module")
@@ -105,7 +87,7 @@ def test_audit_judges_revocation_with_and_without_the_option(
     def subject(label: str) -> str:
         return f"127.0.0.1:{ports[label]} [127.0.0.1]"
 
-    off, on = (_findings(runs[k], "CERT-09") for k in ("off", "on"))
+    off, on = (findings_by_subject(runs[k], "CERT-09") for k in ("off", "on"))
     # Without --revocation: the staple decides; otherwise manual, naming the option.
     assert off[subject("stapled")]["status"] == "pass"
     for label in ("revoked", "crl", "dead"):
@@ -129,11 +111,12 @@ def test_audit_judges_revocation_with_and_without_the_option(
     assert "revoked (ocsp)" in probe.stdout and "not revoked (staple)" in probe.stdout
     assert "not revoked (crl)" in probe.stdout and "connection refused" in probe.stdout
     # --no-staple: the staple that decided is never asked for; CERT-09 says why it is manual.
-    unasked = _findings(runs["nostaple"], "CERT-09")[subject("stapled")]
+    unasked = findings_by_subject(runs["nostaple"], "CERT-09")[subject("stapled")]
     assert unasked["status"] == "manual", unasked
     assert "--no-staple" in unasked["message"]["en"]
-    assert _findings(runs["nostaple"], "CERT-10")[subject("stapled")]["status"] == "manual"
+    unstapled = findings_by_subject(runs["nostaple"], "CERT-10")[subject("stapled")]
+    assert unstapled["status"] == "manual"
     # CERT-10: only the server that staples passes.
-    stapling = _findings(runs["off"], "CERT-10")
+    stapling = findings_by_subject(runs["off"], "CERT-10")
     assert stapling[subject("stapled")]["status"] == "pass"
     assert {stapling[subject(k)]["status"] for k in ("revoked", "crl", "dead")} == {"fail"}

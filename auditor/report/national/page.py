@@ -18,6 +18,7 @@ from auditor import __version__
 from auditor.report import filters
 from auditor.report.annual.figures import LEVELS, Headline
 from auditor.report.annual.kpi_rows import KpiRow, change_since, kpi_bars, kpi_row
+from auditor.report.annual.page import Row
 from auditor.report.charts import Bar, Series, bar_chart, grouped_bar_chart, kpi_chart
 from auditor.report.national.figures import NationalFigures, SubmissionInfo
 from auditor.report.national.words import words
@@ -45,12 +46,6 @@ def form08_value(headline: Headline, field: str) -> int:
 
 
 @dataclass(frozen=True, slots=True)
-class Cells:
-    cells: tuple[str, ...]
-    css: str = ""
-
-
-@dataclass(frozen=True, slots=True)
 class Page:
     lang: str
     title: str
@@ -62,19 +57,19 @@ class Page:
     score: str
     list_source: str
     form08_head: tuple[str, ...]
-    form08_rows: tuple[Cells, ...]
-    form08_total: Cells
+    form08_rows: tuple[Row, ...]
+    form08_total: Row
     kpis: tuple[KpiRow, ...]
     layers: tuple[KpiRow, ...]
     ipv6: tuple[KpiRow, ...]
     assessments: tuple[KpiRow, ...]
     kpi_chart: Markup
-    ranking: tuple[Cells, ...]
+    ranking: tuple[Row, ...]
     score_chart: Markup
     level_chart: Markup
     missing: tuple[str, ...]
-    trends: tuple[Cells, ...]
-    submissions: tuple[Cells, ...]
+    trends: tuple[Row, ...]
+    submissions: tuple[Row, ...]
 
 
 def _n(value: int, lang: str) -> str:
@@ -115,21 +110,21 @@ def _score_change(now: float | None, before: float | None, lang: str) -> str:
     return f"{sign}{filters.number(abs(delta), lang, 1)}"
 
 
-def _trends(f: NationalFigures, lang: str, w: Mapping[str, str]) -> tuple[Cells, ...]:
+def _trends(f: NationalFigures, lang: str, w: Mapping[str, str]) -> tuple[Row, ...]:
     before = f.previous_headline
     if before is None:
         return ()
     rows = [
-        Cells((w["national_score"], filters.score(f.score, lang),
+        Row((w["national_score"], filters.score(f.score, lang),
                filters.score(f.previous_score, lang),
                _score_change(f.score, f.previous_score, lang))),
-        Cells((w["submitted"], _n(len(f.provinces), lang), _n(f.previous_provinces, lang),
+        Row((w["submitted"], _n(len(f.provinces), lang), _n(f.previous_provinces, lang),
                change_since(len(f.provinces), f.previous_provinces, lang, "count"))),
     ]  # fmt: skip
     for key, field in FORM08_COLUMNS:
         now, then = form08_value(f.headline, field), form08_value(before, field)
         rows.append(
-            Cells((w[key], _n(now, lang), _n(then, lang), change_since(now, then, lang, "count")))
+            Row((w[key], _n(now, lang), _n(then, lang), change_since(now, then, lang, "count")))
         )
     return tuple(rows)
 
@@ -140,8 +135,8 @@ def revocation_word(s: SubmissionInfo, w: Mapping[str, str]) -> str:
     return w.get(f"rev_{s.revocation or 'unrecorded'}", filters.DASH)
 
 
-def _submission(s: SubmissionInfo, name: str, lang: str, w: Mapping[str, str]) -> Cells:
-    return Cells(
+def _submission(s: SubmissionInfo, name: str, lang: str, w: Mapping[str, str]) -> Row:
+    return Row(
         (name, s.file_name, s.sha256[:16], s.signer or filters.DASH, _moment(s.signed_at, lang),
          _moment(s.imported_at, lang), revocation_word(s, w),
          w["counted"] if s.counted else w["superseded"]),
@@ -153,16 +148,16 @@ def build_page(f: NationalFigures, lang: str, today: dt.date) -> Page:
     w = words(lang)
     by_name = sorted(f.provinces, key=lambda p: p.province_id)
     form08_rows = tuple(
-        Cells((p.name + ("" if p.listed else f" ({w['not_listed']})"),
+        Row((p.name + ("" if p.listed else f" ({w['not_listed']})"),
                *(_n(form08_value(p.figures.headline, field), lang) for _, field in FORM08_COLUMNS)))
         for p in by_name
     )  # fmt: skip
-    total = Cells(
+    total = Row(
         (w["total"], *(_n(form08_value(f.headline, field), lang) for _, field in FORM08_COLUMNS)),
         css="total",
     )
     ranking = tuple(
-        Cells((_n(p.rank, lang), p.name, filters.score(p.score, lang),
+        Row((_n(p.rank, lang), p.name, filters.score(p.score, lang),
                filters.score(p.previous_score, lang),
                _score_change(p.score, p.previous_score, lang),
                _n(p.figures.headline.systems, lang), _n(p.open_critical_high, lang),
